@@ -1,0 +1,247 @@
+/**
+ * src/maps/common.ts — what every map class shares.
+ *
+ * - `parseMapFlags`: the generic flags of a `K` line (op.txt 5.9), the way
+ *   sendmail reads them: each flag starts with `-`, its value is glued to it
+ *   (`-a.FOUND`, `-T<TMPF>`, `-z:`), `-k`/`-v` may have blanks before their
+ *   value, an unknown letter is reported as `Illegal option X map NAME` and
+ *   skipped, and the first word not starting with `-` ends the flags.
+ * - `rewriteMapValue`: `%0`..`%9` substitution, `%%`, the `-a` suffix and `-m`.
+ * - `mapKeyCandidates`: the lookup-time key rules of keyed classes (case
+ *   folding unless -f, dequoting unless -q, the trailing NUL of -N / -O).
+ * - `MapOpenError`: a map that cannot be opened, with sendmail's message.
+ */
+import type { LookupResult, MapFlags, SourcePos } from './types.js';
+
+/** A map could not be opened; `message` is sendmail's text for it. */
+export class MapOpenError extends Error {
+  constructor(
+    message: string,
+    /** Where the map was declared, when known. */
+    readonly pos?: SourcePos,
+  ) {
+    super(message);
+    this.name = 'MapOpenError';
+  }
+}
+
+/** Letters sendmail's generic flag parser accepts. */
+const GENERIC_FLAG_LETTERS = new Set([...'AaDdfkmNOoqSTtvz']);
+
+/** A K line's flags before the file name / arguments, split the sendmail way. */
+export interface ParsedMapFlags {
+  flags: MapFlags;
+  /** What follows the flags, split at white space. */
+  args: string[];
+  /** The text after the flags, as written (leading blanks removed). */
+  rest: string;
+  /** Diagnostics, e.g. `x.cf: line 12: Illegal option Q map aliases`. */
+  problems: string[];
+}
+
+export interface ParseMapFlagsOptions {
+  /** The map's name, for `Illegal option X map NAME`. */
+  mapName?: string;
+  /**
+   * Extra flag letters this class accepts on top of the generic ones (e.g.
+   * regex: "nbsd"); they are kept in `flags.raw` and not reported.
+   */
+  classLetters?: string;
+  /** Letters whose value may follow after blanks (like -k / -v). */
+  spacedValueLetters?: string;
+}
+
+/** Fresh flags, nothing set. */
+export function emptyMapFlags(): MapFlags {
+  return {
+    optional: false,
+    includeNull: false,
+    tryNullBoth: false,
+    noFold: false,
+    matchOnly: false,
+    noDequote: false,
+    appendDuplicates: false,
+    deferLookup: false,
+    noTempfailLog: false,
+    raw: [],
+  };
+}
+
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+
+/** `-z` value: one character, or `\n` / `\t`; any other backslash pair is `\`. */
+export function parseDelimiter(text: string): string | undefined {
+  if (text.length === 0) return undefined;
+  if (text[0] !== '\\') return text[0];
+  const c = text[1];
+  if (c === 'n') return '\n';
+  if (c === 't') return '\t';
+  return '\\';
+}
+
+/**
+ * Parse the generic flags at the start of `rawArgs` (the text after the
+ * class name).  Never throws: unknown letters become `problems` entries
+ * worded like sendmail's `Illegal option X map NAME`, prefixed by the
+ * declaration's position.
+ */
+export function parseMapFlags(
+  rawArgs: string,
+  pos: SourcePos,
+  options: ParseMapFlagsOptions = {},
+): ParsedMapFlags {
+  const flags = emptyMapFlags();
+  const problems: string[] = [];
+  const classLetters = new Set([...(options.classLetters ?? '')]);
+  const spaced = new Set([...'kv', ...(options.spacedValueLetters ?? '')]);
+  let i = 0;
+  const n = rawArgs.length;
+  for (let guard = 0; guard <= n; guard++) {
+    while (i < n && isBlank(rawArgs[i])) i++;
+    if (i >= n || rawArgs[i] !== '-') break;
+    const start = i;
+    i++;
+    const letter = rawArgs[i] ?? '';
+    i++;
+    let valueStart = i;
+    if (spaced.has(letter)) while (valueStart < n && isBlank(rawArgs[valueStart])) valueStart++;
+    let end = valueStart;
+    while (end < n && !isBlank(rawArgs[end])) end++;
+    const value = rawArgs.slice(valueStart, end);
+    i = end;
+    const rawText = spaced.has(letter) ? `-${letter}${value}` : rawArgs.slice(start, end);
+    flags.raw.push(rawText);
+    if (classLetters.has(letter)) continue;
+    if (!GENERIC_FLAG_LETTERS.has(letter)) {
+      problems.push(`${pos.file}: line ${pos.line}: Illegal option ${letter} map ${options.mapName ?? ''}`.trimEnd());
+      continue;
+    }
+    applyGenericFlag(flags, letter, value);
+  }
+  const rest = rawArgs.slice(i).replace(/^\s+/, '');
+  const args = rest.length > 0 ? rest.split(/\s+/).filter((w) => w.length > 0) : [];
+  return { flags, args, rest, problems };
+}
+
+function applyGenericFlag(flags: MapFlags, letter: string, value: string): void {
+  switch (letter) {
+    case 'A': flags.appendDuplicates = true; break;
+    case 'a': flags.append = value; break;
+    case 'D': flags.deferLookup = true; break;
+    case 'd': break; // timeout: read by the classes that use one (raw)
+    case 'f': flags.noFold = true; break;
+    case 'k': flags.keyColumn = value; break;
+    case 'm': flags.matchOnly = true; break;
+    case 'N': flags.includeNull = true; break;
+    case 'O': flags.tryNullBoth = true; break;
+    case 'o': flags.optional = true; break;
+    case 'q': flags.noDequote = true; break;
+    case 'S': if (value.length > 0) flags.spaceSub = value[0]; break;
+    case 'T': flags.tempfailAppend = value; break;
+    case 't': flags.noTempfailLog = true; break;
+    case 'v': flags.valueColumn = value; break;
+    case 'z': flags.delimiter = parseDelimiter(value); break;
+  }
+}
+
+/** Last value of a class-specific flag letter in `flags.raw`, or undefined. */
+export function rawFlagValue(flags: MapFlags, letter: string): string | undefined {
+  let found: string | undefined;
+  for (const r of flags.raw) if (r[1] === letter) found = r.slice(2);
+  return found;
+}
+
+/** Whether a class-specific flag letter was given. */
+export function hasRawFlag(flags: MapFlags, letter: string): boolean {
+  return flags.raw.some((r) => r[1] === letter);
+}
+
+/**
+ * The text a successful lookup yields: `value` with `%0` = key and
+ * `%1`..`%9` = `args` substituted (`%%` is `%`, a `%` before any other
+ * character stays, a missing argument is empty), then the `-a` suffix.
+ * With -m the key comes back unchanged (no substitution) plus the suffix.
+ */
+export function rewriteMapValue(value: string, key: string, args: readonly string[], flags: MapFlags): string {
+  let out: string;
+  if (flags.matchOnly) out = key;
+  else out = substitutePercent(value, [key, ...args]);
+  if (flags.append !== undefined) out += flags.append;
+  return out;
+}
+
+/** `%n` substitution as sendmail's map rewriting does it; `av[0]` is the key. */
+export function substitutePercent(text: string, av: readonly string[]): string {
+  if (!text.includes('%')) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '%' || i + 1 >= text.length) {
+      out += c;
+      continue;
+    }
+    const d = text[++i];
+    if (d >= '0' && d <= '9') {
+      out += av[d.charCodeAt(0) - 48] ?? '';
+    } else {
+      if (d !== '%') out += '%';
+      out += d;
+    }
+  }
+  return out;
+}
+
+/** A found result built with `rewriteMapValue`. */
+export function foundResult(value: string, key: string, args: readonly string[], flags: MapFlags): LookupResult {
+  return { status: 'found', value: rewriteMapValue(value, key, args, flags) };
+}
+
+export const NOT_FOUND: LookupResult = Object.freeze({ status: 'notfound' }) as LookupResult;
+export const TEMP_FAIL: LookupResult = Object.freeze({ status: 'tempfail' }) as LookupResult;
+
+/** Remove double quotes that are not backslash-escaped (sendmail's stripquotes). */
+export function stripQuotes(key: string): string {
+  if (!key.includes('"')) return key;
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i];
+    if (c === '\\' && i + 1 < key.length) {
+      out += c + key[++i];
+      continue;
+    }
+    if (c === '"') continue;
+    out += c;
+  }
+  return out;
+}
+
+/** ASCII lower case (sendmail folds with the C locale). */
+export function foldKey(key: string): string {
+  return key.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+/**
+ * The key forms a keyed class (text, hash, btree, ...) looks up, in order:
+ * dequoted unless -q, folded to lower case unless -f, then with a trailing
+ * NUL (-N), without (-O), both (neither flag: sendmail's adaptive default,
+ * without first), or none (both flags: nothing ever matches).
+ */
+export function mapKeyCandidates(key: string, flags: MapFlags): string[] {
+  let k = flags.noDequote ? key : stripQuotes(key);
+  if (!flags.noFold) k = foldKey(k);
+  if (flags.includeNull && flags.tryNullBoth) return [];
+  if (flags.includeNull) return [k + '\0'];
+  if (flags.tryNullBoth) return [k];
+  return [k, k + '\0'];
+}
+
+/** The key as a keyed class compares it (dequoted unless -q, folded unless -f). */
+export function normalizeMapKey(key: string, flags: MapFlags): string {
+  const k = flags.noDequote ? key : stripQuotes(key);
+  return flags.noFold ? k : foldKey(k);
+}
+
+/** Replace blanks by the -S character when one is set. */
+export function applySpaceSub(text: string, flags: MapFlags): string {
+  return flags.spaceSub !== undefined ? text.replace(/ /g, flags.spaceSub) : text;
+}
