@@ -78,10 +78,15 @@ export interface MapDecl {
   pos: SourcePos;
 }
 
+/**
+ * `code` is sendmail's status of the lookup (an EX_* value), which `-bt`'s
+ * `/map` prints as `map_lookup: NAME (KEY) no match (68)`; when absent it is
+ * 0 for found and notfound, 75 (EX_TEMPFAIL) for tempfail.
+ */
 export type LookupResult =
-  | { status: 'found'; value: string }
-  | { status: 'notfound' }
-  | { status: 'tempfail' };
+  | { status: 'found'; value: string; code?: number }
+  | { status: 'notfound'; code?: number }
+  | { status: 'tempfail'; code?: number };
 
 /** A map ready for lookups. */
 export interface SendmailMap {
