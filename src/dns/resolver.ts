@@ -1,0 +1,328 @@
+/**
+ * The resolver: DNS queries through dns2 (UDP, TCP on truncation) against a
+ * list of servers, with a time limit per try and a number of tries, plus the
+ * hosts file and the service switch for host-name work.
+ *
+ * Every answer says *why* when there is no data: `notfound` (NXDOMAIN or no
+ * record of that type — permanent) versus `tempfail` (SERVFAIL, REFUSED,
+ * timeout, network error — try again later).
+ */
+import DNS from 'dns2';
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
+import { HostsFile, canonicalNameOf } from './hostsFile.js';
+import { readResolvConf, type NameServer } from './resolvConf.js';
+import { ServiceSwitch } from './serviceSwitch.js';
+
+/** Record types the resolver decodes. */
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'AFSDB', 'CNAME', 'MX', 'NS', 'PTR', 'SRV', 'TXT'] as const;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+export interface DnsRecord {
+  type: DnsRecordType | string;
+  /** Owner name, no trailing dot. */
+  name: string;
+  ttl: number;
+  /**
+   * The record's value as text: an address (A, AAAA), a domain name without
+   * trailing dot (CNAME, NS, PTR, MX, SRV target, AFSDB), or the joined
+   * strings (TXT).
+   */
+  data: string;
+  /** MX preference / SRV priority. */
+  preference?: number;
+  weight?: number;
+  port?: number;
+}
+
+export type TempfailReason = 'servfail' | 'refused' | 'timeout' | 'network' | 'formerr';
+
+export type DnsOutcome =
+  | { status: 'found'; records: DnsRecord[] }
+  | { status: 'notfound'; reason: 'nxdomain' | 'nodata' }
+  | { status: 'tempfail'; reason: TempfailReason; message: string };
+
+export interface MxHost {
+  name: string;
+  preference: number;
+}
+
+export type MxOutcome =
+  | { status: 'found'; hosts: MxHost[]; /** true when there was no MX and the name itself is the target */ implicit: boolean }
+  | { status: 'notfound'; reason: 'nxdomain' | 'nodata' | 'nodns' }
+  | { status: 'tempfail'; reason: TempfailReason; message: string };
+
+export type CanonicalOutcome =
+  | { status: 'found'; name: string }
+  | { status: 'notfound' }
+  | { status: 'tempfail'; message: string };
+
+export interface ResolverOptions {
+  /** DNS servers (default: resolv.conf's). */
+  nameservers?: NameServer[];
+  /** Milliseconds to wait for one answer (default resolv.conf's, 5000). */
+  timeoutMs?: number;
+  /** Tries per server (default resolv.conf's, 2). */
+  attempts?: number;
+  /** Local domain appended to unqualified names (default resolv.conf's). */
+  domain?: string;
+  /** HostsFile option (default /etc/hosts). */
+  hostsFile?: string;
+  /** ServiceSwitchFile option (undefined: sendmail's defaults). */
+  serviceSwitchFile?: string;
+  /** resolv.conf to read defaults from. */
+  resolvConfPath?: string;
+}
+
+const RCODE_NXDOMAIN = 3;
+const RCODE_SERVFAIL = 2;
+const RCODE_REFUSED = 5;
+const RCODE_FORMERR = 1;
+
+const stripDot = (n: string): string => (n.endsWith('.') ? n.slice(0, -1) : n);
+
+/** Decode one dns2 resource into our record shape (undefined for other types). */
+function toRecord(rr: DNS.Packet.Resource): DnsRecord | undefined {
+  const typeName = Object.entries(DNS.Packet.TYPE).find(([, v]) => v === rr.type)?.[0] ?? (rr.type === 18 ? 'AFSDB' : String(rr.type));
+  const base = { type: typeName, name: stripDot(rr.name), ttl: rr.ttl };
+  switch (typeName) {
+    case 'A':
+    case 'AAAA':
+      return { ...base, data: rr.address ?? '' };
+    case 'CNAME':
+    case 'PTR':
+      return { ...base, data: stripDot(rr.domain ?? '') };
+    case 'NS':
+      return { ...base, data: stripDot(rr.ns ?? '') };
+    case 'MX':
+      return { ...base, data: stripDot(rr.exchange ?? ''), preference: rr.priority ?? 0 };
+    case 'SRV':
+      return { ...base, data: stripDot(rr.target ?? ''), preference: rr.priority, weight: rr.weight, port: rr.port };
+    case 'TXT':
+    case 'SPF':
+      return { ...base, data: Array.isArray(rr.data) ? rr.data.join('') : (rr.data ?? '') };
+    default:
+      return undefined;
+  }
+}
+
+/** Fisher–Yates shuffle of runs of equal preference in a sorted list. */
+function shuffleEqualPreferences(hosts: MxHost[]): MxHost[] {
+  const out = [...hosts];
+  let start = 0;
+  while (start < out.length) {
+    let end = start + 1;
+    while (end < out.length && out[end].preference === out[start].preference) end++;
+    for (let i = end - 1; i > start; i--) {
+      const j = start + Math.floor(Math.random() * (i - start + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    start = end;
+  }
+  return out;
+}
+
+export class Resolver {
+  readonly nameservers: NameServer[];
+  readonly timeoutMs: number;
+  readonly attempts: number;
+  readonly domain: string;
+  readonly hosts: HostsFile;
+  readonly serviceSwitch: ServiceSwitch;
+
+  constructor(options: ResolverOptions = {}) {
+    const needConf = !options.nameservers || options.timeoutMs === undefined || options.attempts === undefined || options.domain === undefined;
+    const conf = needConf ? readResolvConf(options.resolvConfPath, hostname()) : undefined;
+    this.nameservers = options.nameservers ?? conf?.nameservers ?? [];
+    this.timeoutMs = options.timeoutMs ?? conf?.timeoutMs ?? 5000;
+    this.attempts = options.attempts ?? conf?.attempts ?? 2;
+    this.domain = stripDot(options.domain ?? conf?.domain ?? '');
+    this.hosts = new HostsFile(options.hostsFile ?? '/etc/hosts');
+    this.serviceSwitch = new ServiceSwitch(options.serviceSwitchFile);
+  }
+
+  /** One raw query; tries every server `attempts` times before giving up. */
+  async query(name: string, type: DnsRecordType | string): Promise<DnsOutcome> {
+    const qname = stripDot(name);
+    if (qname.length === 0 || qname.length > 253) return { status: 'notfound', reason: 'nxdomain' };
+    const typeCode = type === 'AFSDB' ? 18 : (DNS.Packet.TYPE as Record<string, number>)[type];
+    if (typeCode === undefined) return { status: 'tempfail', reason: 'formerr', message: `unsupported record type ${type}` };
+    let last: DnsOutcome = { status: 'tempfail', reason: 'network', message: 'no name servers' };
+    for (let attempt = 0; attempt < Math.max(1, this.attempts); attempt++) {
+      for (const server of this.nameservers) {
+        const outcome = await this.queryServer(server, qname, type, typeCode);
+        if (outcome.status !== 'tempfail') return outcome;
+        last = outcome;
+      }
+    }
+    return last;
+  }
+
+  private async queryServer(server: NameServer, qname: string, type: string, typeCode: number): Promise<DnsOutcome> {
+    const ask = DNS.UDPClient({
+      dns: server.address,
+      port: server.port,
+      socketType: isIP(server.address) === 6 ? 'udp6' : 'udp4',
+      timeout: this.timeoutMs,
+    });
+    let response: DNS.Packet;
+    try {
+      // dns2 maps type names to codes itself; AFSDB is not in its table.
+      response = await ask(qname, type in DNS.Packet.TYPE ? type : 'ANY', DNS.Packet.CLASS.IN);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return e.code === 'ETIMEDOUT'
+        ? { status: 'tempfail', reason: 'timeout', message: `${qname}: Name server timeout` }
+        : { status: 'tempfail', reason: 'network', message: `${qname}: ${e.message}` };
+    }
+    const rcode = response.header.rcode;
+    if (rcode === RCODE_NXDOMAIN) return { status: 'notfound', reason: 'nxdomain' };
+    if (rcode === RCODE_SERVFAIL) return { status: 'tempfail', reason: 'servfail', message: `${qname}: server failure` };
+    if (rcode === RCODE_REFUSED) return { status: 'tempfail', reason: 'refused', message: `${qname}: query refused` };
+    if (rcode === RCODE_FORMERR || rcode !== 0) return { status: 'tempfail', reason: 'formerr', message: `${qname}: rcode ${rcode}` };
+    const records: DnsRecord[] = [];
+    const cnames: DnsRecord[] = [];
+    for (const rr of response.answers) {
+      const rec = toRecord(rr);
+      if (!rec) continue;
+      if (rr.type === typeCode) records.push(rec);
+      else if (rec.type === 'CNAME') cnames.push(rec);
+    }
+    if (records.length === 0 && type === 'CNAME') records.push(...cnames);
+    if (records.length === 0) return { status: 'notfound', reason: 'nodata' };
+    return { status: 'found', records };
+  }
+
+  /**
+   * MX hosts of a domain, best (lowest preference) first; hosts of equal
+   * preference are shuffled unless `shuffle` is false.  A domain without MX
+   * records but with an address is its own (implicit) mail host.
+   */
+  async lookupMx(domain: string, options: { shuffle?: boolean; fallbackToAddress?: boolean } = {}): Promise<MxOutcome> {
+    const name = stripDot(domain);
+    const mx = await this.query(name, 'MX');
+    if (mx.status === 'tempfail') return mx;
+    if (mx.status === 'found') {
+      const hosts = mx.records
+        .map((r) => ({ name: r.data, preference: r.preference ?? 0 }))
+        .sort((a, b) => a.preference - b.preference);
+      if (hosts.length === 1 && hosts[0].name === '') return { status: 'notfound', reason: 'nodata' }; // null MX (RFC 7505)
+      return { status: 'found', hosts: options.shuffle === false ? hosts : shuffleEqualPreferences(hosts), implicit: false };
+    }
+    if (mx.reason === 'nxdomain' || options.fallbackToAddress === false) return mx;
+    for (const type of ['A', 'AAAA'] as const) {
+      const addr = await this.query(name, type);
+      if (addr.status === 'found') return { status: 'found', hosts: [{ name, preference: 0 }], implicit: true };
+      if (addr.status === 'tempfail') return addr;
+    }
+    return { status: 'notfound', reason: 'nodata' };
+  }
+
+  /**
+   * Canonical host name through the service switch's `hosts` methods
+   * (`files`: the hosts file; `dns`: CNAME-following DNS with the local
+   * domain for unqualified names).  A trailing dot on `name` is ignored.
+   */
+  async canonicalName(name: string): Promise<CanonicalOutcome> {
+    const key = stripDot(name);
+    if (key.length === 0) return { status: 'notfound' };
+    let tempfail: string | undefined;
+    for (const method of this.serviceSwitch.methods('hosts')) {
+      if (method === 'files') {
+        const found = this.canonicalFromFile(key);
+        if (found !== undefined) return { status: 'found', name: found };
+      } else if (method === 'dns') {
+        const outcome = await this.canonicalFromDns(key);
+        if (outcome.status === 'found') return outcome;
+        if (outcome.status === 'tempfail') tempfail ??= outcome.message;
+      }
+    }
+    return tempfail !== undefined ? { status: 'tempfail', message: tempfail } : { status: 'notfound' };
+  }
+
+  /** Canonical name from the hosts file only (the local domain added to a dotless name). */
+  canonicalFromFile(name: string): string | undefined {
+    const entry = this.hosts.findName(stripDot(name));
+    if (!entry) return undefined;
+    const canon = canonicalNameOf(entry);
+    return canon.includes('.') || !this.domain ? canon : `${canon}.${this.domain}`;
+  }
+
+  /** Canonical name from DNS: the owner of the address records after CNAMEs. */
+  async canonicalFromDns(name: string): Promise<CanonicalOutcome> {
+    const candidates = name.includes('.') ? [name] : [];
+    if (this.domain) candidates.push(`${name}.${this.domain}`);
+    if (!name.includes('.')) candidates.push(name);
+    let tempfail: string | undefined;
+    for (const candidate of candidates) {
+      for (const type of ['A', 'AAAA', 'MX'] as const) {
+        const outcome = await this.query(candidate, type);
+        if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].name };
+        if (outcome.status === 'tempfail') {
+          tempfail ??= outcome.message;
+          break;
+        }
+        if (outcome.reason === 'nxdomain') break;
+      }
+    }
+    return tempfail !== undefined ? { status: 'tempfail', message: tempfail } : { status: 'notfound' };
+  }
+
+  /** Host name of an address: hosts file, then DNS PTR, in switch order. */
+  async reverseName(address: string): Promise<CanonicalOutcome> {
+    let tempfail: string | undefined;
+    for (const method of this.serviceSwitch.methods('hosts')) {
+      if (method === 'files') {
+        const entry = this.hosts.findAddress(address);
+        if (entry) return { status: 'found', name: canonicalNameOf(entry) };
+      } else if (method === 'dns') {
+        const ptrName = reverseLookupName(address);
+        if (!ptrName) return { status: 'notfound' };
+        const outcome = await this.query(ptrName, 'PTR');
+        if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].data };
+        if (outcome.status === 'tempfail') tempfail ??= `[${address}]: Name server timeout`;
+      }
+    }
+    return tempfail !== undefined ? { status: 'tempfail', message: tempfail } : { status: 'notfound' };
+  }
+}
+
+/** Nibble / octet form of an address without the arpa suffix, or undefined if it is not one. */
+export function reverseAddressLabels(address: string): string | undefined {
+  if (isIP(address) === 4) {
+    return address.split('.').reverse().join('.');
+  }
+  if (isIP(address) === 6) {
+    const groups = expandIPv6(address);
+    if (!groups) return undefined;
+    const hex = groups.map((g) => g.toString(16).padStart(4, '0')).join('');
+    return [...hex].reverse().join('.');
+  }
+  return undefined;
+}
+
+/** The PTR query name of an address (in-addr.arpa / ip6.arpa). */
+export function reverseLookupName(address: string): string | undefined {
+  const labels = reverseAddressLabels(address);
+  if (labels === undefined) return undefined;
+  return `${labels}.${isIP(address) === 4 ? 'in-addr.arpa' : 'ip6.arpa'}`;
+}
+
+/** Eight 16-bit groups of an IPv6 address (embedded IPv4 allowed), or undefined. */
+export function expandIPv6(address: string): number[] | undefined {
+  if (isIP(address) !== 6) return undefined;
+  let text = address;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const o = v4[1].split('.').map(Number);
+    text = text.slice(0, v4.index) + `${((o[0] << 8) | o[1]).toString(16)}:${((o[2] << 8) | o[3]).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const missing = 8 - headGroups.length - tailGroups.length;
+  if (tail === undefined && missing !== 0) return undefined;
+  const all = [...headGroups, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...tailGroups];
+  if (all.length !== 8) return undefined;
+  return all.map((g) => parseInt(g, 16));
+}
