@@ -1,0 +1,123 @@
+/**
+ * src/maps/lmdb/keyed-map.ts — the `hash` and `btree` map classes.
+ *
+ * `K name hash [-flags] /path/file` reads `/path/file.db` (a trailing `.db`
+ * in the K line is not doubled), built by makemap or newaliases.  The file
+ * is opened at the first lookup, as sendmail does; when it is missing and
+ * the map is not optional (-o) that first lookup reports sendmail's message
+ * and every lookup is a temporary failure.  The file stays open across
+ * lookups and each lookup reads a fresh snapshot, so a rebuild is seen at
+ * the next lookup.  If the file is replaced by another one (removed and
+ * made again) the map notices within a second and reopens it.
+ *
+ * Key rules at lookup time (op.txt, K line flags): folded to lower case
+ * unless -f; -N looks only for keys with a trailing NUL, -O only without,
+ * neither tries without then with, and after the first hit keeps to the
+ * form that matched.
+ */
+import * as fs from 'node:fs';
+import { MapOpenError, NOT_FOUND, foundResult, mapKeyCandidates } from '../common.js';
+import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
+import { MapFile, MapFileError } from './map-file.js';
+
+/** The file a hash/btree map name refers to: `name.db`. */
+export function mapFilePath(name: string): string {
+  return name.endsWith('.db') ? name : `${name}.db`;
+}
+
+/** Strings in this project carry bytes as latin1 code points; wider text goes out as UTF-8. */
+export function keyBytes(text: string): Buffer {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\xff]*$/.test(text) ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+}
+
+/** A stored value as text: up to its first NUL (-N maps store one). */
+export function valueText(value: Buffer): string {
+  const nul = value.indexOf(0);
+  return (nul < 0 ? value : value.subarray(0, nul)).toString('latin1');
+}
+
+const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
+const RECHECK_MS = 1000;
+
+/** sendmail's message for a map file that cannot be opened. */
+export function mapOpenMessage(decl: MapDecl, path: string, err: MapFileError): string {
+  if (err.code === 'ENOENT') return `${decl.className} map "${decl.name}": missing map file ${path}: ${err.reason}`;
+  return `Cannot open ${decl.className} database ${path}: ${err.reason}`;
+}
+
+class KeyedLmdbMap implements SendmailMap {
+  private file: MapFile | undefined;
+  private fileId = '';
+  private failed = false;
+  private nextCheck = 0;
+  /** Adaptive NUL handling: which candidate (0 plain, 1 with NUL) last matched. */
+  private nulForm: 0 | 1 | undefined;
+
+  constructor(
+    readonly decl: MapDecl,
+    private readonly env: MapEnvironment,
+    readonly path: string,
+  ) {}
+
+  lookup(key: string, args: readonly string[]): LookupResult {
+    const file = this.currentFile();
+    if (!file) return this.decl.flags.optional ? NOT_FOUND : TEMP_FAIL_75;
+    let candidates = mapKeyCandidates(key, this.decl.flags);
+    const adaptive = candidates.length === 2;
+    if (adaptive && this.nulForm !== undefined) candidates = [candidates[this.nulForm]];
+    for (let i = 0; i < candidates.length; i++) {
+      const value = file.get(keyBytes(candidates[i]));
+      if (value === undefined) continue;
+      if (adaptive && this.nulForm === undefined) this.nulForm = candidates[i].endsWith('\0') ? 1 : 0;
+      return foundResult(valueText(value), key, args, this.decl.flags);
+    }
+    return NOT_FOUND;
+  }
+
+  close(): void {
+    this.file?.close();
+    this.file = undefined;
+  }
+
+  /** The open file, opening it (first lookup) or reopening it (replaced file). */
+  private currentFile(): MapFile | undefined {
+    const now = Date.now();
+    if (this.file && now < this.nextCheck) return this.file;
+    if (!this.file && this.failed && now < this.nextCheck) return undefined;
+    this.nextCheck = now + RECHECK_MS;
+    const id = fileIdentity(this.path);
+    if (this.file && id === this.fileId) return this.file;
+    this.close();
+    try {
+      this.file = MapFile.open(this.path);
+      this.fileId = id;
+      this.failed = false;
+      this.nulForm = undefined;
+    } catch (err) {
+      if (!(err instanceof MapFileError)) throw err;
+      // sendmail reports a failed open once; later attempts stay quiet
+      if (!this.failed && !this.decl.flags.optional) this.env.report(mapOpenMessage(this.decl, this.path, err));
+      this.failed = true;
+    }
+    return this.file;
+  }
+}
+
+function fileIdentity(path: string): string {
+  try {
+    const st = fs.statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return '';
+  }
+}
+
+/** Factory for `hash` and `btree` K lines. */
+export function createKeyedLmdbMap(decl: MapDecl, env: MapEnvironment): SendmailMap {
+  const name = decl.args[0];
+  if (name === undefined) {
+    throw new MapOpenError(`${decl.className} map "${decl.name}": missing file name`, decl.pos);
+  }
+  return new KeyedLmdbMap(decl, env, mapFilePath(name));
+}

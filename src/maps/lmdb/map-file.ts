@@ -1,0 +1,299 @@
+/**
+ * src/maps/lmdb/map-file.ts — one keyed map stored in an LMDB file.
+ *
+ * A map is the file `name.db` (plus LMDB's `name.db-lock` beside it).  The
+ * entries live in the named database `map`; extra values of duplicate keys
+ * (`makemap -d`) live in `dups`, keyed by (key length, key, index) so they
+ * keep their input order.  Keys and values are raw bytes.
+ *
+ * Writers change the file only inside one LMDB write transaction, so a
+ * rebuild (clear + put everything) is atomic: readers keep the snapshot they
+ * started with and see the new map once the transaction commits.  The file
+ * is never renamed or truncated.
+ */
+import * as fs from 'node:fs';
+import { open, type Database, type RootDatabase } from 'lmdb';
+
+/** Why a map file could not be used, worded like the C library's strerror. */
+export class MapFileError extends Error {
+  constructor(
+    readonly path: string,
+    /** errno-style code: ENOENT, EACCES, EINVAL, EKEYLEN, ... */
+    readonly code: string,
+    /** The strerror text, e.g. "No such file or directory". */
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = 'MapFileError';
+  }
+}
+
+const STRERROR: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EROFS: 'Read-only file system',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  ENOSPC: 'No space left on device',
+  EINVAL: 'Invalid argument',
+};
+
+/** Turn a Node/LMDB error into a MapFileError with a strerror text. */
+export function toMapFileError(path: string, err: unknown): MapFileError {
+  if (err instanceof MapFileError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  if (code && STRERROR[code]) return new MapFileError(path, code, STRERROR[code]);
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/permission denied/i.test(msg)) return new MapFileError(path, 'EACCES', STRERROR.EACCES);
+  if (/no such file/i.test(msg)) return new MapFileError(path, 'ENOENT', STRERROR.ENOENT);
+  if (/read-only/i.test(msg)) return new MapFileError(path, 'EROFS', STRERROR.EROFS);
+  return new MapFileError(path, code || 'EIO', msg);
+}
+
+/** The largest key LMDB stores (lmdb-js default build). */
+export const MAX_KEY_BYTES = 1978;
+
+/** LMDB's meta page magic (0xBEEFC0DE, little endian) at byte 24 of the file. */
+const LMDB_MAGIC = Buffer.from([0xde, 0xc0, 0xef, 0xbe]);
+const MAGIC_OFFSET = 24;
+
+/**
+ * Check that `path` holds an LMDB environment before handing it to LMDB
+ * (LMDB crashes on some foreign files, e.g. a Berkeley DB map).  An empty
+ * file is acceptable only for writing (LMDB initialises it).
+ */
+function checkLmdbFile(path: string, forWrite: boolean): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (err) {
+    throw toMapFileError(path, err);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new MapFileError(path, 'EISDIR', STRERROR.EISDIR);
+    if (st.size === 0 && forWrite) return;
+    const head = Buffer.alloc(MAGIC_OFFSET + 4);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    if (n < head.length || !head.subarray(MAGIC_OFFSET).equals(LMDB_MAGIC)) {
+      throw new MapFileError(path, 'EINVAL', STRERROR.EINVAL);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Big-endian (length, key, index) key of one extra duplicate value. */
+function dupKey(key: Buffer, index: number): Buffer {
+  const out = Buffer.allocUnsafe(2 + key.length + 4);
+  out.writeUInt16BE(key.length, 0);
+  key.copy(out, 2);
+  out.writeUInt32BE(index, 2 + key.length);
+  return out;
+}
+
+function dupPrefix(key: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(2 + key.length);
+  out.writeUInt16BE(key.length, 0);
+  key.copy(out, 2);
+  return out;
+}
+
+/** What to do with an entry whose key the map already has. */
+export type ExistingKeyAction = 'replace' | 'duplicate' | 'skip';
+
+/** One entry of a map: raw key and value bytes. */
+export type MapEntry = readonly [key: Buffer, value: Buffer];
+
+export interface OpenOptions {
+  /** Open for writing; create the file when missing (otherwise ENOENT). */
+  write?: boolean;
+  create?: boolean;
+}
+
+/** An open map file. */
+export class MapFile {
+  private constructor(
+    readonly path: string,
+    private readonly root: RootDatabase,
+    private readonly entriesDb: Database<Buffer, Buffer>,
+    private readonly dupsDb: Database<Buffer, Buffer>,
+    private readonly writable: boolean,
+  ) {}
+
+  /**
+   * Open `path` (the full file name, `name.db`).  Throws MapFileError:
+   * ENOENT when it does not exist (unless create), EINVAL when it is not an
+   * LMDB map file, EACCES when it cannot be opened.
+   */
+  static open(path: string, options: OpenOptions = {}): MapFile {
+    const write = options.write === true;
+    if (!fs.existsSync(path)) {
+      if (!(write && options.create)) throw new MapFileError(path, 'ENOENT', STRERROR.ENOENT);
+      // Create the file ourselves first so a missing directory or a
+      // read-only one is reported with the system's reason.
+      try {
+        fs.closeSync(fs.openSync(path, 'a', 0o640));
+      } catch (err) {
+        throw toMapFileError(path, err);
+      }
+    } else {
+      checkLmdbFile(path, write);
+      if (write) {
+        try {
+          fs.accessSync(path, fs.constants.W_OK);
+        } catch (err) {
+          throw toMapFileError(path, err);
+        }
+      }
+    }
+    try {
+      const root = open({
+        path,
+        noSubdir: true,
+        maxDbs: 4,
+        readOnly: !write,
+        // a map rebuild must be durable when makemap returns
+        overlappingSync: false,
+      });
+      const dbOptions = { encoding: 'binary', keyEncoding: 'binary' } as const;
+      let entriesDb: Database<Buffer, Buffer>;
+      let dupsDb: Database<Buffer, Buffer>;
+      try {
+        entriesDb = root.openDB<Buffer, Buffer>({ name: 'map', ...dbOptions });
+        dupsDb = root.openDB<Buffer, Buffer>({ name: 'dups', ...dbOptions });
+      } catch (err) {
+        void root.close();
+        throw err;
+      }
+      return new MapFile(path, root, entriesDb, dupsDb, write);
+    } catch (err) {
+      if (err instanceof MapFileError) throw err;
+      // a read-only open of a file without our databases
+      if (/MDB_NOTFOUND|not found/i.test(String((err as Error)?.message))) {
+        throw new MapFileError(path, 'EINVAL', STRERROR.EINVAL);
+      }
+      throw toMapFileError(path, err);
+    }
+  }
+
+  /**
+   * Look one key up in a fresh snapshot (so a long-running reader sees a
+   * rebuild at its next lookup).  Returns a copy of the value.
+   */
+  get(key: Buffer): Buffer | undefined {
+    if (key.length === 0 || key.length > MAX_KEY_BYTES) return undefined;
+    if (!this.writable) this.entriesDb.resetReadTxn();
+    const v = this.entriesDb.getBinaryFast(key);
+    return v === undefined ? undefined : Buffer.from(v);
+  }
+
+  /** Every entry in key order; duplicates (-d) right after their first value. */
+  *entries(): Generator<MapEntry> {
+    if (!this.writable) this.entriesDb.resetReadTxn();
+    const hasDups = this.dupsDb.getCount({ limit: 1 }) > 0;
+    for (const { key, value } of this.entriesDb.getRange({ snapshot: true })) {
+      yield [Buffer.from(key), Buffer.from(value)];
+      if (!hasDups) continue;
+      const prefix = dupPrefix(key);
+      const end = Buffer.concat([prefix, Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff])]);
+      for (const d of this.dupsDb.getRange({ start: prefix, end })) {
+        yield [Buffer.from(key), Buffer.from(d.value)];
+      }
+    }
+  }
+
+  /** Number of keys (without extra duplicates). */
+  count(): number {
+    return this.entriesDb.getCount();
+  }
+
+  /**
+   * Replace the whole content (or, with `keepOld`, add to it) in one write
+   * transaction.  `entries` are put in order.  When a key is already there
+   * (from the old map with `keepOld`, or from an earlier entry),
+   * `onExisting` decides: replace the value, add it as one more duplicate
+   * value, or skip the entry (the default is replace).  Throws MapFileError,
+   * leaving the map as it was, when LMDB refuses an entry.
+   */
+  replaceAll(
+    entries: Iterable<MapEntry>,
+    options: { keepOld?: boolean; onExisting?: (key: Buffer, index: number) => ExistingKeyAction } = {},
+  ): void {
+    this.requireWritable();
+    const onExisting = options.onExisting;
+    try {
+      this.root.transactionSync(() => {
+        if (!options.keepOld) {
+          this.entriesDb.clearSync();
+          this.dupsDb.clearSync();
+        }
+        const dupCounts = new Map<string, number>();
+        let index = 0;
+        for (const [key, value] of entries) {
+          checkKey(this.path, key);
+          const action = onExisting && this.entriesDb.doesExist(key) ? onExisting(key, index) : 'replace';
+          index++;
+          if (action === 'skip') continue;
+          if (action === 'replace') {
+            this.entriesDb.putSync(key, value);
+            continue;
+          }
+          const id = key.toString('latin1');
+          let n = dupCounts.get(id);
+          if (n === undefined) n = this.dupsDb.getCount({ start: dupPrefix(key), end: dupKey(key, 0xffffffff) });
+          this.dupsDb.putSync(dupKey(key, n), value);
+          dupCounts.set(id, n + 1);
+        }
+      });
+    } catch (err) {
+      throw toMapFileError(this.path, err);
+    }
+  }
+
+  /** Insert or replace one key (editmap -u), in its own transaction. */
+  put(key: Buffer, value: Buffer): void {
+    this.requireWritable();
+    checkKey(this.path, key);
+    try {
+      this.root.transactionSync(() => {
+        this.entriesDb.putSync(key, value);
+      });
+    } catch (err) {
+      throw toMapFileError(this.path, err);
+    }
+  }
+
+  /** Delete one key and its duplicates (editmap -x); false when absent. */
+  remove(key: Buffer): boolean {
+    this.requireWritable();
+    if (key.length === 0 || key.length > MAX_KEY_BYTES) return false;
+    try {
+      return this.root.transactionSync(() => {
+        const existed = this.entriesDb.removeSync(key);
+        for (const { key: dk } of this.dupsDb.getRange({ start: dupPrefix(key), end: dupKey(key, 0xffffffff) })) {
+          this.dupsDb.removeSync(dk);
+        }
+        return existed;
+      });
+    } catch (err) {
+      throw toMapFileError(this.path, err);
+    }
+  }
+
+  close(): void {
+    void this.root.close();
+  }
+
+  private requireWritable(): void {
+    if (!this.writable) throw new Error(`${this.path}: map opened read-only`);
+  }
+}
+
+function checkKey(path: string, key: Buffer): void {
+  if (key.length === 0) throw new MapFileError(path, 'EINVAL', 'empty key');
+  if (key.length > MAX_KEY_BYTES) {
+    throw new MapFileError(path, 'EKEYLEN', `key of ${key.length} bytes is longer than ${MAX_KEY_BYTES} bytes`);
+  }
+}
