@@ -13,16 +13,39 @@
  */
 import type { LookupResult, MapFlags, SourcePos } from './types.js';
 
-/** A map could not be opened; `message` is sendmail's text for it. */
+/**
+ * A map could not be opened; `message` is sendmail's text for it, without
+ * the `file: line N: ` prefix (`describe()` adds it).  `silent` is set for an
+ * optional (-o) map: sendmail says nothing, the map is simply "not open"
+ * (`/map` prints `Map named "x" not open`, `$( $)` finds nothing).
+ */
 export class MapOpenError extends Error {
   constructor(
     message: string,
     /** Where the map was declared, when known. */
     readonly pos?: SourcePos,
+    readonly silent = false,
   ) {
     super(message);
     this.name = 'MapOpenError';
   }
+
+  /** The message as sendmail prints it while reading the cf. */
+  describe(): string {
+    return this.pos ? `${this.pos.file}: line ${this.pos.line}: ${this.message}` : this.message;
+  }
+}
+
+/**
+ * The byte a map returns for the `$|` operator (regex -s without -d joins
+ * substrings with it, as sendmail does); the engine turns it into its own
+ * `$|` token when it tokenizes a map result.
+ */
+export const DOLLAR_BAR = '\u009b';
+
+/** `file: line N: message`, the way sendmail prefixes what it says while reading the cf. */
+export function atDecl(pos: SourcePos, message: string): string {
+  return `${pos.file}: line ${pos.line}: ${message}`;
 }
 
 /** Letters sendmail's generic flag parser accepts. */
@@ -43,6 +66,11 @@ export interface ParseMapFlagsOptions {
   /** The map's name, for `Illegal option X map NAME`. */
   mapName?: string;
   /**
+   * The class, to apply its own flag syntax (see CLASS_FLAG_SYNTAX): some
+   * classes take extra letters, some ignore unknown ones, some take none.
+   */
+  className?: string;
+  /**
    * Extra flag letters this class accepts on top of the generic ones (e.g.
    * regex: "nbsd"); they are kept in `flags.raw` and not reported.
    */
@@ -50,6 +78,35 @@ export interface ParseMapFlagsOptions {
   /** Letters whose value may follow after blanks (like -k / -v). */
   spacedValueLetters?: string;
 }
+
+interface ClassFlagSyntax {
+  /** Letters beyond the generic ones. */
+  letters?: string;
+  /** Letters whose value may follow after blanks. */
+  spaced?: string;
+  /** Unknown letters are silently skipped (sendmail's own parser for the class). */
+  ignoreUnknown?: boolean;
+  /** The class takes no flags: everything after the class is arguments. */
+  noFlags?: boolean;
+  /** Name printed in `Illegal option X map NAME` instead of the map's. */
+  nameInMessage?: string;
+}
+
+/** Flag syntax of the classes whose K line sendmail parses its own way (checked with sendmail 8.17). */
+export const CLASS_FLAG_SYNTAX: Readonly<Record<string, ClassFlagSyntax>> = {
+  regex: { letters: 'nbsdBS', ignoreUnknown: true },
+  host: { letters: 'rdR', ignoreUnknown: true },
+  dns: { letters: 'RrdBZ', spaced: 'R', ignoreUnknown: true },
+  dequote: { letters: 's', ignoreUnknown: true },
+  arith: { ignoreUnknown: true },
+  macro: { ignoreUnknown: true },
+  arpa: { ignoreUnknown: true },
+  sequence: { noFlags: true },
+  switch: { noFlags: true },
+  syslog: { letters: 'L', nameInMessage: 'syslog' },
+  socket: { letters: 'd' },
+  ldap: { letters: 'cRnVrshpHbdMPw1KZ', ignoreUnknown: true },
+};
 
 /** Fresh flags, nothing set. */
 export function emptyMapFlags(): MapFlags {
@@ -92,8 +149,13 @@ export function parseMapFlags(
 ): ParsedMapFlags {
   const flags = emptyMapFlags();
   const problems: string[] = [];
-  const classLetters = new Set([...(options.classLetters ?? '')]);
-  const spaced = new Set([...'kv', ...(options.spacedValueLetters ?? '')]);
+  const syntax = CLASS_FLAG_SYNTAX[(options.className ?? '').toLowerCase()] ?? {};
+  if (syntax.noFlags) {
+    const rest = rawArgs.replace(/^\s+/, '');
+    return { flags, args: rest.split(/\s+/).filter((w) => w.length > 0), rest, problems };
+  }
+  const classLetters = new Set([...(options.classLetters ?? ''), ...(syntax.letters ?? '')]);
+  const spaced = new Set([...'kv', ...(options.spacedValueLetters ?? ''), ...(syntax.spaced ?? '')]);
   let i = 0;
   const n = rawArgs.length;
   for (let guard = 0; guard <= n; guard++) {
@@ -113,7 +175,10 @@ export function parseMapFlags(
     flags.raw.push(rawText);
     if (classLetters.has(letter)) continue;
     if (!GENERIC_FLAG_LETTERS.has(letter)) {
-      problems.push(`${pos.file}: line ${pos.line}: Illegal option ${letter} map ${options.mapName ?? ''}`.trimEnd());
+      if (!syntax.ignoreUnknown) {
+        const name = syntax.nameInMessage ?? options.mapName ?? '';
+        problems.push(atDecl(pos, `Illegal option ${letter} map ${name}`.trimEnd()));
+      }
       continue;
     }
     applyGenericFlag(flags, letter, value);
