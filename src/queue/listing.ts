@@ -1,0 +1,78 @@
+// The queue listing of `mailq` / `sendmail -bp` in sendmail 8.17's layout
+// (and the wider `-v` layout with priorities).  Entries are sorted by
+// priority, lowest first, as with the default QueueSortOrder.
+
+import { listingDate } from '../smtp/arpadate.js';
+import { QueueDirectory, type QueueEntry, type SetAsideFile } from './queue-directory.js';
+
+export interface ListingOptions {
+  /** The -v layout: a priority column, full sender, wider recipient column. */
+  verbose?: boolean;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+function padLeft(text: string, width: number): string {
+  return text.length >= width ? text : ' '.repeat(width - text.length) + text;
+}
+
+/** Sorts entries as the default queue order does: priority, then creation time, then id. */
+export function sortEntries(entries: QueueEntry[]): QueueEntry[] {
+  return [...entries].sort(
+    (a, b) =>
+      a.envelope.priority - b.envelope.priority ||
+      a.envelope.createdAt - b.envelope.createdAt ||
+      (a.envelope.id < b.envelope.id ? -1 : a.envelope.id > b.envelope.id ? 1 : 0),
+  );
+}
+
+/** The listing text of one queue directory's entries (already read). */
+export function formatQueueListing(dirName: string, entries: QueueEntry[], opts: ListingOptions = {}): string {
+  const verbose = opts.verbose === true;
+  const n = entries.length;
+  let out = '';
+  if (n === 0) {
+    out += `${dirName} is empty\n`;
+  } else {
+    out += `\t\t${dirName} (${n} request${n === 1 ? '' : 's'})\n`;
+    out += verbose
+      ? '-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------\n'
+      : '-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------\n';
+    for (const entry of sortEntries(entries)) {
+      const env = entry.envelope;
+      const size = padLeft(String(entry.dataSize ?? 0), 8);
+      const created = new Date(env.createdAt * 1000);
+      out += env.id.padEnd(14) + ' ' + size + ' ';
+      out += verbose
+        ? `${padLeft(String(env.priority), 10)} ${listingDate(created, false)} ${env.sender}\n`
+        : `${listingDate(created, true)} ${cut(env.sender, 39)}\n`;
+      if (env.quarantineReason !== undefined) out += `     QUARANTINE: ${env.quarantineReason}\n`;
+      if (env.bodyType !== undefined || env.statusMessage !== undefined) {
+        let line = padLeft(env.bodyType ?? '', 14);
+        if (env.statusMessage !== undefined) line += `   (${cut(env.statusMessage, verbose ? 100 : 60)})`;
+        out += `${line}\n`;
+      }
+      for (const r of env.recipients) {
+        out += verbose ? `\t\t\t\t\t\t${cut(r.address, 71)}\n` : `\t\t\t\t\t ${cut(r.address, 38)}\n`;
+      }
+    }
+  }
+  out += `\t\tTotal requests: ${n}\n`;
+  return out;
+}
+
+/**
+ * Prints the listing of a queue directory to `out` (mailq, sendmail -bp).
+ * Corrupt qf files are set aside and reported through `onCorrupt`.
+ */
+export async function printQueue(
+  queueDir: string,
+  out: NodeJS.WritableStream,
+  opts: ListingOptions & { onCorrupt?: (f: SetAsideFile) => void } = {},
+): Promise<void> {
+  const queue = new QueueDirectory(queueDir);
+  const entries = await queue.readAll(opts.onCorrupt);
+  out.write(formatQueueListing(queueDir, entries, opts));
+}

@@ -1,0 +1,191 @@
+// A sendmail queue directory: qf/df files (and qf/, df/ subdirectories when
+// present), durable writes, listing, reading, and setting corrupt files aside.
+//
+// Durable write of a new message: the data goes to a temporary file, the
+// control file to tf<id> (sendmail's own temporary name); both are fsynced,
+// the data file is renamed to df<id> and the directory fsynced, then tf<id>
+// is renamed to qf<id> and the directory fsynced again.  Only then does the
+// message exist for a queue runner, and only then may the SMTP 250 be sent.
+// A corrupt qf is renamed to Qf<id> (sendmail's "lost" queue file), never
+// deleted.
+
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import type { Envelope } from './envelope.js';
+import { QfFormatError, formatQf, parseQf } from './qf-file.js';
+
+export interface QueueEntry {
+  envelope: Envelope;
+  /** Size of the df file in bytes, or undefined when it is missing. */
+  dataSize: number | undefined;
+  /** The qf file's path. */
+  controlPath: string;
+}
+
+export interface SetAsideFile {
+  id: string;
+  /** Where the corrupt file now is (Qf<id>). */
+  path: string;
+  reason: string;
+}
+
+async function fsyncPath(p: string, flags: number = fsConstants.O_RDONLY): Promise<void> {
+  const fh = await fs.open(p, flags);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The I record: "major/minor/inode" of the data file (Linux dev_t encoding). */
+export function inodeRecord(dev: number, ino: number): string {
+  const major = Math.floor(dev / 256) & 0xfff;
+  const minor = (dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00);
+  return `${major}/${minor}/${ino}`;
+}
+
+export class QueueDirectory {
+  constructor(readonly dir: string) {}
+
+  /** Where qf files live: dir/qf when that subdirectory exists, else dir. */
+  async controlDir(): Promise<string> {
+    const sub = path.join(this.dir, 'qf');
+    return (await isDirectory(sub)) ? sub : this.dir;
+  }
+
+  /** Where df files live: dir/df when that subdirectory exists, else dir. */
+  async dataDir(): Promise<string> {
+    const sub = path.join(this.dir, 'df');
+    return (await isDirectory(sub)) ? sub : this.dir;
+  }
+
+  /**
+   * Stores a new message durably: `body` is the df content (the message body
+   * without its header; headers are in the envelope).  Resolves once qf and
+   * df are on disk.  Fails if a message with this id exists.
+   */
+  async storeNew(envelope: Envelope, body: Buffer | Uint8Array | string): Promise<void> {
+    const [qdir, ddir] = await Promise.all([this.controlDir(), this.dataDir()]);
+    const id = envelope.id;
+    const dataTemp = path.join(ddir, `.df${id}.tmp`);
+    const dataFinal = path.join(ddir, `df${id}`);
+    const controlTemp = path.join(qdir, `tf${id}`);
+    const controlFinal = path.join(qdir, `qf${id}`);
+
+    // data file, exclusive create so that two writers of one id cannot mix
+    const dfh = await fs.open(dataTemp, 'wx', 0o600);
+    try {
+      await dfh.writeFile(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
+      await dfh.sync();
+      const st = await dfh.stat();
+      envelope.dataInode = inodeRecord(st.dev, st.ino);
+    } finally {
+      await dfh.close();
+    }
+    await this.writeControl(envelope, controlTemp);
+    try {
+      await fs.link(dataTemp, dataFinal);
+      await fs.unlink(dataTemp);
+    } catch (err) {
+      await fs.rm(dataTemp, { force: true });
+      await fs.rm(controlTemp, { force: true });
+      throw err;
+    }
+    await fsyncPath(ddir);
+    await fs.rename(controlTemp, controlFinal);
+    await fsyncPath(qdir);
+  }
+
+  /** Rewrites an existing qf (after a delivery attempt) through tf<id> and a rename. */
+  async rewriteControl(envelope: Envelope): Promise<void> {
+    const qdir = await this.controlDir();
+    const temp = path.join(qdir, `tf${envelope.id}`);
+    await this.writeControl(envelope, temp);
+    await fs.rename(temp, path.join(qdir, `qf${envelope.id}`));
+    await fsyncPath(qdir);
+  }
+
+  private async writeControl(envelope: Envelope, file: string): Promise<void> {
+    const fh = await fs.open(file, 'wx', 0o600);
+    try {
+      await fh.writeFile(Buffer.from(formatQf(envelope), 'latin1'));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** The ids of every qf file in the queue. */
+  async ids(): Promise<string[]> {
+    const qdir = await this.controlDir();
+    const names = await fs.readdir(qdir);
+    return names.filter((n) => n.startsWith('qf') && n.length > 2).map((n) => n.slice(2));
+  }
+
+  /** Reads one queued message's envelope; throws QfFormatError if its qf is corrupt. */
+  async read(id: string): Promise<QueueEntry> {
+    const qdir = await this.controlDir();
+    const controlPath = path.join(qdir, `qf${id}`);
+    const text = (await fs.readFile(controlPath)).toString('latin1');
+    const envelope = parseQf(text, id, controlPath);
+    const ddir = envelope.dataDirectory ?? (await this.dataDir());
+    let dataSize: number | undefined;
+    try {
+      dataSize = (await fs.stat(path.join(ddir, `df${id}`))).size;
+    } catch {
+      dataSize = undefined;
+    }
+    return { envelope, dataSize, controlPath };
+  }
+
+  /** The df content of a queued message. */
+  async readBody(id: string): Promise<Buffer> {
+    return fs.readFile(path.join(await this.dataDir(), `df${id}`));
+  }
+
+  /** Renames qf<id> to Qf<id> so that no queue run takes it again; the file is kept. */
+  async setAside(id: string, reason: string): Promise<SetAsideFile> {
+    const qdir = await this.controlDir();
+    const target = path.join(qdir, `Qf${id}`);
+    await fs.rename(path.join(qdir, `qf${id}`), target);
+    await fsyncPath(qdir);
+    return { id, path: target, reason };
+  }
+
+  /**
+   * Reads every entry.  Corrupt qf files are set aside (renamed to Qf) and
+   * reported through `onCorrupt`; files that vanish meanwhile are skipped.
+   */
+  async readAll(onCorrupt: (f: SetAsideFile) => void = () => {}): Promise<QueueEntry[]> {
+    const entries: QueueEntry[] = [];
+    for (const id of await this.ids()) {
+      try {
+        entries.push(await this.read(id));
+      } catch (err) {
+        if (err instanceof QfFormatError) {
+          onCorrupt(await this.setAside(id, err.message));
+        } else if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw err;
+        }
+      }
+    }
+    return entries;
+  }
+
+  /** Removes a delivered message: qf first (the commit point), then df. */
+  async remove(id: string): Promise<void> {
+    const [qdir, ddir] = await Promise.all([this.controlDir(), this.dataDir()]);
+    await fs.rm(path.join(qdir, `qf${id}`), { force: true });
+    await fsyncPath(qdir);
+    await fs.rm(path.join(ddir, `df${id}`), { force: true });
+  }
+}
