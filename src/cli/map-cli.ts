@@ -1,0 +1,93 @@
+/**
+ * src/cli/map-cli.ts — what the map commands (makemap, editmap, praliases)
+ * share: parsing their getopt-style command lines with commander while
+ * printing the C tools' messages (`invalid option -- 'x'`, usage, exit 64),
+ * and writing large outputs to stdout in chunks.
+ */
+import { Command, CommanderError } from 'commander';
+
+/** sysexits.h values the map tools use. */
+export const EX_USAGE = 64;
+export const EX_DATAERR = 65;
+export const EX_UNAVAILABLE = 69;
+export const EX_SOFTWARE = 70;
+export const EX_IOERR = 74;
+export const EX_CANTCREAT = 73;
+
+export interface OptionSpec {
+  /** Single letter. */
+  letter: string;
+  /** Name of the value, when the option takes one. */
+  value?: string;
+}
+
+export interface ParsedCommandLine {
+  /** Options by letter: true for flags, the (last) value for valued ones. */
+  options: Map<string, string | true>;
+  args: string[];
+}
+
+/**
+ * Parse `argv` with getopt's conventions (grouped flags `-rv`, glued values
+ * `-t:`, options anywhere).  On a bad option prints getopt's message and
+ * `usage` to stderr, sets exit status 64 and returns undefined.
+ */
+export function parseCommandLine(
+  argv: string[],
+  progName: string,
+  specs: OptionSpec[],
+  usage: string,
+): ParsedCommandLine | undefined {
+  const program = new Command(progName)
+    .helpOption(false)
+    .allowExcessArguments(true)
+    .allowUnknownOption(false)
+    .argument('[args...]')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  for (const spec of specs) {
+    program.option(spec.value ? `-${spec.letter} <${spec.value}>` : `-${spec.letter}`);
+  }
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    const letter = /'-(\w)/.exec(err.message)?.[1] ?? '?';
+    const what = err.code === 'commander.optionMissingArgument' ? 'option requires an argument' : 'invalid option';
+    process.stderr.write(`${progName}: ${what} -- '${letter}'\n${usage}`);
+    process.exitCode = EX_USAGE;
+    return undefined;
+  }
+  const raw = program.opts<Record<string, string | boolean>>();
+  const options = new Map<string, string | true>();
+  for (const spec of specs) {
+    const v = raw[spec.letter];
+    if (v !== undefined && v !== false) options.set(spec.letter, v);
+  }
+  return { options, args: program.args };
+}
+
+/** Print usage to stderr and set exit status 64. */
+export function usageError(usage: string): void {
+  process.stderr.write(usage);
+  process.exitCode = EX_USAGE;
+}
+
+/** Collects output lines and writes them to stdout in large chunks. */
+export class ChunkedWriter {
+  private parts: string[] = [];
+  private size = 0;
+
+  line(text: string): void {
+    this.parts.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size >= 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    process.stdout.write(Buffer.from(this.parts.join(''), 'latin1'));
+    this.parts = [];
+    this.size = 0;
+  }
+}
