@@ -1,0 +1,450 @@
+// Remote delivery over SMTP: one message, one sender, some recipients, one
+// next hop.  The hosts come from planRoute (mx.ts); each host's addresses are
+// tried in order until one gives a transaction.  The SMTP protocol itself
+// (EHLO/HELO, STARTTLS, AUTH, PIPELINING, SIZE, DSN parameters, dot
+// stuffing) is nodemailer's SMTPConnection; this module decides what each
+// reply means for each recipient, the way sendmail does:
+//
+// - a connection failure, a greeting other than 220, a failed EHLO/HELO,
+//   STARTTLS or AUTH, a 4xx reply to MAIL, or a lost connection before the
+//   final reply to the message: try the next address/host;
+// - a 5xx reply to MAIL: every recipient fails permanently;
+// - each RCPT reply decides its recipient (2xx accepted, 4xx deferred, 5xx
+//   failed); the final reply to DATA decides every accepted recipient.
+//
+// Every recipient gets a DeliveryResult (status.ts) with the reply, the
+// enhanced status code and the session transcript for a bounce.
+
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { SMTPEnvelope, SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
+import { planRoute, type RouteOptions, type TargetHost } from './mx.js';
+import { kindOfReplyCode, makeResult, type DeliveryKind, type DeliveryResult } from './status.js';
+
+/** RFC 3461 NOTIFY values; NEVER stands alone. */
+export type DsnNotify = 'NEVER' | readonly ('SUCCESS' | 'FAILURE' | 'DELAY')[];
+
+export interface SmtpRecipient {
+  /** The envelope address, without angle brackets. */
+  readonly address: string;
+  readonly notify?: DsnNotify;
+  /** ORCPT value "type;address", e.g. "rfc822;bob@example.com". */
+  readonly orcpt?: string;
+}
+
+export interface SmtpCredentials {
+  readonly user: string;
+  readonly pass: string;
+  /** SASL mechanism (PLAIN, LOGIN, CRAM-MD5); default: the first one both sides know. */
+  readonly method?: string;
+}
+
+export interface SmtpTimeouts {
+  /** Connecting (ms); sendmail's Timeout.connect. */
+  readonly connect?: number;
+  /** Waiting for the greeting (ms); Timeout.initial. */
+  readonly greeting?: number;
+  /** Any other reply (ms); Timeout.datafinal and friends. */
+  readonly command?: number;
+}
+
+export interface SmtpDeliveryRequest {
+  /** Next hop as the mailer's $h: "example.com", "[mx.example.com]", "a.example:b.example", "[::1]:2525". */
+  readonly nextHop: string;
+  /** Envelope sender; "" for the null sender <>. */
+  readonly sender: string;
+  readonly recipients: readonly SmtpRecipient[];
+  /** The message, headers and body, with CRLF or LF line ends. */
+  readonly message: Buffer;
+  /** Our name in EHLO/HELO ($j). */
+  readonly heloName: string;
+  /** DSN RET and ENVID for MAIL FROM, sent when the peer offers DSN. */
+  readonly ret?: 'FULL' | 'HDRS';
+  readonly envid?: string;
+  /** Sends BODY=8BITMIME when the peer offers it. */
+  readonly eightBitMime?: boolean;
+  /** Credentials for a host, from the caller's authinfo lookup; undefined: no AUTH. */
+  readonly credentials?: (host: TargetHost) => SmtpCredentials | undefined;
+  /** Speak LMTP instead of SMTP (per-recipient replies to the message). */
+  readonly lmtp?: boolean;
+  /** Verify the peer's certificate after STARTTLS (default false: opportunistic TLS). */
+  readonly verifyCertificates?: boolean;
+  /** Skip STARTTLS even when it is offered. */
+  readonly noTls?: boolean;
+  readonly timeouts?: SmtpTimeouts;
+  readonly route: RouteOptions;
+}
+
+/** One connection attempt, for logs and tests. */
+export interface SmtpAttempt {
+  readonly host: string;
+  readonly address: string;
+  readonly port: number;
+  /** "delivered" when the host gave a verdict for the recipients, otherwise why we moved on. */
+  readonly outcome: 'delivered' | 'next-host';
+  readonly detail: string;
+}
+
+export interface SmtpDeliveryReport {
+  /** One result per recipient address given in the request. */
+  readonly results: ReadonlyMap<string, DeliveryResult>;
+  readonly attempts: readonly SmtpAttempt[];
+  /** TLS was in use on the connection that gave the verdict. */
+  readonly secured: boolean;
+}
+
+/** What an SMTP reply line says: its code, enhanced code and text. */
+export interface ParsedReply {
+  readonly code: number;
+  readonly enhanced?: string;
+  /** All lines joined with a space, codes stripped from continuation lines. */
+  readonly text: string;
+  /** The whole reply on one line as sendmail writes it into Diagnostic-Code. */
+  readonly line: string;
+}
+
+/** Parses a (possibly multi-line) reply as nodemailer hands it over. */
+export function parseReply(raw: string): ParsedReply | undefined {
+  const lines = raw.split(/\r?\n/).filter((l) => l !== '');
+  const first = lines[0];
+  if (first === undefined) return undefined;
+  const m = /^(\d{3})[ -]?(.*)$/.exec(first);
+  if (!m) return undefined;
+  const code = Number(m[1]);
+  const texts = lines.map((l) => l.replace(/^\d{3}[ -]?/, ''));
+  let text = texts.join(' ');
+  let enhanced: string | undefined;
+  const e = /^([245]\.\d{1,3}\.\d{1,3})(?: |$)/.exec(text);
+  if (e && e[1]?.[0] === String(code)[0]) {
+    enhanced = e[1];
+    text = text.slice(e[0].length);
+  }
+  return { code, enhanced, text, line: `${code} ${enhanced ? `${enhanced} ` : ''}${text}`.trimEnd() };
+}
+
+function statusOf(reply: ParsedReply, kind: DeliveryKind): string {
+  if (reply.enhanced && reply.enhanced[0] === (kind === 'sent' ? '2' : kind === 'tempfail' ? '4' : '5')) {
+    return reply.enhanced;
+  }
+  return kind === 'sent' ? '2.0.0' : kind === 'tempfail' ? '4.0.0' : '5.0.0';
+}
+
+/** The result a reply gives one recipient, with the transcript lines that led to it. */
+function resultFromReply(
+  reply: ParsedReply,
+  host: string,
+  transcript: readonly string[],
+  address: string,
+): DeliveryResult {
+  const kind = kindOfReplyCode(reply.code);
+  const status = statusOf(reply, kind);
+  const text =
+    kind === 'sent'
+      ? `Sent (${reply.text})`
+      : kind === 'tempfail'
+        ? `Deferred: ${reply.line}`
+        : reply.text;
+  const tail = kind === 'permfail' ? [`${reply.code} ${status} ${address}... ${reply.text}`] : [];
+  return makeResult(kind, status, text, {
+    diagnostic: reply.line,
+    diagnosticType: 'SMTP',
+    remoteMta: host,
+    transcript: [...transcript, ...tail],
+  });
+}
+
+interface NodemailerError extends Error {
+  code?: string;
+  response?: string;
+  responseCode?: number;
+  command?: string;
+  recipient?: string;
+  rejectedErrors?: NodemailerError[];
+}
+
+/** Collects the SMTP dialogue for bounce transcripts (nodemailer's transactionLog). */
+function transcriptLogger(lines: string[]): Record<string, (...args: unknown[]) => void> {
+  const debug = (entry: unknown, message: unknown, ...args: unknown[]): void => {
+    if (typeof entry !== 'object' || entry === null || typeof message !== 'string') return;
+    const tnx = (entry as { tnx?: unknown }).tnx;
+    const text = args.length > 0 ? message.replace(/%s/g, () => String(args.shift())) : message;
+    if (tnx === 'client') lines.push(`>>> ${text}`);
+    else if (tnx === 'server') for (const l of text.split(/\r?\n/)) lines.push(`<<< ${l}`);
+  };
+  const ignore = (): void => {};
+  return { debug, trace: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };
+}
+
+/** Outcome of one connection: a verdict per recipient, or a reason to try the next address. */
+type HostOutcome =
+  | { readonly kind: 'verdict'; readonly results: Map<string, DeliveryResult>; readonly secured: boolean }
+  | { readonly kind: 'next'; readonly result: DeliveryResult; readonly detail: string };
+
+function encodeXtext(s: string): string {
+  return s.replace(/[^\x21-\x2a\x2c-\x3c\x3e-\x7e]/g, (c) => `+${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** The RCPT TO parameters for one recipient (when the peer offers DSN). */
+function rcptDsnParams(r: SmtpRecipient): string {
+  const args: string[] = [];
+  if (r.notify !== undefined) {
+    args.push(`NOTIFY=${r.notify === 'NEVER' ? 'NEVER' : r.notify.join(',')}`);
+  }
+  if (r.orcpt !== undefined) {
+    const semi = r.orcpt.indexOf(';');
+    const orcpt = semi < 0 ? `rfc822;${r.orcpt}` : r.orcpt;
+    args.push(`ORCPT=${orcpt.slice(0, orcpt.indexOf(';') + 1)}${encodeXtext(orcpt.slice(orcpt.indexOf(';') + 1))}`);
+  }
+  return args.length > 0 ? ` ${args.join(' ')}` : '';
+}
+
+/**
+ * nodemailer sends one NOTIFY/ORCPT for every RCPT; sendmail sends each
+ * recipient's own.  Its RCPT commands go out in envelope order and each asks
+ * `_getDsnRcptToArgs` for its parameters, so the n-th call is the n-th
+ * recipient.  This is the one place we lean on a nodemailer internal; the
+ * DSN test against a real peer checks it still holds.
+ */
+function installPerRecipientDsn(conn: SMTPConnection, recipients: readonly SmtpRecipient[]): void {
+  const internals = conn as unknown as {
+    _getDsnRcptToArgs?: () => string;
+    _supportedExtensions?: string[];
+  };
+  if (typeof internals._getDsnRcptToArgs !== 'function') {
+    throw new Error('nodemailer SMTPConnection no longer has _getDsnRcptToArgs; per-recipient DSN needs updating');
+  }
+  let next = 0;
+  internals._getDsnRcptToArgs = () => {
+    const r = recipients[next++];
+    if (r === undefined || !(internals._supportedExtensions ?? []).includes('DSN')) return '';
+    return rcptDsnParams(r);
+  };
+}
+
+function connectionFailure(host: string, address: string, err: NodemailerError | undefined, what: string): DeliveryResult {
+  const reply = err?.response ? parseReply(err.response) : undefined;
+  if (reply && reply.code >= 400) {
+    // A refusing greeting or EHLO: the reply says how bad.
+    const kind = kindOfReplyCode(reply.code) === 'permfail' ? 'permfail' : 'tempfail';
+    return makeResult(kind, statusOf(reply, kind), kind === 'tempfail' ? `Deferred: ${reply.line}` : reply.text, {
+      diagnostic: reply.line,
+      diagnosticType: 'SMTP',
+      remoteMta: host,
+    });
+  }
+  const cause = err?.message ?? what;
+  const refused = /ECONNREFUSED/.test(String((err as { originalCode?: string } | undefined)?.originalCode ?? '') + cause);
+  const text = refused ? `Deferred: Connection refused by ${host}` : `Deferred: ${what} with ${host} (${address}): ${cause}`;
+  return makeResult('tempfail', '4.4.1', text, { remoteMta: host });
+}
+
+function waitConnected(conn: SMTPConnection): Promise<NodemailerError | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (err?: NodemailerError) => {
+      if (done) return;
+      done = true;
+      resolve(err);
+    };
+    conn.once('error', (err: NodemailerError) => finish(err));
+    conn.once('end', () => finish(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
+    conn.connect((err) => finish(err as NodemailerError | undefined));
+  });
+}
+
+function login(conn: SMTPConnection, creds: SmtpCredentials): Promise<NodemailerError | undefined> {
+  return new Promise((resolve) => {
+    conn.login({ user: creds.user, pass: creds.pass, method: creds.method }, (err) =>
+      resolve(err ? (err as NodemailerError) : undefined),
+    );
+  });
+}
+
+function send(
+  conn: SMTPConnection,
+  envelope: SMTPEnvelope,
+  message: Buffer,
+): Promise<{ err?: NodemailerError; info?: SMTPConnectionSendInfo }> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: { err?: NodemailerError; info?: SMTPConnectionSendInfo }) => {
+      if (done) return;
+      done = true;
+      resolve(r);
+    };
+    conn.on('error', (err: NodemailerError) => finish({ err }));
+    conn.once('end', () => finish({ err: Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }) }));
+    conn.send(envelope, message, (err, info) => finish(err ? { err: err as NodemailerError } : { info }));
+  });
+}
+
+/** One connection to one address of one host. */
+async function tryAddress(
+  req: SmtpDeliveryRequest,
+  host: TargetHost,
+  address: string,
+  pending: readonly SmtpRecipient[],
+): Promise<HostOutcome> {
+  const transcript: string[] = [];
+  const t = req.timeouts ?? {};
+  const conn = new SMTPConnection({
+    host: address,
+    port: host.port,
+    name: req.heloName,
+    servername: host.name,
+    opportunisticTLS: true,
+    ignoreTLS: req.noTls === true,
+    tls: { rejectUnauthorized: req.verifyCertificates === true, servername: host.name },
+    lmtp: req.lmtp === true,
+    connectionTimeout: t.connect ?? 300_000,
+    greetingTimeout: t.greeting ?? 300_000,
+    socketTimeout: t.command ?? 3_600_000,
+    socketCloseTimeout: 0,
+    logger: transcriptLogger(transcript),
+    transactionLog: true,
+  });
+  conn.on('error', () => {}); // every error is also delivered to the waiting promise
+  try {
+    const connectErr = await waitConnected(conn);
+    if (connectErr) {
+      return { kind: 'next', result: connectionFailure(host.name, address, connectErr, 'connect'), detail: connectErr.message };
+    }
+    const creds = req.credentials?.(host);
+    if (creds && conn.allowsAuth) {
+      const authErr = await login(conn, creds);
+      if (authErr) {
+        return { kind: 'next', result: connectionFailure(host.name, address, authErr, 'AUTH'), detail: authErr.message };
+      }
+    }
+    installPerRecipientDsn(conn, pending);
+    const envelope: SMTPEnvelope = {
+      from: req.sender === '' ? false : req.sender,
+      to: pending.map((r) => r.address),
+      size: req.message.length,
+      use8BitMime: req.eightBitMime === true,
+    };
+    if (req.ret !== undefined || req.envid !== undefined) {
+      envelope.dsn = { ret: req.ret ?? null, envid: req.envid ?? null };
+    }
+    const { err, info } = await send(conn, envelope, req.message);
+    const secured = conn.secure;
+    return judgeTransaction(host.name, address, pending, transcript, err, info, secured);
+  } finally {
+    conn.close();
+  }
+}
+
+/** Turns the end of a transaction into per-recipient results, or a reason to move on. */
+function judgeTransaction(
+  hostName: string,
+  address: string,
+  pending: readonly SmtpRecipient[],
+  transcript: readonly string[],
+  err: NodemailerError | undefined,
+  info: SMTPConnectionSendInfo | undefined,
+  secured: boolean,
+): HostOutcome {
+  const results = new Map<string, DeliveryResult>();
+  const header = [`... while talking to ${hostName}.:`, ...transcript];
+  const rejectedReplies = new Map<string, ParsedReply>();
+  for (const e of (err?.rejectedErrors ?? info?.rejectedErrors ?? []) as NodemailerError[]) {
+    const reply = e.response ? parseReply(e.response) : undefined;
+    if (e.recipient !== undefined && reply) rejectedReplies.set(e.recipient, reply);
+  }
+  const forRecipient = (address: string, reply: ParsedReply): DeliveryResult =>
+    resultFromReply(reply, hostName, reply.code >= 400 ? header : [], address);
+
+  if (err) {
+    const reply = err.response ? parseReply(err.response) : undefined;
+    if (err.command === 'MAIL FROM' && reply && reply.code >= 500) {
+      for (const r of pending) results.set(r.address, forRecipient(r.address, reply));
+      return { kind: 'verdict', results, secured };
+    }
+    if (err.code === 'EMESSAGE' && !reply && /size/i.test(err.message)) {
+      const res = makeResult('permfail', '5.3.4', `Message is too large for ${hostName}`, {
+        diagnostic: '552 5.3.4 Message size exceeds fixed maximum message size',
+        diagnosticType: 'SMTP',
+        remoteMta: hostName,
+      });
+      for (const r of pending) results.set(r.address, res);
+      return { kind: 'verdict', results, secured };
+    }
+    if (err.code === 'EENVELOPE' && err.command === 'RCPT TO' && rejectedReplies.size > 0) {
+      // Every recipient was refused: each has its own reply.
+      for (const r of pending) {
+        const rr = rejectedReplies.get(r.address) ?? reply;
+        if (rr) results.set(r.address, forRecipient(r.address, rr));
+      }
+      if (results.size === pending.length) return { kind: 'verdict', results, secured };
+    }
+    if ((err.command === 'DATA' || err.code === 'EMESSAGE') && reply) {
+      // The message (or DATA) was refused: every accepted recipient shares the reply.
+      for (const r of pending) {
+        const rr = rejectedReplies.get(r.address);
+        results.set(r.address, forRecipient(r.address, rr ?? reply));
+      }
+      return { kind: 'verdict', results, secured };
+    }
+    // Anything else (lost connection, timeout, 4xx to MAIL): the next host may do better.
+    return {
+      kind: 'next',
+      result: connectionFailure(hostName, address, err, 'I/O error'),
+      detail: err.message,
+    };
+  }
+  const final = info?.response ? parseReply(info.response) : undefined;
+  for (const r of pending) {
+    const rr = rejectedReplies.get(r.address);
+    if (rr) results.set(r.address, forRecipient(r.address, rr));
+    else if (final) results.set(r.address, forRecipient(r.address, final));
+  }
+  return { kind: 'verdict', results, secured };
+}
+
+/**
+ * Delivers a message to its recipients through the next hop.  Never throws
+ * for network or protocol trouble: every recipient gets a result.
+ */
+export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliveryReport> {
+  const results = new Map<string, DeliveryResult>();
+  const attempts: SmtpAttempt[] = [];
+  if (req.recipients.length === 0) return { results, attempts, secured: false };
+  let plan;
+  try {
+    plan = await planRoute(req.nextHop, req.route);
+  } catch (err) {
+    const res = makeResult('permfail', '5.3.5', `Bad next hop: ${(err as Error).message}`, {
+      diagnosticType: 'X-Unix',
+      diagnostic: '554 5.3.5 Local configuration error',
+    });
+    for (const r of req.recipients) results.set(r.address, res);
+    return { results, attempts, secured: false };
+  }
+  if (plan.kind === 'failed') {
+    for (const r of req.recipients) results.set(r.address, plan.result);
+    return { results, attempts, secured: false };
+  }
+  let last: DeliveryResult | undefined;
+  for (const host of plan.hosts) {
+    for (const address of host.addresses) {
+      const outcome = await tryAddress(req, host, address, req.recipients);
+      if (outcome.kind === 'verdict') {
+        attempts.push({ host: host.name, address, port: host.port, outcome: 'delivered', detail: 'transaction completed' });
+        for (const r of req.recipients) {
+          results.set(
+            r.address,
+            outcome.results.get(r.address) ??
+              makeResult('tempfail', '4.4.2', `Deferred: no reply for ${r.address} from ${host.name}`, { remoteMta: host.name }),
+          );
+        }
+        return { results, attempts, secured: outcome.secured };
+      }
+      attempts.push({ host: host.name, address, port: host.port, outcome: 'next-host', detail: outcome.detail });
+      last = outcome.result;
+    }
+  }
+  // Every host failed before giving a verdict.  A permanent refusal from the
+  // last host stays permanent; anything else is temporary.
+  const final = last ?? makeResult('tempfail', '4.4.1', 'Deferred: no host to try');
+  for (const r of req.recipients) results.set(r.address, final);
+  return { results, attempts, secured: false };
+}

@@ -1,0 +1,301 @@
+// Shared pieces of the delivery tests: real receiving peers on loopback
+// (an smtp-server sink with scripted failures, postfix's smtp-sink, real
+// sendmail -bD under unshare) and a static-table MxResolver.
+
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import type { AddressAnswer, MxAnswer, MxRecord, MxResolver } from '../src/deliver/mx.js';
+
+export function hasTool(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** An MxResolver over fixed tables: what a zone file would say. */
+export function tableResolver(
+  mx: Record<string, MxRecord[] | 'nxdomain' | 'tempfail'>,
+  addresses: Record<string, string[] | 'tempfail'>,
+): MxResolver {
+  return {
+    async lookupMx(domain): Promise<MxAnswer> {
+      const e = mx[domain.toLowerCase()];
+      if (e === undefined) return addresses[domain.toLowerCase()] ? { kind: 'none' } : { kind: 'nxdomain' };
+      if (e === 'nxdomain') return { kind: 'nxdomain' };
+      if (e === 'tempfail') return { kind: 'tempfail', message: `${domain}: SERVFAIL` };
+      return { kind: 'found', records: e };
+    },
+    async lookupAddresses(host): Promise<AddressAnswer> {
+      const e = addresses[host.toLowerCase()];
+      if (e === undefined) return { kind: 'nxdomain' };
+      if (e === 'tempfail') return { kind: 'tempfail', message: `${host}: SERVFAIL` };
+      return { kind: 'found', addresses: e };
+    },
+  };
+}
+
+export interface SinkMessage {
+  from: string;
+  to: string[];
+  data: string;
+  mailDsn: unknown;
+  rcptDsn: Record<string, unknown>;
+  secure: boolean;
+  user: string | undefined;
+  size: number | undefined;
+}
+
+export interface SinkScript {
+  /** Reply to the connection instead of 220 (e.g. 421). */
+  greeting?: { code: number; text: string };
+  /** Per-recipient RCPT replies; others are accepted. */
+  rcpt?: Record<string, { code: number; text: string }>;
+  /** Reply to the end of data instead of 250. */
+  dataReply?: { code: number; text: string };
+  mail?: { code: number; text: string };
+  /** Extra smtp-server options (size, authMethods, hideSTARTTLS, ...). */
+  options?: Partial<SMTPServerOptions>;
+  /** Accepted AUTH credentials. */
+  auth?: { user: string; pass: string };
+}
+
+export interface Sink {
+  port: number;
+  host: string;
+  messages: SinkMessage[];
+  connections: number;
+  close(): Promise<void>;
+}
+
+function smtpError(code: number, text: string): Error {
+  return Object.assign(new Error(text), { responseCode: code });
+}
+
+/** A real SMTP server on loopback that answers by script and records what it got. */
+export async function startSink(script: SinkScript = {}, host = '127.0.0.1', port = 0): Promise<Sink> {
+  const messages: SinkMessage[] = [];
+  const rcptDsn: Record<string, unknown> = {};
+  let mailSize: number | undefined;
+  const sink: Sink = { port: 0, host, messages, connections: 0, close: async () => {} };
+  const server = new SMTPServer({
+    logger: false,
+    hideDSN: false,
+    authOptional: true,
+    allowInsecureAuth: true,
+    disableReverseLookup: true,
+    ...script.options,
+    onConnect(_session, cb) {
+      sink.connections++;
+      cb(script.greeting ? smtpError(script.greeting.code, script.greeting.text) : null);
+    },
+    onAuth(auth, _session, cb) {
+      if (script.auth && auth.username === script.auth.user && auth.password === script.auth.pass) {
+        cb(null, { user: auth.username });
+      } else cb(smtpError(535, '5.7.8 Authentication failed'));
+    },
+    onMailFrom(address, _session, cb) {
+      const args = address.args as Record<string, string> | false;
+      mailSize = args && args['SIZE'] !== undefined ? Number(args['SIZE']) : undefined;
+      cb(script.mail ? smtpError(script.mail.code, script.mail.text) : null);
+    },
+    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb) {
+      rcptDsn[address.address] = (address as { dsn?: unknown }).dsn;
+      const r = script.rcpt?.[address.address];
+      cb(r ? smtpError(r.code, r.text) : null);
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const env = session.envelope as { mailFrom: false | SMTPServerAddress; rcptTo: SMTPServerAddress[]; dsn?: unknown };
+        const from = env.mailFrom;
+        messages.push({
+          from: from ? from.address : '',
+          to: env.rcptTo.map((r) => r.address),
+          data: Buffer.concat(chunks).toString('latin1'),
+          mailDsn: env.dsn,
+          rcptDsn: { ...rcptDsn },
+          secure: session.secure,
+          user: session.user as string | undefined,
+          size: mailSize,
+        });
+        const d = script.dataReply;
+        cb(d ? smtpError(d.code, d.text) : null, 'Ok: queued');
+      });
+    },
+  });
+  server.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  sink.port = (server.server.address() as net.AddressInfo).port;
+  sink.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return sink;
+}
+
+/** A peer that greets, accepts EHLO and MAIL, then drops the connection at the first RCPT. */
+export async function startDroppingPeer(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => {});
+    sock.write('220 drop.test ESMTP\r\n');
+    let buf = '';
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      let i: number;
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (/^EHLO/i.test(line)) sock.write('250 drop.test\r\n');
+        else if (/^MAIL/i.test(line)) sock.write('250 ok\r\n');
+        else {
+          sock.destroy();
+          return;
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (nothing listens on it when this returns). */
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export async function waitForPort(port: number, host = '127.0.0.1', ms = 10000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, host, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+/**
+ * postfix's smtp-sink, unpacked from the Debian package into a cache
+ * directory (never installed).  Undefined when apt-get or the download is
+ * not available.
+ */
+export function smtpSinkBinary(): { bin: string; libDir: string } | undefined {
+  const cache = path.join(tmpdir(), 'sendmail-ts-postfix');
+  const bin = path.join(cache, 'root/usr/sbin/smtp-sink');
+  const libDir = path.join(cache, 'root/usr/lib/postfix');
+  if (existsSync(bin)) return { bin, libDir };
+  if (!hasTool('apt-get') || !hasTool('dpkg')) return undefined;
+  try {
+    mkdirSync(cache, { recursive: true });
+    execFileSync('apt-get', ['download', 'postfix'], { cwd: cache, stdio: 'ignore', timeout: 60000 });
+    const deb = readdirSync(cache).find((f) => /^postfix_.*\.deb$/.test(f));
+    if (deb === undefined) return undefined;
+    execFileSync('dpkg', ['-x', path.join(cache, deb), path.join(cache, 'root')], { stdio: 'ignore' });
+    return existsSync(bin) ? { bin, libDir } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts smtp-sink on 127.0.0.1:port with extra arguments; resolves when it listens. */
+export async function startSmtpSink(
+  sink: { bin: string; libDir: string },
+  port: number,
+  args: string[] = [],
+): Promise<ChildProcess | undefined> {
+  const user = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
+  const child = spawn(sink.bin, [...user, ...args, `127.0.0.1:${port}`, '64'], {
+    env: { ...process.env, LD_LIBRARY_PATH: sink.libDir },
+    stdio: 'ignore',
+  });
+  if (!(await waitForPort(port))) {
+    child.kill();
+    return undefined;
+  }
+  return child;
+}
+
+/** True when this process may pin a host name with unshare --uts (root). */
+export function canUnshareUts(): boolean {
+  if (!hasTool('unshare')) return false;
+  const r = spawnSync('unshare', ['--uts', 'sh', '-c', 'hostname pin.example.invalid && uname -n'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() === 'pin.example.invalid';
+}
+
+/** Real sendmail must run on a qualified host name, or it sleeps 60 s at start. */
+const PINNED_SENDMAIL = 'hostname host.example.com && exec sendmail "$@"';
+
+export const SENDMAIL_CF_DIR = '/usr/share/sendmail/cf';
+
+/**
+ * Writes a sendmail.mc for a hermetic real sendmail in `dir` (host
+ * host.example.com, queue in dir/q, daemon on 127.0.0.1:port) and compiles
+ * it with GNU m4.  `extra` lines go before the MAILER lines.
+ */
+export function buildRealSendmailCf(dir: string, port: number, extra: string[] = []): string {
+  mkdirSync(path.join(dir, 'q'), { recursive: true });
+  writeFileSync(path.join(dir, 'service.switch'), 'hosts files\naliases files\n');
+  writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost host.example.com host\n');
+  writeFileSync(path.join(dir, 'aliases'), 'postmaster: root\nMAILER-DAEMON: postmaster\n');
+  const mc = [
+    `include(\`${SENDMAIL_CF_DIR}/m4/cf.m4')dnl`,
+    "OSTYPE(`debian')dnl",
+    `define(\`confSERVICE_SWITCH_FILE', \`${dir}/service.switch')dnl`,
+    `define(\`confHOSTS_FILE', \`${dir}/hosts')dnl`,
+    "define(`confDOMAIN_NAME', `host.example.com')dnl",
+    "define(`confDONT_PROBE_INTERFACES', `True')dnl",
+    `define(\`ALIAS_FILE', \`${dir}/aliases')dnl`,
+    `define(\`QUEUE_DIR', \`${dir}/q')dnl`,
+    "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')dnl",
+    "undefine(`confHOST_STATUS_DIRECTORY')dnl",
+    `define(\`confPID_FILE', \`${dir}/sendmail.pid')dnl`,
+    "FEATURE(`no_default_msa')dnl",
+    `DAEMON_OPTIONS(\`Family=inet, Name=MTA, Port=${port}, Addr=127.0.0.1')dnl`,
+    ...extra,
+    "MAILER(`local')dnl",
+    "MAILER(`smtp')dnl",
+    '',
+  ].join('\n');
+  writeFileSync(path.join(dir, 'sendmail.mc'), mc);
+  const cf = execFileSync('m4', [path.join(dir, 'sendmail.mc')], { encoding: 'utf8' });
+  const cfPath = path.join(dir, 'sendmail.cf');
+  writeFileSync(cfPath, cf);
+  spawnSync('unshare', ['--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', '-bi', '-C', cfPath], {
+    stdio: 'ignore',
+    timeout: 20000,
+  });
+  return cfPath;
+}
+
+/** Runs real sendmail in the foreground as host.example.com with `args`. */
+export function spawnRealSendmail(args: string[]): ChildProcess {
+  return spawn('unshare', ['--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
