@@ -1,0 +1,345 @@
+/**
+ * src/maps/aliases.ts — the aliases file and its database (`newaliases`,
+ * `sendmail -bi`, `praliases`, alias lookups).
+ *
+ * File syntax (sendmail 8.17, learned from its behaviour):
+ * - `name: value`; a line starting with a blank continues the previous one
+ *   (the newline is dropped, the blanks kept); a backslash at the end of a
+ *   line joins the next line to it.
+ * - `#` lines and blank lines end an entry; a `#` line swallows the indented
+ *   lines that follow it.
+ * - The name is an address local part: quoted names stay quoted, blanks
+ *   between words become the BlankSub character `.`, it is folded to lower
+ *   case; names with a host part are refused (`cannot alias non-local names`).
+ * - The value is kept as written (leading blanks dropped): addresses,
+ *   `|program`, `/file`, `:include:`, `error:code text`; a later entry for
+ *   the same name replaces the earlier one, with a warning.
+ *
+ * The database is an LMDB map file `aliases.db` (src/maps/lmdb) with keys
+ * and values stored with a trailing NUL, as sendmail stores them, plus the
+ * `@` -> `@` entry that marks a complete database.  A rebuild replaces the
+ * content in one transaction; a file with errors (or binary data) leaves
+ * the old database as it was.
+ */
+import * as fs from 'node:fs';
+import { MapFile, MapFileError, mapFilePath, type MapEntry } from './lmdb/index.js';
+
+/** One alias as read from the file. */
+export interface AliasEntry {
+  /** The database key: folded, blanks replaced (no NUL). */
+  name: string;
+  /** The name as written. */
+  written: string;
+  value: string;
+  /** Last physical line of the entry. */
+  line: number;
+}
+
+export interface AliasFileResult {
+  entries: AliasEntry[];
+  /** sendmail's messages, `FILE: line N: ...`. */
+  messages: string[];
+  /** Errors (not warnings) among the messages. */
+  errors: number;
+  /** The file cannot be used at all (binary data). */
+  fatal: boolean;
+}
+
+export interface AliasParseOptions {
+  /** BlankSub character (sendmail's default is `.`). */
+  blankSub?: string;
+  /**
+   * Decide whether a name is local and what its key is (the engine can
+   * answer with ruleset 0); the default accepts names without `@`.
+   */
+  localName?: (tokens: string[]) => { ok: true; name: string } | { ok: false; message: string };
+}
+
+/** Split an aliases file into logical lines with the number of their last physical line. */
+function logicalLines(text: string): Array<{ text: string; line: number }> {
+  const physical = text.split('\n');
+  if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
+  const out: Array<{ text: string; line: number }> = [];
+  let i = 0;
+  while (i < physical.length) {
+    let cur = physical[i++];
+    for (;;) {
+      if (cur.endsWith('\\') && i < physical.length) {
+        cur = cur.slice(0, -1) + physical[i++];
+        continue;
+      }
+      const next = physical[i];
+      if (next !== undefined && (next[0] === ' ' || next[0] === '\t')) {
+        cur += next;
+        i++;
+        continue;
+      }
+      break;
+    }
+    out.push({ text: cur, line: i });
+  }
+  return out;
+}
+
+/** Index of the first `:` outside double quotes, or -1. */
+function nameColon(text: string): number {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === ':' && !quoted) return i;
+  }
+  return -1;
+}
+
+const SPECIALS = '()<>@,;:\\".[]';
+
+/** Tokens of an alias name, or undefined when it is not a well-formed local part. */
+export function tokenizeAliasName(text: string): string[] | undefined {
+  const tokens: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (j >= text.length) return undefined;
+      tokens.push(text.slice(i, j + 1));
+      i = j + 1;
+      continue;
+    }
+    if (c === '\\') {
+      if (i + 1 >= text.length) return undefined;
+      // an escaped character is part of an atom
+      let j = i;
+      while (j < text.length && !SPECIALS.includes(text[j]) && text[j] !== ' ' && text[j] !== '\t') j++;
+      if (j === i) j = i + 2;
+      tokens.push(text.slice(i, j));
+      i = j;
+      continue;
+    }
+    if (SPECIALS.includes(c)) {
+      tokens.push(c);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && !SPECIALS.includes(text[j]) && text[j] !== ' ' && text[j] !== '\t') j++;
+    tokens.push(text.slice(i, j));
+    i = j;
+  }
+  return tokens.length > 0 ? tokens : undefined;
+}
+
+const isWord = (t: string): boolean => t.length > 0 && (t.length > 1 || !SPECIALS.includes(t) || t === '"');
+
+/** Join name tokens the way sendmail does: adjacent words get the BlankSub character. */
+function joinNameTokens(tokens: string[], blankSub: string): string {
+  let out = '';
+  for (let i = 0; i < tokens.length; i++) {
+    if (i > 0 && isWord(tokens[i - 1]) && isWord(tokens[i])) out += blankSub;
+    out += tokens[i];
+  }
+  return out;
+}
+
+function defaultLocalName(blankSub: string) {
+  return (tokens: string[]): { ok: true; name: string } | { ok: false; message: string } => {
+    if (tokens.includes('@')) return { ok: false, message: 'cannot alias non-local names' };
+    return { ok: true, name: joinNameTokens(tokens, blankSub) };
+  };
+}
+
+const foldAscii = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+/** Read an aliases file's text (bytes as latin1).  Never throws. */
+export function parseAliasFile(file: string, text: string, options: AliasParseOptions = {}): AliasFileResult {
+  const localName = options.localName ?? defaultLocalName(options.blankSub ?? '.');
+  const entries: AliasEntry[] = [];
+  const messages: string[] = [];
+  let errors = 0;
+  const seen = new Set<string>();
+  const err = (line: number, message: string): void => {
+    messages.push(`${file}: line ${line}: ${message}`);
+    errors++;
+  };
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    err(line, 'NUL byte in aliases file (not a text file?)');
+    return { entries: [], messages, errors, fatal: true };
+  }
+  for (const { text: lt, line } of logicalLines(text)) {
+    if (lt.length === 0 || lt[0] === '#') continue;
+    if (lt[0] === ' ' || lt[0] === '\t') {
+      if (lt.trim().length > 0) err(line, 'Non-continuation line starts with space');
+      continue;
+    }
+    const colon = nameColon(lt);
+    if (colon < 0) {
+      err(line, 'missing colon');
+      continue;
+    }
+    const written = lt.slice(0, colon).trim();
+    const tokens = tokenizeAliasName(written);
+    if (!tokens) {
+      err(line, `${lt}... illegal alias name`);
+      continue;
+    }
+    const local = localName(tokens);
+    if (!local.ok) {
+      err(line, `${written}... ${local.message}`);
+      continue;
+    }
+    const value = lt.slice(colon + 1).replace(/^[ \t]+/, '');
+    if (value.trim().length === 0) {
+      err(line, `${lt}... missing value for alias`);
+      continue;
+    }
+    const name = foldAscii(local.name);
+    if (seen.has(name)) messages.push(`${file}: line ${line}: ${written}... Warning: duplicate alias name ${name}`);
+    seen.add(name);
+    entries.push({ name, written, value, line });
+  }
+  return { entries, messages, errors, fatal: false };
+}
+
+/** sendmail's `FILE: N aliases, longest M bytes, T bytes total`. */
+export function aliasSummary(file: string, entries: readonly AliasEntry[]): string {
+  let longest = 0;
+  let total = 0;
+  for (const e of entries) {
+    const lhs = Buffer.byteLength(e.name, 'latin1');
+    const rhs = Buffer.byteLength(e.value, 'latin1');
+    longest = Math.max(longest, rhs);
+    total += lhs + rhs;
+  }
+  return `${file}: ${entries.length} aliases, longest ${longest} bytes, ${total} bytes total`;
+}
+
+/** Classes whose alias databases newaliases builds (as LMDB files). */
+const BUILDABLE_CLASSES = new Set(['hash', 'btree', 'implicit', 'dbm']);
+
+/** One AliasFile entry: `[class:][flags ]path`. */
+export interface AliasSpec {
+  className: string;
+  path: string;
+  /** Whether newaliases builds a database for it. */
+  buildable: boolean;
+}
+
+/** Parse the AliasFile option's entries (an entry may itself hold a comma list). */
+export function parseAliasSpecs(specs: readonly string[]): AliasSpec[] {
+  const out: AliasSpec[] = [];
+  for (const spec of specs.flatMap((s) => s.split(','))) {
+    const s = spec.trim();
+    if (s.length === 0) continue;
+    const m = /^([A-Za-z0-9_.-]+):(.*)$/.exec(s);
+    const className = m && !m[1].includes('/') ? m[1].toLowerCase() : 'implicit';
+    const rest = (m && !m[1].includes('/') ? m[2] : s).trim();
+    // flags before the file name (`hash:-N /etc/aliases`) are not needed to build
+    const words = rest.split(/\s+/);
+    const path = words.filter((w) => !w.startsWith('-')).pop() ?? rest;
+    out.push({ className, path, buildable: BUILDABLE_CLASSES.has(className) });
+  }
+  return out;
+}
+
+function nulTerminated(text: string): Buffer {
+  return Buffer.from(text + '\0', 'latin1');
+}
+
+/** Write one alias database from parsed entries, in one transaction. */
+export function writeAliasDatabase(dbPath: string, entries: readonly AliasEntry[]): void {
+  const pairs: MapEntry[] = entries.map((e) => [nulTerminated(e.name), nulTerminated(e.value)]);
+  pairs.push([nulTerminated('@'), nulTerminated('@')]);
+  const file = MapFile.open(dbPath, { write: true, create: true });
+  try {
+    file.replaceAll(pairs);
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Rebuild the databases of the AliasFile entries `specs`, printing what
+ * sendmail prints through `report` (errors with file and line, then
+ * `FILE: N aliases, longest M bytes, T bytes total`).  Returns false when
+ * anything went wrong; a file with errors keeps its old database.
+ */
+export async function buildAliasDatabases(
+  specs: string[],
+  report: (line: string) => void,
+  options: AliasParseOptions = {},
+): Promise<boolean> {
+  let ok = true;
+  const readable: Array<{ spec: AliasSpec; text: string }> = [];
+  // sendmail reports alias files it cannot open before building the others
+  for (const spec of parseAliasSpecs(specs)) {
+    if (!spec.buildable) continue;
+    try {
+      readable.push({ spec, text: (await fs.promises.readFile(spec.path)).toString('latin1') });
+    } catch (err) {
+      report(`newaliases: cannot open ${spec.path}: ${strerror((err as NodeJS.ErrnoException).code ?? '', err)}`);
+      ok = false;
+    }
+  }
+  for (const { spec, text } of readable) {
+    const parsed = parseAliasFile(spec.path, text, options);
+    for (const m of parsed.messages) report(m);
+    const dbPath = mapFilePath(spec.path);
+    if (parsed.errors > 0) {
+      report(`${spec.path}: ${parsed.errors} error${parsed.errors === 1 ? '' : 's'}; ${dbPath} not changed`);
+      ok = false;
+      continue;
+    }
+    try {
+      writeAliasDatabase(dbPath, parsed.entries);
+    } catch (err) {
+      const reason = err instanceof MapFileError ? err.reason : String(err);
+      report(`${spec.path}: cannot rebuild ${dbPath}: ${reason}`);
+      ok = false;
+      continue;
+    }
+    report(aliasSummary(spec.path, parsed.entries));
+  }
+  return ok;
+}
+
+function strerror(code: string, err: unknown): string {
+  switch (code) {
+    case 'ENOENT': return 'No such file or directory';
+    case 'EACCES': return 'Permission denied';
+    case 'EISDIR': return 'Is a directory';
+    default: return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Every entry of an alias database, in key order, without the NULs. */
+export function readAliasDatabase(dbPath: string): Array<[name: string, value: string]> {
+  const file = MapFile.open(dbPath);
+  try {
+    const out: Array<[string, string]> = [];
+    for (const [k, v] of file.entries()) out.push([cString(k), cString(v)]);
+    return out;
+  } finally {
+    file.close();
+  }
+}
+
+/** Look one alias up (name folded to lower case); undefined when absent. */
+export function lookupAlias(file: MapFile, name: string): string | undefined {
+  const key = nulTerminated(foldAscii(name));
+  const v = file.get(key) ?? file.get(key.subarray(0, key.length - 1));
+  return v === undefined ? undefined : cString(v);
+}
+
+function cString(buf: Buffer): string {
+  const nul = buf.indexOf(0);
+  return (nul < 0 ? buf : buf.subarray(0, nul)).toString('latin1');
+}
