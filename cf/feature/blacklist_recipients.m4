@@ -1,0 +1,4 @@
+divert(-1)
+# FEATURE(blacklist_recipients): check recipients against the access map
+define(`_CF_LOADED_', `1')
+define(`_F_blacklist_recipients', `1')

@@ -1,0 +1,121 @@
+divert(-1)
+#
+# api.m4 -- the macros a sendmail.mc file calls.  They record settings in
+# m4 macros named _CF_* (or the documented conf*/MAIL_HUB/... names) and
+# collect text for the LOCAL_* sections in diversions:
+#   1 LOCAL_CONFIG   2 LOCAL_RULE_3   3 LOCAL_RULE_0   4 LOCAL_RULE_1
+#   5 LOCAL_RULE_2   6 LOCAL_RULESETS 7 mailer definitions
+#   8 LOCAL_NET_CONFIG
+#
+
+# _CF_ERR(message): report a configuration error at the current input
+# position (the .mc line being read) and stop with exit status 1.
+define(`_CF_ERR', `errprint(__file__:__line__`: '$1`
+')m4exit(`1')')
+
+# _CF_APPEND(name, text): append text to a space separated list macro.
+define(`_CF_APPEND', `define(`$1', ifdef(`$1', `defn(`$1')` '')`$2')')
+
+# _CF_LOAD(kind, name, what): read library file kind/name.m4 with output
+# discarded, or fail naming the .mc line.
+define(`_CF_LOAD',
+	`ifelse(`$2', `', `_CF_ERR(`$3 needs a name')')dnl
+pushdef(`_CF_PREVDIV_', divnum)divert(-1)define(`_CF_LOADED_', `0')dnl
+sinclude(_CF_DIR_`$1/$2.m4')dnl
+ifelse(_CF_LOADED_, `1', `',
+	`_CF_ERR(`unknown $3 `$2' (no file $1/$2.m4 in the cf library)')')dnl
+divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')
+
+# The documented entry points.
+define(`VERSIONID', `_CF_APPEND(`_CF_VERSIONIDS_', `$1')')
+define(`OSTYPE', `define(`__OSTYPE__', `$1')_CF_LOAD(`ostype', `$1', `OSTYPE')')
+define(`DOMAIN', `_CF_LOAD(`domain', `$1', `DOMAIN')')
+define(`FEATURE',
+	`pushdef(`_ARG_', `$2')pushdef(`_ARG2_', `$3')pushdef(`_ARG3_', `$4')dnl
+pushdef(`_ARG4_', `$5')pushdef(`_ARG5_', `$6')pushdef(`_ARG6_', `$7')dnl
+pushdef(`_NARGS_', `$#')dnl
+_CF_LOAD(`feature', `$1', `FEATURE')dnl
+popdef(`_ARG_')popdef(`_ARG2_')popdef(`_ARG3_')popdef(`_ARG4_')dnl
+popdef(`_ARG5_')popdef(`_ARG6_')popdef(`_NARGS_')')
+define(`HACK', `pushdef(`_ARG_', `$2')_CF_LOAD(`hack', `$1', `HACK')popdef(`_ARG_')')
+
+# MAILER(name): mailer definitions are written to diversion 7 when the
+# MAILER line is read (so defines before it take effect, as documented).
+define(`MAILER',
+	`ifdef(`_CF_MAILER_$1_', `',
+		`define(`_CF_MAILER_$1_', `1')_CF_APPEND(`_CF_MAILERS_', `$1')dnl
+ifelse(`$1', `local', `',
+	`ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')')dnl
+pushdef(`_CF_PREVDIV_', divnum)divert(-1)define(`_CF_LOADED_', `0')dnl
+sinclude(_CF_DIR_`mailer/$1.m4')dnl
+ifelse(_CF_LOADED_, `1', `',
+	`_CF_ERR(`unknown MAILER `$1' (no file mailer/$1.m4 in the cf library)')')dnl
+divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')')
+
+# Sections of raw configuration text.
+define(`LOCAL_CONFIG', `divert(1)')
+define(`LOCAL_RULE_3', `divert(2)')
+define(`LOCAL_RULE_0', `divert(3)')
+define(`LOCAL_RULE_1', `divert(4)')
+define(`LOCAL_RULE_2', `divert(5)')
+define(`LOCAL_RULESETS', `divert(6)')
+define(`MAILER_DEFINITIONS', `divert(7)')
+define(`LOCAL_NET_CONFIG', `define(`_CF_LOCAL_NET_CONFIG_', `1')divert(8)')
+
+# Lists of names.
+define(`MASQUERADE_AS', `define(`_CF_MASQ_AS_', `$1')')
+define(`MASQUERADE_DOMAIN', `_CF_APPEND(`_CF_CLASS_M_', `$1')')
+define(`MASQUERADE_DOMAIN_FILE', `_CF_APPEND(`_CF_FILES_M_', `$1')')
+define(`MASQUERADE_EXCEPTION', `_CF_APPEND(`_CF_CLASS_N_', `$1')')
+define(`MASQUERADE_EXCEPTION_FILE', `_CF_APPEND(`_CF_FILES_N_', `$1')')
+define(`EXPOSED_USER', `_CF_APPEND(`_CF_CLASS_E_', `$1')')
+define(`EXPOSED_USER_FILE', `_CF_APPEND(`_CF_FILES_E_', `$1')')
+define(`GENERICS_DOMAIN', `_CF_APPEND(`_CF_CLASS_G_', `$1')')
+define(`GENERICS_DOMAIN_FILE', `_CF_APPEND(`_CF_FILES_G_', `$1')')
+define(`LOCAL_USER', `_CF_APPEND(`_CF_CLASS_L_', `$1')')
+define(`LOCAL_USER_FILE', `_CF_APPEND(`_CF_FILES_L_', `$1')')
+define(`LOCAL_DOMAIN', `_CF_APPEND(`_CF_CLASS_w_', `$1')')
+define(`RELAY_DOMAIN', `_CF_APPEND(`_CF_CLASS_R_', `$1')')
+define(`RELAY_DOMAIN_FILE', `_CF_APPEND(`_CF_FILES_R_', `$1')')
+define(`VIRTUSER_DOMAIN', `_CF_APPEND(`_CF_CLASS_VirtHost_', `$1')')
+define(`VIRTUSER_DOMAIN_FILE', `_CF_APPEND(`_CF_FILES_VirtHost_', `$1')')
+define(`CANONIFY_DOMAIN', `_CF_APPEND(`_CF_CLASS_Canonify_', `$1')')
+define(`CANONIFY_DOMAIN_FILE', `_CF_APPEND(`_CF_FILES_Canonify_', `$1')')
+define(`LDAPROUTE_DOMAIN', `_CF_APPEND(`_CF_CLASS_LDAPRoute_', `$1')')
+define(`LDAPROUTE_DOMAIN_FILE', `_CF_APPEND(`_CF_FILES_LDAPRoute_', `$1')')
+define(`LDAPROUTE_EQUIVALENT', `_CF_APPEND(`_CF_CLASS_LDAPRouteEquiv_', `$1')')
+define(`LDAPROUTE_EQUIVALENT_FILE', `_CF_APPEND(`_CF_FILES_LDAPRouteEquiv_', `$1')')
+define(`TRUST_AUTH_MECH', `_CF_APPEND(`_CF_CLASS_TrustAuthMech_', `$1')')
+define(`DAEMON_OPTIONS', `_CF_APPEND_LINE(`_CF_DAEMONS_', `O DaemonPortOptions=$1')')
+define(`CLIENT_OPTIONS', `_CF_APPEND_LINE(`_CF_CLIENTS_', `O ClientPortOptions=$1')')
+define(`_CF_APPEND_LINE', `define(`$1', ifdef(`$1', `defn(`$1')`
+'')`$2')')
+
+# Milters: INPUT_MAIL_FILTER also lists the filter in InputMailFilters.
+define(`MAIL_FILTER', `_CF_APPEND_LINE(`_CF_XFILTERS_', `X$1, $2')')
+define(`INPUT_MAIL_FILTER',
+	`MAIL_FILTER(`$1', `$2')define(`confINPUT_MAIL_FILTERS',
+		ifdef(`confINPUT_MAIL_FILTERS', `defn(`confINPUT_MAIL_FILTERS')`,'')`$1')')
+
+# Documented milter macro defaults, so a .mc can append to them.
+define(`confMILTER_MACROS_CONNECT', ``j, _, {daemon_name}, {if_name}, {if_addr}'')
+define(`confMILTER_MACROS_HELO', ``{tls_version}, {cipher}, {cipher_bits}, {cert_subject}, {cert_issuer}'')
+define(`confMILTER_MACROS_ENVFROM', ``i, {auth_type}, {auth_authen}, {auth_ssf}, {auth_author}, {mail_mailer}, {mail_host}, {mail_addr}'')
+define(`confMILTER_MACROS_ENVRCPT', ``{rcpt_mailer}, {rcpt_host}, {rcpt_addr}'')
+define(`confMILTER_MACROS_EOM', ``{msg_id}'')
+
+# UUCP helpers (classic configurations).
+define(`SITECONFIG',
+	`ifelse(`$3', `U', `DU$2
+C{w}$2 $2.UUCP
+', `D$3$2
+')pushdef(`_CF_SITE_CLASS_', `$3')sinclude(_CF_DIR_`siteconfig/$1.m4')popdef(`_CF_SITE_CLASS_')')
+define(`SITE', `ifelse(`$#', `0', `', `C'_CF_SITE_CLASS_`$1
+'`'ifelse(`$#', `1', `', `SITE(shift($@))')')')
+define(`_CF_SITE_CLASS_', `U')
+define(`UUCPSMTP', `R DOL(*) < @ $1 .UUCP > DOL(*)	DOL(1) < @ $2 > DOL(2)
+')
+define(`DOL', ``$'$1')
+
+# Literal mailer:host relays name mailers too (class P gets pseudo domains).
+define(`_CF_LOADED_', `0')

@@ -1,0 +1,180 @@
+divert(-1)
+#
+# write.m4 -- writes the sendmail.cf when the .mc input has ended.
+# Order: version, local classes/macros/maps, LOCAL_CONFIG, options,
+# precedences, trusted users, headers, rule sets (with the LOCAL_RULE_n
+# texts), LOCAL_RULESETS, mailers.  m4 comments are switched off while
+# writing, so rule text may contain '#'.
+#
+
+# _CF_CLASS(name, members, files): C and F lines of one class.
+define(`_CF_CLASS',
+	`ifelse(`$2', `', `', `C`'_CF_CNAME(`$1')$2
+')_CF_FLINES(`$1', `$3')')
+define(`_CF_CNAME', `ifelse(len(`$1'), `1', `$1', `{$1}')')
+define(`_CF_FLINES',
+	`ifelse(`$2', `', `',
+		`_CF_FLINE(`$1', patsubst(`$2', ` +', `,'))')')
+define(`_CF_FLINE',
+	`ifelse(`$2', `', `', `F`'_CF_CNAME(`$1')$2
+')ifelse(eval(`$# > 2'), `1', `_CF_FLINE(`$1', shift(shift($@)))')')
+define(`_CF_CLASSDEF',
+	`_CF_CLASS(`$1', ifdef(`_CF_CLASS_$1_', `defn(`_CF_CLASS_$1_')'),
+		ifdef(`_CF_FILES_$1_', `defn(`_CF_FILES_$1_')'))')
+
+# Map declaration helper: K line with a default spec.
+define(`_CF_KMAP', `K$1 ifelse(`$2', `', `$3', `$2')
+')
+
+# True (1) when a feature flag is set.
+define(`_CF_IF', `ifdef(`_F_$1', `$2', `$3')')
+
+define(`_CF_DEFAULT_OPT', `ifdef(`$1', `', `define(`$1', `$2')')')
+
+define(`_CF_WRITE',
+`divert(-1)changecom()_CF_FINISH_SETUP`'divert(0)dnl
+`#'###### sendmail.cf written by the project cf library
+V10/Berkeley
+_CF_LOCAL_INFO`'undivert(1)dnl
+DZ`'_CF_VERSION
+_CF_OPTIONS`'dnl
+Pfirst-class=0
+Pspecial-delivery=100
+Plist=-30
+Pbulk=-60
+Pjunk=-100
+Troot
+Tdaemon
+Tuucp
+ifdef(`confTRUSTED_USERS', `Ct`'confTRUSTED_USERS
+')dnl
+_CF_HEADERS`'dnl
+include(_CF_DIR_`m4/rules.m4')dnl
+include(_CF_DIR_`m4/checks.m4')dnl
+undivert(6)dnl
+undivert(7)dnl
+')
+
+define(`_CF_VERSION', `ifdef(`confCF_VERSION', `8.17.1.9/confCF_VERSION', `8.17.1.9')')
+
+# Settings derived from several features, done once before writing.
+define(`_CF_FINISH_SETUP',
+	`ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')dnl
+ifdef(`_F_nullclient', `define(`_F_allmasquerade', `1')define(`_F_masquerade_envelope', `1')')dnl
+ifdef(`_F_block_bad_helo', `_CF_APPEND(`_CF_CLASS_R_', `127.0.0.1')_CF_APPEND(`_CF_CLASS_R_', `IPv6:0:0:0:0:0:0:0:1 IPv6:::1')')dnl
+')
+
+define(`_CF_LOCAL_INFO',
+`Cwlocalhost
+ifdef(`_F_use_cw_file', `Fw`'ifdef(`confCW_FILE', `confCW_FILE', `MAIL_SETTINGS_DIR`'local-host-names')
+')dnl
+ifdef(`_CF_CLASS_w_', `C{w}_CF_CLASS_w_
+')dnl
+ifdef(`_F_use_ct_file', `Ft`'ifdef(`confCT_FILE', `confCT_FILE', `MAIL_SETTINGS_DIR`'trusted-users')
+')dnl
+ifdef(`confDOMAIN_NAME', `Dj`'confDOMAIN_NAME
+')dnl
+CP.
+ifdef(`UUCP_RELAY', `DY`'UUCP_RELAY
+CPUUCP
+')dnl
+ifdef(`BITNET_RELAY', `DB`'BITNET_RELAY
+CPBITNET
+')dnl
+ifdef(`DECNET_RELAY', `DC`'DECNET_RELAY
+CPDECNET
+')dnl
+ifdef(`FAX_RELAY', `DF`'FAX_RELAY
+CPFAX
+')dnl
+DS`'ifdef(`_F_nullclient', `_F_nullclient', `ifdef(`SMART_HOST', `SMART_HOST')')
+CO @ _CF_IF(`nopercenthack', `', `%') _CF_IF(`nouucp', `', `!')
+C..
+C[[
+ifdef(`_F_access_db', `C{Accept}OK RELAY
+ifdef(`_F_delay_checks_friend', `C{SpamTag}SPAMFRIEND SPAMHATER
+')')dnl
+Kresolve host -a<OKR> -T<TEMP>
+C{ResOk}OKR
+FR`'ifdef(`confCR_FILE', `confCR_FILE', `-o MAIL_SETTINGS_DIR`'relay-domains')
+_CF_CLASSDEF(`R')dnl
+Karith arith
+ifdef(`_F_access_db', `Kmacro macro
+C{Tls}VERIFY ENCR
+C{TlsVerified}OK TRUSTED
+')dnl
+Kdequote dequote
+_CF_CLASSDEF(`E')dnl
+_CF_CLASSDEF(`L')dnl
+_CF_CLASSDEF(`M')dnl
+_CF_CLASSDEF(`N')dnl
+_CF_CLASSDEF(`G')dnl
+_CF_CLASSDEF(`VirtHost')dnl
+ifdef(`_F_virtuser_entire_domain', `ifdef(`_CF_CLASS_VirtHost_', `CR$={VirtHost}
+', `ifdef(`_CF_FILES_VirtHost_', `CR$={VirtHost}
+')')')dnl
+_CF_CLASSDEF(`Canonify')dnl
+_CF_CLASSDEF(`TrustAuthMech')dnl
+_CF_CLASSDEF(`LDAPRoute')dnl
+_CF_CLASSDEF(`LDAPRouteEquiv')dnl
+ifdef(`_F_nullclient', `DH`'_F_nullclient
+', `ifdef(`MAIL_HUB', `DH`'MAIL_HUB
+')')dnl
+ifdef(`LOCAL_RELAY', `DR`'LOCAL_RELAY
+')dnl
+ifdef(`_F_nullclient', `DM`'_F_nullclient
+', `ifdef(`_CF_MASQ_AS_', `DM`'_CF_MASQ_AS_
+')')dnl
+ifdef(`LUSER_RELAY', `DL`'LUSER_RELAY
+')dnl
+Dn`'ifdef(`confMAILER_NAME', `confMAILER_NAME', ``MAILER-DAEMON'')
+ifdef(`_F_redirect', `CPREDIRECT
+')dnl
+ifdef(`_F_access_db', `Kaccess _F_access_db
+')dnl
+ifdef(`_F_bitdomain', `Kbitdomain _F_bitdomain
+')dnl
+ifdef(`_F_uucpdomain', `Kuudomain _F_uucpdomain
+')dnl
+ifdef(`_F_dnsbl_any', `Kdnsbl ifdef(`DNSBL_MAP', `DNSBL_MAP', `host') ifdef(`DNSBL_MAP_OPT', `DNSBL_MAP_OPT', `-T<TMP>')
+')dnl
+ifdef(`_F_enhdnsbl_any', `Kednsbl ifdef(`EDNSBL_MAP', `EDNSBL_MAP', `dns -R A') -a. -T<TMP> -r5
+')dnl
+ifdef(`_F_relay_based_on_MX', `Kmxserved bestmx -z: -T<TEMP>
+')dnl
+ifdef(`_F_badmx', `Kmxlist bestmx -z: -T<TEMP>
+Kbadmx regex -a<BADMX> ^(([0-9]{1,3}\.){3}[0-9]){0,1}\.$
+KdnsA dns -R A -a. -T<TEMP>
+KBadMXIP regex -a<BADMXIP> ^(127\.|10\.|0\.0\.0\.0)
+')dnl
+ifdef(`_F_virtusertable', `Kvirtuser _F_virtusertable
+')dnl
+ifdef(`_F_mailertable', `Kmailertable _F_mailertable
+')dnl
+ifdef(`_F_domaintable', `Kdomaintable _F_domaintable
+')dnl
+ifdef(`_F_genericstable', `Kgenerics _F_genericstable
+')dnl
+ifdef(`_F_authinfo', `Kauthinfo _F_authinfo
+')dnl
+ifdef(`_F_msp', `D{MTAHost}_F_msp
+')dnl
+ifdef(`_CF_EXTRA_LOCAL_INFO_', `_CF_EXTRA_LOCAL_INFO_')dnl
+')
+
+define(`_CF_HEADERS',
+`H?P?Return-Path: <$g>
+HReceived: ifdef(`confRECEIVED_HEADER', `confRECEIVED_HEADER', `$?sfrom $s $.$?_($?s$|from $.$_)
+	$.$?{auth_type}(authenticated$?{auth_ssf} bits=${auth_ssf}$.)
+	$.by $j ($v/$Z)$?r with $r$. id $i$?{tls_version}
+	(version=${tls_version} cipher=${cipher} bits=${cipher_bits} verify=${verify})$.$?u
+	for $u; $|;
+	$.$b')
+H?D?Resent-Date: $a
+H?D?Date: $a
+H?F?Resent-From: ifdef(`confFROM_HEADER', `confFROM_HEADER', `$?x$x <$g>$|$g$.')
+H?F?From: ifdef(`confFROM_HEADER', `confFROM_HEADER', `$?x$x <$g>$|$g$.')
+H?x?Full-Name: $x
+H?M?Resent-Message-Id: ifdef(`confMESSAGEID_HEADER', `confMESSAGEID_HEADER', `<$t.$i@$j>')
+H?M?Message-Id: ifdef(`confMESSAGEID_HEADER', `confMESSAGEID_HEADER', `<$t.$i@$j>')
+')
