@@ -1,0 +1,95 @@
+// The received message turned into queue form: the header split from the
+// body, sendmail's own headers added (Return-Path, Received, and Date, From,
+// Message-Id when missing), the df body with LF line ends.
+
+import type { QueuedHeader } from '../queue/envelope.js';
+import { MACRO_EXPAND } from '../queue/qf-file.js';
+
+export interface ParsedMessage {
+  /** The message's own headers, in order. */
+  headers: QueuedHeader[];
+  /** The body with LF line ends (the df file's content). */
+  body: Buffer;
+  /** Size of header and body with LF line ends (sendmail's message size). */
+  size: number;
+  /** True when any byte has the high bit set. */
+  eightBit: boolean;
+}
+
+const HEADER_NAME = /^[!-9;-~]+$/;
+
+/** Splits the message data as received (dot-unstuffed, CRLF or LF line ends) into headers and body. */
+export function parseMessage(data: Buffer): ParsedMessage {
+  const text = data.toString('latin1').replace(/\r\n/g, '\n');
+  const eightBit = /[\x80-\xff]/.test(text);
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const headers: QueuedHeader[] = [];
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line === '') {
+      i++;
+      break;
+    }
+    const last = headers[headers.length - 1];
+    if ((line.startsWith(' ') || line.startsWith('\t')) && last) {
+      last.value += `\n${line}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0 || !HEADER_NAME.test(line.slice(0, colon))) break; // not a header: the body starts here
+    headers.push({ conditions: '', name: line.slice(0, colon), value: line.slice(colon + 1) });
+  }
+  const bodyLines = lines.slice(i);
+  const body = Buffer.from(bodyLines.length ? `${bodyLines.join('\n')}\n` : '', 'latin1');
+  return { headers, body, size: Buffer.byteLength(text, 'latin1'), eightBit };
+}
+
+export interface TraceInfo {
+  /** $s, the HELO name (may be empty). */
+  heloName: string;
+  /** $_, "name [addr]". */
+  clientDescription: string;
+  /** $j */
+  hostName: string;
+  /** $v */
+  version: string;
+  /** $r: SMTP or ESMTP */
+  protocol: string;
+  queueId: string;
+  /** The single recipient as given, when there is exactly one. */
+  onlyRecipient: string | undefined;
+  /** $b */
+  date: string;
+  /** The envelope sender without angle brackets ("" for the null sender). */
+  bareSender: string;
+  /** Message-Id time stamp YYYYMMDDhhmm (local time). */
+  stamp: string;
+}
+
+/** The Received: header value as sendmail's default configuration writes it (leading space included). */
+export function receivedValue(t: TraceInfo): string {
+  const from = t.heloName ? ` from ${t.heloName} (${t.clientDescription})` : ` from ${t.clientDescription}`;
+  const by = `\n\tby ${t.hostName} (${t.version}/${t.version}) with ${t.protocol} id ${t.queueId}`;
+  const tail = t.onlyRecipient !== undefined ? `\n\tfor ${t.onlyRecipient}; ${t.date}` : `;\n\t${t.date}`;
+  return from + by + tail;
+}
+
+function has(headers: readonly QueuedHeader[], name: string): boolean {
+  const lower = name.toLowerCase();
+  return headers.some((h) => h.name.toLowerCase() === lower);
+}
+
+/** The qf header list: sendmail's added headers first, then the message's own. */
+export function queueHeaders(own: readonly QueuedHeader[], t: TraceInfo): QueuedHeader[] {
+  const out: QueuedHeader[] = [];
+  if (!has(own, 'Return-Path')) out.push({ conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` });
+  out.push({ conditions: '', name: 'Received', value: receivedValue(t) });
+  if (!has(own, 'Date')) out.push({ conditions: 'D', name: 'Date', value: ` ${t.date}` });
+  if (t.bareSender !== '' && !has(own, 'From')) out.push({ conditions: 'F', name: 'From', value: ` ${t.bareSender}` });
+  if (!has(own, 'Message-Id')) {
+    out.push({ conditions: 'M', name: 'Message-Id', value: ` <${t.stamp}.${t.queueId}@${t.hostName}>` });
+  }
+  return out.concat(own.map((h) => ({ ...h })));
+}

@@ -1,0 +1,450 @@
+// One SMTP session's protocol logic, independent of sockets: it takes
+// command lines and the message data and answers with Replies made by the
+// reply builder, asks the policy at each stage, keeps sendmail's macros, and
+// stores accepted messages in the queue (durably, before the 250).  The
+// adapter (src/smtp/adapter.ts) feeds it from smtp-server's connections.
+
+import type { Envelope, QueuedRecipient } from '../queue/envelope.js';
+import { newEnvelope, defaultRecipientFlags } from '../queue/envelope.js';
+import type { QueueDirectory } from '../queue/queue-directory.js';
+import type { QueueIdGenerator } from '../queue/queue-id.js';
+import { arpaDate } from './arpadate.js';
+import { helpReply, type HelpFile } from './helpfile.js';
+import { parseMessage, queueHeaders } from './message.js';
+import { bareAddress, type Decision, type SmtpPolicy } from './policy.js';
+import { makeReply, type Reply } from './reply.js';
+import * as R from './replies.js';
+
+/** Facts about the listener a connection came in on (from DAEMON_OPTIONS). */
+export interface DaemonInfo {
+  name: string;
+  addr: string;
+  port: number;
+  family: 'inet' | 'inet6';
+  /** The M= modifiers, e.g. "Ea". */
+  modifiers: string;
+}
+
+export interface ClientInfo {
+  addr: string;
+  port: number;
+  /** The name the address resolved to, if any. */
+  name: string | undefined;
+  /** {client_resolve}: OK, FAIL, FORGED, TEMP. */
+  resolve: string;
+}
+
+export interface SessionOptions {
+  identity: R.ServerIdentity;
+  policy: SmtpPolicy;
+  queue: QueueDirectory;
+  ids: QueueIdGenerator;
+  daemon: DaemonInfo;
+  client: ClientInfo;
+  /** MaxRecipientsPerMessage; 0 for no limit. */
+  maxRecipients?: number;
+  /** MaxMessageSize; 0 for no limit. */
+  maxMessageSize?: number;
+  /** PrivacyOptions, lower-case words (goaway expanded by the caller or here). */
+  privacy?: Iterable<string>;
+  /** The SMTP help file, if it could be read. */
+  helpFile?: HelpFile | undefined;
+  /** SmtpGreetingMessage already expanded; default "$j Sendmail $v/$Z; $b". */
+  greetingMessage?: string;
+  /** Called for ETRN with its argument (start a queue run). */
+  onEtrn?: (arg: string) => void;
+  /** Warnings (malformed configured replies and the like). */
+  warn?: (message: string) => void;
+  now?: () => Date;
+}
+
+/** What the connection should do after writing the reply. */
+export type Next = 'continue' | 'close' | 'data';
+
+export interface Answer {
+  reply: Reply;
+  next: Next;
+}
+
+/** Parameters of a MAIL or RCPT command, upper-case keywords. */
+export type Params = Map<string, string>;
+
+const GOAWAY = ['needmailhelo', 'needexpnhelo', 'needvrfyhelo', 'noexpn', 'novrfy', 'noetrn', 'noverb', 'authwarnings', 'noreceipts', 'nobodyreturn'];
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+interface Transaction {
+  sender: string;
+  params: Params;
+  recipients: QueuedRecipient[];
+}
+
+/** Splits "FROM:<a@b> SIZE=1" into the address and its parameters; undefined when the keyword is wrong. */
+export function parsePathArgument(
+  arg: string,
+  keyword: 'FROM' | 'TO',
+): { ok: true; address: string; params: Params } | { ok: false; scanned: string } | { ok: false; unbalanced: string } {
+  const colon = arg.indexOf(':');
+  if (colon < 0) return { ok: false, scanned: arg.trim() };
+  const word = arg.slice(0, colon).trim();
+  if (word.toUpperCase() !== keyword) return { ok: false, scanned: word };
+  const rest = arg.slice(colon + 1).replace(/^[ \t]+/, '');
+  if (rest === '') return { ok: false, scanned: word };
+  let address: string;
+  let tail: string;
+  if (rest.startsWith('<')) {
+    const close = rest.indexOf('>');
+    if (close < 0) return { ok: false, unbalanced: rest };
+    address = rest.slice(0, close + 1);
+    tail = rest.slice(close + 1);
+  } else {
+    const sp = rest.search(/[ \t]/);
+    address = sp < 0 ? rest : rest.slice(0, sp);
+    tail = sp < 0 ? '' : rest.slice(sp);
+    if (address.includes('<') && !address.includes('>')) return { ok: false, unbalanced: address };
+  }
+  const params: Params = new Map();
+  for (const word of tail.split(/[ \t]+/)) {
+    if (word === '') continue;
+    const eq = word.indexOf('=');
+    params.set((eq < 0 ? word : word.slice(0, eq)).toUpperCase(), eq < 0 ? '' : word.slice(eq + 1));
+  }
+  return { ok: true, address, params };
+}
+
+export class SmtpSession {
+  private readonly privacy: Set<string>;
+  private readonly macros = new Map<string, string>();
+  private readonly warn: (m: string) => void;
+  private readonly now: () => Date;
+  private heloName: string | undefined;
+  private protocol: 'SMTP' | 'ESMTP' | undefined;
+  private txn: Transaction | undefined;
+  /** Set when the connection was refused by check_relay (5xx) or after a protocol error: the reply to most commands. */
+  private refusal: Reply | undefined;
+  /** EHLO shows only ENHANCEDSTATUSCODES once the connection is refused. */
+  private connectRefused = false;
+  private verbose = false;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.privacy = new Set([...(opts.privacy ?? [])].map((p) => p.toLowerCase()));
+    if (this.privacy.has('goaway')) for (const p of GOAWAY) this.privacy.add(p);
+    this.warn = opts.warn ?? ((m) => process.stderr.write(`${m}\n`));
+    this.now = opts.now ?? (() => new Date());
+    const { client, daemon, identity } = opts;
+    const m = this.macros;
+    m.set('j', identity.hostName);
+    m.set('v', identity.version);
+    m.set('client_addr', client.addr);
+    m.set('client_port', String(client.port));
+    m.set('client_name', client.name ?? `[${client.addr}]`);
+    m.set('client_resolve', client.resolve);
+    m.set('daemon_name', daemon.name);
+    m.set('daemon_addr', daemon.addr);
+    m.set('daemon_port', String(daemon.port));
+    m.set('daemon_family', daemon.family);
+    m.set('daemon_flags', daemon.modifiers.split('').join(' '));
+    m.set('if_addr', daemon.addr);
+    m.set('if_family', daemon.family);
+    m.set('_', R.clientDescription(client.name, client.addr));
+  }
+
+  /** The macros as they stand (a copy). */
+  macroSnapshot(): Map<string, string> {
+    return new Map(this.macros);
+  }
+
+  private get maxSize(): number {
+    return this.opts.maxMessageSize ?? 0;
+  }
+
+  /** The greeting (after the connect policy).  `next` is 'close' when the connection is refused with 421. */
+  async start(): Promise<Answer> {
+    this.macros.set('b', arpaDate(this.now()));
+    const decision = await this.opts.policy.connect(this.macroSnapshot());
+    if (decision.kind === 'tempfail' && decision.reply.code === 421) return { reply: decision.reply, next: 'close' };
+    if (decision.kind === 'reject' || decision.kind === 'tempfail') {
+      this.refusal = decision.reply;
+      this.connectRefused = true;
+    }
+    const message = this.opts.greetingMessage ?? R.defaultGreetingMessage(this.opts.identity, this.macros.get('b') ?? '');
+    return { reply: R.greeting(message), next: 'continue' };
+  }
+
+  /**
+   * Answers one command line (without CRLF).  `inputPending` tells whether
+   * the client already sent more (pipelining): after HELO/EHLO that is a
+   * protocol error, as with sendmail.
+   */
+  async command(line: string, inputPending = false): Promise<Answer> {
+    const sp = line.search(/[ \t]/);
+    const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
+    const arg = sp < 0 ? '' : line.slice(sp + 1);
+    const cont = (reply: Reply): Answer => ({ reply, next: 'continue' });
+    switch (verb) {
+      case 'HELO':
+      case 'EHLO':
+        return cont(await this.hello(verb, arg.trim(), inputPending));
+      case 'MAIL':
+        return cont(this.refusal ?? (await this.mail(arg)));
+      case 'RCPT':
+        return cont(this.refusal ?? (await this.rcpt(arg)));
+      case 'DATA':
+        return this.refusal ? cont(this.refusal) : this.data();
+      case 'RSET':
+        this.txn = undefined;
+        return cont(R.resetState());
+      case 'NOOP':
+        return cont(R.ok());
+      case 'QUIT':
+        return { reply: R.closing(this.opts.identity), next: 'close' };
+      case 'VRFY':
+        return cont(this.refusal ?? (await this.vrfy(arg.trim())));
+      case 'EXPN':
+        return cont(this.refusal ?? (await this.expn(arg.trim())));
+      case 'HELP':
+        return cont(this.refusal ?? this.help(arg));
+      case 'ETRN':
+        return cont(this.refusal ?? this.etrn(arg.trim()));
+      case 'VERB':
+        return cont(this.refusal ?? this.verb());
+      case 'STARTTLS':
+        return cont(this.refusal ?? R.tlsNotAvailable());
+      case 'AUTH':
+        return cont(this.refusal ?? (this.txn ? R.authDuringTransaction() : R.authMechanismUnavailable(arg.trim().split(/\s+/)[0] ?? '')));
+      default:
+        return cont(R.commandUnrecognized(line));
+    }
+  }
+
+  private extensions(): string[] {
+    if (this.connectRefused) return ['ENHANCEDSTATUSCODES'];
+    const ext = ['ENHANCEDSTATUSCODES', 'PIPELINING'];
+    if (!this.privacy.has('noexpn')) ext.push('EXPN');
+    if (!this.privacy.has('noverb')) ext.push('VERB');
+    ext.push('8BITMIME');
+    ext.push(this.maxSize > 0 ? `SIZE ${this.maxSize}` : 'SIZE');
+    if (!this.privacy.has('noreceipts')) ext.push('DSN');
+    if (!this.privacy.has('noetrn')) ext.push('ETRN');
+    ext.push('DELIVERBY');
+    ext.push('HELP');
+    return ext;
+  }
+
+  private async hello(verb: 'HELO' | 'EHLO', name: string, inputPending: boolean): Promise<Reply> {
+    if (name === '') return R.heloNeedsDomain(verb);
+    if (inputPending && !this.refusal) {
+      this.refusal = makeReply(550, '5.0.0', 'Command rejected');
+      return makeReply(554, '5.5.0', 'SMTP protocol error');
+    }
+    const decision = await this.opts.policy.helo(this.macroSnapshot(), name);
+    if (decision.kind === 'reject' || decision.kind === 'tempfail') return decision.reply;
+    this.heloName = name;
+    this.protocol = verb === 'EHLO' ? 'ESMTP' : 'SMTP';
+    this.macros.set('s', name);
+    this.macros.set('r', this.protocol);
+    this.txn = undefined;
+    const client = this.macros.get('_') ?? '';
+    return verb === 'EHLO' ? R.ehloOk(this.opts.identity, client, this.extensions()) : R.heloOk(this.opts.identity, client);
+  }
+
+  private refusalOf(decision: Decision): Reply | undefined {
+    return decision.kind === 'reject' || decision.kind === 'tempfail' ? decision.reply : undefined;
+  }
+
+  private async mail(arg: string): Promise<Reply> {
+    if (this.heloName === undefined && this.privacy.has('needmailhelo')) return R.politeHelo();
+    if (this.txn) return R.senderAlreadySpecified();
+    const parsed = parsePathArgument(arg, 'FROM');
+    if (!parsed.ok) {
+      return 'unbalanced' in parsed ? makeReply(553, '5.0.0', `${parsed.unbalanced}... Unbalanced '<'`) : R.syntaxErrorScanning(parsed.scanned);
+    }
+    const { address, params } = parsed;
+    for (const [key, value] of params) {
+      switch (key) {
+        case 'SIZE': {
+          const n = Number(value);
+          if (this.maxSize > 0 && /^\d+$/.test(value) && n > this.maxSize) return R.sizeExceedsAtMail(this.maxSize);
+          break;
+        }
+        case 'BODY':
+          if (!['7BIT', '8BITMIME'].includes(value.toUpperCase())) return R.unknownBodyType(value);
+          break;
+        case 'RET':
+        case 'ENVID':
+        case 'AUTH':
+          break;
+        default:
+          return R.parameterUnrecognized(key);
+      }
+    }
+    this.macros.set('mail_addr', bareAddress(address));
+    const decision = await this.opts.policy.mail(this.macroSnapshot(), address, params);
+    const refusal = this.refusalOf(decision);
+    if (refusal) {
+      this.macros.delete('mail_addr');
+      return refusal;
+    }
+    this.txn = { sender: address, params, recipients: [] };
+    this.macros.set('nrcpts', '0');
+    return decision.reply ?? R.senderOk(address);
+  }
+
+  private async rcpt(arg: string): Promise<Reply> {
+    if (!this.txn) return R.needMailBeforeRcpt();
+    const max = this.opts.maxRecipients ?? 0;
+    if (max > 0 && this.txn.recipients.length >= max) return R.tooManyRecipients();
+    const parsed = parsePathArgument(arg, 'TO');
+    if (!parsed.ok) {
+      return 'unbalanced' in parsed ? makeReply(553, '5.0.0', `${parsed.unbalanced}... Unbalanced '<'`) : R.syntaxErrorScanning(parsed.scanned);
+    }
+    const { address, params } = parsed;
+    if (bareAddress(address) === '') return R.userAddressRequired(address);
+    const flags = defaultRecipientFlags();
+    let orcpt: string | undefined;
+    for (const [key, value] of params) {
+      if (key === 'NOTIFY') {
+        const words = value.toUpperCase().split(',');
+        flags.notifyGiven = true;
+        flags.notifyFailure = words.includes('FAILURE');
+        flags.notifyDelay = words.includes('DELAY');
+        flags.notifySuccess = words.includes('SUCCESS');
+      } else if (key === 'ORCPT') {
+        orcpt = value;
+      } else {
+        return R.parameterUnrecognized(key);
+      }
+    }
+    this.macros.set('rcpt_addr', bareAddress(address));
+    const answer = await this.opts.policy.rcpt(this.macroSnapshot(), address, params);
+    const refusal = this.refusalOf(answer.decision);
+    if (refusal) return refusal;
+    if (answer.resolved) {
+      this.macros.set('rcpt_mailer', answer.resolved.mailer);
+      this.macros.set('rcpt_host', answer.resolved.host);
+      this.macros.set('rcpt_addr', answer.resolved.user);
+    }
+    const bare = bareAddress(address);
+    const recipient: QueuedRecipient = {
+      address,
+      flags,
+      finalRecipient: `RFC822; ${bare.includes('@') ? bare : `${bare}@${this.opts.identity.hostName}`}`,
+    };
+    if (orcpt !== undefined) recipient.originalRecipient = orcpt;
+    this.txn.recipients.push(recipient);
+    this.macros.set('nrcpts', String(this.txn.recipients.length));
+    return answer.decision.reply ?? R.recipientOk(address);
+  }
+
+  private async data(): Promise<Answer> {
+    if (!this.txn) return { reply: R.needMailCommand(), next: 'continue' };
+    if (this.txn.recipients.length === 0) return { reply: R.needRcpt(), next: 'continue' };
+    const decision = await this.opts.policy.data(this.macroSnapshot());
+    const refusal = this.refusalOf(decision);
+    if (refusal) return { reply: refusal, next: 'continue' };
+    return { reply: R.startData(), next: 'data' };
+  }
+
+  /**
+   * The message has been received (`data` dot-unstuffed; `size` its length
+   * as received, counted even when `data` was cut short for being over the
+   * size limit).  Stores it durably and answers 250, or refuses it.
+   */
+  async message(data: Buffer, size: number): Promise<Reply> {
+    const txn = this.txn;
+    this.txn = undefined;
+    if (!txn) return R.needMailCommand();
+    if (this.maxSize > 0 && size > this.maxSize) return R.sizeExceedsAtData(this.maxSize);
+    const parsed = parseMessage(data);
+    this.macros.set('msg_size', String(parsed.size));
+    const eoh = await this.opts.policy.endOfHeaders(
+      this.macroSnapshot(),
+      parsed.headers.map((h) => [h.name, h.value] as const),
+    );
+    const eohRefusal = this.refusalOf(eoh);
+    if (eohRefusal) return eohRefusal;
+    const now = this.now();
+    const id = this.opts.ids.next(now);
+    this.macros.set('i', id);
+    const eom = await this.opts.policy.endOfMessage(this.macroSnapshot());
+    const eomRefusal = this.refusalOf(eom);
+    if (eomRefusal) return eomRefusal;
+    if (eoh.kind === 'discard' || eom.kind === 'discard') return eom.reply ?? R.messageAccepted(id);
+    const env = this.envelope(txn, id, now, parsed);
+    if (eoh.kind === 'quarantine') env.quarantineReason = eoh.reason;
+    if (eom.kind === 'quarantine') env.quarantineReason = eom.reason;
+    await this.opts.queue.storeNew(env, parsed.body);
+    return eom.reply ?? R.messageAccepted(id);
+  }
+
+  private envelope(txn: Transaction, id: string, now: Date, parsed: ReturnType<typeof parseMessage>): Envelope {
+    const env = newEnvelope(id, txn.sender, now);
+    env.priority = parsed.size + 30000 * txn.recipients.length;
+    const body = txn.params.get('BODY');
+    if (body !== undefined) env.bodyType = parsed.eightBit ? '8BITMIME' : '7BIT';
+    const ret = txn.params.get('RET');
+    env.flags = (parsed.eightBit ? '8' : '') + (ret !== undefined ? 'd' : '') + (ret?.toUpperCase() === 'HDRS' ? 'n' : '');
+    const envid = txn.params.get('ENVID');
+    if (envid !== undefined) env.envelopeId = envid;
+    if (txn.params.has('AUTH')) env.auth = '<>';
+    for (const name of ['_', 'r', 's', 'daemon_flags']) {
+      const v = this.macros.get(name);
+      if (v !== undefined) env.macros.set(name, v);
+    }
+    env.recipients = txn.recipients;
+    const date = arpaDate(now);
+    env.headers = queueHeaders(parsed.headers, {
+      heloName: this.heloName ?? '',
+      clientDescription: this.macros.get('_') ?? '',
+      hostName: this.opts.identity.hostName,
+      version: this.opts.identity.version,
+      protocol: this.protocol ?? 'SMTP',
+      queueId: id,
+      onlyRecipient: txn.recipients.length === 1 ? txn.recipients[0]?.address : undefined,
+      date,
+      bareSender: bareAddress(txn.sender),
+      stamp: `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}${two(now.getHours())}${two(now.getMinutes())}`,
+    });
+    return env;
+  }
+
+  private async vrfy(arg: string): Promise<Reply> {
+    if (arg === '') return R.argumentRequired();
+    if (this.heloName === undefined && this.privacy.has('needvrfyhelo')) return R.politeHelo();
+    if (this.privacy.has('novrfy')) return R.cannotVrfy();
+    return this.opts.policy.vrfy(this.macroSnapshot(), arg);
+  }
+
+  private async expn(arg: string): Promise<Reply> {
+    if (this.privacy.has('noexpn')) return R.operationNotAllowed();
+    if (arg === '') return R.argumentRequired();
+    if (this.heloName === undefined && this.privacy.has('needexpnhelo')) return R.politeHelo();
+    return this.opts.policy.expn(this.macroSnapshot(), arg);
+  }
+
+  private help(arg: string): Reply {
+    const help = this.opts.helpFile;
+    if (!help) return R.helpNotImplemented(this.opts.identity);
+    return helpReply(help, arg, (t) => t.replace(/\$v/g, this.opts.identity.version).replace(/\$j/g, this.opts.identity.hostName));
+  }
+
+  private etrn(arg: string): Reply {
+    if (this.privacy.has('noetrn')) return R.operationNotAllowed();
+    if (arg === '') return R.parameterRequired();
+    this.opts.onEtrn?.(arg);
+    return makeReply(250, '2.0.0', `Queuing for node ${arg} started`);
+  }
+
+  private verb(): Reply {
+    if (this.privacy.has('noverb')) return R.verboseUnavailable();
+    this.verbose = true;
+    return R.verboseMode();
+  }
+
+  /** True once VERB was given. */
+  get isVerbose(): boolean {
+    return this.verbose;
+  }
+}
