@@ -185,8 +185,7 @@ export class MapFile {
   get(key: Buffer): Buffer | undefined {
     if (key.length === 0 || key.length > MAX_KEY_BYTES) return undefined;
     if (!this.writable) this.entriesDb.resetReadTxn();
-    const v = this.entriesDb.getBinaryFast(key);
-    return v === undefined ? undefined : Buffer.from(v);
+    return this.entriesDb.getBinary(key);
   }
 
   /** Every entry in key order; duplicates (-d) right after their first value. */

@@ -1,0 +1,70 @@
+/**
+ * src/cli/editmap.ts — `editmap [-C cffile] [-N] [-f] -q|-u|-x type mapname
+ * key [value]`: query, insert/replace or delete one record of an LMDB map
+ * file in place.  Each change is one write transaction, so processes
+ * reading the map see the record before or after the change, never a
+ * partly written file.
+ */
+import { MapFile, MapFileError, mapFilePath } from '../maps/lmdb/index.js';
+import { foldAsciiInPlace, printable } from '../maps/lmdb/makemap-source.js';
+import { EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE, parseCommandLine, usageError } from './map-cli.js';
+
+const USAGE = 'Usage: editmap [-C cffile] [-N] [-f] [-q|-u|-x] maptype mapname key [ "value ..." ]\n';
+const MAP_TYPES = ['hash', 'btree', 'implicit'];
+
+export function main(argv: string[], progName = 'editmap'): void {
+  const cmd = parseCommandLine(
+    argv,
+    progName,
+    [{ letter: 'C', value: 'cffile' }, { letter: 'N' }, { letter: 'f' }, { letter: 'q' }, { letter: 'u' }, { letter: 'x' }],
+    USAGE,
+  );
+  if (!cmd) return;
+  const { options: opt, args } = cmd;
+  const modes = ['q', 'u', 'x'].filter((m) => opt.has(m));
+  const mode = modes[0];
+  if (modes.length !== 1 || args.length < 3 || (mode === 'u' && args.length < 4)) return usageError(USAGE);
+  const [type, mapName, keyText, valueText] = args;
+  const fail = (reason: string): void => {
+    process.stderr.write(`${progName}: error opening type ${type} map ${mapName}: ${reason}\n`);
+    process.exitCode = EX_CANTCREAT;
+  };
+  if (!MAP_TYPES.includes(type)) return fail('Unknown database type');
+
+  let key: Buffer = Buffer.from(keyText, 'latin1');
+  if (!opt.has('f')) key = foldAsciiInPlace(key);
+  const shownKey = printable(key);
+  if (opt.has('N')) key = Buffer.concat([key, Buffer.from([0])]);
+
+  let file: MapFile;
+  try {
+    file = MapFile.open(mapFilePath(mapName), { write: mode !== 'q', create: mode === 'u' });
+  } catch (err) {
+    if (err instanceof MapFileError) return fail(err.reason);
+    throw err;
+  }
+  try {
+    if (mode === 'q') {
+      const value = file.get(key);
+      if (value === undefined) {
+        process.stderr.write(`${progName}: couldn't find key ${shownKey} in map ${mapName}\n`);
+        process.exitCode = EX_UNAVAILABLE;
+      } else {
+        process.stdout.write(Buffer.concat([Buffer.from(printable(value), 'latin1'), Buffer.from('\n')]));
+      }
+    } else if (mode === 'u') {
+      let value = Buffer.from(valueText, 'latin1');
+      if (opt.has('N')) value = Buffer.concat([value, Buffer.from([0])]);
+      file.put(key, value);
+    } else if (!file.remove(key)) {
+      // editmap reports a missing key but does not fail
+      process.stderr.write(`${progName}: key ${shownKey} doesn't exist in map ${mapName}\n`);
+    }
+  } catch (err) {
+    if (!(err instanceof MapFileError)) throw err;
+    process.stderr.write(`${progName}: ${mapName}: ${err.reason}\n`);
+    process.exitCode = EX_IOERR;
+  } finally {
+    file.close();
+  }
+}
