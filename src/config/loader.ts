@@ -1,0 +1,446 @@
+/**
+ * src/config — reading sendmail.cf (op.txt section 5) into a typed Config
+ * and a ready RewriteEngine: macros, classes, rulesets, mailers, maps.
+ *
+ * Every line type is handled: V D C F S R M H O K P T Q X E (L and G are
+ * obsolete and ignored), continuation lines (leading blank) and comments.
+ * Problems are printed the way sendmail prints them, `FILE: line N: text`,
+ * and reading goes on.  File classes and maps are I/O, so loading is async.
+ */
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import type { MapDecl, MapEnvironment, SendmailMap, SourcePos } from '../maps/types.js';
+import { createMap, isMapClass } from '../maps/registry.js';
+import { MapOpenError, parseMapFlags } from '../maps/common.js';
+import { ClassTable } from '../rewrite/classes.js';
+import { MacroTable, readName, translateDollars } from '../rewrite/macros.js';
+import { DEFAULT_OPERATOR_CHARS, tokenTable } from '../rewrite/prescan.js';
+import { RewriteEngine } from '../rewrite/engine.js';
+import { checkRule, compileRule, tokenizeRuleText } from '../rewrite/rules.js';
+import { OP, names } from '../rewrite/tokens.js';
+import { parseOptionText } from './options.js';
+import { parseMailer, builtinMailers } from './mailers.js';
+import type { Config, HeaderDecl, MailerDecl } from './types.js';
+import { splitFields } from './fields.js';
+
+export const SENDMAIL_VERSION = '8.17.1.9';
+
+export interface LoadOptions {
+  file: string;
+  /** Where diagnostics go (stdout in -bt). */
+  print: (line: string) => void;
+  /** The machine's name; defaults to the system's. */
+  hostName?: string;
+  /** -O/-o options from the command line, applied after the cf. */
+  overrides?: { name: string; value: string }[];
+}
+
+export interface LoadedConfig {
+  config: Config;
+  engine: RewriteEngine;
+  macros: MacroTable;
+  classes: ClassTable;
+}
+
+/** One logical cf line with continuation lines joined. */
+interface CfLine {
+  text: string;
+  line: number;
+}
+
+function foldLines(text: string): CfLine[] {
+  const raw = text.split('\n');
+  const out: CfLine[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    let s = raw[i]!;
+    if (s.endsWith('\r')) s = s.slice(0, -1);
+    if ((s.startsWith(' ') || s.startsWith('\t')) && out.length > 0) {
+      const prev = out[out.length - 1]!;
+      if (!prev.text.startsWith('#')) {
+        prev.text += '\n' + s;
+        continue;
+      }
+    }
+    out.push({ text: s, line: i + 1 });
+  }
+  return out;
+}
+
+/** Set the start-up macros and classes that depend on the machine. */
+function initHostMacros(macros: MacroTable, classes: ClassTable, host: string): void {
+  macros.setByName('v', SENDMAIL_VERSION);
+  macros.setByName('Z', SENDMAIL_VERSION);
+  const dot = host.indexOf('.');
+  const short = dot < 0 ? host : host.slice(0, dot);
+  macros.setByName('w', short);
+  macros.setByName('j', host);
+  if (dot >= 0) {
+    macros.setByName('m', host.slice(dot + 1));
+    classes.add('m', host.slice(dot + 1));
+  }
+  macros.setByName('k', host);
+  classes.add('k', host);
+  classes.add('w', host);
+  classes.add('w', 'localhost');
+}
+
+export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
+  const file = opts.file;
+  const print = opts.print;
+  const macros = new MacroTable();
+  const classes = new ClassTable();
+  const config: Config = {
+    file,
+    level: 0,
+    vendor: '',
+    options: new Map(),
+    mailers: builtinMailers(),
+    headers: [],
+    trustedUsers: [],
+    precedences: new Map(),
+    queueGroups: [],
+    milters: [],
+    maps: [],
+    environment: new Map(),
+  };
+  const engine = new RewriteEngine({
+    macros,
+    classes,
+    table: tokenTable(DEFAULT_OPERATOR_CHARS),
+    spaceSub: ' ',
+    print,
+  });
+  initHostMacros(macros, classes, opts.hostName ?? hostname());
+
+  let text: string;
+  try {
+    text = readFileSync(file, 'latin1');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`${file}: ${err.code === 'ENOENT' ? 'No such file or directory' : err.message}`);
+  }
+
+  const at = (pos: number, msg: string): void => print(`${file}: line ${pos}: ${msg}`);
+  const env: MapEnvironment = {
+    getMap: (name) => engine.maps.get(name),
+    getMacro: (name) => macros.value(names.id(name)),
+    setMacro: (name, value) => macros.setByName(name, value),
+    option: (name) => config.options.get(name),
+    report: (m) => print(m),
+  };
+
+  let currentRuleset = -1;
+  for (const { text: raw, line } of foldLines(text)) {
+    if (raw.length === 0 || raw[0] === '#') continue;
+    const kind = raw[0]!;
+    const rest = raw.slice(1);
+    const pos: SourcePos = { file, line };
+    switch (kind) {
+      case 'R': {
+        const tab = rest.indexOf('\t');
+        if (tab < 0) {
+          at(line, `invalid rewrite line "${raw}" (tab expected)`);
+          break;
+        }
+        const lhsText = rest.slice(0, tab);
+        let r = tab;
+        while (r < rest.length && rest[r] === '\t') r++;
+        let rEnd = rest.indexOf('\t', r);
+        if (rEnd < 0) rEnd = rest.length;
+        const rhsText = rest.slice(r, rEnd).replace(/\n/g, '');
+        if (currentRuleset < 0) currentRuleset = 0;
+        const lhs = tokenizeRuleText(macros.expand(translateDollars(lhsText)), engine.table);
+        const rhs = tokenizeRuleText(macros.expand(translateDollars(rhsText)), engine.table);
+        const rule = compileRule(lhs, rhs, file, line);
+        for (const p of checkRule(rhs, rule.bindings)) at(line, p);
+        engine.addRule(currentRuleset, rule);
+        break;
+      }
+      case 'S': {
+        const res = engine.declareRuleset(rest);
+        if (typeof res === 'string') {
+          at(line, res);
+          currentRuleset = -1;
+        } else currentRuleset = res;
+        break;
+      }
+      case 'D': {
+        const nm = readName(rest, 0);
+        if (!nm) {
+          at(line, 'Name required for macro/class');
+          break;
+        }
+        macros.setByName(nm.name, translateDollars(rest.slice(nm.next)));
+        break;
+      }
+      case 'C': {
+        const nm = readName(rest, 0);
+        if (!nm) {
+          at(line, 'Name required for macro/class');
+          break;
+        }
+        addClassWords(classes, macros, names.id(nm.name), rest.slice(nm.next));
+        break;
+      }
+      case 'F': {
+        const nm = readName(rest, 0);
+        if (!nm) {
+          at(line, 'Name required for macro/class');
+          break;
+        }
+        await fileClass(names.id(nm.name), rest.slice(nm.next), pos, classes, macros, env, print);
+        break;
+      }
+      case 'T':
+        for (const w of macros.expand(translateDollars(rest)).split(/[\s,]+/)) {
+          if (w.length === 0) continue;
+          config.trustedUsers.push(w);
+          classes.add('t', w);
+        }
+        break;
+      case 'P': {
+        const eq = rest.indexOf('=');
+        if (eq < 0) at(line, `invalid precedence line "${raw}"`);
+        else config.precedences.set(rest.slice(0, eq).trim(), Number.parseInt(rest.slice(eq + 1), 10) || 0);
+        break;
+      }
+      case 'O': {
+        const opt = parseOptionText(rest);
+        if (!opt) break;
+        setOption(config, engine, opt.name, opt.value);
+        break;
+      }
+      case 'V': {
+        const m = /^\s*(\d+)(?:\/(.*))?/.exec(rest);
+        if (m) {
+          config.level = Number(m[1]);
+          config.vendor = (m[2] ?? '').trim();
+        }
+        break;
+      }
+      case 'M': {
+        const res = parseMailer(rest, pos, (name) => name);
+        if (typeof res === 'string') {
+          at(line, res);
+          break;
+        }
+        const idx = config.mailers.findIndex((m) => m.name === res.name);
+        if (idx >= 0) config.mailers[idx] = res;
+        else config.mailers.push(res);
+        break;
+      }
+      case 'H': {
+        const h = parseHeader(rest, pos);
+        if (h) config.headers.push(h);
+        else at(line, `invalid header line "${raw}"`);
+        break;
+      }
+      case 'K': {
+        const decl = parseMapLine(rest, pos, print);
+        if (!decl) {
+          at(line, `readcf: config K line: no map name`);
+          break;
+        }
+        config.maps.push(decl);
+        openMap(decl, engine, env, print);
+        break;
+      }
+      case 'Q':
+      case 'X': {
+        const comma = rest.indexOf(',');
+        const name = (comma < 0 ? rest : rest.slice(0, comma)).trim();
+        const fields = parseFields(comma < 0 ? '' : rest.slice(comma + 1));
+        (kind === 'Q' ? config.queueGroups : config.milters).push({ name, fields, pos });
+        break;
+      }
+      case 'E': {
+        const eq = rest.indexOf('=');
+        if (eq < 0) config.environment.set(rest.trim(), process.env[rest.trim()]);
+        else config.environment.set(rest.slice(0, eq).trim(), rest.slice(eq + 1));
+        break;
+      }
+      case 'L':
+      case 'G':
+        break;
+      default:
+        at(line, `unknown configuration line "${raw}"`);
+    }
+  }
+  for (const o of opts.overrides ?? []) setOption(config, engine, o.name, o.value);
+  return { config, engine, macros, classes };
+}
+
+function setOption(config: Config, engine: RewriteEngine, name: string, value: string): void {
+  config.options.set(name, value);
+  if (name === 'OperatorChars') engine.table = tokenTable(value.trim() + '');
+  else if (name === 'BlankSub') engine.spaceSub = value.length > 0 ? value[0]! : ' ';
+}
+
+/** Words of a C line; `$=X` inside adds X's members. */
+function addClassWords(classes: ClassTable, macros: MacroTable, id: string, text: string): void {
+  const expanded = macros.expand(translateDollars(text));
+  for (const w of expanded.split(/[ \t\n]+/)) {
+    if (w.length === 0) continue;
+    if (w[0] === OP.MATCHCLASS && w.length === 2) {
+      for (const m of classes.members(w[1]!)) classes.add(id, m);
+      continue;
+    }
+    classes.add(id, w);
+  }
+}
+
+/** Read an F line: a file (with optional scanf pattern), a program, or a map. */
+async function fileClass(
+  id: string,
+  spec: string,
+  pos: SourcePos,
+  classes: ClassTable,
+  macros: MacroTable,
+  env: MapEnvironment,
+  print: (line: string) => void,
+): Promise<void> {
+  let s = macros.expand(translateDollars(spec)).replace(/^[ \t]+/, '');
+  let optional = false;
+  while (s.startsWith('-')) {
+    const m = /^-(\S*)\s*/.exec(s)!;
+    if (m[1]!.includes('o')) optional = true;
+    s = s.slice(m[0].length);
+  }
+  if (s.startsWith('|')) {
+    let out = '';
+    try {
+      out = execFileSync('/bin/sh', ['-c', s.slice(1)], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      if (!optional) print(`${pos.file}: line ${pos.line}: fileclass: cannot exec ${s.slice(1)}`);
+    }
+    for (const line of out.split('\n')) for (const w of line.split(/\s+/)) if (w) classes.add(id, w);
+    return;
+  }
+  const sp = s.search(/\s/);
+  const path = sp < 0 ? s : s.slice(0, sp);
+  const pattern = sp < 0 ? '' : s.slice(sp).trim();
+  const atSign = path.indexOf('@');
+  if (!path.startsWith('/') && atSign > 0) {
+    // key@class:file — the words of one map entry
+    const key = path.slice(0, atSign);
+    const mapSpec = path.slice(atSign + 1);
+    const colon = mapSpec.indexOf(':');
+    const className = colon < 0 ? mapSpec : mapSpec.slice(0, colon);
+    const arg = colon < 0 ? '' : mapSpec.slice(colon + 1);
+    if (!isMapClass(className)) return;
+    const flags = parseMapFlags(arg, pos, { className });
+    const decl: MapDecl = { name: `${className}:${arg}`, className, flags: flags.flags, args: flags.args, rawArgs: arg, pos };
+    try {
+      const map = createMap(decl, env);
+      let r = map.lookup(key, []);
+      if (r instanceof Promise) r = await r;
+      if (r.status === 'found') for (const w of r.value.split(/\s+/)) if (w) classes.add(id, w);
+    } catch (e) {
+      if (!optional && e instanceof MapOpenError && !e.silent) print(e.describe());
+    }
+    return;
+  }
+  let data: string;
+  try {
+    data = readFileSync(path, 'latin1');
+  } catch (e) {
+    if (!optional) {
+      const code = (e as NodeJS.ErrnoException).code;
+      print(`${pos.file}: line ${pos.line}: fileclass: cannot open '${path}': ${code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : String(code)}`);
+    }
+    return;
+  }
+  const scan = pattern ? scanfMatcher(pattern) : null;
+  for (const line of data.split('\n')) {
+    if (line.startsWith('#')) continue;
+    if (scan) {
+      const w = scan(line);
+      if (w) classes.add(id, w);
+      continue;
+    }
+    for (const w of line.split(/[ \t\r]+/)) if (w) classes.add(id, w);
+  }
+}
+
+/** A tiny sscanf for F-line patterns: literal text and one %s or %[set]. */
+function scanfMatcher(pattern: string): (line: string) => string | null {
+  let re = '^\\s*';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '%' && pattern[i + 1] === 's') {
+      re += '(\\S+)';
+      i++;
+    } else if (c === '%' && pattern[i + 1] === '[') {
+      const close = pattern.indexOf(']', i + 3);
+      const set = pattern.slice(i + 2, close < 0 ? pattern.length : close);
+      const neg = set.startsWith('^');
+      const body = (neg ? set.slice(1) : set).replace(/[\\\]]/g, '\\$&');
+      re += `([${neg ? '^' : ''}${body}\\n]+)`;
+      i = close < 0 ? pattern.length : close;
+    } else if (/\s/.test(c)) re += '\\s*';
+    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const rx = new RegExp(re);
+  return (line) => {
+    const m = rx.exec(line);
+    return m && m[1] ? m[1] : null;
+  };
+}
+
+function parseFields(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const part of splitFields(text)) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return fields;
+}
+
+function parseHeader(rest: string, pos: SourcePos): HeaderDecl | null {
+  let s = rest;
+  let flags = '';
+  let condition: string | undefined;
+  if (s.startsWith('?')) {
+    const end = s.indexOf('?', 1);
+    if (end < 0) return null;
+    const inner = s.slice(1, end);
+    if (inner.startsWith('$')) condition = inner;
+    else flags = inner;
+    s = s.slice(end + 1);
+  }
+  const colon = s.indexOf(':');
+  if (colon < 0) return null;
+  return { flags, name: s.slice(0, colon).trim(), value: s.slice(colon + 1).replace(/^[ \t]+/, ''), condition, pos };
+}
+
+function parseMapLine(rest: string, pos: SourcePos, print: (line: string) => void): MapDecl | null {
+  const m = /^(\S+)\s+(\S+)(.*)$/s.exec(rest);
+  if (!m) return null;
+  const name = m[1]!;
+  const className = m[2]!;
+  const rawArgs = m[3]!.replace(/^[ \t]+/, '');
+  const parsed = parseMapFlags(rawArgs, pos, { mapName: name, className });
+  for (const p of parsed.problems) print(p);
+  return { name, className, flags: parsed.flags, args: parsed.args, rawArgs, pos };
+}
+
+function openMap(decl: MapDecl, engine: RewriteEngine, env: MapEnvironment, print: (line: string) => void): void {
+  engine.maps.delete(decl.name);
+  if (!isMapClass(decl.className)) {
+    print(`${decl.pos.file}: line ${decl.pos.line}: readcf: map ${decl.name}: class ${decl.className} not available`);
+    return;
+  }
+  try {
+    const map: SendmailMap = createMap(decl, env);
+    engine.maps.set(decl.name, map);
+  } catch (e) {
+    if (e instanceof MapOpenError) {
+      if (!e.silent) print(e.describe());
+      engine.closedMaps.add(decl.name);
+    } else throw e;
+  }
+}
+
+export type { MailerDecl };

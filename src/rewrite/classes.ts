@@ -1,0 +1,68 @@
+/**
+ * src/rewrite/classes.ts — classes ($=X): member sets and sendmail's listing
+ * order.
+ *
+ * Membership is case-insensitive.  `$=X` in test mode lists members in the
+ * order of sendmail's symbol table: buckets by a shift-xor hash of the
+ * lower-cased word seeded with the class symbol type, modulo the table size,
+ * and within a bucket in order of first entry.
+ */
+
+const TABLE_SIZE = 2003;
+const CLASS_SYMBOL_TYPE = 1;
+
+/** Bucket of a word in sendmail's symbol table (observed behaviour). */
+export function symbolBucket(word: string): number {
+  let h = CLASS_SYMBOL_TYPE;
+  for (let i = 0; i < word.length; i++) {
+    let c = word.charCodeAt(i) & 0xff;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    h = ((h << 1) ^ c) % TABLE_SIZE;
+  }
+  return h;
+}
+
+interface WordEntry {
+  /** The word as first entered. */
+  word: string;
+  bucket: number;
+  seq: number;
+  classes: Set<string>;
+}
+
+/** All class members of a running configuration. */
+export class ClassTable {
+  private readonly words = new Map<string, WordEntry>();
+  private seq = 0;
+
+  /** Add a word to class `id`. */
+  add(id: string, word: string): void {
+    const key = word.toLowerCase();
+    let e = this.words.get(key);
+    if (!e) {
+      e = { word, bucket: symbolBucket(word), seq: this.seq++, classes: new Set() };
+      this.words.set(key, e);
+    }
+    e.classes.add(id);
+  }
+
+  /** Whether `word` (case-insensitive) is in class `id`. */
+  has(id: string, word: string): boolean {
+    const e = this.words.get(word.toLowerCase());
+    return e !== undefined && e.classes.has(id);
+  }
+
+  /** Whether a lower-cased word is in class `id`. */
+  hasLower(id: string, lower: string): boolean {
+    const e = this.words.get(lower);
+    return e !== undefined && e.classes.has(id);
+  }
+
+  /** Members of class `id` in sendmail's listing order. */
+  members(id: string): string[] {
+    const list: WordEntry[] = [];
+    for (const e of this.words.values()) if (e.classes.has(id)) list.push(e);
+    list.sort((a, b) => a.bucket - b.bucket || a.seq - b.seq);
+    return list.map((e) => e.word);
+  }
+}

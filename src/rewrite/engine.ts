@@ -1,0 +1,491 @@
+/**
+ * src/rewrite/engine.ts — the rewrite engine: rulesets, matching, RHS
+ * substitution, map lookups and subroutine calls, with the -bt trace.
+ *
+ * Behaviour follows sendmail 8.17: a rule is retried until it stops matching
+ * (at most 100 times), `$:` applies a rule once, `$@` returns, a result
+ * starting with `$#` ends the ruleset, `$>` calls run right to left and each
+ * call rewrites everything after it, recursion stops at depth 50.
+ *
+ * Rewriting is a generator that yields only when a map lookup returns a
+ * Promise, so synchronous maps cost no await (see `runRewrite`).
+ */
+import type { LookupResult, SendmailMap } from '../maps/types.js';
+import type { ClassTable } from './classes.js';
+import type { MacroTable } from './macros.js';
+import { isAtomToken, prescan, tokenize, type TokenTable, MAXATOM } from './prescan.js';
+import { PatKind, type CompiledRule, type PatElem } from './rules.js';
+import { OP, showTokens } from './tokens.js';
+
+/** sysexits values used by the engine. */
+export const EX_OK = 0;
+export const EX_USAGE = 64;
+export const EX_DATAERR = 65;
+export const EX_UNAVAILABLE = 69;
+export const EX_TEMPFAIL = 75;
+export const EX_CONFIG = 78;
+
+export const MAXRWSETS = 200;
+export const MAX_NUMBERED_RULESET = MAXRWSETS / 2;
+const MAX_RECURSION = 50;
+const MAX_LOOP = 100;
+const MAX_SUBR = 50;
+const MAX_MAP_ARGS = 10;
+
+type Step = Generator<Promise<LookupResult>, number, LookupResult>;
+
+/** Drive a rewrite generator: synchronous unless a lookup was asynchronous. */
+export function runRewrite(gen: Step): number | Promise<number> {
+  const first = gen.next();
+  if (first.done) return first.value;
+  return (async () => {
+    let step: IteratorResult<Promise<LookupResult>, number> = first;
+    while (!step.done) {
+      const v = await step.value;
+      step = gen.next(v);
+    }
+    return step.value;
+  })();
+}
+
+export interface EngineOptions {
+  macros: MacroTable;
+  classes: ClassTable;
+  table: TokenTable;
+  /** BlankSub: joins atoms of map keys and arguments. */
+  spaceSub: string;
+  /** Where traces and diagnostics go. */
+  print: (line: string) => void;
+}
+
+function pad16(name: string): string {
+  return name.length >= 16 ? name.slice(0, 16) : name + ' '.repeat(16 - name.length);
+}
+
+export class RewriteEngine {
+  readonly rulesets: (CompiledRule[] | undefined)[] = new Array(MAXRWSETS);
+  readonly rulesetNames: (string | undefined)[] = new Array(MAXRWSETS);
+  readonly rulesetByName = new Map<string, number>();
+  readonly maps = new Map<string, SendmailMap>();
+  /** Declared maps that could not be opened (optional ones). */
+  readonly closedMaps = new Set<string>();
+  readonly macros: MacroTable;
+  readonly classes: ClassTable;
+  table: TokenTable;
+  spaceSub: string;
+  print: (line: string) => void;
+  /** Print "input:"/"returns:" lines (address test mode). */
+  trace = true;
+  /** Next number for a named ruleset without one. */
+  private nextNamed = MAXRWSETS - 1;
+
+  constructor(opts: EngineOptions) {
+    this.macros = opts.macros;
+    this.classes = opts.classes;
+    this.table = opts.table;
+    this.spaceSub = opts.spaceSub;
+    this.print = opts.print;
+  }
+
+  /** The name a ruleset prints under. */
+  rulesetLabel(rs: number): string {
+    return this.rulesetNames[rs] ?? String(rs);
+  }
+
+  /**
+   * Define (or find) a ruleset for an S line: `name`, `num` or `name=num`.
+   * Returns the number or an error message.
+   */
+  declareRuleset(spec: string): number | string {
+    spec = spec.trim();
+    if (/^\d+$/.test(spec)) {
+      const n = Number(spec);
+      if (n >= MAX_NUMBERED_RULESET) return `bad ruleset ${n} (${MAX_NUMBERED_RULESET} max)`;
+      return n;
+    }
+    const m = /^([A-Za-z0-9_]+)\s*(?:=\s*(\d+))?\s*$/.exec(spec);
+    if (!m) return `invalid ruleset name: "${spec.slice(0, 20)}"`;
+    const name = m[1]!;
+    const existing = this.rulesetByName.get(name);
+    if (m[2] !== undefined) {
+      const n = Number(m[2]);
+      if (n >= MAX_NUMBERED_RULESET) return `bad ruleset ${n} (${MAX_NUMBERED_RULESET} max)`;
+      if (existing !== undefined && existing !== n) return `ruleset ${name} has multiple numbers`;
+      this.rulesetByName.set(name, n);
+      this.rulesetNames[n] = name;
+      return n;
+    }
+    if (existing !== undefined) return existing;
+    const n = this.nextNamed--;
+    this.rulesetByName.set(name, n);
+    this.rulesetNames[n] = name;
+    return n;
+  }
+
+  /**
+   * Find a ruleset by the text at the start of `spec` (sendmail's
+   * strtorwset in find mode).  Returns -1 after printing what was wrong.
+   */
+  findRuleset(spec: string, report: (msg: string) => void): number {
+    const c = spec.charCodeAt(0);
+    if (c >= 48 && c <= 57) {
+      let i = 0;
+      while (i < spec.length && spec.charCodeAt(i) >= 48 && spec.charCodeAt(i) <= 57) i++;
+      const n = Number(spec.slice(0, i));
+      if (n >= MAX_NUMBERED_RULESET) {
+        report(`bad ruleset ${n} (${MAX_NUMBERED_RULESET} max)`);
+        return -1;
+      }
+      return n;
+    }
+    let i = 0;
+    while (i < spec.length && /[A-Za-z0-9_]/.test(spec[i]!)) i++;
+    if (i === 0) {
+      report(`invalid ruleset name: "${spec.slice(0, 20)}"`);
+      return -1;
+    }
+    return this.rulesetByName.get(spec.slice(0, i)) ?? -1;
+  }
+
+  /** Append a rule to ruleset `rs`. */
+  addRule(rs: number, rule: CompiledRule): void {
+    let list = this.rulesets[rs];
+    if (!list) this.rulesets[rs] = list = [];
+    list.push(rule);
+  }
+
+  /** Rewrite `pvp` in place through ruleset `rs`; returns a sysexits status. */
+  rewrite(pvp: string[], rs: number): number | Promise<number> {
+    return runRewrite(this.rewriteSteps(pvp, rs, 0, MAXATOM));
+  }
+
+  /** Match `pvp` against a pattern; fills `first`/`last` per binding. */
+  private match(pat: PatElem[], pvp: string[], first: number[], last: number[], mpat: number[]): number {
+    const n = pvp.length;
+    const plen = pat.length;
+    let avp = 0;
+    let rvp = 0;
+    let mlp = 0;
+    outer: while (avp < n || rvp < plen) {
+      matchOne: {
+        if (rvp >= plen) break matchOne;
+        const el = pat[rvp]!;
+        if (avp >= n && el.kind !== PatKind.ZeroOrMore && el.kind !== PatKind.Zero) break matchOne;
+        switch (el.kind) {
+          case PatKind.Literal: {
+            const tok = pvp[avp]!;
+            if (tok !== el.text && (tok.length !== el.text.length || tok.toLowerCase() !== el.text)) break matchOne;
+            avp++;
+            break;
+          }
+          case PatKind.ExactlyOne:
+          case PatKind.OneOrMore:
+            mpat[mlp] = rvp;
+            first[mlp] = avp;
+            last[mlp] = avp++;
+            mlp++;
+            break;
+          case PatKind.ZeroOrMore:
+            mpat[mlp] = rvp;
+            first[mlp] = avp;
+            last[mlp] = avp - 1;
+            mlp++;
+            break;
+          case PatKind.Zero:
+            break;
+          case PatKind.NotInClass:
+            if (this.classes.has(el.text, pvp[avp]!)) break matchOne;
+            mpat[mlp] = rvp;
+            first[mlp] = avp;
+            last[mlp] = avp++;
+            mlp++;
+            break;
+          case PatKind.InClass: {
+            mpat[mlp] = rvp;
+            first[mlp] = avp;
+            let phrase = '';
+            let ok = false;
+            while (avp < n) {
+              phrase += pvp[avp]!;
+              last[mlp] = avp++;
+              if (this.classes.has(el.text, phrase)) {
+                ok = true;
+                break;
+              }
+            }
+            if (!ok) break matchOne;
+            mlp++;
+            break;
+          }
+          case PatKind.DeferredMacro: {
+            const v = this.macros.get(el.text);
+            if (v !== undefined && v !== '') {
+              const toks = tokenize(v, this.table);
+              for (const t of toks) {
+                if (avp >= n || pvp[avp]!.toLowerCase() !== t.toLowerCase()) break matchOne;
+                avp++;
+              }
+            }
+            break;
+          }
+        }
+        rvp++;
+        continue outer;
+      }
+      // back up
+      for (;;) {
+        if (--mlp < 0) return -1;
+        rvp = mpat[mlp]!;
+        const el = pat[rvp]!;
+        avp = last[mlp]! + 1;
+        if (el.kind === PatKind.OneOrMore || el.kind === PatKind.ZeroOrMore) {
+          if (avp >= n) continue;
+          last[mlp] = avp++;
+          rvp++;
+          mlp++;
+          continue outer;
+        }
+        if (el.kind === PatKind.InClass) {
+          let phrase = '';
+          for (let i = first[mlp]!; i < avp; i++) phrase += pvp[i]!;
+          let ok = false;
+          while (avp < n) {
+            phrase += pvp[avp]!;
+            last[mlp] = avp++;
+            if (this.classes.has(el.text, phrase)) {
+              ok = true;
+              break;
+            }
+          }
+          if (!ok) continue;
+          rvp++;
+          mlp++;
+          continue outer;
+        }
+      }
+    }
+    return mlp;
+  }
+
+  /** Join tokens for a map key or argument: atoms separated by `sub`. */
+  private joinTokens(toks: readonly string[], from: number, to: number, sub: string): string {
+    let out = '';
+    let prevAtom = false;
+    for (let i = from; i < to; i++) {
+      const t = toks[i]!;
+      const atom = sub !== '' && isAtomToken(t, this.table);
+      if (prevAtom && atom) out += sub;
+      out += t;
+      prevAtom = atom;
+    }
+    return out;
+  }
+
+  *rewriteSteps(pvp: string[], rs: number, reclevel: number, maxatom: number): Step {
+    const label = this.rulesetLabel(rs);
+    if (this.trace) this.print(`${pad16(label)}   input:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
+    if (reclevel > MAX_RECURSION) {
+      this.print(`rewrite: excessive recursion (max ${MAX_RECURSION}), ruleset ${label}`);
+      return EX_CONFIG;
+    }
+    if (rs < 0 || rs >= MAXRWSETS) {
+      this.print(`rewrite: illegal ruleset number ${rs}`);
+      return EX_CONFIG;
+    }
+    let rstat = EX_OK;
+    const rules = this.rulesets[rs] ?? [];
+    const first: number[] = [];
+    const last: number[] = [];
+    const mpat: number[] = [];
+    let ri = 0;
+    let loopcount = 0;
+    while (ri < rules.length) {
+      if (pvp.length > 0 && pvp[0] === OP.CANONNET) break;
+      const rule = rules[ri]!;
+      if (++loopcount > MAX_LOOP) {
+        this.print(`Infinite loop in ruleset ${label}, rule ${ri + 1}`);
+        break;
+      }
+      const mlp = this.match(rule.pattern, pvp, first, last, mpat);
+      if (mlp < 0) {
+        ri++;
+        loopcount = 0;
+        continue;
+      }
+      if (rule.prefix === 1) {
+        ri++;
+        loopcount = 0;
+      } else if (rule.prefix === 2) ri = rules.length;
+
+      // substitute
+      let npvp: string[];
+      const body = rule.body;
+      if (!rule.bodyHasRefs) {
+        if (body.length > maxatom) return this.tooLong();
+        npvp = body.slice();
+      } else {
+        npvp = [];
+        for (let k = 0; k < body.length; k++) {
+          const t = body[k]!;
+          const c = t[0];
+          if (c === OP.MATCHREPL) {
+            const idx = t.charCodeAt(1) - 49;
+            if (idx < 0 || idx >= mlp) {
+              this.print(`rewrite: ruleset ${label}: replacement $${t[1]} out of bounds`);
+              return EX_CONFIG;
+            }
+            const f = first[idx]!;
+            const l = last[idx]!;
+            if (npvp.length + (l - f + 1) > maxatom) return this.tooLong();
+            for (let j = f; j <= l; j++) npvp.push(pvp[j]!);
+          } else if (c === OP.MACRODEXPAND) {
+            const v = this.macros.get(t.slice(1));
+            if (v === undefined || v === '') continue;
+            const toks = tokenize(v, this.table);
+            if (npvp.length + toks.length > maxatom) return this.tooLong();
+            for (const x of toks) npvp.push(x);
+          } else {
+            if (npvp.length >= maxatom) return this.tooLong();
+            npvp.push(t);
+          }
+        }
+      }
+
+      if (rule.hasLookups) {
+        const st = yield* this.doLookups(npvp, maxatom);
+        if (st.status !== EX_OK && st.status !== EX_TEMPFAIL) return st.status;
+        if (st.status === EX_TEMPFAIL) rstat = EX_TEMPFAIL;
+      }
+      if (rule.hasCalls) {
+        const status = yield* this.callSubroutines(npvp, reclevel);
+        if (rstat === EX_OK || status === EX_TEMPFAIL) rstat = status;
+      }
+      pvp.length = 0;
+      for (const t of npvp) pvp.push(t);
+    }
+    if (this.trace) this.print(`${pad16(label)} returns:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
+    return rstat;
+  }
+
+  private tooLong(): number {
+    this.print('rewrite: expansion too long');
+    return EX_DATAERR;
+  }
+
+  /** Resolve `$[ ... $]` and `$( ... $)` in place, left to right. */
+  private *doLookups(npvp: string[], maxatom: number): Generator<Promise<LookupResult>, { status: number }, LookupResult> {
+    let status = EX_OK;
+    for (let i = 0; i < npvp.length; i++) {
+      const t = npvp[i];
+      let endTok: string;
+      let mapName: string;
+      let j = i + 1;
+      if (t === OP.HOSTBEGIN) {
+        endTok = OP.HOSTEND;
+        mapName = 'host';
+      } else if (t === OP.LOOKUPBEGIN) {
+        endTok = OP.LOOKUPEND;
+        mapName = npvp[j++] ?? '';
+      } else continue;
+      const map = this.maps.get(mapName);
+      if (!map) this.print(`rewrite: map ${mapName} not found`);
+      const keyStart = j;
+      let keyEnd = -1;
+      let defStart = -1;
+      let defEnd = -1;
+      const argRanges: [number, number][] = [];
+      let argStart = -1;
+      for (; j < npvp.length && npvp[j] !== endTok; j++) {
+        const x = npvp[j];
+        if (x !== OP.CANONHOST && x !== OP.CANONUSER) continue;
+        if (keyEnd < 0) keyEnd = j;
+        if (argStart >= 0) {
+          argRanges.push([argStart, j]);
+          argStart = -1;
+        }
+        if (defStart >= 0 && defEnd < 0) defEnd = j;
+        if (x === OP.CANONHOST) argStart = j + 1;
+        else {
+          defStart = j + 1;
+          defEnd = -1;
+        }
+      }
+      const closeAt = j; // index of end token or npvp.length
+      if (keyEnd < 0) keyEnd = closeAt;
+      if (argStart >= 0) argRanges.push([argStart, closeAt]);
+      if (defStart >= 0 && defEnd < 0) defEnd = closeAt;
+      const sub = map?.decl.flags.spaceSub ?? this.spaceSub;
+      const key = this.joinTokens(npvp, keyStart, keyEnd, sub);
+      const args: string[] = [];
+      for (const [a, b] of argRanges.slice(0, MAX_MAP_ARGS - 1)) args.push(this.joinTokens(npvp, a, b, sub));
+      let replac: string | null = null;
+      if (map) {
+        let res = map.lookup(key, args);
+        if (res instanceof Promise) res = yield res;
+        if (res.status === 'found') replac = res.value;
+        else if (res.status === 'tempfail') {
+          status = EX_TEMPFAIL;
+          const tapp = map.decl.flags.tempfailAppend;
+          if (tapp !== undefined) replac = key + tapp;
+        }
+      }
+      let repl: string[];
+      if (replac === null && defStart >= 0) replac = this.joinTokens(npvp, defStart, defEnd, '');
+      if (replac === null) repl = npvp.slice(keyStart, keyEnd);
+      else if (replac === '') repl = [];
+      else {
+        const r = prescan(replac, 0, '', this.table, (m) => this.print(m));
+        if (!r.tokens) return { status: EX_DATAERR };
+        repl = r.tokens;
+      }
+      const tailFrom = closeAt < npvp.length ? closeAt + 1 : closeAt;
+      const tail = npvp.slice(tailFrom);
+      npvp.length = i;
+      for (const x of repl) npvp.push(x);
+      const resume = npvp.length - 1;
+      for (const x of tail) npvp.push(x);
+      if (npvp.length > maxatom) {
+        this.tooLong();
+        return { status: EX_DATAERR };
+      }
+      i = resume;
+    }
+    return { status };
+  }
+
+  /** Run `$>` calls right to left; each rewrites everything after it. */
+  private *callSubroutines(pvp: string[], reclevel: number): Step {
+    const calls: { rs: number; at: number }[] = [];
+    for (let j = 0; j < pvp.length; j++) {
+      if (pvp[j] !== OP.CALLSUBR || j + 1 >= pvp.length) continue;
+      let name = pvp[j + 1]!;
+      if (name.length >= 2 && name[0] === '"' && name[name.length - 1] === '"') name = name.slice(1, -1);
+      const rs = this.findRuleset(name, (m) => this.print(m));
+      if (rs < 0) {
+        this.print(`Unknown ruleset ${name}`);
+        return EX_CONFIG;
+      }
+      if (!this.rulesets[rs] || this.rulesets[rs]!.length === 0) {
+        pvp.splice(j, 2);
+        j--;
+        continue;
+      }
+      if (calls.length >= MAX_SUBR) {
+        this.print(`Too many subroutine calls (${MAX_SUBR} max)`);
+        return EX_CONFIG;
+      }
+      calls.push({ rs, at: j });
+    }
+    let rstat = EX_OK;
+    for (let k = calls.length - 1; k >= 0; k--) {
+      const { rs, at } = calls[k]!;
+      const tail = pvp.slice(at + 2);
+      pvp.length = at;
+      const status = yield* this.rewriteSteps(tail, rs, reclevel + 1, MAXATOM - at);
+      for (const x of tail) pvp.push(x);
+      if (status !== EX_OK && status !== EX_TEMPFAIL) return status;
+      if (rstat === EX_OK || status === EX_TEMPFAIL) rstat = status;
+    }
+    return rstat;
+  }
+}

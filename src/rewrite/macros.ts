@@ -1,0 +1,177 @@
+/**
+ * src/rewrite/macros.ts — macros: the cf's `$` notation, stored values and
+ * expansion.
+ *
+ * Values are kept in internal form (see tokens.ts): `$x` references are
+ * MACROEXPAND + id, `$$` is a plain `$`, other `$` operators are their meta
+ * char.  `expand` resolves references and `$?x ... $| ... $.` conditionals,
+ * the way the cf is read and the way macro values are used.
+ */
+import { OP, names } from './tokens.js';
+
+const SIMPLE_OPS: Record<string, string> = {
+  '*': OP.MATCHZANY,
+  '+': OP.MATCHANY,
+  '-': OP.MATCHONE,
+  '#': OP.CANONNET,
+  '@': OP.CANONHOST,
+  ':': OP.CANONUSER,
+  '>': OP.CALLSUBR,
+  '|': OP.CONDELSE,
+  '.': OP.CONDFI,
+  '[': OP.HOSTBEGIN,
+  ']': OP.HOSTEND,
+  '(': OP.LOOKUPBEGIN,
+  ')': OP.LOOKUPEND,
+};
+
+const ID_OPS: Record<string, string> = {
+  '=': OP.MATCHCLASS,
+  '~': OP.MATCHNCLASS,
+  '&': OP.MACRODEXPAND,
+  '?': OP.CONDIF,
+};
+
+/**
+ * Read a macro/class name at `i` (`x` or `{name}`); returns the name and the
+ * index after it, or null when there is none.
+ */
+export function readName(text: string, i: number): { name: string; next: number } | null {
+  if (i >= text.length) return null;
+  const c = text[i]!;
+  if (c === '{') {
+    const close = text.indexOf('}', i + 1);
+    if (close < 0) return { name: text.slice(i + 1), next: text.length };
+    return { name: text.slice(i + 1, close), next: close + 1 };
+  }
+  if (c === ' ' || c === '\t') return null;
+  return { name: c, next: i + 1 };
+}
+
+/** Convert cf text with `$` notation into internal form. */
+export function translateDollars(text: string): string {
+  if (text.indexOf('$') < 0) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '$' || i + 1 >= text.length) {
+      out += c;
+      continue;
+    }
+    const d = text[i + 1]!;
+    if (d === '$') {
+      out += '$';
+      i++;
+    } else if (d >= '0' && d <= '9') {
+      out += OP.MATCHREPL + d;
+      i++;
+    } else if (SIMPLE_OPS[d] !== undefined) {
+      out += SIMPLE_OPS[d];
+      i++;
+    } else if (ID_OPS[d] !== undefined) {
+      const nm = readName(text, i + 2);
+      if (!nm) {
+        out += ID_OPS[d];
+        i++;
+        continue;
+      }
+      out += ID_OPS[d] + names.id(nm.name);
+      i = nm.next - 1;
+    } else {
+      const nm = readName(text, i + 1);
+      if (!nm) {
+        out += c;
+        continue;
+      }
+      out += OP.MACROEXPAND + names.id(nm.name);
+      i = nm.next - 1;
+    }
+  }
+  return out;
+}
+
+/** Macro values by id. */
+export class MacroTable {
+  private readonly values = new Map<string, string>();
+
+  get(id: string): string | undefined {
+    return this.values.get(id);
+  }
+
+  /** Set (or with undefined, clear) a macro by id. */
+  set(id: string, value: string | undefined): void {
+    if (value === undefined) this.values.delete(id);
+    else this.values.set(id, value);
+  }
+
+  getByName(name: string): string | undefined {
+    return this.values.get(names.id(name));
+  }
+
+  setByName(name: string, value: string | undefined): void {
+    this.set(names.id(name), value);
+  }
+
+  /**
+   * Expand references and conditionals in internal text; other operators
+   * stay.  Depth-limited like sendmail's (a self-referencing macro stops).
+   */
+  expand(text: string, depth = 0): string {
+    if (depth > 20) return '';
+    let needs = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === OP.MACROEXPAND || c === OP.CONDIF) {
+        needs = true;
+        break;
+      }
+    }
+    if (!needs) return text;
+    let out = '';
+    // skipping: stack of booleans for nested conditionals
+    const skip: boolean[] = [];
+    let skipping = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === OP.CONDIF) {
+        const id = text[++i] ?? '';
+        skip.push(skipping);
+        if (!skipping) {
+          const v = this.values.get(id);
+          skipping = v === undefined || v === '';
+        }
+        continue;
+      }
+      if (c === OP.CONDELSE && skip.length > 0) {
+        const outer = skip[skip.length - 1]!;
+        if (!outer) skipping = !skipping;
+        continue;
+      }
+      if (c === OP.CONDFI && skip.length > 0) {
+        skipping = skip.pop()!;
+        continue;
+      }
+      if (skipping) {
+        if (c === OP.MACROEXPAND || c === OP.MACRODEXPAND || c === OP.MATCHCLASS || c === OP.MATCHNCLASS || c === OP.MATCHREPL) i++;
+        continue;
+      }
+      if (c === OP.MACROEXPAND) {
+        const v = this.values.get(text[++i] ?? '');
+        if (v !== undefined) out += this.expand(v, depth + 1);
+        continue;
+      }
+      if (c === OP.MACRODEXPAND || c === OP.MATCHCLASS || c === OP.MATCHNCLASS || c === OP.MATCHREPL) {
+        out += c + (text[++i] ?? '');
+        continue;
+      }
+      out += c;
+    }
+    return out;
+  }
+
+  /** Expanded value of a macro as plain text (undefined when unset). */
+  value(id: string): string | undefined {
+    const v = this.values.get(id);
+    return v === undefined ? undefined : this.expand(v);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * src/testmode — address test mode (`sendmail -bt`, op.txt 3.8): the command
+ * loop and everything it prints, byte for byte as sendmail 8.17 does.
+ *
+ * Output goes through a Latin-1 buffer (8-bit bytes stay bytes); commands
+ * are handled synchronously unless a map lookup is asynchronous.
+ */
+import type { LoadedConfig } from '../config/loader.js';
+import { SENDMAIL_VERSION } from '../config/loader.js';
+import { showMailer } from '../config/mailers.js';
+import { readName, translateDollars } from '../rewrite/macros.js';
+import { prescan, MAXNAME } from '../rewrite/prescan.js';
+import { names, showText, showTokens } from '../rewrite/tokens.js';
+import { EX_OK } from '../rewrite/engine.js';
+import { slashCommand } from './slash.js';
+
+/** Buffered Latin-1 output. */
+export class Output {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(
+    private readonly sink: (chunk: Buffer) => void,
+    private readonly eager = false,
+  ) {}
+
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.eager || this.size > 1 << 16) this.flush();
+  }
+
+  line(s: string): void {
+    this.write(s + '\n');
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    this.sink(Buffer.from(this.parts.join(''), 'latin1'));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+export const BANNER = 'ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n';
+
+function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+}
+
+export class TestMode {
+  /** /tryflags state: header or envelope, sender or recipient. */
+  tryFlags = { header: false, sender: false };
+  quit = false;
+
+  constructor(
+    readonly loaded: LoadedConfig,
+    readonly out: Output,
+  ) {}
+
+  /** Handle one input line (without its newline). */
+  handle(line: string): void | Promise<void> {
+    if (line.length === 0 || line[0] === '#') return;
+    let s = 0;
+    while (s < line.length && isSpace(line[s])) s++;
+    if (s >= line.length) return;
+    const out = this.out;
+    const { engine, macros, classes } = this.loaded;
+    switch (line[0]) {
+      case '.':
+        return this.dotCommand(line);
+      case '=':
+        if (line[1] === 'S') {
+          const spec = line.slice(2);
+          const rs = engine.findRuleset(spec, (m) => out.line(m));
+          if (rs < 0) {
+            out.line(`Undefined ruleset ${spec}`);
+            return;
+          }
+          for (const r of engine.rulesets[rs] ?? []) {
+            out.line(`R${r.lhs.map((t) => showText(t) + ' ').join('')}\t\t${r.rhs.map((t) => showText(t) + ' ').join('')}`);
+          }
+          return;
+        }
+        if (line[1] === 'M') {
+          this.loaded.config.mailers.forEach((m, i) => out.line(showMailer(i, m, (ref) => this.rulesetRefName(ref))));
+          return;
+        }
+        out.line('Usage: =Sruleset or =M');
+        return;
+      case '-':
+        if (line[1] === 'd') return;
+        out.line(`Unknown "-" command ${line}`);
+        return;
+      case '$': {
+        if (line[1] === '=') {
+          const nm = readName(line, 2);
+          if (!nm) {
+            out.line('Name required for macro/class');
+            return;
+          }
+          for (const w of classes.members(names.id(nm.name))) out.line(showText(w));
+          return;
+        }
+        const nm = readName(line, 1);
+        if (!nm) {
+          out.line('Name required for macro/class');
+          return;
+        }
+        if (nm.name === '&') {
+          out.line('$&');
+          return;
+        }
+        const v = macros.get(names.id(nm.name));
+        out.line(v === undefined ? 'Undefined' : showText(v));
+        return;
+      }
+      case '/':
+        return slashCommand(this, line);
+      case '?':
+        out.line(`Sendmail ${SENDMAIL_VERSION} -- HELP not implemented`);
+        return;
+    }
+    return this.rulesetCommand(line);
+  }
+
+  /** Printed name of a mailer's ruleset reference (name, number or unset). */
+  rulesetRefName(ref: string | undefined): string {
+    const engine = this.loaded.engine;
+    if (ref === undefined || ref === '') return engine.rulesetLabel(0);
+    const n = engine.findRuleset(ref, () => {});
+    return n < 0 ? ref : engine.rulesetLabel(n);
+  }
+
+  private dotCommand(line: string): void {
+    const out = this.out;
+    const { macros, classes } = this.loaded;
+    if (line[1] === 'D') {
+      const nm = readName(line, 2);
+      if (!nm) {
+        out.line('Name required for macro/class');
+        return;
+      }
+      macros.setByName(nm.name, translateDollars(line.slice(nm.next)));
+      return;
+    }
+    if (line[1] === 'C') {
+      if (line.length <= 2) return;
+      const nm = readName(line, 2);
+      if (!nm) {
+        out.line('Name required for macro/class');
+        return;
+      }
+      const id = names.id(nm.name);
+      for (const w of line.slice(nm.next).split(/[ \t]+/)) if (w) classes.add(id, w);
+      return;
+    }
+    out.line(`Unknown "." command ${line}`);
+  }
+
+  /** `rulesets address[, address...]`. */
+  private rulesetCommand(line: string): void | Promise<void> {
+    const out = this.out;
+    let sp = 0;
+    while (sp < line.length && !isSpace(line[sp])) sp++;
+    if (sp >= line.length) {
+      out.line('No address!');
+      return;
+    }
+    const rsList = line.slice(0, sp);
+    const text = line.slice(sp + 1);
+    return this.addresses(rsList, text, 0);
+  }
+
+  private addresses(rsList: string, text: string, p: number): void | Promise<void> {
+    const out = this.out;
+    const engine = this.loaded.engine;
+    for (;;) {
+      if (text.length - p >= MAXNAME) {
+        out.line(`Address "${text.slice(p, p + MAXNAME - 1)}" too long (${MAXNAME - 1} bytes max)`);
+        return;
+      }
+      const addr = text.slice(p);
+      const r = prescan(text, p, ',', engine.table, (m) => out.line(`${addr}... ${m}`));
+      if (r.tokens) {
+        let q = rsList;
+        while (q.length > 0) {
+          const rs = engine.findRuleset(q, (m) => out.line(m));
+          if (rs < 0) {
+            out.line(`Undefined ruleset ${q}`);
+            break;
+          }
+          const status = engine.rewrite(r.tokens, rs);
+          const comma = q.indexOf(',');
+          const label = comma < 0 ? q : q.slice(0, comma);
+          const rest = comma < 0 ? '' : q.slice(comma + 1);
+          if (typeof status !== 'number') {
+            return status.then((st) => {
+              if (st !== EX_OK) out.line(`== Ruleset ${label} (${rs}) status ${st}`);
+              return this.continueList(rsList, rest, r.tokens!, text, r.end);
+            });
+          }
+          if (status !== EX_OK) out.line(`== Ruleset ${label} (${rs}) status ${status}`);
+          q = rest;
+        }
+      }
+      p = r.end;
+      if (text[p] !== ',') return;
+      p++;
+    }
+  }
+
+  /** Finish a ruleset list after an asynchronous step, then the next addresses. */
+  private async continueList(rsList: string, q: string, tokens: string[], text: string, end: number): Promise<void> {
+    const out = this.out;
+    const engine = this.loaded.engine;
+    while (q.length > 0) {
+      const rs = engine.findRuleset(q, (m) => out.line(m));
+      if (rs < 0) {
+        out.line(`Undefined ruleset ${q}`);
+        break;
+      }
+      const st = await engine.rewrite(tokens, rs);
+      const comma = q.indexOf(',');
+      const label = comma < 0 ? q : q.slice(0, comma);
+      if (st !== EX_OK) out.line(`== Ruleset ${label} (${rs}) status ${st}`);
+      q = comma < 0 ? '' : q.slice(comma + 1);
+    }
+    if (text[end] === ',') await this.addresses(rsList, text, end + 1);
+  }
+}
+
+export { showTokens };
