@@ -29,6 +29,8 @@ export interface DnsRecord {
    * strings (TXT).
    */
   data: string;
+  /** TXT: the character strings one by one. */
+  strings?: string[];
   /** MX preference / SRV priority. */
   preference?: number;
   weight?: number;
@@ -100,7 +102,10 @@ function toRecord(rr: DNS.Packet.Resource): DnsRecord | undefined {
       return { ...base, data: stripDot(rr.target ?? ''), preference: rr.priority, weight: rr.weight, port: rr.port };
     case 'TXT':
     case 'SPF':
-      return { ...base, data: Array.isArray(rr.data) ? rr.data.join('') : (rr.data ?? '') };
+    {
+      const strings = Array.isArray(rr.data) ? rr.data : [rr.data ?? ''];
+      return { ...base, data: strings.join(''), strings };
+    }
     default:
       return undefined;
   }
@@ -248,24 +253,49 @@ export class Resolver {
     return canon.includes('.') || !this.domain ? canon : `${canon}.${this.domain}`;
   }
 
-  /** Canonical name from DNS: the owner of the address records after CNAMEs. */
+  /**
+   * Canonical name from DNS, as sendmail 8.17 finds it: a dotted name is
+   * asked for AAAA, then A, then MX records (CNAMEs followed: the owner of
+   * the final records is the canonical name); a dotless name is asked for
+   * AAAA records under the local domain only, and a name there without
+   * such records counts as a temporary failure (sendmail then still tries
+   * the hosts file).
+   */
   async canonicalFromDns(name: string): Promise<CanonicalOutcome> {
-    const candidates = name.includes('.') ? [name] : [];
-    if (this.domain) candidates.push(`${name}.${this.domain}`);
-    if (!name.includes('.')) candidates.push(name);
-    let tempfail: string | undefined;
-    for (const candidate of candidates) {
-      for (const type of ['A', 'AAAA', 'MX'] as const) {
-        const outcome = await this.query(candidate, type);
-        if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].name };
-        if (outcome.status === 'tempfail') {
-          tempfail ??= outcome.message;
-          break;
-        }
-        if (outcome.reason === 'nxdomain') break;
-      }
+    const dotted = name.includes('.');
+    if (!dotted && !this.domain) return { status: 'notfound' };
+    const qname = dotted ? name : `${name}.${this.domain}`;
+    const types = dotted ? (['AAAA', 'A', 'MX'] as const) : (['AAAA'] as const);
+    for (const type of types) {
+      const outcome = await this.query(qname, type);
+      if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].name };
+      if (outcome.status === 'tempfail') return { status: 'tempfail', message: `${name}: Name server timeout` };
+      if (outcome.reason === 'nxdomain') return { status: 'notfound' };
     }
-    return tempfail !== undefined ? { status: 'tempfail', message: tempfail } : { status: 'notfound' };
+    return dotted ? { status: 'notfound' } : { status: 'tempfail', message: `${name}: Name server timeout` };
+  }
+
+  /**
+   * A query through the search list, like the C library's res_search: a
+   * name ending in a dot is asked as is; a dotted name as is, then under
+   * each search domain; a dotless one under each search domain, then as is.
+   * The first answer wins; otherwise a temporary failure, then "no data",
+   * then NXDOMAIN decides the outcome.
+   */
+  async search(name: string, type: DnsRecordType | string): Promise<DnsOutcome> {
+    const absolute = name.endsWith('.');
+    const bare = stripDot(name);
+    const searched = this.domain ? [`${bare}.${this.domain}`] : [];
+    const candidates = absolute ? [bare] : bare.includes('.') ? [bare, ...searched] : [...searched, bare];
+    let tempfail: DnsOutcome | undefined;
+    let nodata: DnsOutcome | undefined;
+    for (const candidate of candidates) {
+      const outcome = await this.query(candidate, type);
+      if (outcome.status === 'found') return outcome;
+      if (outcome.status === 'tempfail') tempfail ??= outcome;
+      else if (outcome.reason === 'nodata') nodata ??= outcome;
+    }
+    return tempfail ?? nodata ?? { status: 'notfound', reason: 'nxdomain' };
   }
 
   /** Host name of an address: hosts file, then DNS PTR, in switch order. */

@@ -1,0 +1,58 @@
+/**
+ * The `dequote` class: removes the double quotes from the key.  It finds
+ * nothing when the key has no quote, when quotes, angle brackets or
+ * parentheses do not balance, when a backslash ends the key, or when an
+ * unescaped blank remains (-s<c> / -S<c> turn blanks into <c> first).
+ * Backslashes stay.  Other map flags (-a ...) do not apply, as in sendmail.
+ */
+import { rawFlagValue } from '../common.js';
+import { registerMapClass } from '../registry.js';
+import type { LookupResult, MapFlags } from '../types.js';
+
+/** The dequoted key, or undefined when sendmail's dequote map would find nothing. */
+export function dequote(key: string, spaceSub: string | undefined): string | undefined {
+  let out = '';
+  let quoted = false;
+  let sawQuote = false;
+  let escaped = false;
+  let angles = 0;
+  let parens = 0;
+  let blanks = false;
+  for (let c of key) {
+    if (c === ' ' && spaceSub !== undefined) c = spaceSub;
+    if (escaped) {
+      escaped = false;
+      out += c;
+      continue;
+    }
+    switch (c) {
+      case '\\': escaped = true; break;
+      case '"': quoted = !quoted; sawQuote = true; continue;
+      case '(': parens++; break;
+      case ')': if (--parens < 0) return undefined; break;
+      case '<': angles++; break;
+      case '>': if (--angles < 0) return undefined; break;
+      case ' ': case '\t': blanks = true; break;
+    }
+    out += c;
+  }
+  if (!sawQuote || quoted || escaped || angles !== 0 || parens !== 0 || blanks) return undefined;
+  return out;
+}
+
+function spaceSubOf(flags: MapFlags): string | undefined {
+  const s = rawFlagValue(flags, 's');
+  if (s !== undefined && s.length > 0) return s[0];
+  return flags.spaceSub;
+}
+
+registerMapClass('dequote', (decl) => {
+  const spaceSub = spaceSubOf(decl.flags);
+  return {
+    decl,
+    lookup(key: string): LookupResult {
+      const value = dequote(key, spaceSub);
+      return value === undefined ? { status: 'notfound' } : { status: 'found', value };
+    },
+  };
+});

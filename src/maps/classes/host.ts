@@ -1,0 +1,86 @@
+/**
+ * The `host` class (canonical host names, `$[ $]`) and the `bestmx` class
+ * (best MX host of a domain).
+ *
+ * host: the key (a trailing dot ignored) goes through the service switch's
+ * `hosts` methods — the hosts file (HostsFile) and/or DNS — and a hit
+ * returns the canonical name; `[address]` returns the address's host name.
+ * A miss is status 68; a DNS failure is a temporary failure (75) reported as
+ * `NAME: Name server timeout`.
+ *
+ * bestmx: only when `hosts` includes `dns`.  A hit returns the best MX host
+ * with a trailing dot, or with -z every MX host (each with its dot) joined
+ * by the delimiter, in a fixed order (preference, then name).  No MX data is
+ * a temporary failure, as in sendmail; NXDOMAIN is status 68.
+ */
+import { isIP } from 'node:net';
+import { foundResult } from '../common.js';
+import { registerMapClass } from '../registry.js';
+import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
+import { resolverFor } from './resolverFor.js';
+
+const NOT_FOUND_68: LookupResult = Object.freeze({ status: 'notfound', code: 68 }) as LookupResult;
+const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
+
+class HostMap implements SendmailMap {
+  constructor(
+    readonly decl: MapDecl,
+    private readonly env: MapEnvironment,
+  ) {}
+
+  async lookup(key: string, args: readonly string[]): Promise<LookupResult> {
+    const resolver = resolverFor(this.env);
+    if (key.startsWith('[') && key.endsWith(']')) {
+      const inner = key.slice(1, -1);
+      const address = /^ipv6:/i.test(inner) ? inner.slice(5) : inner;
+      if (isIP(address) === 0) return NOT_FOUND_68;
+      const outcome = await resolver.reverseName(address);
+      if (outcome.status === 'found') return foundResult(outcome.name, key, args, this.decl.flags);
+      if (outcome.status === 'tempfail') {
+        this.env.report(`${key}: Name server timeout`);
+        return TEMP_FAIL_75;
+      }
+      return NOT_FOUND_68;
+    }
+    const outcome = await resolver.canonicalName(key);
+    if (outcome.status === 'found') return foundResult(outcome.name, key, args, this.decl.flags);
+    if (outcome.status === 'tempfail') {
+      this.env.report(outcome.message);
+      return TEMP_FAIL_75;
+    }
+    return NOT_FOUND_68;
+  }
+}
+
+registerMapClass('host', (decl, env) => {
+  decl.flags.deferLookup = true;
+  return new HostMap(decl, env);
+});
+
+class BestMxMap implements SendmailMap {
+  constructor(
+    readonly decl: MapDecl,
+    private readonly env: MapEnvironment,
+  ) {}
+
+  async lookup(key: string, args: readonly string[]): Promise<LookupResult> {
+    const resolver = resolverFor(this.env);
+    if (!resolver.serviceSwitch.hostsUseDns()) return { status: 'notfound' };
+    const outcome = await resolver.lookupMx(key, { shuffle: false, fallbackToAddress: false });
+    if (outcome.status === 'tempfail') return TEMP_FAIL_75;
+    if (outcome.status === 'notfound') return outcome.reason === 'nxdomain' ? NOT_FOUND_68 : TEMP_FAIL_75;
+    const hosts = [...outcome.hosts].sort((a, b) => a.preference - b.preference || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const delimiter = this.decl.flags.delimiter;
+    const value = delimiter === undefined ? `${this.preferLocal(hosts)}.` : hosts.map((h) => `${h.name}.`).join(delimiter);
+    return foundResult(value, key, args, this.decl.flags);
+  }
+
+  /** The best host, or this machine when it is one of the best. */
+  private preferLocal(hosts: { name: string; preference: number }[]): string {
+    const local = (this.env.getMacro('j') ?? '').toLowerCase();
+    const best = hosts.filter((h) => h.preference === hosts[0].preference);
+    return best.find((h) => h.name.toLowerCase() === local)?.name ?? best[0].name;
+  }
+}
+
+registerMapClass('bestmx', (decl, env) => new BestMxMap(decl, env));

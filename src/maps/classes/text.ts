@@ -1,0 +1,93 @@
+/**
+ * The `text` class: a plain file scanned at every lookup.  Columns are split
+ * by -z (one character, `\n`, `\t`) or, without it, by runs of blanks; -k is
+ * the key column and -v the value column (both default 0, so without -v the
+ * key column itself comes back, as in sendmail).  Keys compare without
+ * regard to case; lines starting with `#` are comments; the first matching
+ * line wins.  A missing file is reported at the first lookup (`unsafe map
+ * file`) and every lookup is then a temporary failure; with -o the map is
+ * just not open.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { MapOpenError, foldKey, foundResult } from '../common.js';
+import { registerMapClass } from '../registry.js';
+import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
+
+const NOT_FOUND_68: LookupResult = Object.freeze({ status: 'notfound', code: 68 }) as LookupResult;
+const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
+
+/** Split one line into columns the way the text class does. */
+export function splitColumns(line: string, delimiter: string | undefined): string[] {
+  if (delimiter !== undefined) return line.split(delimiter);
+  return line.split(/[ \t]+/).filter((c) => c.length > 0);
+}
+
+/** A column option (-k / -v): a number, else sendmail's complaint. */
+function columnNumber(decl: MapDecl, flag: 'k' | 'v', text: string | undefined): number | string {
+  if (text === undefined || text === '') return 0;
+  if (!/^\d+$/.test(text)) {
+    return `text map "${decl.name}", file ${decl.args[0]}: -${flag} should specify a number, not ${text}`;
+  }
+  return Number(text);
+}
+
+class TextMap implements SendmailMap {
+  private reported = false;
+  private failed = false;
+
+  constructor(
+    readonly decl: MapDecl,
+    private readonly env: MapEnvironment,
+    private readonly path: string,
+  ) {}
+
+  lookup(key: string, args: readonly string[]): LookupResult {
+    const { flags } = this.decl;
+    const keyCol = columnNumber(this.decl, 'k', flags.keyColumn);
+    const valueCol = columnNumber(this.decl, 'v', flags.valueColumn);
+    const problem = typeof keyCol === 'string' ? keyCol : typeof valueCol === 'string' ? valueCol : undefined;
+    if (problem !== undefined) return this.fail(problem);
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'latin1');
+    } catch {
+      return this.fail(`text map "${this.decl.name}": unsafe map file ${this.path}`);
+    }
+    if (this.failed) return TEMP_FAIL_75;
+    const want = foldKey(key);
+    for (const rawLine of text.split('\n')) {
+      const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+      if (line.length === 0 || line.startsWith('#')) continue;
+      const cols = splitColumns(line, flags.delimiter);
+      const k = cols[keyCol as number];
+      if (k === undefined || foldKey(k) !== want) continue;
+      const v = cols[valueCol as number];
+      if (v === undefined) continue;
+      return foundResult(v, key, args, flags);
+    }
+    return NOT_FOUND_68;
+  }
+
+  /** sendmail reports a failed open once; the map then stays failed. */
+  private fail(message: string): LookupResult {
+    if (!this.reported) this.env.report(message);
+    this.reported = true;
+    this.failed = true;
+    return TEMP_FAIL_75;
+  }
+}
+
+export function createTextMap(decl: MapDecl, env: MapEnvironment): SendmailMap {
+  const path = decl.args[0];
+  if (path === undefined) throw new MapOpenError(`No file name for text map ${decl.name}`, decl.pos);
+  if (decl.flags.optional) {
+    try {
+      statSync(path);
+    } catch {
+      throw new MapOpenError(`text map "${decl.name}": missing file ${path}`, decl.pos, true);
+    }
+  }
+  return new TextMap(decl, env, path);
+}
+
+registerMapClass('text', createTextMap);
