@@ -245,9 +245,9 @@ export class Resolver {
     return tempfail !== undefined ? { status: 'tempfail', message: tempfail } : { status: 'notfound' };
   }
 
-  /** Canonical name from the hosts file only (the local domain added to a dotless name). */
+  /** Canonical name from the hosts file only (the local domain added to a dotless name); `name` has no trailing dot. */
   canonicalFromFile(name: string): string | undefined {
-    const entry = this.hosts.findName(stripDot(name));
+    const entry = this.hosts.findName(name);
     if (!entry) return undefined;
     const canon = canonicalNameOf(entry);
     return canon.includes('.') || !this.domain ? canon : `${canon}.${this.domain}`;

@@ -105,7 +105,7 @@ export const CLASS_FLAG_SYNTAX: Readonly<Record<string, ClassFlagSyntax>> = {
   switch: { noFlags: true },
   syslog: { letters: 'L', nameInMessage: 'syslog' },
   socket: { letters: 'd' },
-  ldap: { letters: 'cRnVrshpHbdMPw1KZ', ignoreUnknown: true },
+  ldap: { letters: 'cRnVrshpHbdMPw1KZ', spaced: 'hbpdsrcMPVwZH', ignoreUnknown: true },
 };
 
 /** Fresh flags, nothing set. */

@@ -3,8 +3,8 @@
  * by -z (one character, `\n`, `\t`) or, without it, by runs of blanks; -k is
  * the key column and -v the value column (both default 0, so without -v the
  * key column itself comes back, as in sendmail).  Keys compare without
- * regard to case; lines starting with `#` are comments; the first matching
- * line wins.  A missing file is reported at the first lookup (`unsafe map
+ * regard to case (even with -f); lines starting with `#` are comments; the
+ * first matching line wins; a carriage return stays part of the line.  A missing file is reported at the first lookup (`unsafe map
  * file`) and every lookup is then a temporary failure; with -o the map is
  * just not open.
  */
@@ -55,8 +55,7 @@ class TextMap implements SendmailMap {
     }
     if (this.failed) return TEMP_FAIL_75;
     const want = foldKey(key);
-    for (const rawLine of text.split('\n')) {
-      const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    for (const line of text.split('\n')) {
       if (line.length === 0 || line.startsWith('#')) continue;
       const cols = splitColumns(line, flags.delimiter);
       const k = cols[keyCol as number];
