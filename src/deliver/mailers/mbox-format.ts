@@ -1,0 +1,55 @@
+// The Unix mailbox ("mbox") form of a message, as sendmail's *file* mailer
+// and mail.local write it: a "From sender date" separator line, LF line
+// ends, ">From " for body lines that would look like a separator, a final
+// newline, and (mail.local only) a blank line after the message.
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** ctime(3) without the newline, local time: "Sun Nov  2 04:31:27 2026". */
+export function ctimeDate(date: Date): string {
+  return (
+    `${DAYS[date.getDay()]} ${MONTHS[date.getMonth()]} ${String(date.getDate()).padStart(2, ' ')} ` +
+    `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())} ${date.getFullYear()}`
+  );
+}
+
+/** The separator line, without its newline; the null sender is written MAILER-DAEMON. */
+export function fromLine(sender: string, date: Date): string {
+  return `From ${sender === '' || sender === '<>' ? 'MAILER-DAEMON' : sender} ${ctimeDate(date)}`;
+}
+
+export interface MboxOptions {
+  /** Append a blank line after the message (mail.local does; the *file* mailer does not). */
+  readonly blankLineAfter: boolean;
+  /** Add a Content-Length: header counting the body bytes (Debian's mail.local does). */
+  readonly contentLength?: boolean;
+}
+
+/** The bytes to append to a mailbox for one message. */
+export function mboxEntry(sender: string, date: Date, message: Buffer, options: MboxOptions): Buffer {
+  const text = message.toString('latin1').replace(/\r\n/g, '\n');
+  let headers: string;
+  let body: string | undefined;
+  if (text.startsWith('\n')) {
+    headers = '';
+    body = text.slice(1);
+  } else {
+    const blank = text.indexOf('\n\n');
+    headers = blank < 0 ? text : text.slice(0, blank + 1);
+    body = blank < 0 ? undefined : text.slice(blank + 2);
+  }
+  if (headers !== '' && !headers.endsWith('\n')) headers += '\n';
+  if (body !== undefined) {
+    body = body.replace(/^From /gm, '>From ');
+    if (body !== '' && !body.endsWith('\n')) body += '\n';
+  }
+  if (options.contentLength === true) {
+    headers += `Content-Length: ${Buffer.byteLength(body ?? '', 'latin1')}\n`;
+  }
+  const separator = body !== undefined || options.contentLength === true ? '\n' : '';
+  const out = `${fromLine(sender, date)}\n${headers}${separator}${body ?? ''}${options.blankLineAfter ? '\n' : ''}`;
+  return Buffer.from(out, 'latin1');
+}
