@@ -111,6 +111,8 @@ export interface InMemoryPolicyTables {
   clients?: Iterable<readonly [string, Decision]>;
   /** Envelope senders (bare, lower-case) refused at MAIL, with the decision. */
   senders?: Iterable<readonly [string, Decision]>;
+  /** Domains a sender may be in (resolvable domains); when given, others get 553 5.1.8. */
+  senderDomains?: Iterable<string>;
   /** Decision at end of message, e.g. a quarantine (default accept). */
   endOfMessage?: Decision;
 }
@@ -129,6 +131,7 @@ export class InMemoryPolicy implements SmtpPolicy {
   private readonly clients: Map<string, Decision>;
   private readonly senders: Map<string, Decision>;
   private readonly eom: Decision;
+  private readonly senderDomains: Set<string> | undefined;
 
   constructor(tables: InMemoryPolicyTables = {}) {
     this.users = new Set([...(tables.localUsers ?? [])].map((u) => u.toLowerCase()));
@@ -137,6 +140,7 @@ export class InMemoryPolicy implements SmtpPolicy {
     this.clients = new Map(tables.clients ?? []);
     this.senders = new Map([...(tables.senders ?? [])].map(([k, v]) => [k.toLowerCase(), v] as const));
     this.eom = tables.endOfMessage ?? accept();
+    this.senderDomains = tables.senderDomains ? new Set([...tables.senderDomains].map((d) => d.toLowerCase())) : undefined;
   }
 
   connect(macros: SessionMacros): Decision {
@@ -148,7 +152,13 @@ export class InMemoryPolicy implements SmtpPolicy {
   }
 
   mail(_macros: SessionMacros, sender: string): Decision {
-    return this.senders.get(bareAddress(sender).toLowerCase()) ?? accept();
+    const listed = this.senders.get(bareAddress(sender).toLowerCase());
+    if (listed) return listed;
+    const { domain } = this.local(sender);
+    if (this.senderDomains && domain !== undefined && !this.senderDomains.has(domain) && !this.localDomains.has(domain)) {
+      return reject(R.senderDomainMissing(sender, bareAddress(sender)));
+    }
+    return accept();
   }
 
   private local(address: string): { user: string; domain: string | undefined } {
@@ -189,7 +199,7 @@ export class InMemoryPolicy implements SmtpPolicy {
 
   expn(macros: SessionMacros, address: string): Reply {
     const { user } = this.local(address);
-    if (this.users.has(user.toLowerCase())) return makeReply(250, '2.1.5', `<${user}@${macros.get('j') ?? ''}>`);
+    if (this.users.has(user.toLowerCase())) return makeReply(250, '2.1.5', `${user} <${user}@${macros.get('j') ?? ''}>`);
     return R.userUnknown(address);
   }
 }

@@ -69,7 +69,8 @@ export interface Answer {
 /** Parameters of a MAIL or RCPT command, upper-case keywords. */
 export type Params = Map<string, string>;
 
-const GOAWAY = ['needmailhelo', 'needexpnhelo', 'needvrfyhelo', 'noexpn', 'novrfy', 'noetrn', 'noverb', 'authwarnings', 'noreceipts', 'nobodyreturn'];
+/** What PrivacyOptions=goaway sets (op.txt: all but noreceipts, restrictmailq, restrictqrun, restrictexpand, noetrn, nobodyreturn). */
+const GOAWAY = ['needmailhelo', 'needexpnhelo', 'needvrfyhelo', 'noexpn', 'novrfy', 'noverb', 'authwarnings', 'noactualrecipient'];
 
 function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -79,6 +80,10 @@ interface Transaction {
   sender: string;
   params: Params;
   recipients: QueuedRecipient[];
+  /** Resolved "mailer host user" of each recipient, to find duplicates. */
+  resolvedKeys: (string | undefined)[];
+  /** Accepted RCPT commands, duplicates included ({nrcpts}). */
+  accepted: number;
 }
 
 /** Splits "FROM:<a@b> SIZE=1" into the address and its parameters; undefined when the keyword is wrong. */
@@ -131,6 +136,7 @@ export class SmtpSession {
   constructor(private readonly opts: SessionOptions) {
     this.privacy = new Set([...(opts.privacy ?? [])].map((p) => p.toLowerCase()));
     if (this.privacy.has('goaway')) for (const p of GOAWAY) this.privacy.add(p);
+    if (this.privacy.has('noexpn')) this.privacy.add('noverb');
     this.warn = opts.warn ?? ((m) => process.stderr.write(`${m}\n`));
     this.now = opts.now ?? (() => new Date());
     const { client, daemon, identity } = opts;
@@ -287,7 +293,7 @@ export class SmtpSession {
       this.macros.delete('mail_addr');
       return refusal;
     }
-    this.txn = { sender: address, params, recipients: [] };
+    this.txn = { sender: address, params, recipients: [], resolvedKeys: [], accepted: 0 };
     this.macros.set('nrcpts', '0');
     return decision.reply ?? R.senderOk(address);
   }
@@ -295,7 +301,7 @@ export class SmtpSession {
   private async rcpt(arg: string): Promise<Reply> {
     if (!this.txn) return R.needMailBeforeRcpt();
     const max = this.opts.maxRecipients ?? 0;
-    if (max > 0 && this.txn.recipients.length >= max) return R.tooManyRecipients();
+    if (max > 0 && this.txn.accepted >= max) return R.tooManyRecipients();
     const parsed = parsePathArgument(arg, 'TO');
     if (!parsed.ok) {
       return 'unbalanced' in parsed ? makeReply(553, '5.0.0', `${parsed.unbalanced}... Unbalanced '<'`) : R.syntaxErrorScanning(parsed.scanned);
@@ -321,11 +327,19 @@ export class SmtpSession {
     const answer = await this.opts.policy.rcpt(this.macroSnapshot(), address, params);
     const refusal = this.refusalOf(answer.decision);
     if (refusal) return refusal;
+    let key: string | undefined;
     if (answer.resolved) {
       this.macros.set('rcpt_mailer', answer.resolved.mailer);
       this.macros.set('rcpt_host', answer.resolved.host);
       this.macros.set('rcpt_addr', answer.resolved.user);
+      key = `${answer.resolved.mailer}\0${answer.resolved.host.toLowerCase()}\0${answer.resolved.user}`;
     }
+    this.txn.accepted++;
+    this.macros.set('nrcpts', String(this.txn.accepted));
+    // a recipient that resolves like an earlier one is that one: sendmail names the earlier address
+    const dup = key === undefined ? -1 : this.txn.resolvedKeys.indexOf(key);
+    const earlier = dup >= 0 ? this.txn.recipients[dup] : undefined;
+    if (earlier) return answer.decision.reply ?? R.recipientOk(earlier.address);
     const bare = bareAddress(address);
     const recipient: QueuedRecipient = {
       address,
@@ -334,7 +348,7 @@ export class SmtpSession {
     };
     if (orcpt !== undefined) recipient.originalRecipient = orcpt;
     this.txn.recipients.push(recipient);
-    this.macros.set('nrcpts', String(this.txn.recipients.length));
+    this.txn.resolvedKeys.push(key);
     return answer.decision.reply ?? R.recipientOk(address);
   }
 
@@ -381,11 +395,12 @@ export class SmtpSession {
 
   private envelope(txn: Transaction, id: string, now: Date, parsed: ReturnType<typeof parseMessage>): Envelope {
     const env = newEnvelope(id, txn.sender, now);
-    env.priority = parsed.size + 30000 * txn.recipients.length;
+    env.priority = parsed.size + 30000 * txn.accepted;
     const body = txn.params.get('BODY');
     if (body !== undefined) env.bodyType = parsed.eightBit ? '8BITMIME' : '7BIT';
     const ret = txn.params.get('RET');
-    env.flags = (parsed.eightBit ? '8' : '') + (ret !== undefined ? 'd' : '') + (ret?.toUpperCase() === 'HDRS' ? 'n' : '');
+    // sendmail 8.17 marks every envelope it receives with 's' (seen in all its fresh qf files)
+    env.flags = (parsed.eightBit ? '8' : '') + (ret !== undefined ? 'd' : '') + (ret?.toUpperCase() === 'HDRS' ? 'n' : '') + 's';
     const envid = txn.params.get('ENVID');
     if (envid !== undefined) env.envelopeId = envid;
     if (txn.params.has('AUTH')) env.auth = '<>';
@@ -402,7 +417,7 @@ export class SmtpSession {
       version: this.opts.identity.version,
       protocol: this.protocol ?? 'SMTP',
       queueId: id,
-      onlyRecipient: txn.recipients.length === 1 ? txn.recipients[0]?.address : undefined,
+      onlyRecipient: txn.accepted === 1 ? txn.recipients[0]?.address : undefined,
       date,
       bareSender: bareAddress(txn.sender),
       stamp: `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}${two(now.getHours())}${two(now.getMinutes())}`,

@@ -1,0 +1,318 @@
+// The smtp-server adapter: the only module that imports smtp-server.
+//
+// smtp-server (pinned at 3.21.6) gives us the listeners, connection limits,
+// line framing and the DATA stream with dot-unstuffing.  Its own command
+// handlers answer with fixed texts and a fixed enhanced-code table, VRFY is
+// always 252, and there is no EXPN, ETRN or VERB, so the adapter takes over
+// each connection's command dispatch (`_onCommand`), greeting
+// (`_sendGreeting`), idle timeout (`_onTimeout`, `_armTimeout`) and reply
+// writer (`send`), and hands every command to an SmtpSession.  Every byte
+// written to a client is a Reply from the reply builder.  These hooks are
+// internal to smtp-server; test/smtp-adapter.test.ts fails if an upgrade
+// changes them.
+
+import { promises as dns } from 'node:dns';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import type { PassThrough } from 'node:stream';
+import { SMTPServer } from 'smtp-server';
+import { formatReply, makeReply, type Reply } from './reply.js';
+import { SmtpSession, type ClientInfo, type DaemonInfo, type SessionOptions } from './session.js';
+
+/** One DAEMON_OPTIONS entry (O DaemonPortOptions=...). */
+export interface ListenerSpec {
+  name: string;
+  port: number;
+  addr: string;
+  family: 'inet' | 'inet6';
+  /** M= modifiers, e.g. "Ea". */
+  modifiers: string;
+}
+
+const SERVICE_PORTS: Record<string, number> = { smtp: 25, submission: 587, smtps: 465 };
+
+/**
+ * Reads a DaemonPortOptions value, e.g. "Port=2525, Addr=127.0.0.1, Name=MTA, M=Ea".
+ * Throws an Error naming the bad field.
+ */
+export function parseDaemonOptions(value: string): ListenerSpec {
+  const spec: ListenerSpec = { name: 'MTA', port: 25, addr: '', family: 'inet', modifiers: '' };
+  for (const part of value.split(',')) {
+    const t = part.trim();
+    if (t === '') continue;
+    const eq = t.indexOf('=');
+    if (eq < 0) throw new Error(`DaemonPortOptions: "${t}" is not key=value`);
+    const key = t.slice(0, eq).trim();
+    const val = t.slice(eq + 1).trim();
+    switch (key.toLowerCase()) {
+      case 'port':
+      case 'p': {
+        const port = /^\d+$/.test(val) ? Number(val) : SERVICE_PORTS[val.toLowerCase()];
+        if (port === undefined || port > 65535) throw new Error(`DaemonPortOptions: Port=${val} is not a port number or known service`);
+        spec.port = port;
+        break;
+      }
+      case 'addr':
+      case 'a':
+        spec.addr = val;
+        break;
+      case 'family':
+      case 'f':
+        if (val !== 'inet' && val !== 'inet6') throw new Error(`DaemonPortOptions: Family=${val}: expected inet or inet6`);
+        spec.family = val;
+        break;
+      case 'name':
+      case 'n':
+        spec.name = val;
+        break;
+      case 'modifier':
+      case 'm':
+        spec.modifiers = val;
+        break;
+      default:
+        // Listen=, SndBufSize=, RcvBufSize=, InputMailFilters= are accepted and not used yet
+        break;
+    }
+  }
+  if (spec.addr === '') spec.addr = spec.family === 'inet6' ? '::' : '0.0.0.0';
+  return spec;
+}
+
+/** sendmail's per-stage timeouts (Timeout.command, Timeout.datablock), in milliseconds. */
+export interface Timeouts {
+  command: number;
+  datablock: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { command: 3600_000, datablock: 3600_000 };
+
+export interface AdapterOptions {
+  listeners: ListenerSpec[];
+  /** Session options except the per-connection daemon and client facts. */
+  session: Omit<SessionOptions, 'daemon' | 'client'>;
+  /** Name of a client address: {client_name} and {client_resolve}. Default: reverse DNS. */
+  resolveClient?: (addr: string) => Promise<{ name: string | undefined; resolve: string }>;
+  timeouts?: Partial<Timeouts>;
+  /** Connection limit per listener (MaxDaemonChildren); 0 for none. */
+  maxClients?: number;
+  /** Called when a session ends with an error (storing a message failed, a policy threw). */
+  onError?: (err: Error) => void;
+}
+
+/** What the adapter uses of smtp-server's SMTPConnection (pinned 3.21.6). */
+interface Connection {
+  _socket: Socket;
+  _parser: (NodeJS.WritableStream & { startDataMode(max?: number): PassThrough; continue(): void; _remainder: string; _write: (chunk: Buffer, enc: string, next: (err?: Error) => void) => void }) | false;
+  _ready: boolean;
+  _closing: boolean;
+  _closed: boolean;
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  _onCommand(command: Buffer, callback: () => void): void;
+  _sendGreeting(): void;
+  _onTimeout(): void;
+  _armTimeout(socket?: Socket): void;
+  send(code: number, data?: string | string[], context?: unknown): void;
+  close(): void;
+}
+
+interface ServerInternals {
+  connections: Set<Connection>;
+  connect(socket: Socket, socketOptions: unknown): void;
+}
+
+async function reverseLookup(addr: string): Promise<{ name: string | undefined; resolve: string }> {
+  try {
+    const names = await dns.reverse(addr);
+    return { name: names[0], resolve: names[0] ? 'OK' : 'FAIL' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { name: undefined, resolve: code === 'ENOTFOUND' ? 'FAIL' : 'TEMP' };
+  }
+}
+
+function stripMapped(addr: string): string {
+  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
+}
+
+/** One listening SMTP daemon socket per ListenerSpec, each connection driven by an SmtpSession. */
+export class SmtpListeners {
+  private readonly servers: SMTPServer[] = [];
+  private readonly timeouts: Timeouts;
+
+  constructor(private readonly opts: AdapterOptions) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  }
+
+  /** Starts every listener; resolves with the bound addresses (port 0 gets a free port). */
+  async start(): Promise<AddressInfo[]> {
+    const bound: AddressInfo[] = [];
+    for (const spec of this.opts.listeners) {
+      const server = new SMTPServer({
+        logger: false,
+        disableReverseLookup: true,
+        hideSTARTTLS: true,
+        hideENHANCEDSTATUSCODES: true,
+        authOptional: true,
+        disabledCommands: ['STARTTLS', 'AUTH'],
+        maxClients: this.opts.maxClients ?? 0,
+        socketTimeout: this.timeouts.command,
+      });
+      this.hook(server, spec);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(spec.port, spec.addr, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      server.on('error', (err: Error) => this.opts.onError?.(err));
+      this.servers.push(server);
+      const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+      bound.push(address);
+    }
+    return bound;
+  }
+
+  /** Stops accepting connections and closes the open ones (smtp-server's close). */
+  async close(): Promise<void> {
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.servers.length = 0;
+  }
+
+  private hook(server: SMTPServer, spec: ListenerSpec): void {
+    const internals = server as unknown as ServerInternals;
+    const connect = internals.connect.bind(server);
+    internals.connect = (socket: Socket, socketOptions: unknown): void => {
+      connect(socket, socketOptions);
+      let conn: Connection | undefined;
+      for (const c of internals.connections) conn = c;
+      if (conn && conn._socket === socket) this.drive(conn, spec);
+    };
+  }
+
+  private write(conn: Connection, reply: Reply): void {
+    const socket = conn._socket;
+    if (!socket.destroyed && socket.writable) socket.write(formatReply(reply));
+  }
+
+  /** Takes over one connection. */
+  private drive(conn: Connection, spec: ListenerSpec): void {
+    const daemon: DaemonInfo = { name: spec.name, addr: spec.addr, port: spec.port, family: spec.family, modifiers: spec.modifiers };
+    let session: SmtpSession | undefined;
+    let inData = false;
+    let linesQueued = 0;
+    const fail = (err: unknown): void => {
+      this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+      this.write(conn, makeReply(451, '4.3.0', 'Temporary system error'));
+    };
+    const ready = new Promise<SmtpSession | undefined>((resolveReady) => {
+      conn._sendGreeting = (): void => {
+        void (async () => {
+          const clientAddr = stripMapped(conn.remoteAddress);
+          const resolved = await (this.opts.resolveClient ?? reverseLookup)(clientAddr);
+          const client: ClientInfo = { addr: clientAddr, port: conn.remotePort, name: resolved.name, resolve: resolved.resolve };
+          session = new SmtpSession({ ...this.opts.session, daemon, client });
+          const answer = await session.start();
+          this.write(conn, answer.reply);
+          if (answer.next === 'close') {
+            conn.close();
+            resolveReady(undefined);
+          } else {
+            resolveReady(session);
+          }
+        })().catch((err: unknown) => {
+          fail(err);
+          conn.close();
+          resolveReady(undefined);
+        });
+      };
+    });
+
+    // count the command lines the client has sent ahead (pipelining)
+    const parser = conn._parser;
+    if (parser) {
+      const write = parser._write.bind(parser);
+      parser._write = (chunk, enc, next): void => {
+        if (!inData) for (const byte of chunk) if (byte === 0x0a) linesQueued++;
+        write(chunk, enc, next);
+      };
+    }
+
+    conn._onCommand = (command: Buffer, callback: () => void): void => {
+      linesQueued = Math.max(0, linesQueued - 1);
+      const pending = linesQueued > 0 || (conn._parser ? conn._parser._remainder.length > 0 : false);
+      void (async () => {
+        const s = await ready;
+        if (!s || conn._closing || conn._closed) return;
+        const answer = await s.command(command.toString('latin1'), pending);
+        this.write(conn, answer.reply);
+        if (answer.next === 'close') {
+          conn.close();
+          return;
+        }
+        if (answer.next === 'data') {
+          inData = true;
+          linesQueued = 0;
+          this.receiveData(conn, s, () => (inData = false));
+        }
+        callback();
+      })().catch((err: unknown) => {
+        fail(err);
+        callback();
+      });
+    };
+
+    conn._armTimeout = (socket: Socket = conn._socket): void => {
+      socket.setTimeout(inData ? this.timeouts.datablock : this.timeouts.command, () => conn._onTimeout());
+    };
+    // sendmail closes an idle connection without a reply
+    conn._onTimeout = (): void => {
+      if (conn._closing) {
+        conn._socket.destroy();
+        return;
+      }
+      conn.close();
+    };
+    // replies smtp-server still makes itself (line too long, shutting down): through the builder
+    conn.send = (code: number, data?: string | string[]): void => {
+      const text = Array.isArray(data) ? data.join(' ') : (data ?? '');
+      const reply = code >= 400 && code < 600 ? makeReply(code, `${Math.floor(code / 100)}.0.0`, text.replace(/^Error: /, '')) : makeReply(code, undefined, text);
+      this.write(conn, reply);
+      if (code === 421) conn.close();
+    };
+  }
+
+  /** DATA: collects the message (up to the size limit plus one byte), then lets the session answer. */
+  private receiveData(conn: Connection, session: SmtpSession, done: () => void): void {
+    const parser = conn._parser;
+    if (!parser) return;
+    const stream = parser.startDataMode(0);
+    const limit = this.opts.session.maxMessageSize ?? 0;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (limit === 0 || kept <= limit) {
+        chunks.push(chunk);
+        kept += chunk.length;
+      }
+    });
+    stream.on('end', () => {
+      done();
+      void session
+        .message(Buffer.concat(chunks), size)
+        .then((reply) => this.write(conn, reply))
+        .catch((err: unknown) => {
+          this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+          this.write(conn, makeReply(451, '4.3.0', 'Temporary system error'));
+        })
+        .finally(() => {
+          if (conn._parser) conn._parser.continue();
+        });
+    });
+  }
+}
