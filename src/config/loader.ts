@@ -83,6 +83,15 @@ function initHostMacros(macros: MacroTable, classes: ClassTable, host: string): 
   classes.add('k', host);
   classes.add('w', host);
   classes.add('w', 'localhost');
+  for (const w of ['7bit', '8bit', 'binary']) classes.add('e', w);
+}
+
+/** The maps sendmail has without a K line: `host` (for `$[ $]`). */
+function builtinMaps(engine: RewriteEngine, env: MapEnvironment, file: string, print: (line: string) => void): void {
+  const pos = { file, line: 0 };
+  const rawArgs = '-a. -D';
+  const decl: MapDecl = { name: 'host', className: 'host', flags: parseMapFlags(rawArgs, pos).flags, args: [], rawArgs, pos };
+  if (isMapClass('host')) openMap(decl, engine, env, print);
 }
 
 export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
@@ -130,6 +139,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     report: (m) => print(m),
   };
 
+  builtinMaps(engine, env, file, print);
   let currentRuleset = -1;
   for (const { text: raw, line } of foldLines(text)) {
     if (raw.length === 0 || raw[0] === '#') continue;

@@ -39,7 +39,7 @@ const ALWAYS_SPECIAL = '()<>,;';
 
 /** Limits of sendmail's buffers. */
 export const MAXNAME = 256;
-export const MAXATOM = 200;
+export const MAXATOM = 1000;
 
 export interface TokenTable {
   readonly classes: Uint8Array;

@@ -181,7 +181,7 @@ export class TestMode {
       }
       const addr = text.slice(p);
       const r = prescan(text, p, ',', engine.table, (m) => out.line(`${addr}... ${m}`));
-      if (r.tokens) {
+      if (r.tokens && r.tokens.length > 0) {
         let q = rsList;
         while (q.length > 0) {
           const rs = engine.findRuleset(q, (m) => out.line(m));
