@@ -1,0 +1,187 @@
+// makemap on real LMDB files in temp dirs, and side by side with the real
+// /usr/bin/makemap when it is installed.
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, hasTool, runOurs, runReal, tempDir, withoutWarnings } from './lmdb-helpers.js';
+
+const SOURCE = 'Foo bar\nbaz  qux  quux\n# comment\n\nZed %1 value\nempty\ta b\tc\n';
+
+function build(dir: string, args: string[], input: string) {
+  return runOurs('makemap', [...args.slice(0, -2), args[args.length - 2], path.join(dir, args[args.length - 1])], input);
+}
+
+function dump(dir: string, type: string, name: string, extra: string[] = []) {
+  return runOurs('makemap', ['-u', ...extra, type, path.join(dir, name)]);
+}
+
+describe('makemap builds and dumps LMDB maps', () => {
+  it('folds keys, keeps values, skips comments and blank lines, dumps in key order', () => {
+    const dir = tempDir('makemap-');
+    const r = build(dir, ['hash', 'm'], SOURCE);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(existsSync(path.join(dir, 'm.db'))).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['m.db', 'm.db-lock']);
+    expect(dump(dir, 'hash', 'm').stdout).toBe('baz\tqux  quux\nempty\ta b\tc\nfoo\tbar\nzed\t%1 value\n');
+  });
+
+  it('-f keeps the case of keys; a trailing .db in the name is not doubled', () => {
+    const dir = tempDir('makemap-');
+    expect(build(dir, ['-f', 'btree', 'm.db'], 'Foo Bar\nfoo bar\n').status).toBe(0);
+    expect(dump(dir, 'btree', 'm').stdout).toBe('Foo\tBar\nfoo\tbar\n');
+  });
+
+  it('refuses duplicate keys with makemap\'s message, -r replaces, -d keeps all in order', () => {
+    const dir = tempDir('makemap-');
+    const input = 'FOO first\nbar x\nfoo second\nfoo third\n';
+    const plain = build(dir, ['hash', 'p'], input);
+    expect(plain.status).toBe(65);
+    expect(plain.stderr).toBe(
+      `makemap: ${dir}/p: line 3: key foo: duplicate key\nmakemap: ${dir}/p: line 4: key foo: duplicate key\n`,
+    );
+    expect(dump(dir, 'hash', 'p').stdout).toBe('bar\tx\nfoo\tfirst\n');
+    expect(build(dir, ['-r', 'hash', 'r'], input).status).toBe(0);
+    expect(dump(dir, 'hash', 'r').stdout).toBe('bar\tx\nfoo\tthird\n');
+    expect(build(dir, ['-d', 'btree', 'd'], input).status).toBe(0);
+    expect(dump(dir, 'btree', 'd').stdout).toBe('bar\tx\nfoo\tfirst\nfoo\tsecond\nfoo\tthird\n');
+  });
+
+  it('-o adds to an existing map and reports keys it already has; fails on a missing map', () => {
+    const dir = tempDir('makemap-');
+    build(dir, ['hash', 'm'], 'a 1\nb 2\n');
+    const add = build(dir, ['-o', 'hash', 'm'], 'c 3\na 9\n');
+    expect(add.status).toBe(65);
+    expect(add.stderr).toBe(`makemap: ${dir}/m: line 2: key a: duplicate key\n`);
+    expect(dump(dir, 'hash', 'm').stdout).toBe('a\t1\nb\t2\nc\t3\n');
+    expect(build(dir, ['-o', '-r', 'hash', 'm'], 'a 9\n').status).toBe(0);
+    expect(dump(dir, 'hash', 'm').stdout).toBe('a\t9\nb\t2\nc\t3\n');
+    const missing = build(dir, ['-o', 'hash', 'nothere'], 'a 1\n');
+    expect(missing.status).toBe(73);
+    expect(missing.stderr).toBe(`makemap: error opening type hash map ${dir}/nothere: No such file or directory\n`);
+  });
+
+  it('-e allows empty values, -t sets the delimiter (also for -u), -D the comment character', () => {
+    const dir = tempDir('makemap-');
+    expect(build(dir, ['-e', 'hash', 'e'], 'a \nb\n').status).toBe(0);
+    expect(dump(dir, 'hash', 'e').stdout).toBe('a\t\nb\t\n');
+    expect(build(dir, ['-t:', 'hash', 't'], 'a::b\nc: d e\n').status).toBe(0);
+    expect(dump(dir, 'hash', 't').stdout).toBe('a\tb\nc\t d e\n');
+    expect(dump(dir, 'hash', 't', ['-t', '=']).stdout).toBe('a=b\nc= d e\n');
+    expect(build(dir, ['-D;', 'hash', 'c'], ';x y\n#a b\n').status).toBe(0);
+    expect(dump(dir, 'hash', 'c').stdout).toBe('#a\tb\n');
+  });
+
+  it('-v prints each pair; -l lists the types', () => {
+    const dir = tempDir('makemap-');
+    expect(build(dir, ['-v', 'hash', 'v'], 'A b\n').stdout).toBe("key=`a', val=`b'\n");
+    expect(runOurs('makemap', ['-l']).stdout).toBe('hash\nbtree\nimplicit\n');
+  });
+
+  it('bad input gets a clear error and leaves the old map in place', () => {
+    const dir = tempDir('makemap-');
+    build(dir, ['hash', 'm'], 'good map\n');
+    const before = readFileSync(path.join(dir, 'm.db'));
+    const noValue = build(dir, ['hash', 'm'], 'a b\nnoval\n  lead x\n');
+    expect(noValue.status).toBe(65);
+    expect(noValue.stderr).toBe(
+      `makemap: ${dir}/m: line 2: no RHS for LHS noval\n` +
+        `makemap: ${dir}/m: line 3: syntax error (leading space)\n` +
+        `makemap: ${dir}/m: 2 bad lines in input; ${dir}/m.db not changed\n`,
+    );
+    const binary = build(dir, ['hash', 'm'], 'a b\n\x7fELF\x02\x01\x00\x00 x\n');
+    expect(binary.status).toBe(65);
+    expect(binary.stderr).toContain('line 2: NUL byte in input');
+    expect(readFileSync(path.join(dir, 'm.db')).equals(before)).toBe(true);
+    expect(dump(dir, 'hash', 'm').stdout).toBe('good\tmap\n');
+    const longKey = build(dir, ['hash', 'm'], `${'k'.repeat(3000)} v\n`);
+    expect(longKey.stderr).toContain('line 1: key too long (1978 bytes max)');
+    expect(dump(dir, 'hash', 'm').stdout).toBe('good\tmap\n');
+  });
+
+  it('a target that is not an LMDB map, a directory or in a missing directory is refused', () => {
+    const dir = tempDir('makemap-');
+    writeFileSync(path.join(dir, 'bdb.db'), 'this is not an LMDB file, maybe Berkeley DB\n');
+    const foreign = build(dir, ['hash', 'bdb'], 'a b\n');
+    expect(foreign.status).toBe(73);
+    expect(foreign.stderr).toBe(`makemap: error opening type hash map ${dir}/bdb: Invalid argument\n`);
+    expect(readFileSync(path.join(dir, 'bdb.db'), 'latin1')).toContain('not an LMDB');
+    mkdirSync(path.join(dir, 'isdir.db'));
+    expect(build(dir, ['hash', 'isdir'], 'a b\n').stderr).toBe(`makemap: error opening type hash map ${dir}/isdir: Is a directory\n`);
+    expect(build(dir, ['hash', 'no/such/dir/m'], 'a b\n').stderr).toBe(
+      `makemap: error opening type hash map ${dir}/no/such/dir/m: No such file or directory\n`,
+    );
+  });
+
+  it('answers usage errors like makemap', () => {
+    const usage = runOurs('makemap', []);
+    expect(usage.status).toBe(64);
+    expect(usage.stderr).toMatch(/^Usage: makemap \[-C cffile\]/);
+    const bad = runOurs('makemap', ['-Q', 'hash', 'x']);
+    expect(bad.status).toBe(64);
+    expect(bad.stderr.split('\n')[0]).toBe("makemap: invalid option -- 'Q'");
+    expect(runOurs('makemap', ['-c']).stderr.split('\n')[0]).toBe("makemap: option requires an argument -- 'c'");
+    const type = runOurs('makemap', ['nosuch', '/tmp/x'], 'a b\n');
+    expect(type.status).toBe(73);
+    expect(type.stderr).toBe('makemap: error opening type nosuch map /tmp/x: Unknown database type\n');
+  });
+});
+
+const corpusSources = existsSync(CORPUS)
+  ? readdirSync(CORPUS)
+      .filter((c) => existsSync(path.join(CORPUS, c, 'sendmail.cf')))
+      .flatMap((c) => {
+        const cf = readFileSync(path.join(CORPUS, c, 'sendmail.cf'), 'latin1');
+        const files = [...cf.matchAll(/^K\S+\s+(?:hash|btree)\s.*?\/CONFDIR\/(\S+?)(?:\.db)?\s*$/gm)].map((m) => m[1]);
+        return [...new Set(files)].filter((f) => existsSync(path.join(CORPUS, c, f))).map((f) => path.join(CORPUS, c, f));
+      })
+  : [];
+
+// Every corpus map source in one input; each file's keys get the file's
+// number as a prefix so that keys of different files do not collide.
+function corpusSource(): string {
+  return corpusSources
+    .map((f, i) =>
+      readFileSync(f, 'latin1')
+        .split('\n')
+        .map((l) => (l === '' || l.startsWith('#') ? l : `${i}-${l}`))
+        .join('\n'),
+    )
+    .join('\n');
+}
+
+describe.skipIf(!hasTool('makemap'))('makemap -u dumps what the real makemap -u dumps', () => {
+  if (!hasTool('makemap')) console.log('skipped: real makemap (sendmail-bin) is not installed');
+  const cases: Array<[string, string[], string]> = [
+    ['synthetic, hash', ['hash'], SOURCE + 'UPPER Case Value\nx %%1 100%%\ntab\tsep\tvalue  \n'],
+    ['synthetic, btree -f', ['-f', 'btree'], SOURCE + 'UPPER Case Value\nx %%1 100%%\n'],
+    ['synthetic, btree -N -t:', ['-N', '-t:', 'btree'], 'a:b c\nd::e\n'],
+    [`${corpusSources.length} corpus map sources, hash`, ['hash'], corpusSource()],
+    [`${corpusSources.length} corpus map sources, btree`, ['btree'], corpusSource()],
+  ];
+  it.each(cases)('%s', (_name, args, source) => {
+    const dir = tempDir('makemap-oracle-');
+    const type = args[args.length - 1];
+    const real = runReal('makemap', [...args, path.join(dir, 'real')], source);
+    const ours = runOurs('makemap', [...args, path.join(dir, 'ours')], source);
+    expect(ours.status).toBe(real.status);
+    const realDump = runReal('makemap', ['-u', type, path.join(dir, 'real')]).stdout;
+    const ourDump = runOurs('makemap', ['-u', type, path.join(dir, 'ours')]).stdout;
+    // hash files list in hash order, ours (and btree files) in key order
+    const norm = (s: string) => (type === 'hash' ? s.split('\n').sort().join('\n') : s);
+    expect(norm(ourDump)).toBe(norm(realDump));
+    expect(ourDump.length).toBeGreaterThan(0);
+  });
+
+  it('reports duplicate keys exactly like the real makemap', () => {
+    const dir = tempDir('makemap-oracle-');
+    const source = 'a 1\nA 2\nb 3\na 4\n';
+    for (const flags of [[], ['-d']]) {
+      const real = runReal('makemap', [...flags, 'btree', path.join(dir, `real${flags.join('')}`)], source);
+      const ours = runOurs('makemap', [...flags, 'btree', path.join(dir, `ours${flags.join('')}`)], source);
+      expect(ours.stderr.replaceAll('/ours', '/X')).toBe(withoutWarnings(real.stderr).replaceAll('/real', '/X'));
+      expect(ours.status).toBe(real.status);
+    }
+  });
+});
