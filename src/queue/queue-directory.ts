@@ -46,7 +46,11 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
-/** The I record: "major/minor/inode" of the data file (Linux dev_t encoding). */
+/**
+ * The I record: "major/minor/inode" of the data file (Linux dev_t encoding).
+ * sendmail writes it when it rewrites a qf after a delivery attempt, not
+ * when it first stores a message; storeNew does the same.
+ */
 export function inodeRecord(dev: number, ino: number): string {
   const major = Math.floor(dev / 256) & 0xfff;
   const minor = (dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00);
@@ -86,8 +90,6 @@ export class QueueDirectory {
     try {
       await dfh.writeFile(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
       await dfh.sync();
-      const st = await dfh.stat();
-      envelope.dataInode = inodeRecord(st.dev, st.ino);
     } finally {
       await dfh.close();
     }
