@@ -7,8 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Resolver } from '../src/dns/index.js';
 import { MapOpenError, createMap, parseMapFlags, useResolver, type LookupResult, type MapEnvironment, type SendmailMap } from '../src/maps/index.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -118,20 +121,35 @@ export const FIRST_K_LINE = 13;
  * `Map named "x" not ...`.  `dir` holds service.switch and hosts.
  */
 export function realSlashMaps(dir: string, kLines: string, queries: [string, string][]): { answers: string[]; output: string } {
-  const cf = path.join(dir, 'real.cf');
-  writeFileSync(cf, BASE_CF(dir, kLines));
-  const input = queries.map(([n, k]) => `/map ${n} ${k}\n`).join('');
+  const cf = writeTestCf(dir, kLines);
+  const input = slashMapInput(queries);
   const r = spawnSync('unshare', ['--uts', '--net', 'sh', '-c', `hostname host.example.com && exec sendmail -bt -C ${cf} 2>&1`], {
     input: Buffer.from(input, 'latin1'),
     timeout: 60000,
   });
   const output = r.stdout.toString('latin1');
+  return { answers: slashMapAnswers(output), output };
+}
+
+/** Write the minimal cf (BASE_CF plus `kLines`) into `dir`; returns its path. */
+export function writeTestCf(dir: string, kLines: string): string {
+  const cf = path.join(dir, 'real.cf');
+  writeFileSync(cf, BASE_CF(dir, kLines));
+  return cf;
+}
+
+export function slashMapInput(queries: [string, string][]): string {
+  return queries.map(([n, k]) => `/map ${n} ${k}\n`).join('');
+}
+
+/** The `/map` answers in sendmail -bt output, diagnostics removed. */
+export function slashMapAnswers(output: string): string[] {
   const answers: string[] = [];
   const re = /(map_lookup: (\S+) \(([^\n]*?)\) )(?:[^\n]*\n)?(returns [^\n]*|no match) \((\d+)\)\n|(Map named "[^"]*" not (?:open|found))/g;
   for (let m = re.exec(output); m; m = re.exec(output)) {
     answers.push(m[6] ?? `${m[1]}${m[4]} (${m[5]})`);
   }
-  return { answers, output };
+  return answers;
 }
 
 /** Write the files a BASE_CF config needs. */

@@ -96,7 +96,7 @@ interface ClassFlagSyntax {
 export const CLASS_FLAG_SYNTAX: Readonly<Record<string, ClassFlagSyntax>> = {
   regex: { letters: 'nbsdBS', ignoreUnknown: true },
   host: { letters: 'rdR', ignoreUnknown: true },
-  dns: { letters: 'RrdBZ', spaced: 'R', ignoreUnknown: true },
+  dns: { letters: 'RrdBZ', spaced: 'RB', ignoreUnknown: true },
   dequote: { letters: 's', ignoreUnknown: true },
   arith: { ignoreUnknown: true },
   macro: { ignoreUnknown: true },
