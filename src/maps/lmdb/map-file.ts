@@ -112,20 +112,68 @@ export interface OpenOptions {
   create?: boolean;
 }
 
+/**
+ * One LMDB environment per file and process: LMDB must not open the same
+ * file twice in one process, so every MapFile of a file shares it.  Keyed
+ * by device and inode, so a file replaced by another gets its own.
+ */
+interface SharedEnv {
+  id: string;
+  root: RootDatabase;
+  entriesDb: Database<Buffer, Buffer>;
+  dupsDb: Database<Buffer, Buffer>;
+  writable: boolean;
+  refs: number;
+}
+const openEnvs = new Map<string, SharedEnv>();
+
+function openEnv(path: string, id: string, writable: boolean): SharedEnv {
+  const root = open({
+    path,
+    noSubdir: true,
+    maxDbs: 4,
+    readOnly: !writable,
+    // a map rebuild must be durable when makemap returns
+    overlappingSync: false,
+  });
+  const dbOptions = { encoding: 'binary', keyEncoding: 'binary' } as const;
+  try {
+    const entriesDb = root.openDB<Buffer, Buffer>({ name: 'map', ...dbOptions });
+    const dupsDb = root.openDB<Buffer, Buffer>({ name: 'dups', ...dbOptions });
+    return { id, root, entriesDb, dupsDb, writable, refs: 0 };
+  } catch (err) {
+    void root.close();
+    throw err;
+  }
+}
+
+function fileId(path: string): string {
+  const st = fs.statSync(path);
+  return `${st.dev}:${st.ino}`;
+}
+
 /** An open map file. */
 export class MapFile {
+  private closed = false;
+  private readonly entriesDb: Database<Buffer, Buffer>;
+  private readonly dupsDb: Database<Buffer, Buffer>;
+
   private constructor(
     readonly path: string,
-    private readonly root: RootDatabase,
-    private readonly entriesDb: Database<Buffer, Buffer>,
-    private readonly dupsDb: Database<Buffer, Buffer>,
+    private readonly env: SharedEnv,
     private readonly writable: boolean,
-  ) {}
+  ) {
+    this.entriesDb = env.entriesDb;
+    this.dupsDb = env.dupsDb;
+    env.refs++;
+  }
 
   /**
    * Open `path` (the full file name, `name.db`).  Throws MapFileError:
    * ENOENT when it does not exist (unless create), EINVAL when it is not an
-   * LMDB map file, EACCES when it cannot be opened.
+   * LMDB map file, EACCES when it cannot be opened.  Readers open the file
+   * for writing too when they may, so that a writer in the same process can
+   * share LMDB's environment.
    */
   static open(path: string, options: OpenOptions = {}): MapFile {
     const write = options.write === true;
@@ -140,34 +188,25 @@ export class MapFile {
       }
     } else {
       checkLmdbFile(path, write);
-      if (write) {
-        try {
-          fs.accessSync(path, fs.constants.W_OK);
-        } catch (err) {
-          throw toMapFileError(path, err);
-        }
-      }
+    }
+    let mayWrite = true;
+    try {
+      fs.accessSync(path, fs.constants.W_OK);
+    } catch (err) {
+      if (write) throw toMapFileError(path, err);
+      mayWrite = false;
     }
     try {
-      const root = open({
-        path,
-        noSubdir: true,
-        maxDbs: 4,
-        readOnly: !write,
-        // a map rebuild must be durable when makemap returns
-        overlappingSync: false,
-      });
-      const dbOptions = { encoding: 'binary', keyEncoding: 'binary' } as const;
-      let entriesDb: Database<Buffer, Buffer>;
-      let dupsDb: Database<Buffer, Buffer>;
-      try {
-        entriesDb = root.openDB<Buffer, Buffer>({ name: 'map', ...dbOptions });
-        dupsDb = root.openDB<Buffer, Buffer>({ name: 'dups', ...dbOptions });
-      } catch (err) {
-        void root.close();
-        throw err;
+      const id = fileId(path);
+      let env = openEnvs.get(id);
+      if (env && write && !env.writable) {
+        throw new MapFileError(path, 'EBUSY', 'open read-only in this process');
       }
-      return new MapFile(path, root, entriesDb, dupsDb, write);
+      if (!env) {
+        env = openEnv(path, id, mayWrite);
+        openEnvs.set(id, env);
+      }
+      return new MapFile(path, env, write);
     } catch (err) {
       if (err instanceof MapFileError) throw err;
       // a read-only open of a file without our databases
@@ -184,13 +223,13 @@ export class MapFile {
    */
   get(key: Buffer): Buffer | undefined {
     if (key.length === 0 || key.length > MAX_KEY_BYTES) return undefined;
-    if (!this.writable) this.entriesDb.resetReadTxn();
+    this.entriesDb.resetReadTxn();
     return this.entriesDb.getBinary(key);
   }
 
   /** Every entry in key order; duplicates (-d) right after their first value. */
   *entries(): Generator<MapEntry> {
-    if (!this.writable) this.entriesDb.resetReadTxn();
+    this.entriesDb.resetReadTxn();
     const hasDups = this.dupsDb.getCount({ limit: 1 }) > 0;
     for (const { key, value } of this.entriesDb.getRange({ snapshot: true })) {
       yield [Buffer.from(key), Buffer.from(value)];
@@ -223,7 +262,7 @@ export class MapFile {
     this.requireWritable();
     const onExisting = options.onExisting;
     try {
-      this.root.transactionSync(() => {
+      this.env.root.transactionSync(() => {
         if (!options.keepOld) {
           this.entriesDb.clearSync();
           this.dupsDb.clearSync();
@@ -256,7 +295,7 @@ export class MapFile {
     this.requireWritable();
     checkKey(this.path, key);
     try {
-      this.root.transactionSync(() => {
+      this.env.root.transactionSync(() => {
         this.entriesDb.putSync(key, value);
       });
     } catch (err) {
@@ -269,7 +308,7 @@ export class MapFile {
     this.requireWritable();
     if (key.length === 0 || key.length > MAX_KEY_BYTES) return false;
     try {
-      return this.root.transactionSync(() => {
+      return this.env.root.transactionSync(() => {
         const existed = this.entriesDb.removeSync(key);
         for (const { key: dk } of this.dupsDb.getRange({ start: dupPrefix(key), end: dupKey(key, 0xffffffff) })) {
           this.dupsDb.removeSync(dk);
@@ -281,8 +320,13 @@ export class MapFile {
     }
   }
 
+  /** Release this handle; the environment closes with its last handle. */
   close(): void {
-    void this.root.close();
+    if (this.closed) return;
+    this.closed = true;
+    if (--this.env.refs > 0) return;
+    openEnvs.delete(this.env.id);
+    void this.env.root.close();
   }
 
   private requireWritable(): void {
