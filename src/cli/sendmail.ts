@@ -78,6 +78,7 @@ async function load(args: SendmailArgs, out: Output): Promise<LoadedConfig | nul
     return await loadConfig({
       file: args.configFile,
       print: (l) => out.line(l),
+      opMode: args.mode,
       overrides: args.options,
     });
   } catch (e) {

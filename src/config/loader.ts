@@ -32,6 +32,8 @@ export interface LoadOptions {
   print: (line: string) => void;
   /** The machine's name; defaults to the system's. */
   hostName?: string;
+  /** The operation mode letter (`t` for -bt), the value of ${opMode}. */
+  opMode?: string;
   /** -O/-o options from the command line, applied after the cf. */
   overrides?: { name: string; value: string }[];
 }
@@ -57,10 +59,8 @@ function foldLines(text: string): CfLine[] {
     if (s.endsWith('\r')) s = s.slice(0, -1);
     if ((s.startsWith(' ') || s.startsWith('\t')) && out.length > 0) {
       const prev = out[out.length - 1]!;
-      if (!prev.text.startsWith('#')) {
-        prev.text += '\n' + s;
-        continue;
-      }
+      if (!prev.text.startsWith('#')) prev.text += '\n' + s;
+      continue;
     }
     out.push({ text: s, line: i + 1 });
   }
@@ -84,6 +84,7 @@ function initHostMacros(macros: MacroTable, classes: ClassTable, host: string): 
   classes.add('w', host);
   classes.add('w', 'localhost');
   for (const w of ['7bit', '8bit', 'binary']) classes.add('e', w);
+  for (const w of ['r', 's', '_', '{if_addr}', '{daemon_flags}']) classes.add(names.id('persistentMacros'), w);
 }
 
 /** The maps sendmail has without a K line: `host` (for `$[ $]`). */
@@ -121,6 +122,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     print,
   });
   initHostMacros(macros, classes, opts.hostName ?? hostname());
+  if (opts.opMode !== undefined) macros.setByName('opMode', opts.opMode);
 
   let text: string;
   try {

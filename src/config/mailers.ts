@@ -57,14 +57,19 @@ function mailerFromFields(name: string, fields: Map<string, string>, pos: Source
     uid = numberOr(a, -1);
     gid = numberOr(b, -1);
   }
+  const path = fields.get('P') ?? '';
+  const flags = new Set([...(fields.get('F') ?? '')]);
+  // the prog mailer never takes several recipients at once
+  if (name === 'prog') flags.delete('m');
+  const eolDefault = path === '[IPC]' ? '\\r\\n' : '\\n';
   return {
     name,
     fields,
-    path: fields.get('P') ?? '',
-    flags: new Set([...(fields.get('F') ?? '')]),
+    path,
+    flags,
     senderRulesets: pair(fields.get('S')),
     recipientRulesets: pair(fields.get('R')),
-    eol: unescapeEol(fields.get('E') ?? '\\n'),
+    eol: unescapeEol(fields.get('E') ?? eolDefault),
     maxSize: numberOr(fields.get('M'), 0),
     lineLimit: numberOr(fields.get('L'), 0),
     maxRcpts: numberOr(fields.get('r'), 100),

@@ -1,8 +1,110 @@
 /**
  * src/testmode/slash.ts — the `/` commands of address test mode:
  * /map /canon /mx /parse /try /tryflags /quit.
+ *
+ * /parse follows sendmail's parseaddr: rulesets 3 and 0, then the mailer
+ * triple is built and the user part rewritten (2, the mailer's recipient
+ * ruleset, 4); /try follows remotename: 3, 1 or 2, the mailer's ruleset, 4,
+ * then the comment template of crackaddr is filled in.
  */
+import type { LookupResult } from '../maps/types.js';
+import type { MailerDecl } from '../config/types.js';
+import { isAtomToken, prescan, type TokenTable } from '../rewrite/prescan.js';
+import { OP, showText } from '../rewrite/tokens.js';
+import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import type { TestMode } from './index.js';
+
+/** The `$g` placeholder in a crackaddr template. */
+const G = OP.MACROEXPAND + 'g';
+
+/**
+ * sendmail's crackaddr: the address with its machine part replaced by `$g`,
+ * keeping phrases and comments (`Full Name <$g>`, `$g (Comment)`).
+ */
+export function crackaddr(addr: string): string {
+  // an angle-bracket group outside quotes and comments wins
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < addr.length; i++) {
+    const c = addr[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (quoted) {
+      if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (c === '<' && depth === 0) {
+      let nest = 0;
+      let j = i;
+      for (; j < addr.length; j++) {
+        if (addr[j] === '<') nest++;
+        else if (addr[j] === '>' && --nest === 0) break;
+      }
+      const inner = addr.slice(i + 1, j).trim();
+      const close = j < addr.length ? j + 1 : addr.length;
+      return addr.slice(0, i) + '<' + (inner.length > 0 ? G : '') + '>' + addr.slice(close);
+    }
+  }
+  let out = '';
+  let emitted = false;
+  depth = 0;
+  quoted = false;
+  for (let i = 0; i < addr.length; i++) {
+    const c = addr[i]!;
+    if (depth > 0) {
+      out += c;
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      continue;
+    }
+    if (!quoted && c === '(') {
+      depth = 1;
+      out += c;
+      continue;
+    }
+    if (!quoted && (c === ' ' || c === '\t')) {
+      if (!out.endsWith(' ')) out += ' ';
+      continue;
+    }
+    if (c === '"') quoted = !quoted;
+    if (!emitted) {
+      out += G;
+      emitted = true;
+    }
+  }
+  return out.trim();
+}
+
+/** Tokens joined; with `sub`, atoms are separated by it (sendmail's cataddr). */
+function cataddr(tokens: readonly string[], sub: string, table: TokenTable): string {
+  let out = '';
+  let prev = false;
+  for (const t of tokens) {
+    const atom = sub !== '' && isAtomToken(t, table);
+    if (prev && atom) out += sub;
+    out += t;
+    prev = atom;
+  }
+  return out;
+}
+
+function stripQuotes(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) {
+      out += s[++i];
+      continue;
+    }
+    if (c !== '"') out += c;
+  }
+  return out;
+}
 
 export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
   const out = tm.out;
@@ -43,22 +145,26 @@ export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
         out.line('Usage: /canon address');
         return;
       }
-      return;
-    case 'try':
+      return canonCommand(tm, arg);
     case 'parse':
       if (arg.length === 0) {
-        out.line(cmd === 'try' ? 'Usage: /try mailer address' : 'Usage: /parse address');
+        out.line('Usage: /parse address');
         return;
       }
-      if (cmd === 'try') {
-        const sp = arg.search(/\s/);
-        const mailer = sp < 0 ? arg : arg.slice(0, sp);
-        if (!tm.loaded.config.mailers.some((x) => x.name === mailer)) {
-          out.line(`Unknown mailer ${mailer}`);
-          return;
-        }
+      return parseCommand(tm, arg);
+    case 'try': {
+      const mm = /^(\S+)\s+(.*)$/s.exec(arg);
+      if (!mm) {
+        out.line('Usage: /try mailer address');
+        return;
       }
-      return;
+      const mailer = tm.loaded.config.mailers.find((x) => x.name === mm[1]);
+      if (!mailer) {
+        out.line(`Unknown mailer ${mm[1]}`);
+        return;
+      }
+      return tryCommand(tm, mailer, mm[2]!);
+    }
     default:
       out.line(`Unknown "/" command ${line}`);
   }
@@ -79,11 +185,121 @@ function mapCommand(tm: TestMode, arg: string): void | Promise<void> {
     out.line(engine.closedMaps.has(name) ? `Map named "${name}" not open` : `Map named "${name}" not found`);
     return;
   }
-  const show = (r: import('../maps/types.js').LookupResult): void => {
-    if (r.status === 'found') out.line(`map_lookup: ${name} (${key}) returns ${r.value} (${r.code ?? 0})`);
-    else out.line(`map_lookup: ${name} (${key}) no match (${r.code ?? (r.status === 'tempfail' ? 75 : 0)})`);
+  // diagnostics a class prints during the lookup come between the key and the verdict
+  const head = `map_lookup: ${name} (${key}) `;
+  const show = (r: LookupResult): void => {
+    if (r.status === 'found') out.line(`${head}returns ${r.value} (${r.code ?? 0})`);
+    else out.line(`${head}no match (${r.code ?? (r.status === 'tempfail' ? 75 : 0)})`);
   };
   const r = map.lookup(key, []);
   if (r instanceof Promise) return r.then(show);
   show(r);
+}
+
+async function canonCommand(tm: TestMode, host: string): Promise<void> {
+  let result = host;
+  const map = tm.loaded.engine.maps.get('host');
+  if (map && !host.startsWith('[')) {
+    const r = await map.lookup(host, []);
+    if (r.status === 'found') {
+      result = r.value;
+      const app = map.decl.flags.append;
+      if (app !== undefined && result.endsWith(app)) result = result.slice(0, result.length - app.length);
+    }
+  }
+  tm.out.line(`getcanonname(${host}) returns ${result}`);
+}
+
+/** The number of a mailer's ruleset reference; 0 when unset or unknown. */
+function mailerRuleset(tm: TestMode, ref: string | undefined): number {
+  if (ref === undefined || ref === '') return 0;
+  const n = tm.loaded.engine.findRuleset(ref, () => {});
+  return n < 0 ? 0 : n;
+}
+
+async function parseCommand(tm: TestMode, addr: string): Promise<void> {
+  const out = tm.out;
+  const { engine, config, macros } = tm.loaded;
+  const table = engine.table;
+  out.line(`Cracked address = ${showText(crackaddr(addr))}`);
+  const { header, sender } = tm.tryFlags;
+  out.line(`Parsing ${header ? 'header' : 'envelope'} ${sender ? 'sender' : 'recipient'} address`);
+  const r = prescan(addr, 0, ',', table, (msg) => out.line(`${addr}... ${msg}`));
+  if (!r.tokens) return;
+  const pvp = r.tokens;
+  await engine.rewrite(pvp, 3);
+  await engine.rewrite(pvp, 0);
+  if (pvp[0] !== OP.CANONNET || pvp.length < 2) {
+    out.line(`${addr}... buildaddr: no mailer in parsed address`);
+    return;
+  }
+  const mailerName = pvp[1]!;
+  let i = 2;
+  let hostToks: string[] = [];
+  if (pvp[i] === OP.CANONHOST) {
+    const j = pvp.indexOf(OP.CANONUSER, i + 1);
+    hostToks = pvp.slice(i + 1, j < 0 ? pvp.length : j);
+    i = j < 0 ? pvp.length : j;
+  }
+  let userToks = pvp[i] === OP.CANONUSER ? pvp.slice(i + 1) : [];
+  if (mailerName === 'error') {
+    const host = cataddr(hostToks, '', table);
+    const user = cataddr(userToks, ' ', table);
+    const text = stripQuotes(user);
+    const m = /^([245]\d\d) (.*)$/s.exec(text);
+    let msg = m ? m[2]! : text;
+    const dsn = /^\d\.\d{1,3}\.\d{1,3} /.exec(msg);
+    if (m && dsn) msg = msg.slice(dsn[0].length);
+    out.line(m && m[1] === '551' ? msg : `${addr}... ${msg}`);
+    out.line(`mailer *error*, host ${host}, user ${user}`);
+    return;
+  }
+  let mailer: MailerDecl | undefined = config.mailers.find((x) => x.name === mailerName);
+  if (!mailer) {
+    out.line(`${addr}... buildaddr: unknown mailer ${mailerName}`);
+    return;
+  }
+  if (mailerName === 'local' && userToks[0] === '@') userToks = userToks.slice(1);
+  const first = userToks[0] ?? '';
+  const p = first.startsWith('"') ? first.slice(1) : first;
+  if (p.startsWith('|') && mailer.flags.has('|')) mailer = config.mailers.find((x) => x.name === 'prog') ?? mailer;
+  else if (p.startsWith('/') && mailer.flags.has('/')) mailer = config.mailers.find((x) => x.name === '*file*') ?? mailer;
+  const host = cataddr(hostToks, '', table);
+  const savedH = macros.getByName('h');
+  if (hostToks.length > 0) macros.setByName('h', host);
+  if (!sender && !header) {
+    await engine.rewrite(userToks, 2);
+    const rs = mailerRuleset(tm, mailer.recipientRulesets?.[0]);
+    if (rs > 0) await engine.rewrite(userToks, rs);
+  }
+  await engine.rewrite(userToks, 4);
+  macros.setByName('h', savedH);
+  const user = cataddr(userToks, '', table);
+  out.line(hostToks.length > 0 ? `mailer ${mailer.name}, host ${host}, user ${user}` : `mailer ${mailer.name}, user ${user}`);
+}
+
+async function tryCommand(tm: TestMode, mailer: MailerDecl, addr: string): Promise<void> {
+  const out = tm.out;
+  const { engine } = tm.loaded;
+  const { header, sender } = tm.tryFlags;
+  out.line(`Trying ${header ? 'header' : 'envelope'} ${sender ? 'sender' : 'recipient'} address ${addr} for mailer ${mailer.name}`);
+  const pair = sender ? mailer.senderRulesets : mailer.recipientRulesets;
+  const rwset = mailerRuleset(tm, pair?.[header ? 1 : 0]);
+  const fancy = mailer.flags.has('c') ? G : crackaddr(addr);
+  let rcode = 0;
+  const r = prescan(addr, 0, '', engine.table, (msg) => out.line(`${addr}... ${msg}`));
+  let result = addr;
+  if (r.tokens) {
+    const pvp = r.tokens;
+    const note = (st: number): void => {
+      if (st === EX_TEMPFAIL) rcode = EX_TEMPFAIL;
+    };
+    note(await engine.rewrite(pvp, 3));
+    note(await engine.rewrite(pvp, sender ? 1 : 2));
+    if (rwset > 0) note(await engine.rewrite(pvp, rwset));
+    note(await engine.rewrite(pvp, 4));
+    const g = cataddr(pvp, '', engine.table);
+    result = fancy.split(G).join(g);
+  }
+  out.line(`Rcode = ${rcode}, addr = ${result}`);
 }
