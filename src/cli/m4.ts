@@ -1,0 +1,113 @@
+/**
+ * src/cli/m4.ts — the `m4` command: GNU m4's command line on commander.
+ *
+ * -D/-U are applied in the order given, before the first file; files are
+ * read in order, `-` (or none) meaning standard input.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { runM4, type Predefine } from '../m4/index.js';
+import { writeFd } from '../m4/engine.js';
+
+const VERSION = 'm4 (GNU M4 compatible, sendmail-ts) 1.4.19\n';
+
+export function main(argv: string[], progName: string): void {
+  const predefines: Predefine[] = [];
+  const trace: string[] = [];
+  const includeDirs: string[] = [];
+  let fatalWarnings = 0;
+  const writeErr = (s: string): void => writeFd(2, s);
+  const intArg = (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`invalid number \`${v}'`);
+    return Number(v);
+  };
+  const program = new Command(progName)
+    .usage('[OPTION]... [FILE]...')
+    .description('Process macros in FILEs (standard input if none or `-`), as GNU m4 1.4.19 does.')
+    .helpOption('--help', 'display this help and exit')
+    .option('-D, --define <NAME[=VALUE]>', 'define NAME as having VALUE, or empty', (v: string) => {
+      const eq = v.indexOf('=');
+      predefines.push(eq < 0 ? { define: v, value: '' } : { define: v.slice(0, eq), value: v.slice(eq + 1) });
+      return v;
+    })
+    .option('-U, --undefine <NAME>', 'undefine NAME', (v: string) => {
+      predefines.push({ undefine: v });
+      return v;
+    })
+    .option('-I, --include <DIRECTORY>', 'append DIRECTORY to include path', (v: string) => {
+      includeDirs.push(v);
+      return v;
+    })
+    .option('-E, --fatal-warnings', 'once: warnings set exit status 1; twice: stop at the first', () => {
+      fatalWarnings++;
+      return true;
+    })
+    .option('-i, --interactive', 'unbuffer output')
+    .option('-e', 'same as -i')
+    .option('-P, --prefix-builtins', "force a `m4_' prefix to all builtins")
+    .option('-Q, --quiet', 'suppress some warnings for builtins')
+    .option('--silent', 'same as -Q')
+    .option('-s, --synclines', "generate `#line NUM \"FILE\"' lines")
+    .option('-G, --traditional', 'suppress all GNU extensions')
+    .option('-g, --gnu', 're-enable GNU extensions')
+    .option('-H, --hashsize <PRIME>', 'ignored (kept for compatibility)')
+    .option('-L, --nesting-limit <NUMBER>', 'change nesting limit, 0 for unlimited', intArg)
+    .option('-d, --debug [FLAGS]', 'set debug flags (no FLAGS implies aeq)')
+    .option('--debugfile [FILE]', 'send trace and debug output to FILE')
+    .option('-l, --arglength <NUM>', 'ignored: restrict macro tracing size', intArg)
+    .option('-t, --trace <NAME>', 'trace NAME', (v: string) => {
+      trace.push(v);
+      return v;
+    })
+    .option('-F, --freeze-state <FILE>', 'not supported')
+    .option('-R, --reload-state <FILE>', 'not supported')
+    .option('--version', 'output version information and exit')
+    .argument('[FILE...]')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => writeFd(1, s),
+      writeErr,
+      outputError: (s, write) => write(`${progName}: ${s.replace(/^error: /, '')}`),
+    });
+  let opts: Record<string, unknown>;
+  let files: string[];
+  try {
+    program.parse(argv, { from: 'user' });
+    opts = program.opts();
+    files = program.args;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 1;
+      return;
+    }
+    throw e;
+  }
+  if (opts.version) {
+    writeFd(1, VERSION);
+    return;
+  }
+  if (opts.freezeState || opts.reloadState) {
+    writeErr(`${progName}: frozen state files are not supported\n`);
+    process.exitCode = 1;
+    return;
+  }
+  let debugFlags = '';
+  if (opts.debug !== undefined) debugFlags = opts.debug === true || opts.debug === '' ? 'aeq' : String(opts.debug);
+  process.exitCode = runM4({
+    options: {
+      progName,
+      prefixBuiltins: Boolean(opts.prefixBuiltins),
+      gnu: !opts.traditional || Boolean(opts.gnu),
+      quiet: Boolean(opts.quiet || opts.silent),
+      fatalWarnings,
+      nestingLimit: (opts.nestingLimit as number | undefined) ?? 0,
+      synclines: Boolean(opts.synclines),
+      includeDirs,
+      debugFlags,
+      writeOut: (s) => writeFd(1, s),
+      writeErr,
+    },
+    predefines,
+    trace,
+    files,
+  });
+}

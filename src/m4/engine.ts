@@ -1,0 +1,518 @@
+/**
+ * src/m4/engine.ts — the expansion loop, macro table, output and diversions.
+ *
+ * The loop is iterative: a macro call whose arguments are being collected
+ * is a frame on an explicit stack, so deep nesting is bounded by the
+ * nesting limit (or memory guard), never by the JavaScript call stack.
+ * Expansions are pushed back on the input stack and rescanned.
+ */
+import { writeSync } from 'node:fs';
+import { Kind } from './lexer.js';
+import { InputStack, UnterminatedError } from './input.js';
+
+/** A builtin macro. */
+export interface BuiltinDef {
+  name: string;
+  /** runs the builtin; the returned text is pushed back and rescanned */
+  fn: (m: M4, args: Arg[]) => string | void;
+  /** recognised only when followed by '(' */
+  blind: boolean;
+  /** accepts builtin tokens (defn results) as arguments */
+  groks: boolean;
+  /** a GNU extension (absent with -G) */
+  gnu: boolean;
+}
+
+/** A macro argument: text, or a builtin passed whole (defn). */
+export type Arg = string | BuiltinDef;
+
+/** A macro's definition. */
+export type Def = { text: string; builtin?: undefined } | { builtin: BuiltinDef; text?: undefined };
+
+/** Stops processing: m4exit or a fatal error. */
+export class M4Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export interface Location {
+  file: string;
+  line: number;
+}
+
+export interface M4Options {
+  progName: string;
+  prefixBuiltins: boolean;
+  gnu: boolean;
+  quiet: boolean;
+  fatalWarnings: number;
+  nestingLimit: number;
+  synclines: boolean;
+  includeDirs: string[];
+  debugFlags: string;
+  /** where standard output goes (tests may capture it) */
+  writeOut: (s: string) => void;
+  writeErr: (s: string) => void;
+}
+
+interface Frame {
+  def: Def;
+  args: Arg[];
+  chunks: string[];
+  func: BuiltinDef | null;
+  depth: number;
+  skipWS: boolean;
+  loc: Location | null;
+  level: number;
+}
+
+/** Safety limits when the user set none: deep argument nesting, runaway pushback. */
+const DEFAULT_NESTING_GUARD = 65536;
+const PUSHBACK_LIMIT = 256 * 1024 * 1024;
+
+const WS = /^[ \t\n\v\f\r]+/;
+
+export const DEFAULT_DELIMS = { lquote: '`', rquote: "'", bcomm: '#', ecomm: '\n' };
+
+export function writeFd(fd: number, s: string): void {
+  const buf = Buffer.from(s, 'latin1');
+  let off = 0;
+  let tries = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+      tries = 0;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || ++tries > 100000) throw e;
+    }
+  }
+}
+
+export class M4 {
+  readonly opts: M4Options;
+  readonly input = new InputStack(DEFAULT_DELIMS);
+  readonly table = new Map<string, Def[]>();
+  private frames: Frame[] = [];
+  /** location of the macro call being executed (GNU reports errors there) */
+  callLoc: Location | null = null;
+  callLevel = 0;
+  exitStatus = 0;
+  sysval = 0;
+  wraps: string[] = [];
+  traced = new Set<string>();
+  debugFlags: string;
+  debugOut: ((s: string) => void) | null;
+  // output
+  divNum = 0;
+  private out: string[] = [];
+  private outLen = 0;
+  diversions = new Map<number, string[]>();
+  private syncLine = -1;
+  private syncFile = '';
+  private startOfLine = true;
+
+  constructor(opts: M4Options) {
+    this.opts = opts;
+    this.debugFlags = opts.debugFlags;
+    this.debugOut = opts.writeErr;
+  }
+
+  // ---------- macro table ----------
+
+  lookup(name: string): Def | undefined {
+    const s = this.table.get(name);
+    return s ? s[s.length - 1] : undefined;
+  }
+
+  define(name: string, def: Def): void {
+    const s = this.table.get(name);
+    if (s) s[s.length - 1] = def;
+    else this.table.set(name, [def]);
+  }
+
+  pushdef(name: string, def: Def): void {
+    const s = this.table.get(name);
+    if (s) s.push(def);
+    else this.table.set(name, [def]);
+  }
+
+  popdef(name: string): void {
+    const s = this.table.get(name);
+    if (!s) return;
+    s.pop();
+    if (s.length === 0) this.table.delete(name);
+  }
+
+  undefine(name: string): void {
+    this.table.delete(name);
+  }
+
+  // ---------- messages ----------
+
+  location(): Location | null {
+    return this.callLoc ?? this.input.location();
+  }
+
+  private prefix(loc: Location | null): string {
+    return loc ? `${this.opts.progName}:${loc.file}:${loc.line}: ` : `${this.opts.progName}: `;
+  }
+
+  /** A non-fatal error (GNU's m4_error with status 0). */
+  error(msg: string): void {
+    this.flushOut();
+    this.opts.writeErr(`${this.prefix(this.location())}${msg}\n`);
+    if (this.opts.fatalWarnings > 1) throw new M4Exit(1);
+  }
+
+  warn(msg: string): void {
+    if (this.opts.quiet) return;
+    this.flushOut();
+    this.opts.writeErr(`${this.prefix(this.location())}Warning: ${msg}\n`);
+    if (this.opts.fatalWarnings > 0) this.exitStatus = 1;
+    if (this.opts.fatalWarnings > 1) throw new M4Exit(1);
+  }
+
+  fatal(msg: string, loc: Location | null = this.location()): never {
+    this.flushOut();
+    this.opts.writeErr(`${this.prefix(loc)}${msg}\n`);
+    throw new M4Exit(1);
+  }
+
+  // ---------- output ----------
+
+  output(s: string): void {
+    if (this.divNum < 0 || s === '') return;
+    if (this.opts.synclines) s = this.withSynclines(s);
+    if (this.divNum === 0) {
+      this.out.push(s);
+      this.outLen += s.length;
+      if (this.outLen > 65536) this.flushOut();
+    } else {
+      let d = this.diversions.get(this.divNum);
+      if (!d) this.diversions.set(this.divNum, (d = []));
+      d.push(s);
+    }
+  }
+
+  private withSynclines(s: string): string {
+    const loc = this.input.location();
+    if (!loc) return s;
+    const parts: string[] = [];
+    for (let i = 0; i < s.length; i++) {
+      if (this.startOfLine) {
+        this.startOfLine = false;
+        this.syncLine++;
+        if (this.syncLine !== loc.line) {
+          let d = `#line ${loc.line}`;
+          if (this.syncFile !== loc.file) d += ` "${loc.file}"`;
+          parts.push(d + '\n');
+          this.syncFile = loc.file;
+          this.syncLine = loc.line;
+        }
+      }
+      const nl = s.indexOf('\n', i);
+      const end = nl < 0 ? s.length : nl + 1;
+      parts.push(s.slice(i, end));
+      if (nl >= 0) this.startOfLine = true;
+      i = end - 1;
+    }
+    return parts.join('');
+  }
+
+  /** Called when a new input file starts (synclines restart). */
+  private fileStarted(): void {
+    this.syncLine = -1;
+  }
+
+  flushOut(): void {
+    if (this.out.length === 0) return;
+    const s = this.out.join('');
+    this.out = [];
+    this.outLen = 0;
+    this.opts.writeOut(s);
+  }
+
+  /** Append diversion n to the current output and empty it. */
+  undivertNumber(n: number): void {
+    if (n === this.divNum || n <= 0) return;
+    const d = this.diversions.get(n);
+    if (!d) return;
+    this.diversions.delete(n);
+    const saveSync = this.opts.synclines;
+    for (const s of d) {
+      if (this.divNum === 0) {
+        this.out.push(s);
+        this.outLen += s.length;
+      } else if (this.divNum > 0) {
+        let t = this.diversions.get(this.divNum);
+        if (!t) this.diversions.set(this.divNum, (t = []));
+        t.push(s);
+      }
+    }
+    void saveSync;
+    if (this.outLen > 65536) this.flushOut();
+  }
+
+  undivertAll(): void {
+    const nums = [...this.diversions.keys()].filter((n) => n > 0).sort((a, b) => a - b);
+    for (const n of nums) this.undivertNumber(n);
+  }
+
+  /** Text diverted to out without synclines processing (undivert of a file). */
+  outputRaw(s: string): void {
+    if (this.divNum === 0) {
+      this.out.push(s);
+      this.outLen += s.length;
+    } else if (this.divNum > 0) {
+      let t = this.diversions.get(this.divNum);
+      if (!t) this.diversions.set(this.divNum, (t = []));
+      t.push(s);
+    }
+  }
+
+  debug(s: string): void {
+    if (this.debugOut) this.debugOut(s);
+  }
+
+  // ---------- quoting helpers ----------
+
+  quote(s: string): string {
+    const d = this.input.delims;
+    return d.lquote + s + d.rquote;
+  }
+
+  // ---------- the expansion loop ----------
+
+  /** Read one file (or stdin) to its end, expanding macros. */
+  runFile(name: string, text: string): void {
+    this.fileStarted();
+    this.input.pushFile(name, text);
+    this.expandUntilEnd();
+  }
+
+  /** Expand the m4wrap texts until none is left. */
+  runWraps(): void {
+    while (this.wraps.length) {
+      const w = this.wraps;
+      this.wraps = [];
+      for (const t of w) this.input.pushString(t);
+      this.expandUntilEnd();
+    }
+  }
+
+  private expandUntilEnd(): void {
+    try {
+      this.loop();
+    } catch (e) {
+      if (e instanceof UnterminatedError) {
+        this.fatal(`ERROR: end of file in ${e.what}`, e.file ? { file: e.file, line: e.line } : null);
+      }
+      throw e;
+    }
+  }
+
+  private emit(s: string): void {
+    const f = this.frames[this.frames.length - 1];
+    if (!f) {
+      this.output(s);
+      return;
+    }
+    if (f.skipWS) {
+      const m = WS.exec(s);
+      if (m) {
+        if (m[0].length === s.length) return;
+        s = s.slice(m[0].length);
+      }
+      f.skipWS = false;
+    }
+    if (f.func === null) f.chunks.push(s);
+  }
+
+  private loop(): void {
+    const input = this.input;
+    const frames = this.frames;
+    for (;;) {
+      const tok = input.next();
+      if (tok === null) {
+        const f = frames[frames.length - 1];
+        if (f) {
+          frames.length = 0;
+          this.fatal('ERROR: end of file in argument list', f.loc);
+        }
+        return;
+      }
+      switch (tok.kind) {
+        case Kind.Name: {
+          const def = this.lookup(tok.text);
+          if (def === undefined || (def.builtin !== undefined && def.builtin.blind && input.peekChar() !== '(')) {
+            const f = frames[frames.length - 1];
+            if (f) f.skipWS = false;
+            this.emit(tok.text);
+            break;
+          }
+          const level = frames.length + 1;
+          const limit = this.opts.nestingLimit > 0 ? this.opts.nestingLimit : DEFAULT_NESTING_GUARD;
+          if (level > limit) {
+            this.fatal(`recursion limit of ${limit} exceeded, use -L<N> to change it`);
+          }
+          const loc = input.location();
+          if (input.peekChar() === '(') {
+            input.skipChar();
+            frames.push({ def, args: [tok.text], chunks: [], func: null, depth: 0, skipWS: true, loc, level });
+          } else {
+            this.call(def, [tok.text], loc, level);
+          }
+          break;
+        }
+        case Kind.Quoted: {
+          const d = input.delims;
+          const body = tok.text.slice(d.lquote.length, tok.text.length - d.rquote.length);
+          const f = frames[frames.length - 1];
+          if (f) {
+            f.skipWS = false;
+            if (f.func === null) f.chunks.push(body);
+          } else this.output(body);
+          break;
+        }
+        case Kind.LParen: {
+          const f = frames[frames.length - 1];
+          if (f) {
+            f.depth++;
+            f.skipWS = false;
+          }
+          this.emit('(');
+          break;
+        }
+        case Kind.Comma: {
+          const f = frames[frames.length - 1];
+          if (f && f.depth === 0) {
+            this.finishArg(f);
+          } else this.emit(',');
+          break;
+        }
+        case Kind.RParen: {
+          const f = frames[frames.length - 1];
+          if (f && f.depth === 0) {
+            this.finishArg(f);
+            frames.pop();
+            this.call(f.def, f.args, f.loc, f.level);
+          } else {
+            if (f) f.depth--;
+            this.emit(')');
+          }
+          break;
+        }
+        case Kind.Builtin: {
+          const f = frames[frames.length - 1];
+          if (f && f.func === null && f.chunks.every((c) => c === '')) {
+            f.func = tok.builtin as BuiltinDef;
+            f.skipWS = false;
+          }
+          break;
+        }
+        default:
+          this.emit(tok.text);
+      }
+    }
+  }
+
+  private finishArg(f: Frame): void {
+    if (f.func !== null) f.args.push(f.func);
+    else f.args.push(f.chunks.length === 1 ? f.chunks[0]! : f.chunks.join(''));
+    f.chunks = [];
+    f.func = null;
+    f.skipWS = true;
+  }
+
+  /** Call a macro with collected arguments (args[0] is the name). */
+  call(def: Def, args: Arg[], loc: Location | null, level: number): void {
+    const name = args[0] as string;
+    const traced = this.traced.has(name) || this.debugFlags.includes('t');
+    let head = '';
+    if (traced) head = this.traceHead(name, args, loc, level);
+    const saveLoc = this.callLoc;
+    const saveLevel = this.callLevel;
+    this.callLoc = loc;
+    this.callLevel = level;
+    let exp: string;
+    try {
+      if (def.builtin !== undefined) {
+        if (!def.builtin.groks) {
+          for (let i = 1; i < args.length; i++) if (typeof args[i] !== 'string') args[i] = '';
+        }
+        exp = def.builtin.fn(this, args) ?? '';
+      } else {
+        exp = substitute(def.text, args, this.input.delims);
+      }
+    } finally {
+      this.callLoc = saveLoc;
+      this.callLevel = saveLevel;
+    }
+    if (traced) this.traceTail(head, exp);
+    if (exp !== '') {
+      this.input.pushString(exp);
+      if (this.input.pending > PUSHBACK_LIMIT) {
+        this.fatal(`expansion of \`${name}' too large (over ${PUSHBACK_LIMIT} bytes pending)`, loc);
+      }
+    }
+  }
+
+  private traceHead(name: string, args: Arg[], loc: Location | null, level: number): string {
+    const fl = this.debugFlags;
+    let h = 'm4trace:';
+    if (fl.includes('f') && loc) h += `${loc.file}:`;
+    if (fl.includes('l') && loc) h += `${loc.line}:`;
+    h += ` -${level}- ${name}`;
+    if (args.length > 1 && fl.includes('a')) {
+      const shown = args.slice(1).map((a) => (typeof a === 'string' ? (fl.includes('q') ? this.quote(a) : a) : `<${a.name}>`));
+      h += `(${shown.join(', ')})`;
+    }
+    return h;
+  }
+
+  private traceTail(head: string, exp: string): void {
+    let s = head;
+    if (this.debugFlags.includes('e')) s += ` -> ${this.debugFlags.includes('q') ? this.quote(exp) : exp}`;
+    this.debug(s + '\n');
+  }
+}
+
+/** Expand $1..$N, $#, $*, $@ in a user macro body. */
+export function substitute(body: string, args: Arg[], d: { lquote: string; rquote: string }): string {
+  let i = body.indexOf('$');
+  if (i < 0) return body;
+  const parts: string[] = [];
+  let from = 0;
+  const argc = args.length;
+  const str = (a: Arg | undefined): string => (typeof a === 'string' ? a : '');
+  while (i >= 0 && i < body.length - 1) {
+    const c = body.charCodeAt(i + 1);
+    if (c >= 48 && c <= 57) {
+      let j = i + 1;
+      let n = 0;
+      while (j < body.length && body.charCodeAt(j) >= 48 && body.charCodeAt(j) <= 57) {
+        n = n * 10 + body.charCodeAt(j) - 48;
+        j++;
+      }
+      parts.push(body.slice(from, i), n < argc ? str(args[n]) : '');
+      from = j;
+      i = body.indexOf('$', j);
+      continue;
+    }
+    if (c === 35 /* # */) {
+      parts.push(body.slice(from, i), String(argc - 1));
+    } else if (c === 42 /* * */) {
+      parts.push(body.slice(from, i), args.slice(1).map(str).join(','));
+    } else if (c === 64 /* @ */) {
+      parts.push(body.slice(from, i), args.slice(1).map((a) => d.lquote + str(a) + d.rquote).join(','));
+    } else {
+      i = body.indexOf('$', i + 1);
+      continue;
+    }
+    from = i + 2;
+    i = body.indexOf('$', from);
+  }
+  parts.push(body.slice(from));
+  return parts.join('');
+}

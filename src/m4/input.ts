@@ -1,0 +1,258 @@
+/**
+ * src/m4/input.ts — the input stack: files and pushed-back expansions.
+ *
+ * Each block is lexed in windows with the lexer of the current delimiters;
+ * a delimiter change makes every block re-lex from where it stands.  Tokens
+ * that m4 reads across the end of a block (a name followed by more word
+ * characters, an unclosed quote or comment) are continued here, so the
+ * expansion loop only ever sees whole tokens.
+ */
+import type { IToken } from 'chevrotain';
+import { Kind, lexerFor, scanComment, scanQuoted, tokenize, type Delimiters, type M4Lexer, type OpenPayload } from './lexer.js';
+
+/** A file being read, for __file__, __line__ and messages. */
+export interface FileSource {
+  name: string;
+  /** 1 + newlines in text[0, countedTo) */
+  countedLine: number;
+  countedTo: number;
+}
+
+interface Block {
+  text: string;
+  pos: number;
+  toks: IToken[];
+  ti: number;
+  lex: M4Lexer | null;
+  file: FileSource | null;
+  /** a builtin definition travelling as a token (from defn) */
+  builtin: unknown;
+}
+
+/** One token handed to the expansion loop. */
+export interface Token {
+  kind: Kind;
+  text: string;
+  /** the builtin carried by a Kind.Builtin token */
+  builtin?: unknown;
+}
+
+/** Raised for a quote or comment still open at the end of all input. */
+export class UnterminatedError extends Error {
+  constructor(
+    readonly what: 'string' | 'comment',
+    readonly file: string | null,
+    readonly line: number,
+  ) {
+    super(`end of file in ${what}`);
+  }
+}
+
+const WINDOW = 16384;
+const WORD = /[A-Za-z0-9_]*/y;
+
+export class InputStack {
+  private blocks: Block[] = [];
+  private lex: M4Lexer;
+  delims: Delimiters;
+  /** total characters pushed back and not yet read, to stop runaway growth */
+  pending = 0;
+
+  constructor(delims: Delimiters) {
+    this.delims = { ...delims };
+    this.lex = lexerFor(this.delims);
+  }
+
+  setDelimiters(d: Delimiters): void {
+    this.delims = { ...d };
+    this.lex = lexerFor(this.delims);
+  }
+
+  get depth(): number {
+    return this.blocks.length;
+  }
+
+  pushFile(name: string, text: string): void {
+    this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: { name, countedLine: 1, countedTo: 0 }, builtin: undefined });
+  }
+
+  pushString(text: string): void {
+    if (text === '') return;
+    this.pending += text.length;
+    this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: null, builtin: undefined });
+  }
+
+  pushBuiltin(def: unknown): void {
+    this.blocks.push({ text: '', pos: 0, toks: [], ti: 0, lex: null, file: null, builtin: def });
+  }
+
+  /** The innermost file being read and its current line (GNU's counting). */
+  location(): { file: string; line: number } | null {
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const b = this.blocks[i]!;
+      if (b.file) return { file: b.file.name, line: lineOf(b) };
+    }
+    return null;
+  }
+
+  private pop(): void {
+    const b = this.blocks.pop()!;
+    if (!b.file) this.pending -= b.text.length;
+  }
+
+  /** Top block with something left to read, popping exhausted ones. */
+  private top(): Block | null {
+    for (;;) {
+      const b = this.blocks[this.blocks.length - 1];
+      if (!b) return null;
+      if (b.builtin !== undefined || b.pos < b.text.length) return b;
+      this.pop();
+    }
+  }
+
+  private refill(b: Block): void {
+    let end = b.text.length;
+    if (end - b.pos > WINDOW) {
+      const nl = b.text.indexOf('\n', b.pos + WINDOW);
+      if (nl >= 0 && nl + 1 < end) end = nl + 1;
+    }
+    const src = end === b.text.length ? b.text : b.text.slice(0, end);
+    b.toks = tokenize(this.lex, src, b.pos);
+    b.ti = 0;
+    b.lex = this.lex;
+  }
+
+  /** Next whole token, or null at the end of all input. */
+  next(): Token | null {
+    const b = this.top();
+    if (!b) return null;
+    if (b.builtin !== undefined) {
+      this.pop();
+      return { kind: Kind.Builtin, text: '', builtin: b.builtin };
+    }
+    if (b.lex !== this.lex || b.ti >= b.toks.length) this.refill(b);
+    const t = b.toks[b.ti++]!;
+    const kind = b.lex!.kindOf.get(t.tokenType)!;
+    b.pos = t.startOffset + t.image.length;
+    if (kind === Kind.Name) {
+      if (b.pos === b.text.length) return { kind, text: this.joinName(t.image) };
+    } else if (kind === Kind.Quoted || kind === Kind.Comment) {
+      const p = t.payload as OpenPayload;
+      if (p.open) {
+        b.pos = t.startOffset + 1;
+        const start = this.location();
+        b.pos = t.startOffset + t.image.length;
+        return { kind, text: this.continueOpen(b, kind, t.image, p.depth, start) };
+      }
+    }
+    return { kind, text: t.image };
+  }
+
+  /** A name at the end of a block goes on with word characters below it. */
+  private joinName(image: string): string {
+    let i = this.blocks.length - 1;
+    while (i >= 0 && this.blocks[i]!.pos >= this.blocks[i]!.text.length && this.blocks[i]!.builtin === undefined) i--;
+    const b = this.blocks[i];
+    if (!b || b.builtin !== undefined) return image;
+    WORD.lastIndex = b.pos;
+    WORD.test(b.text);
+    const end = WORD.lastIndex;
+    if (end === b.pos) return image;
+    const more = b.text.slice(b.pos, end);
+    this.advanceTo(b, end);
+    return end === b.text.length ? this.joinName(image + more) : image + more;
+  }
+
+  /** Continue a quote or comment past the lexed window and block ends. */
+  private continueOpen(b: Block, kind: Kind, image: string, depth: number, start: { file: string; line: number } | null): string {
+    const parts = [image];
+    let blk: Block | null = b;
+    let first = true;
+    const { lquote, rquote, ecomm } = this.delims;
+    while (blk) {
+      if (!first) {
+        blk = this.top();
+        if (!blk || blk.builtin !== undefined) break;
+      }
+      first = false;
+      let end: number;
+      if (kind === Kind.Quoted) {
+        const s = scanQuoted(blk.text, blk.pos, depth, lquote, rquote);
+        depth = s.depth;
+        end = s.depth === 0 ? s.end : -1;
+      } else {
+        end = scanComment(blk.text, blk.pos, ecomm);
+      }
+      if (end >= 0) {
+        parts.push(blk.text.slice(blk.pos, end));
+        this.advanceTo(blk, end);
+        return parts.join('');
+      }
+      parts.push(blk.text.slice(blk.pos));
+      this.advanceTo(blk, blk.text.length);
+    }
+    const what = kind === Kind.Quoted ? 'string' : 'comment';
+    throw new UnterminatedError(what, start?.file ?? null, start?.line ?? 0);
+  }
+
+  /** Move a block's read position forward, dropping tokens before it. */
+  private advanceTo(b: Block, pos: number): void {
+    while (b.ti < b.toks.length && b.toks[b.ti]!.startOffset < pos) b.ti++;
+    const prev = b.toks[b.ti - 1];
+    if (prev && prev.startOffset + prev.image.length > pos) b.toks = [];
+    else if (b.ti < b.toks.length && b.toks[b.ti]!.startOffset !== pos) b.toks = [];
+    b.pos = pos;
+    if (b.toks.length === 0) b.ti = 0;
+  }
+
+  /** The next character without consuming it ('' at the end of input). */
+  peekChar(): string {
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const b = this.blocks[i]!;
+      if (b.builtin !== undefined) return '';
+      if (b.pos < b.text.length) return b.text[b.pos]!;
+    }
+    return '';
+  }
+
+  /** Consume the character peekChar returned. */
+  skipChar(): void {
+    const b = this.top();
+    if (b && b.builtin === undefined) this.advanceTo(b, b.pos + 1);
+  }
+
+  /** Discard input through the next newline (dnl); false if input ended first. */
+  skipLine(): boolean {
+    for (;;) {
+      const b = this.top();
+      if (!b) return false;
+      if (b.builtin !== undefined) {
+        this.pop();
+        continue;
+      }
+      const nl = b.text.indexOf('\n', b.pos);
+      if (nl >= 0) {
+        this.advanceTo(b, nl + 1);
+        return true;
+      }
+      this.advanceTo(b, b.text.length);
+    }
+  }
+}
+
+function lineOf(b: Block): number {
+  const f = b.file!;
+  const upto = b.pos - 1; // the last character read counts only once passed
+  if (upto > f.countedTo) {
+    let n = f.countedLine;
+    const t = b.text;
+    let i = t.indexOf('\n', f.countedTo);
+    while (i >= 0 && i < upto) {
+      n++;
+      i = t.indexOf('\n', i + 1);
+    }
+    f.countedLine = n;
+    f.countedTo = upto;
+  }
+  return f.countedLine;
+}

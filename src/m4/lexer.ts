@@ -1,0 +1,169 @@
+/**
+ * src/m4/lexer.ts — m4's tokens, recognised by chevrotain lexers.
+ *
+ * Quotes and comments change at run time (changequote, changecom), so the
+ * token patterns are built per delimiter set and the lexers are cached by
+ * that set.  Text is handled as "binary" strings (one char per byte).
+ *
+ * Token order follows GNU m4: a comment start wins over a word, a word over
+ * a quote start, and anything else is plain text.  A quoted string or a
+ * comment that reaches the end of the lexed text is still a token, flagged
+ * `open` in its payload, so the input stack can continue it in the next
+ * block (m4 reads strings across the end of a macro expansion).
+ */
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+
+/** The current quote and comment delimiters; empty lquote/bcomm disables them. */
+export interface Delimiters {
+  lquote: string;
+  rquote: string;
+  bcomm: string;
+  ecomm: string;
+}
+
+/** Token kinds, as small integers the expansion loop switches on. */
+export const enum Kind {
+  Name = 1,
+  Quoted = 2,
+  Comment = 3,
+  LParen = 4,
+  Comma = 5,
+  RParen = 6,
+  Text = 7,
+  Newline = 8,
+  /** a builtin's definition travelling through the input (from defn) */
+  Builtin = 9,
+}
+
+/** Payload of a Quoted or Comment token. */
+export interface OpenPayload {
+  /** true when the delimiter was not closed before the end of the text */
+  open: boolean;
+  /** nesting depth still open (quotes only) */
+  depth: number;
+}
+
+/** Scan a quoted string body from `pos` (just after the opening quote). */
+export function scanQuoted(text: string, pos: number, depth: number, lq: string, rq: string): { end: number; depth: number } {
+  const n = text.length;
+  const l0 = lq.charCodeAt(0);
+  const r0 = rq.charCodeAt(0);
+  while (pos < n) {
+    const c = text.charCodeAt(pos);
+    if (c === r0 && (rq.length === 1 || text.startsWith(rq, pos))) {
+      pos += rq.length;
+      if (--depth === 0) return { end: pos, depth: 0 };
+    } else if (c === l0 && (lq.length === 1 || text.startsWith(lq, pos))) {
+      pos += lq.length;
+      depth++;
+    } else {
+      pos++;
+    }
+  }
+  return { end: n, depth };
+}
+
+/** Scan a comment body from `pos` (just after bcomm); -1 if unterminated. */
+export function scanComment(text: string, pos: number, ec: string): number {
+  const i = text.indexOf(ec, pos);
+  return i < 0 ? -1 : i + ec.length;
+}
+
+function escapeClass(ch: string): string {
+  return ch.replace(/[\\\]^-]/g, '\\$&');
+}
+
+/** A chevrotain lexer for one delimiter set, and its token types by Kind. */
+export interface M4Lexer {
+  lexer: Lexer;
+  kindOf: Map<TokenType, Kind>;
+}
+
+const cache = new Map<string, M4Lexer>();
+let serial = 0;
+
+/** Build (or fetch from the cache) the lexer for a delimiter set. */
+export function lexerFor(d: Delimiters): M4Lexer {
+  const key = `${d.lquote}\0${d.rquote}\0${d.bcomm}\0${d.ecomm}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const id = serial++;
+  const { lquote: lq, rquote: rq, bcomm: bc, ecomm: ec } = d;
+  const types: TokenType[] = [];
+  const kindOf = new Map<TokenType, Kind>();
+  const add = (t: TokenType, k: Kind): void => {
+    types.push(t);
+    kindOf.set(t, k);
+  };
+  if (bc !== '') {
+    add(
+      createToken({
+        name: `Comment${id}`,
+        line_breaks: true,
+        start_chars_hint: [bc[0]!],
+        pattern: {
+          exec(text: string, offset: number) {
+            if (!text.startsWith(bc, offset)) return null;
+            const end = scanComment(text, offset + bc.length, ec);
+            const r = [text.slice(offset, end < 0 ? text.length : end)] as [string] & { payload?: OpenPayload };
+            r.payload = { open: end < 0, depth: 0 };
+            return r;
+          },
+        },
+      }),
+      Kind.Comment,
+    );
+  }
+  add(createToken({ name: `Name${id}`, pattern: /[A-Za-z_][A-Za-z0-9_]*/ }), Kind.Name);
+  if (lq !== '') {
+    add(
+      createToken({
+        name: `Quoted${id}`,
+        line_breaks: true,
+        start_chars_hint: [lq[0]!],
+        pattern: {
+          exec(text: string, offset: number) {
+            if (!text.startsWith(lq, offset)) return null;
+            const s = scanQuoted(text, offset + lq.length, 1, lq, rq);
+            const r = [text.slice(offset, s.end)] as [string] & { payload?: OpenPayload };
+            r.payload = { open: s.depth > 0, depth: s.depth };
+            return r;
+          },
+        },
+      }),
+      Kind.Quoted,
+    );
+  }
+  add(createToken({ name: `LParen${id}`, pattern: /\(/ }), Kind.LParen);
+  add(createToken({ name: `Comma${id}`, pattern: /,/ }), Kind.Comma);
+  add(createToken({ name: `RParen${id}`, pattern: /\)/ }), Kind.RParen);
+  add(createToken({ name: `Newline${id}`, pattern: /\n/, line_breaks: true }), Kind.Newline);
+  // A run of characters none of which can start another token.
+  let stop = 'A-Za-z_(),\\n';
+  if (lq !== '') stop += escapeClass(lq[0]!);
+  if (bc !== '') stop += escapeClass(bc[0]!);
+  add(createToken({ name: `Text${id}`, pattern: new RegExp(`[^${stop}]+`) }), Kind.Text);
+  // A delimiter's first character that does not begin the whole delimiter.
+  add(createToken({ name: `Char${id}`, pattern: /[^]/, line_breaks: true }), Kind.Text);
+  const lexer = new Lexer(types, {
+    positionTracking: 'onlyOffset',
+    skipValidations: true,
+    ensureOptimizations: false,
+  });
+  const made = { lexer, kindOf };
+  cache.set(key, made);
+  return made;
+}
+
+/** Tokenize `text` from `from`; offsets in the result are relative to `text`. */
+export function tokenize(m: M4Lexer, text: string, from: number): IToken[] {
+  const src = from === 0 ? text : text.slice(from);
+  const r = m.lexer.tokenize(src);
+  const toks = r.tokens;
+  if (from !== 0) {
+    for (const t of toks) {
+      t.startOffset += from;
+    }
+  }
+  return toks;
+}
