@@ -10,7 +10,8 @@ export function hasTool(name: string): boolean {
 }
 
 let pinnable: boolean | undefined;
-function canPinHostName(): boolean {
+/** True when unshare can give a child its own host name and network (needs root). */
+export function canPinHostName(): boolean {
   if (pinnable === undefined) {
     const r = spawnSync('unshare', ['--uts', '--net', 'sh', '-c', 'hostname pin.example.invalid && uname -n'], { encoding: 'utf8' });
     pinnable = r.status === 0 && r.stdout.trim() === 'pin.example.invalid';

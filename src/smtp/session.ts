@@ -76,6 +76,23 @@ function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/**
+ * What sendmail keeps on the envelope between one message (or RSET) and the
+ * next, MAIL or not: it shows in the qf file (learned from real qf files).
+ */
+interface EnvelopeNotes {
+  /** Addresses looked at: RCPTs that reached the policy (refused and duplicates too), VRFY/EXPN with an argument. Received: gets "for <addr>" only when this is 1. */
+  addresses: number;
+  /** Distinct accepted recipients plus successful VRFY/EXPN: the recipient part of the priority. */
+  priorityRecipients: number;
+  /** Text of the last 4xx/5xx reply: the qf M line. */
+  lastError: string | undefined;
+}
+
+function freshNotes(): EnvelopeNotes {
+  return { addresses: 0, priorityRecipients: 0, lastError: undefined };
+}
+
 interface Transaction {
   sender: string;
   params: Params;
@@ -127,6 +144,7 @@ export class SmtpSession {
   private heloName: string | undefined;
   private protocol: 'SMTP' | 'ESMTP' | undefined;
   private txn: Transaction | undefined;
+  private notes: EnvelopeNotes = freshNotes();
   /** Set when the connection was refused by check_relay (5xx) or after a protocol error: the reply to most commands. */
   private refusal: Reply | undefined;
   /** EHLO shows only ENHANCEDSTATUSCODES once the connection is refused. */
@@ -185,6 +203,12 @@ export class SmtpSession {
    * protocol error, as with sendmail.
    */
   async command(line: string, inputPending = false): Promise<Answer> {
+    const answer = await this.dispatch(line, inputPending);
+    if (answer.reply.code >= 400) this.notes.lastError = answer.reply.lines[0];
+    return answer;
+  }
+
+  private async dispatch(line: string, inputPending: boolean): Promise<Answer> {
     const sp = line.search(/[ \t]/);
     const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
     const arg = sp < 0 ? '' : line.slice(sp + 1);
@@ -201,6 +225,7 @@ export class SmtpSession {
         return this.refusal ? cont(this.refusal) : this.data();
       case 'RSET':
         this.txn = undefined;
+        this.notes = freshNotes();
         return cont(R.resetState());
       case 'NOOP':
         return cont(R.ok());
@@ -324,6 +349,7 @@ export class SmtpSession {
       }
     }
     this.macros.set('rcpt_addr', bareAddress(address));
+    this.notes.addresses++;
     const answer = await this.opts.policy.rcpt(this.macroSnapshot(), address, params);
     const refusal = this.refusalOf(answer.decision);
     if (refusal) return refusal;
@@ -349,6 +375,7 @@ export class SmtpSession {
     if (orcpt !== undefined) recipient.originalRecipient = orcpt;
     this.txn.recipients.push(recipient);
     this.txn.resolvedKeys.push(key);
+    this.notes.priorityRecipients++;
     return answer.decision.reply ?? R.recipientOk(address);
   }
 
@@ -368,7 +395,9 @@ export class SmtpSession {
    */
   async message(data: Buffer, size: number): Promise<Reply> {
     const txn = this.txn;
+    const notes = this.notes;
     this.txn = undefined;
+    this.notes = freshNotes();
     if (!txn) return R.needMailCommand();
     if (this.maxSize > 0 && size > this.maxSize) return R.sizeExceedsAtData(this.maxSize);
     const parsed = parseMessage(data);
@@ -386,21 +415,29 @@ export class SmtpSession {
     const eomRefusal = this.refusalOf(eom);
     if (eomRefusal) return eomRefusal;
     if (eoh.kind === 'discard' || eom.kind === 'discard') return eom.reply ?? R.messageAccepted(id);
-    const env = this.envelope(txn, id, now, parsed);
+    const env = this.envelope(txn, notes, id, now, parsed);
     if (eoh.kind === 'quarantine') env.quarantineReason = eoh.reason;
     if (eom.kind === 'quarantine') env.quarantineReason = eom.reason;
     await this.opts.queue.storeNew(env, parsed.body);
     return eom.reply ?? R.messageAccepted(id);
   }
 
-  private envelope(txn: Transaction, id: string, now: Date, parsed: ReturnType<typeof parseMessage>): Envelope {
+  private envelope(txn: Transaction, notes: EnvelopeNotes, id: string, now: Date, parsed: ReturnType<typeof parseMessage>): Envelope {
     const env = newEnvelope(id, txn.sender, now);
-    env.priority = parsed.size + 30000 * txn.accepted;
+    env.priority = parsed.size + 30000 * notes.priorityRecipients;
+    if (notes.lastError !== undefined) env.statusMessage = notes.lastError;
     const body = txn.params.get('BODY');
     if (body !== undefined) env.bodyType = parsed.eightBit ? '8BITMIME' : '7BIT';
     const ret = txn.params.get('RET');
     // sendmail 8.17 marks every envelope it receives with 's' (seen in all its fresh qf files)
-    env.flags = (parsed.eightBit ? '8' : '') + (ret !== undefined ? 'd' : '') + (ret?.toUpperCase() === 'HDRS' ? 'n' : '') + 's';
+    // 'b' (delete Bcc:) when the message names recipients in To: or Cc:
+    const hasRecipientHeader = parsed.headers.some((h) => /^(to|cc)$/i.test(h.name));
+    env.flags =
+      (parsed.eightBit ? '8' : '') +
+      (hasRecipientHeader ? 'b' : '') +
+      (ret !== undefined ? 'd' : '') +
+      (ret?.toUpperCase() === 'HDRS' ? 'n' : '') +
+      's';
     const envid = txn.params.get('ENVID');
     if (envid !== undefined) env.envelopeId = envid;
     if (txn.params.has('AUTH')) env.auth = '<>';
@@ -417,7 +454,7 @@ export class SmtpSession {
       version: this.opts.identity.version,
       protocol: this.protocol ?? 'SMTP',
       queueId: id,
-      onlyRecipient: txn.accepted === 1 ? txn.recipients[0]?.address : undefined,
+      onlyRecipient: notes.addresses === 1 ? txn.recipients[0]?.address : undefined,
       date,
       bareSender: bareAddress(txn.sender),
       stamp: `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}${two(now.getHours())}${two(now.getMinutes())}`,
@@ -429,14 +466,21 @@ export class SmtpSession {
     if (arg === '') return R.argumentRequired();
     if (this.heloName === undefined && this.privacy.has('needvrfyhelo')) return R.politeHelo();
     if (this.privacy.has('novrfy')) return R.cannotVrfy();
-    return this.opts.policy.vrfy(this.macroSnapshot(), arg);
+    return this.noteLookup(await this.opts.policy.vrfy(this.macroSnapshot(), arg));
   }
 
   private async expn(arg: string): Promise<Reply> {
     if (this.privacy.has('noexpn')) return R.operationNotAllowed();
     if (arg === '') return R.argumentRequired();
     if (this.heloName === undefined && this.privacy.has('needexpnhelo')) return R.politeHelo();
-    return this.opts.policy.expn(this.macroSnapshot(), arg);
+    return this.noteLookup(await this.opts.policy.expn(this.macroSnapshot(), arg));
+  }
+
+  /** A VRFY or EXPN answer counts on the envelope as sendmail counts it. */
+  private noteLookup(reply: Reply): Reply {
+    this.notes.addresses++;
+    if (reply.code < 400) this.notes.priorityRecipients++;
+    return reply;
   }
 
   private help(arg: string): Reply {
