@@ -280,6 +280,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     }
   }
   for (const o of opts.overrides ?? []) setOption(config, engine, o.name, o.value);
+  if (!engine.maps.has('aliases') && !engine.closedMaps.has('aliases')) aliasMap(config, engine, env, print);
   return { config, engine, macros, classes };
 }
 
@@ -287,6 +288,49 @@ function setOption(config: Config, engine: RewriteEngine, name: string, value: s
   config.options.set(name, value);
   if (name === 'OperatorChars') engine.table = tokenTable(value.trim() + '');
   else if (name === 'BlankSub') engine.spaceSub = value.length > 0 ? value[0]! : ' ';
+}
+
+/**
+ * The `aliases` map sendmail builds from the AliasFile option: each entry
+ * (`[class:][flags ]file`, class implicit by default, keys stored with their
+ * NUL byte) looked up in turn.
+ */
+function aliasMap(config: Config, engine: RewriteEngine, env: MapEnvironment, print: (line: string) => void): void {
+  const spec = config.options.get('AliasFile');
+  if (spec === undefined || spec.trim() === '') return;
+  const parts: SendmailMap[] = [];
+  const pos = { file: config.file, line: 0 };
+  spec.split(',').forEach((entry, i) => {
+    const e = entry.trim();
+    if (e.length === 0) return;
+    const m = /^([A-Za-z0-9_.-]+):(.*)$/s.exec(e);
+    const className = m ? m[1]! : 'implicit';
+    const rawArgs = `-N ${(m ? m[2]! : e).trim()}`;
+    if (!isMapClass(className)) return;
+    const parsed = parseMapFlags(rawArgs, pos, { mapName: `Alias${i}`, className });
+    const decl: MapDecl = { name: `Alias${i}`, className, flags: parsed.flags, args: parsed.args, rawArgs, pos };
+    try {
+      parts.push(createMap(decl, env));
+    } catch (err) {
+      if (err instanceof MapOpenError) {
+        if (!err.silent) print(err.describe());
+      } else throw err;
+    }
+  });
+  if (parts.length === 0) return;
+  const decl: MapDecl = { name: 'aliases', className: 'sequence', flags: parseMapFlags('', pos).flags, args: [], rawArgs: '', pos };
+  engine.maps.set('aliases', {
+    decl,
+    lookup: async (key, args) => {
+      let last: Awaited<ReturnType<SendmailMap['lookup']>> = { status: 'notfound', code: 68 };
+      for (const p of parts) {
+        const r = await p.lookup(key, args);
+        if (r.status === 'found') return r;
+        if (r.status === 'tempfail') last = r;
+      }
+      return last;
+    },
+  });
 }
 
 /** Words of a C line; `$=X` inside adds X's members. */

@@ -264,7 +264,7 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   const p = first.startsWith('"') ? first.slice(1) : first;
   if (p.startsWith('|') && mailer.flags.has('|')) mailer = config.mailers.find((x) => x.name === 'prog') ?? mailer;
   else if (p.startsWith('/') && mailer.flags.has('/')) mailer = config.mailers.find((x) => x.name === '*file*') ?? mailer;
-  const host = cataddr(hostToks, '', table);
+  const host = cataddr(hostToks, '', table).toLowerCase();
   const savedH = macros.getByName('h');
   if (hostToks.length > 0) macros.setByName('h', host);
   if (!sender && !header) {
