@@ -258,11 +258,11 @@ export const SENDMAIL_CF_DIR = '/usr/share/sendmail/cf';
  * host.example.com, queue in dir/q, daemon on 127.0.0.1:port) and compiles
  * it with GNU m4.  `extra` lines go before the MAILER lines.
  */
-export function buildRealSendmailCf(dir: string, port: number, extra: string[] = []): string {
+export function buildRealSendmailCf(dir: string, port: number, extra: string[] = [], aliases: string[] = []): string {
   mkdirSync(path.join(dir, 'q'), { recursive: true });
   writeFileSync(path.join(dir, 'service.switch'), 'hosts files\naliases files\n');
   writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost host.example.com host\n');
-  writeFileSync(path.join(dir, 'aliases'), 'postmaster: root\nMAILER-DAEMON: postmaster\n');
+  writeFileSync(path.join(dir, 'aliases'), ['postmaster: root', 'MAILER-DAEMON: postmaster', ...aliases, ''].join('\n'));
   const mc = [
     `include(\`${SENDMAIL_CF_DIR}/m4/cf.m4')dnl`,
     "OSTYPE(`debian')dnl",
@@ -298,4 +298,14 @@ export function spawnRealSendmail(args: string[]): ChildProcess {
   return spawn('unshare', ['--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+}
+
+/** Runs real sendmail to completion as host.example.com, without network when `noNet`. */
+export function runRealSendmail(args: string[], input: string | Buffer, noNet = true): { status: number | null; output: string } {
+  const r = spawnSync('unshare', [...(noNet ? ['--net'] : []), '--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', ...args], {
+    input,
+    encoding: 'latin1',
+    timeout: 30000,
+  });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }

@@ -21,11 +21,11 @@ const MSG = Buffer.from('From: a@x.test\r\nSubject: s\r\n\r\nFrom the start\r\nl
 describe('mbox entry format', () => {
   it('writes the From line in ctime form, quotes From in the body, ends lines', () => {
     expect(ctimeDate(DATE)).toBe('Mon Nov  2 04:05:06 2026');
-    expect(mboxEntry('a@x.test', DATE, MSG, { blankLineAfter: true }).toString()).toBe(
+    expect(mboxEntry('a@x.test', DATE, MSG, { endLastLine: true }).toString()).toBe(
       'From a@x.test Mon Nov  2 04:05:06 2026\nFrom: a@x.test\nSubject: s\n\n>From the start\nline two\n>From kept\nlast\n\n',
     );
-    expect(mboxEntry('', DATE, Buffer.from('Subject: x\n\nb\n'), { blankLineAfter: false, contentLength: true }).toString()).toBe(
-      'From MAILER-DAEMON Mon Nov  2 04:05:06 2026\nSubject: x\nContent-Length: 2\n\nb\n',
+    expect(mboxEntry('', DATE, Buffer.from('Subject: x\n\nb\n'), { endLastLine: false, contentLength: true }).toString()).toBe(
+      'From MAILER-DAEMON Mon Nov  2 04:05:06 2026\nSubject: x\nContent-Length: 2\n\nb\n\n',
     );
   });
 });
@@ -37,7 +37,7 @@ describe('local mailbox delivery', () => {
     const req = { mailbox, recipient: 'bob', sender: 'a@x.test', message: MSG, date: DATE };
     expect((await deliverToMailbox(req)).kind).toBe('sent');
     expect((await deliverToMailbox(req)).kind).toBe('sent');
-    const one = mboxEntry('a@x.test', DATE, MSG, { blankLineAfter: true }).toString();
+    const one = mboxEntry('a@x.test', DATE, MSG, { endLastLine: true }).toString();
     expect(readFileSync(mailbox, 'latin1')).toBe(one + one);
     expect(statSync(mailbox).mode & 0o777).toBe(0o600);
     expect(existsSync(`${mailbox}.lock`)).toBe(false);
@@ -133,14 +133,16 @@ describe('program delivery', () => {
 });
 
 describe('file delivery', () => {
-  it('creates the file 0600 and appends in mbox form without a blank line', async () => {
+  it('creates the file 0600 and appends the body and one newline, as the *file* mailer does', async () => {
     const dir = tempDir('deliver-file-');
     const file = path.join(dir, 'log');
     const r = await deliverToFile({ path: file, recipient: file, sender: 'root', message: MSG, date: DATE });
     expect(r.kind).toBe('sent');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'latin1')).toBe(mboxEntry('root', DATE, MSG, { blankLineAfter: false }).toString());
-    expect(readFileSync(file, 'latin1').endsWith('last\n')).toBe(true);
+    expect(readFileSync(file, 'latin1')).toBe(mboxEntry('root', DATE, MSG, { endLastLine: false }).toString());
+    expect(readFileSync(file, 'latin1').endsWith('\nlast\n')).toBe(true);
+    await deliverToFile({ path: file, recipient: file, sender: 'root', message: Buffer.from('Subject: 2\n\nx\n') });
+    expect(readFileSync(file, 'latin1').endsWith('\n\nx\n\n')).toBe(true);
   });
 
   it('refuses executable files, links and missing directories with EX_CANTCREAT', async () => {

@@ -420,7 +420,14 @@ export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliver
     return { results, attempts, secured: false };
   }
   if (plan.kind === 'failed') {
-    for (const r of req.recipients) results.set(r.address, plan.result);
+    const res = plan.result;
+    for (const r of req.recipients) {
+      const line =
+        res.kind === 'permfail'
+          ? `${(res.diagnostic ?? '554').slice(0, 3)} ${res.status} ${r.address}... ${res.text}`
+          : `${r.address}... ${res.text}`;
+      results.set(r.address, { ...res, transcript: [line] });
+    }
     return { results, attempts, secured: false };
   }
   let last: DeliveryResult | undefined;

@@ -1,5 +1,5 @@
 // File delivery ("/path", sendmail's *file* mailer): the message is
-// appended in mbox form (From line, >From quoting, no blank line after).
+// appended in mbox form (From line, >From quoting, a newline after the body).
 // Rules, from op.txt and sendmail's observed behaviour:
 // - SafeFileEnvironment=dir: the path is taken inside dir (a leading dir is
 //   stripped first, so "/safe/x" and "/x" are the same file), may not leave
@@ -102,7 +102,7 @@ export async function deliverToFile(req: FileDeliveryRequest): Promise<DeliveryR
   try {
     const before = (await fh.stat()).size;
     if (st === undefined && req.owner) await fh.chown(req.owner.uid, req.owner.gid);
-    const entry = mboxEntry(req.sender, req.date ?? new Date(), req.message, { blankLineAfter: false });
+    const entry = mboxEntry(req.sender, req.date ?? new Date(), req.message, { endLastLine: false });
     try {
       await fh.write(entry, 0, entry.length);
       await fh.sync();

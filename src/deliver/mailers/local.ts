@@ -125,7 +125,7 @@ export async function deliverToMailbox(req: MailboxDeliveryRequest): Promise<Del
     const { fh, size } = opened;
     try {
       const entry = mboxEntry(req.sender, req.date ?? new Date(), req.message, {
-        blankLineAfter: true,
+        endLastLine: true,
         contentLength: req.contentLength,
       });
       await fh.write(entry, 0, entry.length);

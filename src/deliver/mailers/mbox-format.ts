@@ -1,7 +1,9 @@
 // The Unix mailbox ("mbox") form of a message, as sendmail's *file* mailer
 // and mail.local write it: a "From sender date" separator line, LF line
-// ends, ">From " for body lines that would look like a separator, a final
-// newline, and (mail.local only) a blank line after the message.
+// ends, ">From " for body lines that would look like a separator, and a
+// newline after the message.  Observed: the *file* mailer appends "\n" to
+// the body as it is ("x" -> "x\n", "x\n" -> "x\n\n"); mail.local first ends
+// the last line, so its messages always end with a blank line.
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -22,8 +24,8 @@ export function fromLine(sender: string, date: Date): string {
 }
 
 export interface MboxOptions {
-  /** Append a blank line after the message (mail.local does; the *file* mailer does not). */
-  readonly blankLineAfter: boolean;
+  /** End the last line before adding the final newline (mail.local does; the *file* mailer does not). */
+  readonly endLastLine: boolean;
   /** Add a Content-Length: header counting the body bytes (Debian's mail.local does). */
   readonly contentLength?: boolean;
 }
@@ -44,12 +46,12 @@ export function mboxEntry(sender: string, date: Date, message: Buffer, options: 
   if (headers !== '' && !headers.endsWith('\n')) headers += '\n';
   if (body !== undefined) {
     body = body.replace(/^From /gm, '>From ');
-    if (body !== '' && !body.endsWith('\n')) body += '\n';
+    if (options.endLastLine && body !== '' && !body.endsWith('\n')) body += '\n';
   }
   if (options.contentLength === true) {
     headers += `Content-Length: ${Buffer.byteLength(body ?? '', 'latin1')}\n`;
   }
   const separator = body !== undefined || options.contentLength === true ? '\n' : '';
-  const out = `${fromLine(sender, date)}\n${headers}${separator}${body ?? ''}${options.blankLineAfter ? '\n' : ''}`;
+  const out = `${fromLine(sender, date)}\n${headers}${separator}${body ?? ''}\n`;
   return Buffer.from(out, 'latin1');
 }

@@ -1,0 +1,236 @@
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  buildReport,
+  delayWarningLines,
+  intervalText,
+  queueTimeoutLines,
+  reportRecipient,
+  wantsReport,
+  type ReportedRecipient,
+} from '../src/deliver/dsn.js';
+import { deliverToProgram } from '../src/deliver/mailers/index.js';
+import { deliverSmtp } from '../src/deliver/smtp-client.js';
+import { makeResult } from '../src/deliver/status.js';
+import {
+  buildRealSendmailCf,
+  canUnshareUts,
+  hasTool,
+  runRealSendmail,
+  SENDMAIL_CF_DIR,
+  tableResolver,
+  tempDir,
+} from './deliver-helpers.js';
+
+const NOW = new Date('2026-11-22T04:38:25Z');
+
+function recipient(display: string, result: ReturnType<typeof makeResult>): ReportedRecipient {
+  return { display, finalRecipient: `RFC822; ${display}@host.example.com`, result, lastAttempt: NOW };
+}
+
+describe('who gets a report', () => {
+  it('sends to the sender, a report about a report to postmaster, and drops a failed double bounce', () => {
+    expect(reportRecipient('alice@example.com')).toEqual({ to: 'alice@example.com', doubleBounce: false });
+    expect(reportRecipient('<>')).toEqual({ to: 'postmaster', doubleBounce: true });
+    expect(reportRecipient('', { doubleBounceAddress: 'mailadmin' })).toEqual({ to: 'mailadmin', doubleBounce: true });
+    expect(reportRecipient('', { messageIsDoubleBounce: true })).toBeUndefined();
+    expect(reportRecipient('', { doubleBounceAddress: '' })).toBeUndefined();
+  });
+
+  it('honours NOTIFY', () => {
+    const none = { given: false, success: false, failure: false, delay: false };
+    expect([wantsReport('failure', none), wantsReport('delay', none), wantsReport('success', none)]).toEqual([true, true, false]);
+    const never = { given: true, success: false, failure: false, delay: false };
+    expect([wantsReport('failure', never), wantsReport('delay', never)]).toEqual([false, false]);
+    expect(wantsReport('success', { given: true, success: true, failure: false, delay: false })).toBe(true);
+  });
+
+  it('words intervals as sendmail does', () => {
+    expect(intervalText(1)).toBe('1 second');
+    expect(intervalText(5 * 86400)).toBe('5 days');
+    expect(intervalText(5400)).toBe('1 hour, 30 minutes');
+    expect(delayWarningLines(4 * 3600, 5 * 86400)).toEqual([
+      'Warning: message still undelivered after 4 hours',
+      'Will keep trying until message is 5 days old',
+    ]);
+    expect(queueTimeoutLines(5 * 86400)[1]).toBe('Message will be deleted from queue');
+  });
+});
+
+describe('report layout', () => {
+  it('returns only the headers for RET=HDRS and names the envelope id', () => {
+    const r = buildReport({
+      kind: 'failure',
+      reportingMta: 'mx.example.com',
+      reportId: 'Q1',
+      now: NOW,
+      arrivalDate: NOW,
+      envelopeId: 'ENV1',
+      to: 'a@x',
+      recipients: [
+        {
+          ...recipient('b', makeResult('permfail', '5.1.1', 'No such user', { diagnostic: '550 5.1.1 No such user', diagnosticType: 'SMTP', remoteMta: 'peer.test' })),
+          originalRecipient: 'rfc822;B@x',
+        },
+      ],
+      original: Buffer.from('Subject: s\r\n\r\nsecret body\r\n'),
+      headersOnly: true,
+    }).message.toString();
+    expect(r).toContain('\nContent-Type: text/rfc822-headers\n\nSubject: s\n\n--Q1.');
+    expect(r).not.toContain('secret body');
+    expect(r).toContain('\nOriginal-Envelope-Id: ENV1\nReporting-MTA: dns; mx.example.com\n');
+    expect(r).toContain(
+      '\nOriginal-Recipient: rfc822;B@x\nFinal-Recipient: RFC822; b@host.example.com\nAction: failed\nStatus: 5.1.1\nRemote-MTA: DNS; peer.test\nDiagnostic-Code: SMTP; 550 5.1.1 No such user\n',
+    );
+    expect(r).toContain('\nb\n    (reason: 550 5.1.1 No such user)\n');
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Differential: make real sendmail bounce, then build the same report.
+
+const realSendmail =
+  hasTool('sendmail') && hasTool('m4') && canUnshareUts() && readdirSync(SENDMAIL_CF_DIR, { withFileTypes: true }).length > 0;
+if (!realSendmail) console.warn('deliver-dsn: real sendmail/m4/sendmail-cf or unshare not available; skipping differential tests');
+
+interface RealReport {
+  text: string;
+  id: string;
+  now: Date;
+  arrival: Date;
+  original: Buffer;
+  lastAttempts: Date[];
+  /** The "$_" and Received-From-MTA of the original (sendmail sees Node's stdin socket as "localhost [[UNIX: localhost]]"). */
+  receivedFrom?: string;
+  receivedFromMta?: string;
+}
+
+/** The report as delivered to the file alias, from its Date: header on, with the facts to rebuild it. */
+function readRealReport(box: string): RealReport {
+  const all = readFileSync(box, 'latin1');
+  const text = all.slice(all.indexOf('\nDate: ') + 1).replace(/\n$/, ''); // the *file* mailer's extra newline
+  const b = /boundary="([^."]+)\.(\d+)\/[^"]+"/.exec(text);
+  if (!b) throw new Error(`no boundary in ${box}`);
+  const boundary = `${b[1]}.${b[2]}/host.example.com`;
+  const arrival = /The original message was received at (.*)/.exec(text)?.[1] ?? '';
+  const origStart = text.indexOf('Content-Type: message/rfc822\n\n') + 'Content-Type: message/rfc822\n\n'.length;
+  const origEnd = text.lastIndexOf(`\n--${boundary}--`);
+  return {
+    text,
+    id: b[1]!,
+    now: new Date(Number(b[2]) * 1000),
+    arrival: new Date(arrival),
+    original: Buffer.from(text.slice(origStart, origEnd), 'latin1'),
+    lastAttempts: [...text.matchAll(/^Last-Attempt-Date: (.*)$/gm)].map((m) => new Date(m[1]!)),
+    receivedFrom: /^The original message was received at .*\nfrom (.*)$/m.exec(text)?.[1],
+    receivedFromMta: /^Received-From-MTA: DNS; (.*)$/m.exec(text)?.[1],
+  };
+}
+
+describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmail', () => {
+  const MSG = 'From: root@host.example.com\nTo: nosuchuser@host.example.com\nSubject: test bounce\nMessage-ID: <t1@host.example.com>\n\nHello body\nFrom here a line\n';
+  const PROG = 'cat >/dev/null; exit 67';
+
+  function setup(): { dir: string; cf: string; box: string } {
+    const dir = tempDir('deliver-dsn-');
+    chmodSync(dir, 0o1777); // the *file* mailer writes as DefaultUser; sticky keeps the aliases file trusted
+    const box = path.join(dir, 'box');
+    const cf = buildRealSendmailCf(dir, 0, [], [`bouncebox: ${box}`, `x67: "|${PROG}"`]);
+    return { dir, cf, box };
+  }
+
+  it('failure report for a program exiting EX_NOUSER and an unknown local user', async () => {
+    const { dir, cf, box } = setup();
+    try {
+      runRealSendmail(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'x67', 'nosuchuser'], MSG);
+      const real = readRealReport(box);
+      const display = `"|${PROG}"`;
+      const prog = await deliverToProgram({ command: PROG, recipient: display, message: Buffer.from(MSG) });
+      const unknown = makeResult('permfail', '5.1.1', '550 5.1.1 User unknown', {
+        diagnostic: '550 5.1.1 User unknown',
+        diagnosticType: 'X-Unix',
+        transcript: ['550 5.1.1 nosuchuser... User unknown'],
+      });
+      const ours = buildReport({
+        kind: 'failure',
+        reportingMta: 'host.example.com',
+        reportId: real.id,
+        now: real.now,
+        arrivalDate: real.arrival,
+        receivedFrom: real.receivedFrom,
+        receivedFromMta: real.receivedFromMta,
+        to: 'bouncebox',
+        recipients: [
+          {
+            display,
+            finalRecipient: 'RFC822; x67@host.example.com',
+            actualRecipient: `X-Unix; |${PROG}`,
+            expandedFrom: 'x67',
+            result: prog,
+            lastAttempt: real.lastAttempts[0]!,
+          },
+          {
+            display: 'nosuchuser',
+            finalRecipient: 'RFC822; nosuchuser@host.example.com',
+            actualRecipient: 'rfc822; nosuchuser@host.example.com',
+            result: unknown,
+            lastAttempt: real.lastAttempts[1]!,
+          },
+        ],
+        transcript: [...unknown.transcript, ...prog.transcript],
+        original: real.original,
+      });
+      expect(ours.sender).toBe('');
+      expect(ours.message.toString('latin1')).toBe(real.text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('delay warning for a recipient whose domain lookup fails temporarily', async () => {
+    const { dir, cf, box } = setup();
+    try {
+      runRealSendmail(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'user@remote.invalid'], MSG);
+      expect(readdirSync(path.join(dir, 'q')).filter((f) => f.startsWith('qf'))).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 2100));
+      runRealSendmail(['-q', '-v', '-O', 'Timeout.queuewarn=1s', '-C', cf], '');
+      const real = readRealReport(box);
+      const rep = await deliverSmtp({
+        nextHop: 'remote.invalid',
+        sender: 'bouncebox@host.example.com',
+        recipients: [{ address: 'user@remote.invalid' }],
+        message: Buffer.from(MSG),
+        heloName: 'host.example.com',
+        route: { resolver: tableResolver({ 'remote.invalid': 'tempfail' }, {}), localNames: ['host.example.com'], defaultPort: 25 },
+      });
+      const result = rep.results.get('user@remote.invalid')!;
+      const ours = buildReport({
+        kind: 'delay',
+        reportingMta: 'host.example.com',
+        reportId: real.id,
+        now: real.now,
+        arrivalDate: real.arrival,
+        receivedFrom: real.receivedFrom,
+        receivedFromMta: real.receivedFromMta,
+        to: 'bouncebox',
+        delayedFor: intervalText(1),
+        recipients: [
+          {
+            display: 'user@remote.invalid',
+            finalRecipient: 'RFC822; user@remote.invalid',
+            actualRecipient: 'rfc822; user@remote.invalid',
+            result,
+            lastAttempt: real.lastAttempts[0]!,
+            willRetryUntil: new Date(real.arrival.getTime() + 5 * 86400_000),
+          },
+        ],
+        extraTranscript: delayWarningLines(1, 5 * 86400),
+        original: real.original,
+      });
+      expect(ours.message.toString('latin1')).toBe(real.text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
