@@ -10,7 +10,7 @@ divert(-1)
 
 # _CF_ERR(message): report a configuration error at the current input
 # position (the .mc line being read) and stop with exit status 1.
-define(`_CF_ERR', `errprint(__file__:__line__`: '$1`
+define(`_CF_ERR', `errprint(__file__:__line__`: $1
 ')m4exit(`1')')
 
 # _CF_APPEND(name, text): append text to a space separated list macro.

@@ -1,8 +1,8 @@
 divert(-1)
-#
-# checks-delay.m4 -- FEATURE(delay_checks): check_rcpt runs the recipient
-# checks first, then (unless a spam friend) the sender and client checks.
-#
+dnl #
+dnl # checks-delay.m4 -- FEATURE(delay_checks): check_rcpt runs the recipient
+dnl # checks first, then (unless a spam friend) the sender and client checks.
+dnl #
 divert(0)dnl
 SFullAddr
 R$* <@ $+ . >	$1 <@ $2 >

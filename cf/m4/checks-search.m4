@@ -1,9 +1,9 @@
 divert(-1)
-#
-# checks-search.m4 -- FEATURE(access_db) search helpers: F (full
-# address, with user+detail forms), E (exact), U (user@), and SearchList,
-# which walks a list of <X:key> items and stops at the first answer.
-#
+dnl #
+dnl # checks-search.m4 -- FEATURE(access_db) search helpers: F (full
+dnl # address, with user+detail forms), E (exact), U (user@), and SearchList,
+dnl # which walks a list of <X:key> items and stops at the first answer.
+dnl #
 divert(0)dnl
 SF
 R<$+> <$*> <$- $-> <$*>	$: <$(access $4:$1 $: ? $)> <$1> <$2> <$3 $4> <$5>

@@ -1,11 +1,11 @@
 divert(-1)
-#
-# checks-tls.m4 -- trust_auth, the STARTTLS and AUTH hooks (srv_features,
-# clt_features, try_tls, tls_rcpt, tls_client, tls_server,
-# TLS_connection, RelayTLS, authinfo), rate and connection control,
-# check_compat and greet_pause.  With access_db most of them consult the
-# access map; without it they keep sendmail's built-in defaults.
-#
+dnl #
+dnl # checks-tls.m4 -- trust_auth, the STARTTLS and AUTH hooks (srv_features,
+dnl # clt_features, try_tls, tls_rcpt, tls_client, tls_server,
+dnl # TLS_connection, RelayTLS, authinfo), rate and connection control,
+dnl # check_compat and greet_pause.  With access_db most of them consult the
+dnl # access map; without it they keep sendmail's built-in defaults.
+dnl #
 divert(0)dnl
 SLocal_trust_auth
 Strust_auth

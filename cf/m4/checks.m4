@@ -1,11 +1,11 @@
 divert(-1)
-#
-# checks.m4 -- policy rule sets called by the SMTP server: check_relay,
-# check_mail, check_rcpt (and their delay_checks forms), Rcpt_ok,
-# Relay_ok, the access-map search helpers F E U SearchList, trust_auth,
-# the STARTTLS hooks, authinfo, rate and connection control, check_compat
-# and greet_pause.  Included by _CF_WRITE with m4 comments switched off.
-#
+dnl #
+dnl # checks.m4 -- policy rule sets called by the SMTP server: check_relay,
+dnl # check_mail, check_rcpt (and their delay_checks forms), Rcpt_ok,
+dnl # Relay_ok, the access-map search helpers F E U SearchList, trust_auth,
+dnl # the STARTTLS hooks, authinfo, rate and connection control, check_compat
+dnl # and greet_pause.  Included by _CF_WRITE with m4 comments switched off.
+dnl #
 define(`_CF_REJECT', `ifdef(`confREJECT_MSG', `$`'#error $`': confREJECT_MSG', `$`'#error $`'@ 5.7.1 $`': "550 Access denied"')')
 define(`_CF_TMPF', `"451 Temporary system failure. Please try again later."')
 define(`_CF_DELAY', `ifdef(`_F_delay_checks', `1', `0')')

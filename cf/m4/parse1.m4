@@ -1,9 +1,9 @@
 divert(-1)
-#
-# parse1.m4 -- body of rule set Parse1 (the mailer decision after Parse0
-# and ParseLocal): literals, virtual users, local names, UUCP and other
-# pseudo domains, mailertable, smart host, plain SMTP.
-#
+dnl #
+dnl # parse1.m4 -- body of rule set Parse1 (the mailer decision after Parse0
+dnl # and ParseLocal): literals, virtual users, local names, UUCP and other
+dnl # pseudo domains, mailertable, smart host, plain SMTP.
+dnl #
 divert(0)dnl
 R$* < @ [ $+ ] > $*	$: $>ParseLocal $1 < @ [ $2 ] > $3
 R$* < @ [ $+ ] > $*	$: $1 < @ [ $2 ] : $S > $3

@@ -1,12 +1,12 @@
 divert(-1)
-#
-# rules-access.m4 -- lookups in the access map.
-#   D: <domain> <default> <+|! Tag> <passthrough>  tries Tag:domain, then
-#      (for + tags) the bare domain, then each parent domain; an IP address
-#      in brackets is cut back one part at a time.
-#   A: the same for network numbers (IPv4 by dots, IPv6 by colons).
-# Both return <answer> <passthrough>; a temporary map failure is <<TMPF>>.
-#
+dnl #
+dnl # rules-access.m4 -- lookups in the access map.
+dnl #   D: <domain> <default> <+|! Tag> <passthrough>  tries Tag:domain, then
+dnl #      (for + tags) the bare domain, then each parent domain; an IP address
+dnl #      in brackets is cut back one part at a time.
+dnl #   A: the same for network numbers (IPv4 by dots, IPv6 by colons).
+dnl # Both return <answer> <passthrough>; a temporary map failure is <<TMPF>>.
+dnl #
 divert(0)dnl
 SD
 R<$*> <$+> <$- $-> <$*>	$: < $(access $4:$1 $: ? $) > <$1> <$2> <$3 $4> <$5>

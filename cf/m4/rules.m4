@@ -1,11 +1,11 @@
 divert(-1)
-#
-# rules.m4 -- address rule sets: canonify (3), Canonify2 (96), final (4),
-# Recurse (97), parse (0) with Parse0/Parse1, localaddr (5), Mailertable
-# (90), MailerToTriple (95), CanonLocal, MasqHdr (93), MasqEnv (94),
-# ParseLocal (98), the access map helpers D and A, CanonAddr and
-# ParseRecipient.  Included by _CF_WRITE with m4 comments switched off.
-#
+dnl #
+dnl # rules.m4 -- address rule sets: canonify (3), Canonify2 (96), final (4),
+dnl # Recurse (97), parse (0) with Parse0/Parse1, localaddr (5), Mailertable
+dnl # (90), MailerToTriple (95), CanonLocal, MasqHdr (93), MasqEnv (94),
+dnl # ParseLocal (98), the access map helpers D and A, CanonAddr and
+dnl # ParseRecipient.  Included by _CF_WRITE with m4 comments switched off.
+dnl #
 define(`_CF_HAS_PCT', `_CF_IF(`nopercenthack', `', `1')')
 define(`_CF_HAS_BANG', `_CF_IF(`nouucp', `', `1')')
 divert(0)dnl

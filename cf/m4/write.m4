@@ -32,7 +32,7 @@ define(`_CF_IF', `ifdef(`_F_$1', `$2', `$3')')
 define(`_CF_DEFAULT_OPT', `ifdef(`$1', `', `define(`$1', `$2')')')
 
 define(`_CF_WRITE',
-`divert(-1)changecom()_CF_FINISH_SETUP`'divert(0)dnl
+`divert(-1)_CF_FINISH_SETUP`'changecom()divert(0)dnl
 `#'###### sendmail.cf written by the project cf library
 V10/Berkeley
 _CF_LOCAL_INFO`'undivert(1)dnl
