@@ -37,9 +37,10 @@ export class MapOpenError extends Error {
 }
 
 /**
- * The byte a map returns for the `$|` operator (regex -s without -d joins
- * substrings with it, as sendmail does); the engine turns it into its own
- * `$|` token when it tokenizes a map result.
+ * The byte sendmail uses for the `$|` operator (0x9B), which regex -s
+ * without -d puts between substrings.  Like sendmail, a map result keeps it
+ * inside its atom (the trace shows `com$|bob`, `/map` the raw byte); the
+ * engine's printer is what shows it as `$|`.
  */
 export const DOLLAR_BAR = '\u009b';
 
