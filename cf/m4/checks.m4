@@ -187,6 +187,12 @@ R$* $| $={TrustAuthMech}	$# RELAY
 R$* $| $*	$: $1
 ifdef(`_F_promiscuous_relay', `R$*	$@ RELAY
 ')dnl
+ifdef(`_F_nouucp_reject', `R$* ! $* < @ $* >	$: <REMOTE> $2 < @ BANG_PATH >
+R$* ! $*	$: <REMOTE> $2 < @ BANG_PATH >
+')dnl
+ifdef(`_F_nopercenthack_reject', `R$* % $* < @ $* >	$: <REMOTE> $1 < @ PERCENT_HACK >
+R$* % $*	$: <REMOTE> $1 < @ PERCENT_HACK >
+')dnl
 R$+ < @ $=w >	$@ RELAY
 R$+ < @ _CF_RO`'$=R >	$@ RELAY
 ifelse(_CF_ACCESS, `1', `ifdef(`_F_relay_hosts_only', `R$+ < @ $+ >	$: <$(access To:$2 $: ? $)> <$1 < @ $2 >>
@@ -203,9 +209,6 @@ R<$* : $=w . : $*> $*	$@ RELAY
 R< : $* : > $*	$: $2
 ')dnl
 R$*	$: <?> $1
-ifdef(`_F_nouucp_reject', `R<?> $* ! $* < @ $* >	$: <REMOTE> $2 < @ BANG_PATH >
-R<?> $* ! $*	$: <REMOTE> $2 < @ BANG_PATH >
-')dnl
 R<?> $* < @ $+ >	$: <REMOTE> $1 < @ $2 >
 R<?> $+	$@ RELAY
 R<$+> $*	$: $2

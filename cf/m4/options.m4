@@ -128,7 +128,6 @@ _CF_OPT(`confBAD_RCPT_THROTTLE', `BadRcptThrottle')dnl
 _CF_OPT(`confDONT_PROBE_INTERFACES', `DontProbeInterfaces')dnl
 _CF_OPT(`confPID_FILE', `PidFile')dnl
 _CF_OPT(`confPROCESS_TITLE_PREFIX', `ProcessTitlePrefix')dnl
-_CF_OPT(`confDONT_BLAME_SENDMAIL', `DontBlameSendmail')dnl
 _CF_OPT(`confDF_BUFFER_SIZE', `DataFileBufferSize')dnl
 _CF_OPT(`confXF_BUFFER_SIZE', `XScriptFileBufferSize')dnl
 _CF_OPT(`confAUTH_MECHANISMS', `AuthMechanisms')dnl

@@ -151,10 +151,6 @@ R$-	$: $(dequote $1 $) < @ *LOCAL* >
 R< @ *LOCAL* >	$#error $@ 5.1.3 $: "553 User address required"
 R$* $=O $* < @ *LOCAL* >	$@ $>Parse0 $>canonify $1 $2 $3
 R$* < @ *LOCAL* >	$: $1
-ifdef(`_F_nouucp_reject', `R$* ! $*	$#error $@ 5.7.1 $: "553 5.7.1 UUCP address syntax not supported"
-')dnl
-ifdef(`_F_nopercenthack_reject', `R$* % $*	$#error $@ 5.7.1 $: "553 5.7.1 percent hack not supported"
-')dnl
 SParse1
 include(_CF_DIR_`m4/parse1.m4')dnl
 `#'#### localaddr: local names (hub, relay, +detail)

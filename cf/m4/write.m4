@@ -35,6 +35,8 @@ define(`_CF_WRITE',
 `divert(-1)_CF_FINISH_SETUP`'changecom()divert(0)dnl
 `#'###### sendmail.cf written by the project cf library
 V10/Berkeley
+ifdef(`confDONT_BLAME_SENDMAIL', `O DontBlameSendmail=confDONT_BLAME_SENDMAIL
+')dnl
 _CF_LOCAL_INFO`'undivert(1)dnl
 DZ`'_CF_VERSION
 _CF_OPTIONS`'dnl
@@ -45,7 +47,8 @@ Pbulk=-60
 Pjunk=-100
 Troot
 Tdaemon
-Tuucp
+_CF_IF(`nouucp', `', `Tuucp
+')dnl
 ifdef(`confTRUSTED_USERS', `Ct`'confTRUSTED_USERS
 ')dnl
 _CF_HEADERS`'dnl
