@@ -69,7 +69,8 @@ export function printable(buf: Buffer): string {
 }
 
 /**
- * Split makemap input into entries.  Every line is reported at most once;
+ * Split makemap input into entries.  Keys and values are views into
+ * `input`, whose keys are folded in place.  Every line is reported at most once;
  * entries come in input order (duplicate handling is the caller's: it
  * depends on -d / -r and on what the map already holds).
  */
@@ -103,8 +104,9 @@ export function parseMakemapSource(
     while (k < line.length && !isSep(line[k])) k++;
     let v = k;
     while (v < line.length && isSep(line[v])) v++;
-    let key: Buffer = Buffer.from(line.subarray(0, k));
-    let value: Buffer = Buffer.from(line.subarray(v));
+    // views into `input` (folded in place): no copy per line
+    let key: Buffer = line.subarray(0, k);
+    let value: Buffer = line.subarray(v);
     if (!options.noFold) foldAsciiInPlace(key);
     if (value.length === 0 && !options.allowEmpty) {
       problems.push({ line: lineNo, message: `no RHS for LHS ${printable(key)}`, fatal: true });

@@ -51,6 +51,11 @@ export function toMapFileError(path: string, err: unknown): MapFileError {
   return new MapFileError(path, code || 'EIO', msg);
 }
 
+/** How old a reader's snapshot may get before a lookup renews it. */
+export const SNAPSHOT_MAX_AGE_MS = 1;
+
+const NO_OVERWRITE = Object.freeze({ noOverwrite: true });
+
 /** The largest key LMDB stores (lmdb-js default build). */
 export const MAX_KEY_BYTES = 1978;
 
@@ -124,6 +129,10 @@ interface SharedEnv {
   dupsDb: Database<Buffer, Buffer>;
   writable: boolean;
   refs: number;
+  /** When the read snapshot was last renewed (performance.now()). */
+  renewedAt: number;
+  /** This process wrote since: the next read must renew. */
+  wrote: boolean;
 }
 const openEnvs = new Map<string, SharedEnv>();
 
@@ -140,7 +149,7 @@ function openEnv(path: string, id: string, writable: boolean): SharedEnv {
   try {
     const entriesDb = root.openDB<Buffer, Buffer>({ name: 'map', ...dbOptions });
     const dupsDb = root.openDB<Buffer, Buffer>({ name: 'dups', ...dbOptions });
-    return { id, root, entriesDb, dupsDb, writable, refs: 0 };
+    return { id, root, entriesDb, dupsDb, writable, refs: 0, renewedAt: 0, wrote: false };
   } catch (err) {
     void root.close();
     throw err;
@@ -218,12 +227,19 @@ export class MapFile {
   }
 
   /**
-   * Look one key up in a fresh snapshot (so a long-running reader sees a
-   * rebuild at its next lookup).  Returns a copy of the value.
+   * Look one key up in a fresh snapshot: one at most SNAPSHOT_MAX_AGE_MS
+   * old, and newer than this process's own writes (renewing costs more than
+   * the lookup).  So a long-running reader sees a rebuild at its next
+   * lookup.  Returns a copy of the value.
    */
   get(key: Buffer): Buffer | undefined {
     if (key.length === 0 || key.length > MAX_KEY_BYTES) return undefined;
-    this.entriesDb.resetReadTxn();
+    const now = performance.now();
+    if (this.env.wrote || now - this.env.renewedAt >= SNAPSHOT_MAX_AGE_MS) {
+      this.entriesDb.resetReadTxn();
+      this.env.renewedAt = now;
+      this.env.wrote = false;
+    }
     return this.entriesDb.getBinary(key);
   }
 
@@ -262,6 +278,7 @@ export class MapFile {
     this.requireWritable();
     const onExisting = options.onExisting;
     try {
+      this.env.wrote = true;
       this.env.root.transactionSync(() => {
         if (!options.keepOld) {
           this.entriesDb.clearSync();
@@ -271,8 +288,15 @@ export class MapFile {
         let index = 0;
         for (const [key, value] of entries) {
           checkKey(this.path, key);
-          const action = onExisting && this.entriesDb.doesExist(key) ? onExisting(key, index) : 'replace';
-          index++;
+          const i = index++;
+          if (!onExisting) {
+            this.entriesDb.putSync(key, value);
+            continue;
+          }
+          // a put that refuses to overwrite tells whether the key is there
+          // (lmdb-js returns the put's success; its typings say void)
+          if ((this.entriesDb.putSync(key, value, NO_OVERWRITE) as unknown as boolean) === true) continue;
+          const action = onExisting(key, i);
           if (action === 'skip') continue;
           if (action === 'replace') {
             this.entriesDb.putSync(key, value);
@@ -295,6 +319,7 @@ export class MapFile {
     this.requireWritable();
     checkKey(this.path, key);
     try {
+      this.env.wrote = true;
       this.env.root.transactionSync(() => {
         this.entriesDb.putSync(key, value);
       });
@@ -308,6 +333,7 @@ export class MapFile {
     this.requireWritable();
     if (key.length === 0 || key.length > MAX_KEY_BYTES) return false;
     try {
+      this.env.wrote = true;
       return this.env.root.transactionSync(() => {
         const existed = this.entriesDb.removeSync(key);
         for (const { key: dk } of this.dupsDb.getRange({ start: dupPrefix(key), end: dupKey(key, 0xffffffff) })) {

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// bench/maps.mjs — our makemap / hash map lookups against the real ones, side by side.
+//
+//   node bench/maps.mjs [--sizes 1000,100000,1000000] [--lookups 100000]
+//
+// For each size: builds the same generated source with the real
+// `makemap hash` and with our bin/makemap (wall time of the whole command,
+// start-up included), then measures lookups per second: ours in process
+// through the `hash` map class (a fresh LMDB snapshot per lookup), the real
+// one through `sendmail -bt` fed `/map` lines (its start-up, measured with a
+// single lookup, is subtracted).  Needs `npm run build` first; the real
+// tools are used when installed (sendmail also needs `unshare --uts`).
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { parseMapFlags } = await import(path.join(repo, 'dist/maps/common.js'));
+const { createMap } = await import(path.join(repo, 'dist/maps/registry.js'));
+await import(path.join(repo, 'dist/maps/lmdb/index.js'));
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const sizes = arg('sizes', '1000,100000,1000000').split(',').map(Number);
+const lookupCount = Number(arg('lookups', '100000'));
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const canUnshare = has('unshare') && spawnSync('unshare', ['--uts', 'true']).status === 0;
+const haveMakemap = has('makemap');
+const haveSendmail = has('sendmail') && canUnshare;
+
+function key(i) {
+  return `user${((i * 2654435761) >>> 0).toString(36)}${i}@domain${i % 977}.example.com`;
+}
+
+function source(n) {
+  const lines = new Array(n);
+  for (let i = 0; i < n; i++) lines[i] = `${key(i)}\tsmtp:[relay${i % 53}.example.net] ${i}`;
+  return lines.join('\n') + '\n';
+}
+
+function timed(cmd, args, input) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { input, maxBuffer: 1 << 30, timeout: 600000 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  return { ms, stdout: r.stdout.toString() };
+}
+
+/** Keys to look up: 90% present, 10% absent, spread over the map. */
+function queryKeys(n, count) {
+  const out = new Array(count);
+  for (let j = 0; j < count; j++) {
+    const i = (j * 7919) % n;
+    out[j] = j % 10 === 9 ? `absent${j}@nowhere.example` : key(i).toUpperCase();
+  }
+  return out;
+}
+
+function ourLookups(file, keys) {
+  const pos = { file: 'bench.cf', line: 1 };
+  const { flags, args } = parseMapFlags(file, pos);
+  const env = { getMap: () => undefined, getMacro: () => undefined, setMacro: () => {}, option: () => undefined, report: (m) => console.log(m) };
+  const map = createMap({ name: 'big', className: 'hash', flags, args, rawArgs: file, pos }, env);
+  let found = 0;
+  map.lookup(keys[0], []); // open the file
+  const t = process.hrtime.bigint();
+  for (const k of keys) if (map.lookup(k, []).status === 'found') found++;
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  map.close();
+  return { perSec: (keys.length / ms) * 1000, found };
+}
+
+function realLookups(dir, file, keys) {
+  const cf = path.join(dir, 'bench.cf');
+  writeFileSync(
+    cf,
+    [
+      'V10/Berkeley',
+      `O QueueDirectory=${dir}`,
+      'O DontBlameSendmail=TrustStickyBit',
+      'Dj bench.example.com',
+      'Mlocal, P=/bin/true, F=lsDFMAw5:/|@q, A=true',
+      `Kbig hash ${file}`,
+      '',
+    ].join('\n'),
+  );
+  const run = (lines) =>
+    timed('unshare', ['--uts', 'sh', '-c', `hostname bench.example.com && exec sendmail -bt -C ${cf}`], lines.map((k) => `/map big ${k}`).join('\n') + '\n');
+  const startup = Math.min(run(keys.slice(0, 1)).ms, run(keys.slice(0, 1)).ms);
+  const all = run(keys);
+  const found = all.stdout.split('\n').filter((l) => l.includes(' returns ')).length;
+  return { perSec: (keys.length / (all.ms - startup)) * 1000, found, startup };
+}
+
+const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2));
+console.log(`node ${process.version}, ${lookupCount} lookups per size; ratios > 1 mean ours is faster`);
+if (!haveMakemap) console.log('real makemap not installed: building ours only');
+if (!haveSendmail) console.log('real sendmail (or unshare --uts) not available: lookups ours only');
+
+for (const n of sizes) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-maps-'));
+  try {
+    const src = source(n);
+    const ours = timed(process.execPath, [path.join(repo, 'bin/makemap'), 'hash', path.join(dir, 'ours')], src);
+    let line = `${String(n).padStart(8)} entries  build: ours ${fmt(ours.ms)} ms`;
+    if (haveMakemap) {
+      const real = timed('makemap', ['hash', path.join(dir, 'real')], src);
+      line += `, real makemap ${fmt(real.ms)} ms, ratio ${fmt(real.ms / ours.ms)}x`;
+    }
+    console.log(line);
+    const keys = queryKeys(n, lookupCount);
+    const ol = ourLookups(path.join(dir, 'ours'), keys);
+    line = `${' '.repeat(17)}lookups: ours ${fmt(ol.perSec)}/s (${ol.found} found)`;
+    if (haveSendmail && haveMakemap) {
+      const rl = realLookups(dir, path.join(dir, 'real'), keys);
+      line += `, real sendmail -bt /map ${fmt(rl.perSec)}/s (${rl.found} found, start-up ${fmt(rl.startup)} ms subtracted), ratio ${fmt(ol.perSec / rl.perSec)}x`;
+    }
+    console.log(line);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
