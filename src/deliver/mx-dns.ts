@@ -1,8 +1,9 @@
 // The MxResolver that delivery uses in production: src/dns's Resolver,
 // asked the way sendmail asks.  MX records come from DNS only when the
 // service switch lists "dns" for hosts (otherwise every name is its own mail
-// host); addresses come from the switch's methods in order (the hosts file,
-// then A and AAAA records).  Temporary failures stay temporary.
+// host, and a name DNS does not know but the hosts file does is its own);
+// addresses come from the switch's methods in order (the hosts file, then A
+// and AAAA records).  Temporary failures stay temporary.
 
 import type { Resolver } from '../dns/index.js';
 import type { AddressAnswer, MxAnswer, MxResolver } from './mx.js';
@@ -14,7 +15,11 @@ export function mxResolverFrom(resolver: Resolver): MxResolver {
       if (!methods().includes('dns')) return { kind: 'none' };
       const answer = await resolver.query(domain, 'MX');
       if (answer.status === 'tempfail') return { kind: 'tempfail', message: answer.message };
-      if (answer.status === 'notfound') return answer.reason === 'nxdomain' ? { kind: 'nxdomain' } : { kind: 'none' };
+      if (answer.status === 'notfound') {
+        // A name DNS does not know may still be in the hosts file.
+        const inFiles = methods().includes('files') && resolver.hosts.addressesOf(domain).length > 0;
+        return answer.reason === 'nxdomain' && !inFiles ? { kind: 'nxdomain' } : { kind: 'none' };
+      }
       return {
         kind: 'found',
         records: answer.records.map((r) => ({ exchange: r.data, preference: r.preference ?? 0 })),
