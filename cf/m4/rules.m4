@@ -253,7 +253,7 @@ SMasqEnv=94
 ifdef(`_F_masquerade_envelope', `R$+	$@ $>MasqHdr $1
 ', `R$* < @ *LOCAL* > $*	$: $1 < @ $j . > $2
 ')dnl
-`#'#### ParseLocal: LOCAL_RULE_0 and local hacks
+`#'#### ParseLocal: site rules and local hacks
 SParseLocal=98
 undivert(3)dnl
 ifdef(`_F_redirect', `R$* < @ $+ .REDIRECT. >	$: $1 < @ $2 . REDIRECT . > < ${opMode} >
