@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import type { PassThrough } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { formatReply, makeReply, type Reply } from './reply.js';
 import { SmtpSession, type ClientInfo, type DaemonInfo, type SessionOptions } from './session.js';
 
@@ -116,6 +117,9 @@ interface Connection {
   _armTimeout(socket?: Socket): void;
   send(code: number, data?: string | string[], context?: unknown): void;
   close(): void;
+  _setListeners(callback: () => void): void;
+  connectionReady(): void;
+  on(event: 'error', listener: (err: Error) => void): void;
 }
 
 interface ServerInternals {
@@ -182,14 +186,27 @@ export class SmtpListeners {
     this.servers.length = 0;
   }
 
+  /**
+   * Replaces smtp-server's connect(): the same connection object, but driven
+   * by us, and greeted at once (smtp-server waits 100 ms for early talkers;
+   * sendmail does not, unless greet_pause asks for it).
+   */
   private hook(server: SMTPServer, spec: ListenerSpec): void {
     const internals = server as unknown as ServerInternals;
-    const connect = internals.connect.bind(server);
     internals.connect = (socket: Socket, socketOptions: unknown): void => {
-      connect(socket, socketOptions);
-      let conn: Connection | undefined;
-      for (const c of internals.connections) conn = c;
-      if (conn && conn._socket === socket) this.drive(conn, spec);
+      const conn = new SMTPConnection(server, socket, socketOptions as never) as unknown as Connection;
+      internals.connections.add(conn);
+      conn.on('error', (err: Error) => this.opts.onError?.(err));
+      this.drive(conn, spec);
+      conn._setListeners(() => {
+        const max = this.opts.maxClients ?? 0;
+        if (max > 0 && internals.connections.size > max) {
+          this.write(conn, makeReply(421, '4.3.2', `${this.opts.session.identity.hostName} Too many connections, try again later`));
+          conn.close();
+          return;
+        }
+        conn.connectionReady();
+      });
     };
   }
 
