@@ -1,6 +1,6 @@
 divert(-1)
 # FEATURE(access_db [, map spec [, skip] [, lookupdotdomain]]): access map for policy checks.
 define(`_CF_LOADED_', `1')
-define(`_F_access_db', ifelse(_ARG_, `', `ifdef(`DATABASE_MAP_TYPE', `DATABASE_MAP_TYPE', `hash') -T<TMPF> -o MAIL_SETTINGS_DIR`'access', `_ARG_'))
+define(`_F_access_db', ifelse(_ARG_, `', `ifdef(`DATABASE_MAP_TYPE', `DATABASE_MAP_TYPE', `hash') -T<TMPF> MAIL_SETTINGS_DIR`'access', `_ARG_'))
 ifelse(_ARG2_, `skip', `define(`_F_access_skip', `1')', _ARG3_, `skip', `define(`_F_access_skip', `1')')
 ifelse(_ARG2_, `lookupdotdomain', `define(`_F_lookupdotdomain', `1')', _ARG3_, `lookupdotdomain', `define(`_F_lookupdotdomain', `1')')

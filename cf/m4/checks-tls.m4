@@ -146,11 +146,11 @@ RCONFIG	$#error $@ 4.7.0 $: "454 STARTTLS temporarily not possible."
 SRelayTLS
 ')dnl
 Sauthinfo
-ifdef(`_F_authinfo', `R$*	$: $1 $| $>D <$&{server_name}> <?> <! AuthInfo> <>
-R$* $| <?>$*	$: $1 $| $>A <$&{server_addr}> <?> <! AuthInfo> <>
-R$* $| <?>$*	$: $1 $| <$(authinfo AuthInfo: $: ? $)> <>
-R$* $| <?>$*	$@ no
-R$* $| <$*> <>	$# $2
+ifdef(`_F_authinfo', `R$*	$: <$(authinfo AuthInfo:$&{server_name} $: ? $)>
+R<?>	$: <$(authinfo AuthInfo:$&{server_addr} $: ? $)>
+R<?>	$: <$(authinfo AuthInfo: $: ? $)>
+R<?>	$@ no
+R<$*>	$# $1
 ', `ifelse(_CF_ACCESS, `1', `R$*	$: $1 $| $>D <$&{server_name}> <?> <! AuthInfo> <>
 R$* $| <?>$*	$: $1 $| $>A <$&{server_addr}> <?> <! AuthInfo> <>
 R$* $| <?>$*	$: $1 $| <$(access AuthInfo: $: ? $)> <>

@@ -150,7 +150,7 @@ R$* $| $#TEMP $+	$#error $2
 R$* $| $#$*	$#$2
 R$* $| RELAY	$@ RELAY
 R T $+ $| $*	$#error $1
-R$*	$#error $@ 5.7.1 $: ifdef(`confRELAY_MSG', `confRELAY_MSG', `"550 Relaying denied"')
+R$*	$#error $@ 5.7.1 $: ifdef(`confRELAY_MSG', `confRELAY_MSG', `ifdef(`_CF_CLASS_TrustAuthMech_', `"550 Relaying denied. Proper authentication required."', `"550 Relaying denied"')')
 SRcpt_ok
 ifdef(`_F_loose_relay_check', `R$*	$: $>CanonAddr $1
 R$* < @ $* . >	$1 < @ $2 >

@@ -24,7 +24,8 @@ SHdrFromL
 R<@>	$n
 R@ <@ $*>	$n
 R$+	$: $>AddDomain $1
-R$*	$: $>MasqHdr $1
+ifdef(`_F_local_no_masquerade', `', `R$*	$: $>MasqHdr $1
+')dnl
 SHdrToL
 R$+	$: $>AddDomain $1
 ifdef(`_F_allmasquerade', `ifdef(`_F_local_no_masquerade', `R$* < @ *LOCAL* > $*	$: $1 < @ $j . > $2
