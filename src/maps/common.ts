@@ -8,7 +8,8 @@
  *   skipped, and the first word not starting with `-` ends the flags.
  * - `rewriteMapValue`: `%0`..`%9` substitution, `%%`, the `-a` suffix and `-m`.
  * - `mapKeyCandidates`: the lookup-time key rules of keyed classes (case
- *   folding unless -f, dequoting unless -q, the trailing NUL of -N / -O).
+ *   folding unless -f, the trailing NUL of -N / -O); `dequoteMapKey`: the
+ *   dequoting (unless -q) the engine does to a `$( $)` key.
  * - `MapOpenError`: a map that cannot be opened, with sendmail's message.
  */
 import type { LookupResult, MapFlags, SourcePos } from './types.js';
@@ -265,20 +266,29 @@ export function foundResult(value: string, key: string, args: readonly string[],
 export const NOT_FOUND: LookupResult = Object.freeze({ status: 'notfound' }) as LookupResult;
 export const TEMP_FAIL: LookupResult = Object.freeze({ status: 'tempfail' }) as LookupResult;
 
-/** Remove double quotes that are not backslash-escaped (sendmail's stripquotes). */
+/**
+ * sendmail's stripquotes: drop every double quote and every backslash that
+ * escapes the next character (the escaped character stays).  The engine
+ * applies it to a `$( $)` key unless the map has -q; `/map` does not.
+ */
 export function stripQuotes(key: string): string {
-  if (!key.includes('"')) return key;
+  if (!key.includes('"') && !key.includes('\\')) return key;
   let out = '';
   for (let i = 0; i < key.length; i++) {
     const c = key[i];
     if (c === '\\' && i + 1 < key.length) {
-      out += c + key[++i];
+      out += key[++i];
       continue;
     }
     if (c === '"') continue;
     out += c;
   }
   return out;
+}
+
+/** The key a `$( $)` lookup passes to the map: dequoted unless -q. */
+export function dequoteMapKey(key: string, flags: MapFlags): string {
+  return flags.noDequote ? key : stripQuotes(key);
 }
 
 /** ASCII lower case (sendmail folds with the C locale). */
@@ -288,23 +298,22 @@ export function foldKey(key: string): string {
 
 /**
  * The key forms a keyed class (text, hash, btree, ...) looks up, in order:
- * dequoted unless -q, folded to lower case unless -f, then with a trailing
- * NUL (-N), without (-O), both (neither flag: sendmail's adaptive default,
- * without first), or none (both flags: nothing ever matches).
+ * folded to lower case unless -f, then with a trailing NUL (-N), without
+ * (-O), both (neither flag: sendmail's adaptive default, without first), or
+ * none (both flags: nothing ever matches).  Dequoting is not done here: it
+ * belongs to `$( $)` (see dequoteMapKey), `/map` passes the key as typed.
  */
 export function mapKeyCandidates(key: string, flags: MapFlags): string[] {
-  let k = flags.noDequote ? key : stripQuotes(key);
-  if (!flags.noFold) k = foldKey(k);
+  const k = flags.noFold ? key : foldKey(key);
   if (flags.includeNull && flags.tryNullBoth) return [];
   if (flags.includeNull) return [k + '\0'];
   if (flags.tryNullBoth) return [k];
   return [k, k + '\0'];
 }
 
-/** The key as a keyed class compares it (dequoted unless -q, folded unless -f). */
+/** The key as a keyed class compares it (folded unless -f). */
 export function normalizeMapKey(key: string, flags: MapFlags): string {
-  const k = flags.noDequote ? key : stripQuotes(key);
-  return flags.noFold ? k : foldKey(k);
+  return flags.noFold ? key : foldKey(key);
 }
 
 /** Replace blanks by the -S character when one is set. */
