@@ -64,7 +64,7 @@ define(`_CF_VERSION', `ifdef(`confCF_VERSION', `8.17.1.9/confCF_VERSION', `8.17.
 define(`_CF_FINISH_SETUP',
 	`ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')dnl
 ifdef(`_F_nullclient', `define(`_F_allmasquerade', `1')define(`_F_masquerade_envelope', `1')')dnl
-ifdef(`_F_block_bad_helo', `_CF_APPEND(`_CF_CLASS_R_', `127.0.0.1')_CF_APPEND(`_CF_CLASS_R_', `IPv6:0:0:0:0:0:0:0:1 IPv6:::1')')dnl
+ifdef(`_F_block_bad_helo', `_CF_APPEND(`_CF_CLASS_R_', `127.0.0.1')_CF_APPEND(`_CF_CLASS_R_', `IPv6:0:0:0:0:0:0:0:1 IPv6:::1')_CF_APPEND(`_CF_CLASS_w_', `[127.0.0.1] [IPv6:0:0:0:0:0:0:0:1] [IPv6:::1]')')dnl
 ')
 
 define(`_CF_LOCAL_INFO',
