@@ -1,0 +1,104 @@
+// The project's cf/ macro library: sendmail.mc files compile with it, our
+// m4 and GNU m4 give byte-identical sendmail.cf, the committed sample
+// etc-mail/sendmail.cf is up to date, and configuration errors name the
+// .mc file and line.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const cfEntry = join(root, 'cf/m4/cf.m4');
+const sampleMc = join(root, 'etc-mail/sendmail.mc');
+const corpus = resolve(root, '../shared/conformance');
+const ourM4 = join(root, 'bin/m4');
+
+function hasGnuM4(): boolean {
+  const r = spawnSync('m4', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 && /GNU M4/.test(r.stdout);
+}
+const gnu = hasGnuM4();
+const ours = existsSync(join(root, 'dist/cli/m4.js'));
+if (!gnu) console.log('cf tests: GNU m4 not installed, skipping the comparisons with it');
+if (!ours) console.log('cf tests: bin/m4 not built (dist/cli/m4.js missing), skipping our-m4 comparisons');
+
+function run(cmd: string, args: string[], cwd = root) {
+  return spawnSync(cmd, args, { cwd, encoding: 'latin1', maxBuffer: 64 << 20 });
+}
+
+function mcFiles(): string[] {
+  const files = [sampleMc];
+  if (existsSync(corpus)) {
+    for (const d of readdirSync(corpus)) {
+      const mc = join(corpus, d, 'sendmail.mc');
+      if (existsSync(mc)) files.push(mc);
+    }
+  }
+  return files;
+}
+
+describe.skipIf(!gnu)('cf library with GNU m4', () => {
+  it('compiles the sample and every corpus mc without errors', () => {
+    for (const mc of mcFiles()) {
+      const r = run('m4', [cfEntry, mc]);
+      expect(r.stderr, mc).toBe('');
+      expect(r.status, mc).toBe(0);
+      expect(r.stdout, mc).toMatch(/^V10\/Berkeley$/m);
+      expect(r.stdout, mc).toMatch(/^Sparse=0$/m);
+    }
+  });
+
+  it('the committed etc-mail/sendmail.cf is the current output for etc-mail/sendmail.mc', () => {
+    const r = run('m4', ['cf/m4/cf.m4', 'etc-mail/sendmail.mc']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(root, 'etc-mail/sendmail.cf'), 'latin1'));
+  });
+
+  it('an unknown FEATURE, MAILER or OSTYPE stops with the mc file and line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-test-'));
+    const cases: Array<[string, RegExp]> = [
+      ['FEATURE(`no_such_feature\')dnl', /bad\.mc:3: unknown FEATURE `no_such_feature'/],
+      ['MAILER(`no_such_mailer\')dnl', /bad\.mc:3: unknown MAILER `no_such_mailer'/],
+      ['OSTYPE(`no_such_os\')dnl', /bad\.mc:3: unknown OSTYPE `no_such_os'/],
+    ];
+    for (const [line, message] of cases) {
+      const mc = join(dir, 'bad.mc');
+      writeFileSync(mc, `divert(0)dnl\nVERSIONID(\`test')dnl\n${line}\n`);
+      const r = run('m4', [cfEntry, mc]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('FEATURE arguments reach the map declarations', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-test-'));
+    const mc = join(dir, 'maps.mc');
+    writeFileSync(mc, [
+      'OSTYPE(`generic\')dnl',
+      'FEATURE(`access_db\', `hash -T<TMPF> /x/access\')dnl',
+      'FEATURE(`virtusertable\')dnl',
+      'FEATURE(`delay_checks\')dnl',
+      '',
+    ].join('\n'));
+    const r = run('m4', [cfEntry, mc]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Kaccess hash -T<TMPF> \/x\/access$/m);
+    expect(r.stdout).toMatch(/^Kvirtuser hash -o \/etc\/mail\/virtusertable$/m);
+    expect(r.stdout).toMatch(/^Scheckrcpt$/m);
+    expect(r.stdout).not.toMatch(/^Scheck_mail$/m);
+  });
+});
+
+describe.skipIf(!gnu || !ours)('cf library: our m4 and GNU m4 agree byte for byte', () => {
+  for (const mc of mcFiles()) {
+    it(mc.replace(root + '/', '').replace(corpus + '/', 'corpus/'), () => {
+      const want = run('m4', [cfEntry, mc]);
+      const got = run(process.execPath, [ourM4, cfEntry, mc]);
+      expect(got.stderr).toBe(want.stderr);
+      expect(got.status).toBe(want.status);
+      expect(got.stdout).toBe(want.stdout);
+    });
+  }
+});
