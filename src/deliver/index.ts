@@ -1,0 +1,13 @@
+// src/deliver — getting a queued message to its recipients: remote SMTP
+// delivery with sendmail's MX loop (smtp-client.ts, mx.ts, mx-dns.ts), the
+// local mailers for mailboxes, programs and files (mailers/), the
+// per-recipient outcome every mailer returns (status.ts: sent, temporary or
+// permanent failure as a type), and RFC 3464 reports in sendmail's layout
+// (dsn.ts).
+
+export * from './status.js';
+export * from './mx.js';
+export { mxResolverFrom } from './mx-dns.js';
+export * from './smtp-client.js';
+export * from './dsn.js';
+export * from './mailers/index.js';
