@@ -1,11 +1,14 @@
 // A sendmail queue directory: qf/df files (and qf/, df/ subdirectories when
 // present), durable writes, listing, reading, and setting corrupt files aside.
 //
-// Durable write of a new message: the data goes to a temporary file, the
-// control file to tf<id> (sendmail's own temporary name); both are fsynced,
-// the data file is renamed to df<id> and the directory fsynced, then tf<id>
-// is renamed to qf<id> and the directory fsynced again.  Only then does the
-// message exist for a queue runner, and only then may the SMTP 250 be sent.
+// Durable write of a new message: the data goes to df<id> and the control
+// file to tf<id> (sendmail's own temporary name), both fsynced; the data
+// directory is fsynced, then tf<id> is renamed to qf<id> and the control
+// directory fsynced.  The qf rename is the commit point: a df without its qf
+// is never taken by a queue runner (sendmail writes its df the same way), so
+// the df needs no temporary name of its own.  Only after the last fsync does
+// the message exist, and only then may the SMTP 250 be sent.  Directory
+// fsyncs asked for while one is running share the next one (group commit).
 // A corrupt qf is renamed to Qf<id> (sendmail's "lost" queue file), never
 // deleted.
 
@@ -38,6 +41,17 @@ async function fsyncPath(p: string, flags: number = fsConstants.O_RDONLY): Promi
   }
 }
 
+/** Creates `file` (it must not exist), writes `data`, fsyncs it. */
+async function writeSynced(file: string, data: Uint8Array): Promise<void> {
+  const fh = await fs.open(file, 'wx', 0o600);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await fs.stat(p)).isDirectory();
@@ -57,19 +71,61 @@ export function inodeRecord(dev: number, ino: number): string {
   return `${major}/${minor}/${ino}`;
 }
 
+/**
+ * fsync of one directory shared by concurrent callers: a caller that comes
+ * while a sync runs waits for the next one, which covers everything done
+ * before it started.
+ */
+class DirectorySyncer {
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+
+  constructor(private readonly dir: string) {}
+
+  sync(): Promise<void> {
+    if (!this.running) {
+      this.running = fsyncPath(this.dir).finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.next ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.sync();
+      });
+    return this.next;
+  }
+}
+
 export class QueueDirectory {
+  private readonly syncers = new Map<string, DirectorySyncer>();
+  private layout: Promise<{ control: string; data: string }> | undefined;
+
   constructor(readonly dir: string) {}
+
+  /** qf/ and df/ subdirectories, looked at once. */
+  private dirs(): Promise<{ control: string; data: string }> {
+    this.layout ??= (async () => {
+      const [q, d] = await Promise.all([isDirectory(path.join(this.dir, 'qf')), isDirectory(path.join(this.dir, 'df'))]);
+      return { control: q ? path.join(this.dir, 'qf') : this.dir, data: d ? path.join(this.dir, 'df') : this.dir };
+    })();
+    return this.layout;
+  }
 
   /** Where qf files live: dir/qf when that subdirectory exists, else dir. */
   async controlDir(): Promise<string> {
-    const sub = path.join(this.dir, 'qf');
-    return (await isDirectory(sub)) ? sub : this.dir;
+    return (await this.dirs()).control;
   }
 
   /** Where df files live: dir/df when that subdirectory exists, else dir. */
   async dataDir(): Promise<string> {
-    const sub = path.join(this.dir, 'df');
-    return (await isDirectory(sub)) ? sub : this.dir;
+    return (await this.dirs()).data;
+  }
+
+  private syncDir(dir: string): Promise<void> {
+    let syncer = this.syncers.get(dir);
+    if (!syncer) this.syncers.set(dir, (syncer = new DirectorySyncer(dir)));
+    return syncer.sync();
   }
 
   /**
@@ -78,52 +134,35 @@ export class QueueDirectory {
    * df are on disk.  Fails if a message with this id exists.
    */
   async storeNew(envelope: Envelope, body: Buffer | Uint8Array | string): Promise<void> {
-    const [qdir, ddir] = await Promise.all([this.controlDir(), this.dataDir()]);
+    const { control: qdir, data: ddir } = await this.dirs();
     const id = envelope.id;
-    const dataTemp = path.join(ddir, `.df${id}.tmp`);
-    const dataFinal = path.join(ddir, `df${id}`);
+    const dataFile = path.join(ddir, `df${id}`);
     const controlTemp = path.join(qdir, `tf${id}`);
     const controlFinal = path.join(qdir, `qf${id}`);
-
-    // data file, exclusive create so that two writers of one id cannot mix
-    const dfh = await fs.open(dataTemp, 'wx', 0o600);
-    try {
-      await dfh.writeFile(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
-      await dfh.sync();
-    } finally {
-      await dfh.close();
+    // exclusive creates: two writers of one id cannot mix
+    const written = await Promise.allSettled([
+      writeSynced(dataFile, typeof body === 'string' ? Buffer.from(body, 'latin1') : body),
+      writeSynced(controlTemp, Buffer.from(formatQf(envelope), 'latin1')),
+    ]);
+    const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // remove only what this call created
+      if (written[0]?.status === 'fulfilled') await fs.rm(dataFile, { force: true });
+      if (written[1]?.status === 'fulfilled') await fs.rm(controlTemp, { force: true });
+      throw failed.reason;
     }
-    await this.writeControl(envelope, controlTemp);
-    try {
-      await fs.link(dataTemp, dataFinal);
-      await fs.unlink(dataTemp);
-    } catch (err) {
-      await fs.rm(dataTemp, { force: true });
-      await fs.rm(controlTemp, { force: true });
-      throw err;
-    }
-    await fsyncPath(ddir);
+    await this.syncDir(ddir);
     await fs.rename(controlTemp, controlFinal);
-    await fsyncPath(qdir);
+    await this.syncDir(qdir);
   }
 
   /** Rewrites an existing qf (after a delivery attempt) through tf<id> and a rename. */
   async rewriteControl(envelope: Envelope): Promise<void> {
     const qdir = await this.controlDir();
     const temp = path.join(qdir, `tf${envelope.id}`);
-    await this.writeControl(envelope, temp);
+    await writeSynced(temp, Buffer.from(formatQf(envelope), 'latin1'));
     await fs.rename(temp, path.join(qdir, `qf${envelope.id}`));
-    await fsyncPath(qdir);
-  }
-
-  private async writeControl(envelope: Envelope, file: string): Promise<void> {
-    const fh = await fs.open(file, 'wx', 0o600);
-    try {
-      await fh.writeFile(Buffer.from(formatQf(envelope), 'latin1'));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await this.syncDir(qdir);
   }
 
   /** The ids of every qf file in the queue. */
@@ -159,7 +198,7 @@ export class QueueDirectory {
     const qdir = await this.controlDir();
     const target = path.join(qdir, `Qf${id}`);
     await fs.rename(path.join(qdir, `qf${id}`), target);
-    await fsyncPath(qdir);
+    await this.syncDir(qdir);
     return { id, path: target, reason };
   }
 
@@ -187,7 +226,7 @@ export class QueueDirectory {
   async remove(id: string): Promise<void> {
     const [qdir, ddir] = await Promise.all([this.controlDir(), this.dataDir()]);
     await fs.rm(path.join(qdir, `qf${id}`), { force: true });
-    await fsyncPath(qdir);
+    await this.syncDir(qdir);
     await fs.rm(path.join(ddir, `df${id}`), { force: true });
   }
 }
