@@ -10,15 +10,8 @@
  * by zero is reported before a later syntax error; `&&` and `||` skip the
  * errors of the side they do not need.
  */
-import {
-  createToken,
-  EmbeddedActionsParser,
-  Lexer,
-  MismatchedTokenException,
-  NotAllInputParsedException,
-  type IToken,
-  type TokenType,
-} from 'chevrotain';
+import type { IToken, TokenType, Lexer as LexerType } from 'chevrotain';
+import { createToken, EmbeddedActionsParser, Lexer, MismatchedTokenException, NotAllInputParsedException } from './chevrotain.js';
 
 function readNumber(text: string, offset: number): [string] & { payload?: number } | null {
   const c = text.charCodeAt(offset);
@@ -70,44 +63,45 @@ function digitValue(c: number): number {
 
 const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\n\r\f\v]+/, group: Lexer.SKIPPED });
 const NumberTok = createToken({ name: 'Number', pattern: { exec: readNumber }, line_breaks: false, start_chars_hint: [...'0123456789'] });
-const op = (name: string, image: string): TokenType =>
-  createToken({ name, pattern: new RegExp(image.replace(/[*+?^$|()\\/]/g, '\\$&')) });
-const Pow = op('Pow', '**');
-const Shl = op('Shl', '<<');
-const Shr = op('Shr', '>>');
-const Le = op('Le', '<=');
-const Ge = op('Ge', '>=');
-const EqEq = op('EqEq', '==');
-const Ne = op('Ne', '!=');
-const AndAnd = op('AndAnd', '&&');
-const OrOr = op('OrOr', '||');
-const Plus = op('Plus', '+');
-const Minus = op('Minus', '-');
-const Times = op('Times', '*');
-const Div = op('Div', '/');
-const Mod = op('Mod', '%');
-const Lt = op('Lt', '<');
-const Gt = op('Gt', '>');
-const Assign = op('Assign', '=');
-const BitAnd = op('BitAnd', '&');
-const BitOr = op('BitOr', '|');
-const BitXor = op('BitXor', '^');
-const Tilde = op('Tilde', '~');
-const Not = op('Not', '!');
-const LParen = op('LParen', '(');
-const RParen = op('RParen', ')');
+const BinOp = createToken({ name: 'BinOp', pattern: Lexer.NA });
+
+/** Binary operators: precedence (higher binds tighter); ** is right-associative. */
+const PREC = new Map<string, number>([
+  ['||', 1], ['&&', 2], ['|', 3], ['^', 4], ['&', 5], ['==', 6], ['!=', 6], ['=', 6],
+  ['<', 7], ['<=', 7], ['>', 7], ['>=', 7], ['<<', 8], ['>>', 8], ['+', 9], ['-', 9],
+  ['*', 10], ['/', 10], ['%', 10], ['**', 11],
+]);
+
+const op = (name: string, image: string, binary: boolean): TokenType =>
+  createToken({
+    name,
+    pattern: new RegExp(image.replace(/[*+?^$|()\\/]/g, '\\$&')),
+    categories: binary ? [BinOp] : [],
+  });
+// longest operators first
+const binaryTokens = ['**', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*', '/', '%', '<', '>', '=', '&', '|', '^'].map((o, i) =>
+  op(`Op${i}`, o, true),
+);
+const Plus = op('Plus', '+', true);
+const Minus = op('Minus', '-', true);
+const Tilde = op('Tilde', '~', false);
+const Not = op('Not', '!', false);
+const LParen = op('LParen', '(', false);
+const RParen = op('RParen', ')', false);
 const BadChar = createToken({ name: 'BadChar', pattern: /[^]/, line_breaks: true });
 
-const allTokens = [
-  WhiteSpace, NumberTok, Pow, Shl, Shr, Le, Ge, EqEq, Ne, AndAnd, OrOr,
-  Plus, Minus, Times, Div, Mod, Lt, Gt, Assign, BitAnd, BitOr, BitXor, Tilde, Not, LParen, RParen, BadChar,
-];
+const allTokens = [WhiteSpace, NumberTok, BinOp, ...binaryTokens.slice(0, 9), Plus, Minus, ...binaryTokens.slice(9), Tilde, Not, LParen, RParen, BadChar];
 
 /** An error found while computing (not parsing) the value. */
 class EvalFailure extends Error {}
 
+/**
+ * The grammar is three rules (expression, operand, primary); binary
+ * precedence is resolved by operator-precedence reduction inside
+ * `expression`, which keeps chevrotain's start-up analysis small.
+ */
 class ExprParser extends EmbeddedActionsParser {
-  /** >0 while parsing the side of && / || whose value is not needed */
+  /** >0 while reading the side of && / || whose value is not needed */
   skip = 0;
   warn: (msg: string) => void = () => {};
 
@@ -121,155 +115,74 @@ class ExprParser extends EmbeddedActionsParser {
     return 0;
   }
 
-  expression = this.RULE('expression', (): number => this.SUBRULE(this.lor));
+  private apply(o: string, a: number, b: number): number {
+    switch (o) {
+      case '||': return a !== 0 || b !== 0 ? 1 : 0;
+      case '&&': return a !== 0 && b !== 0 ? 1 : 0;
+      case '|': return a | b;
+      case '^': return a ^ b;
+      case '&': return a & b;
+      case '=':
+        this.warn('recommend ==, not =, for equality operator');
+        return a === b ? 1 : 0;
+      case '==': return a === b ? 1 : 0;
+      case '!=': return a !== b ? 1 : 0;
+      case '<': return a < b ? 1 : 0;
+      case '<=': return a <= b ? 1 : 0;
+      case '>': return a > b ? 1 : 0;
+      case '>=': return a >= b ? 1 : 0;
+      case '<<': return a << b;
+      case '>>': return a >> b;
+      case '+': return (a + b) | 0;
+      case '-': return (a - b) | 0;
+      case '*': return Math.imul(a, b);
+      case '/':
+        if (b === 0) return this.fail('divide by zero');
+        return b === -1 ? -a | 0 : (a / b) | 0;
+      case '%':
+        if (b === 0) return this.fail('modulo by zero');
+        return b === -1 ? 0 : a % b | 0;
+      default: // **
+        if (b < 0) return this.fail('negative exponent');
+        if (b === 0 && a === 0) return this.fail('divide by zero');
+        return powWrap(a, b);
+    }
+  }
 
-  private lor = this.RULE('lor', (): number => {
-    let v = this.SUBRULE(this.land);
+  expression = this.RULE('expression', (): number => {
+    const vals: number[] = [];
+    const ops: string[] = [];
+    const skipping: boolean[] = [];
+    const first = this.SUBRULE(this.operand);
+    this.ACTION(() => vals.push(first));
+    const reduce = (): void => {
+      const o = ops.pop()!;
+      const b = vals.pop()!;
+      const a = vals.pop()!;
+      if (skipping.pop()) this.skip--;
+      vals.push(this.apply(o, a, b));
+    };
     this.MANY(() => {
-      this.CONSUME(OrOr);
-      const taken = this.ACTION(() => v !== 0);
-      if (taken) this.ACTION(() => this.skip++);
-      const r = this.SUBRULE2(this.land);
+      const t = this.CONSUME(BinOp);
       this.ACTION(() => {
-        if (taken) this.skip--;
-        v = v !== 0 || r !== 0 ? 1 : 0;
+        const p = PREC.get(t.image)!;
+        while (ops.length && (PREC.get(ops[ops.length - 1]!)! > p || (PREC.get(ops[ops.length - 1]!)! === p && p !== 11))) reduce();
+        const left = vals[vals.length - 1]!;
+        const skipRight = (t.image === '||' && left !== 0) || (t.image === '&&' && left === 0);
+        if (skipRight) this.skip++;
+        ops.push(t.image);
+        skipping.push(skipRight);
       });
+      const v = this.SUBRULE2(this.operand);
+      this.ACTION(() => vals.push(v));
     });
-    return v;
+    return this.ACTION(() => {
+      while (ops.length) reduce();
+      return vals[0]!;
+    });
   });
 
-  private land = this.RULE('land', (): number => {
-    let v = this.SUBRULE(this.bor);
-    this.MANY(() => {
-      this.CONSUME(AndAnd);
-      const zero = this.ACTION(() => v === 0);
-      if (zero) this.ACTION(() => this.skip++);
-      const r = this.SUBRULE2(this.bor);
-      this.ACTION(() => {
-        if (zero) this.skip--;
-        v = v !== 0 && r !== 0 ? 1 : 0;
-      });
-    });
-    return v;
-  });
-
-  private bor = this.RULE('bor', (): number => {
-    let v = this.SUBRULE(this.bxor);
-    this.MANY(() => {
-      this.CONSUME(BitOr);
-      const r = this.SUBRULE2(this.bxor);
-      this.ACTION(() => (v = v | r));
-    });
-    return v;
-  });
-
-  private bxor = this.RULE('bxor', (): number => {
-    let v = this.SUBRULE(this.band);
-    this.MANY(() => {
-      this.CONSUME(BitXor);
-      const r = this.SUBRULE2(this.band);
-      this.ACTION(() => (v = v ^ r));
-    });
-    return v;
-  });
-
-  private band = this.RULE('band', (): number => {
-    let v = this.SUBRULE(this.equality);
-    this.MANY(() => {
-      this.CONSUME(BitAnd);
-      const r = this.SUBRULE2(this.equality);
-      this.ACTION(() => (v = v & r));
-    });
-    return v;
-  });
-
-  private equality = this.RULE('equality', (): number => {
-    let v = this.SUBRULE(this.relational);
-    this.MANY(() => {
-      const t = this.OR([{ ALT: () => this.CONSUME(EqEq) }, { ALT: () => this.CONSUME(Ne) }, { ALT: () => this.CONSUME(Assign) }]);
-      const r = this.SUBRULE2(this.relational);
-      this.ACTION(() => {
-        if (t.tokenType === Assign) this.warn('recommend ==, not =, for equality operator');
-        v = (t.tokenType === Ne ? v !== r : v === r) ? 1 : 0;
-      });
-    });
-    return v;
-  });
-
-  private relational = this.RULE('relational', (): number => {
-    let v = this.SUBRULE(this.shift);
-    this.MANY(() => {
-      const t = this.OR([
-        { ALT: () => this.CONSUME(Lt) },
-        { ALT: () => this.CONSUME(Le) },
-        { ALT: () => this.CONSUME(Gt) },
-        { ALT: () => this.CONSUME(Ge) },
-      ]);
-      const r = this.SUBRULE2(this.shift);
-      this.ACTION(() => {
-        const k = t.tokenType;
-        v = (k === Lt ? v < r : k === Le ? v <= r : k === Gt ? v > r : v >= r) ? 1 : 0;
-      });
-    });
-    return v;
-  });
-
-  private shift = this.RULE('shift', (): number => {
-    let v = this.SUBRULE(this.additive);
-    this.MANY(() => {
-      const t = this.OR([{ ALT: () => this.CONSUME(Shl) }, { ALT: () => this.CONSUME(Shr) }]);
-      const r = this.SUBRULE2(this.additive);
-      this.ACTION(() => (v = t.tokenType === Shl ? v << r : v >> r));
-    });
-    return v;
-  });
-
-  private additive = this.RULE('additive', (): number => {
-    let v = this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      const t = this.OR([{ ALT: () => this.CONSUME(Plus) }, { ALT: () => this.CONSUME(Minus) }]);
-      const r = this.SUBRULE2(this.multiplicative);
-      this.ACTION(() => (v = t.tokenType === Plus ? (v + r) | 0 : (v - r) | 0));
-    });
-    return v;
-  });
-
-  private multiplicative = this.RULE('multiplicative', (): number => {
-    let v = this.SUBRULE(this.power);
-    this.MANY(() => {
-      const t = this.OR([{ ALT: () => this.CONSUME(Times) }, { ALT: () => this.CONSUME(Div) }, { ALT: () => this.CONSUME(Mod) }]);
-      const r = this.SUBRULE2(this.power);
-      this.ACTION(() => {
-        if (t.tokenType === Times) v = Math.imul(v, r);
-        else if (r === 0) v = this.fail(t.tokenType === Div ? 'divide by zero' : 'modulo by zero');
-        else if (t.tokenType === Div) v = r === -1 ? -v | 0 : (v / r) | 0;
-        else v = r === -1 ? 0 : v % r | 0;
-      });
-    });
-    return v;
-  });
-
-  private power = this.RULE('power', (): number => {
-    const base = this.SUBRULE(this.unary);
-    let v = base;
-    this.OPTION(() => {
-      this.CONSUME(Pow);
-      const e = this.SUBRULE(this.power);
-      this.ACTION(() => {
-        if (e < 0) v = this.fail('negative exponent');
-        else if (e === 0 && base === 0) v = this.fail('divide by zero');
-        else {
-          let r = 1;
-          for (let i = 0; i < e && i < 64; i++) r = Math.imul(r, base);
-          if (e >= 64) r = base === 1 ? 1 : base === -1 ? (e % 2 ? -1 : 1) : base === 0 ? 0 : powWrap(base, e);
-          v = r;
-        }
-      });
-    });
-    return v;
-  });
-
-  private unary = this.RULE('unary', (): number =>
+  private operand = this.RULE('operand', (): number =>
     this.OR([
       {
         ALT: () => {
@@ -279,19 +192,13 @@ class ExprParser extends EmbeddedActionsParser {
             { ALT: () => this.CONSUME(Tilde) },
             { ALT: () => this.CONSUME(Not) },
           ]);
-          const v = this.SUBRULE(this.unary);
+          const v = this.SUBRULE(this.operand);
           return this.ACTION(() => {
             const k = t.tokenType;
             return k === Minus ? -v | 0 : k === Plus ? v : k === Tilde ? ~v : v === 0 ? 1 : 0;
           });
         },
       },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]),
-  );
-
-  private primary = this.RULE('primary', (): number =>
-    this.OR([
       {
         ALT: () => {
           const t = this.CONSUME(NumberTok);
@@ -301,7 +208,7 @@ class ExprParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(LParen);
-          const v = this.SUBRULE(this.lor);
+          const v = this.SUBRULE(this.expression);
           this.CONSUME(RParen);
           return v;
         },
@@ -313,6 +220,7 @@ class ExprParser extends EmbeddedActionsParser {
 function powWrap(base: number, e: number): number {
   let r = 1;
   let b = base;
+  if (e > 64 && (base === 0 || base === 1)) return base;
   while (e > 0) {
     if (e & 1) r = Math.imul(r, b);
     b = Math.imul(b, b);
@@ -321,7 +229,7 @@ function powWrap(base: number, e: number): number {
   return r;
 }
 
-let lexer: Lexer | null = null;
+let lexer: LexerType | null = null;
 let parser: ExprParser | null = null;
 
 /** Evaluate an eval expression: the value, or GNU's error message. */

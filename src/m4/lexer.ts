@@ -11,7 +11,8 @@
  * `open` in its payload, so the input stack can continue it in the next
  * block (m4 reads strings across the end of a macro expansion).
  */
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType, Lexer as LexerType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 /** The current quote and comment delimiters; empty lquote/bcomm disables them. */
 export interface Delimiters {
@@ -75,7 +76,7 @@ function escapeClass(ch: string): string {
 
 /** A chevrotain lexer for one delimiter set, and its token types by Kind. */
 export interface M4Lexer {
-  lexer: Lexer;
+  lexer: LexerType;
   kindOf: Map<TokenType, Kind>;
 }
 
