@@ -5,7 +5,9 @@
  * in the K line is not doubled), built by makemap or newaliases.  The file
  * is opened at the first lookup, as sendmail does; when it is missing and
  * the map is not optional (-o) that first lookup reports sendmail's message
- * and every lookup is a temporary failure.  The file stays open across
+ * and every lookup is a temporary failure.  An optional map is opened when
+ * declared; if that fails the factory throws a silent MapOpenError (the map
+ * is "not open").  The file stays open across
  * lookups and each lookup reads a fresh snapshot, so a rebuild is seen at
  * the next lookup.  If the file is replaced by another one (removed and
  * made again) the map notices within a second and reopens it.
@@ -75,6 +77,11 @@ class KeyedLmdbMap implements SendmailMap {
     return NOT_FOUND;
   }
 
+  /** Open the file now; false when it cannot be opened. */
+  tryOpen(): boolean {
+    return this.currentFile() !== undefined;
+  }
+
   close(): void {
     this.file?.close();
     this.file = undefined;
@@ -119,5 +126,11 @@ export function createKeyedLmdbMap(decl: MapDecl, env: MapEnvironment): Sendmail
   if (name === undefined) {
     throw new MapOpenError(`${decl.className} map "${decl.name}": missing file name`, decl.pos);
   }
-  return new KeyedLmdbMap(decl, env, mapFilePath(name));
+  const map = new KeyedLmdbMap(decl, env, mapFilePath(name));
+  // An optional map that cannot be opened is "not open" (sendmail's -bt
+  // /map says so), quietly; a required one reports at its first lookup.
+  if (decl.flags.optional && !map.tryOpen()) {
+    throw new MapOpenError(`${decl.className} map "${decl.name}": cannot open ${mapFilePath(name)}`, decl.pos, true);
+  }
+  return map;
 }
