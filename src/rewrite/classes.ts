@@ -33,6 +33,10 @@ interface WordEntry {
 /** All class members of a running configuration. */
 export class ClassTable {
   private readonly words = new Map<string, WordEntry>();
+  /** Lower-cased members per class, for matching. */
+  private readonly sets = new Map<string, Set<string>>();
+  /** Longest member per class, so phrase matching stops early. */
+  private readonly longest = new Map<string, number>();
   private seq = 0;
 
   /** Add a word to class `id`. */
@@ -44,18 +48,27 @@ export class ClassTable {
       this.words.set(key, e);
     }
     e.classes.add(id);
+    let set = this.sets.get(id);
+    if (!set) this.sets.set(id, (set = new Set()));
+    set.add(key);
+    if (key.length > (this.longest.get(id) ?? 0)) this.longest.set(id, key.length);
+  }
+
+  /** Length of the longest member of class `id` (0 when empty). */
+  maxLength(id: string): number {
+    return this.longest.get(id) ?? 0;
   }
 
   /** Whether `word` (case-insensitive) is in class `id`. */
   has(id: string, word: string): boolean {
-    const e = this.words.get(word.toLowerCase());
-    return e !== undefined && e.classes.has(id);
+    const set = this.sets.get(id);
+    return set !== undefined && set.has(word.toLowerCase());
   }
 
-  /** Whether a lower-cased word is in class `id`. */
+  /** Whether an already lower-cased word is in class `id`. */
   hasLower(id: string, lower: string): boolean {
-    const e = this.words.get(lower);
-    return e !== undefined && e.classes.has(id);
+    const set = this.sets.get(id);
+    return set !== undefined && set.has(lower);
   }
 
   /** Members of class `id` in sendmail's listing order. */

@@ -76,6 +76,8 @@ export class RewriteEngine {
   print: (line: string) => void;
   /** Print "input:"/"returns:" lines (address test mode). */
   trace = true;
+  /** Ruleset numbers of `$>` targets already resolved. */
+  private readonly calledRulesets = new Map<string, number>();
   /** Next number for a named ruleset without one. */
   private nextNamed = MAXRWSETS - 1;
 
@@ -160,7 +162,7 @@ export class RewriteEngine {
   }
 
   /** Match `pvp` against a pattern; fills `first`/`last` per binding. */
-  private match(pat: PatElem[], pvp: string[], first: number[], last: number[], mpat: number[]): number {
+  private match(pat: PatElem[], pvp: string[], lower: string[], first: number[], last: number[], mpat: number[]): number {
     const n = pvp.length;
     const plen = pat.length;
     let avp = 0;
@@ -172,12 +174,10 @@ export class RewriteEngine {
         const el = pat[rvp]!;
         if (avp >= n && el.kind !== PatKind.ZeroOrMore && el.kind !== PatKind.Zero) break matchOne;
         switch (el.kind) {
-          case PatKind.Literal: {
-            const tok = pvp[avp]!;
-            if (tok !== el.text && (tok.length !== el.text.length || tok.toLowerCase() !== el.text)) break matchOne;
+          case PatKind.Literal:
+            if (lower[avp] !== el.text) break matchOne;
             avp++;
             break;
-          }
           case PatKind.ExactlyOne:
           case PatKind.OneOrMore:
             mpat[mlp] = rvp;
@@ -194,7 +194,7 @@ export class RewriteEngine {
           case PatKind.Zero:
             break;
           case PatKind.NotInClass:
-            if (this.classes.has(el.text, pvp[avp]!)) break matchOne;
+            if (this.classes.hasLower(el.text, lower[avp]!)) break matchOne;
             mpat[mlp] = rvp;
             first[mlp] = avp;
             last[mlp] = avp++;
@@ -203,12 +203,14 @@ export class RewriteEngine {
           case PatKind.InClass: {
             mpat[mlp] = rvp;
             first[mlp] = avp;
+            const longest = this.classes.maxLength(el.text);
             let phrase = '';
             let ok = false;
             while (avp < n) {
-              phrase += pvp[avp]!;
+              phrase += lower[avp]!;
               last[mlp] = avp++;
-              if (this.classes.has(el.text, phrase)) {
+              if (phrase.length > longest) break;
+              if (this.classes.hasLower(el.text, phrase)) {
                 ok = true;
                 break;
               }
@@ -222,7 +224,7 @@ export class RewriteEngine {
             if (v !== undefined && v !== '') {
               const toks = tokenize(v, this.table);
               for (const t of toks) {
-                if (avp >= n || pvp[avp]!.toLowerCase() !== t.toLowerCase()) break matchOne;
+                if (avp >= n || lower[avp] !== t.toLowerCase()) break matchOne;
                 avp++;
               }
             }
@@ -246,13 +248,15 @@ export class RewriteEngine {
           continue outer;
         }
         if (el.kind === PatKind.InClass) {
+          const longest = this.classes.maxLength(el.text);
           let phrase = '';
-          for (let i = first[mlp]!; i < avp; i++) phrase += pvp[i]!;
+          for (let i = first[mlp]!; i < avp; i++) phrase += lower[i]!;
           let ok = false;
           while (avp < n) {
-            phrase += pvp[avp]!;
+            phrase += lower[avp]!;
             last[mlp] = avp++;
-            if (this.classes.has(el.text, phrase)) {
+            if (phrase.length > longest) break;
+            if (this.classes.hasLower(el.text, phrase)) {
               ok = true;
               break;
             }
@@ -299,14 +303,35 @@ export class RewriteEngine {
     const mpat: number[] = [];
     let ri = 0;
     let loopcount = 0;
-    while (ri < rules.length) {
+    // lower-cased tokens and their set, rebuilt whenever a rule rewrites pvp
+    let lower: string[] = [];
+    const present = new Set<string>();
+    const refresh = (): void => {
+      lower = new Array<string>(pvp.length);
+      present.clear();
+      for (let k = 0; k < pvp.length; k++) {
+        const l = pvp[k]!.toLowerCase();
+        lower[k] = l;
+        present.add(l);
+      }
+    };
+    refresh();
+    rules: while (ri < rules.length) {
       if (pvp.length > 0 && pvp[0] === OP.CANONNET) break;
       const rule = rules[ri]!;
       if (++loopcount > MAX_LOOP) {
         this.print(`Infinite loop in ruleset ${label}, rule ${ri + 1}`);
         break;
       }
-      const mlp = this.match(rule.pattern, pvp, first, last, mpat);
+      const req = rule.required;
+      for (let k = 0; k < req.length; k++) {
+        if (!present.has(req[k]!)) {
+          ri++;
+          loopcount = 0;
+          continue rules;
+        }
+      }
+      const mlp = this.match(rule.pattern, pvp, lower, first, last, mpat);
       if (mlp < 0) {
         ri++;
         loopcount = 0;
@@ -362,6 +387,7 @@ export class RewriteEngine {
       }
       pvp.length = 0;
       for (const t of npvp) pvp.push(t);
+      refresh();
     }
     if (this.trace) this.print(`${pad16(label)} returns:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
     return rstat;
@@ -460,7 +486,11 @@ export class RewriteEngine {
       if (pvp[j] !== OP.CALLSUBR || j + 1 >= pvp.length) continue;
       let name = pvp[j + 1]!;
       if (name.length >= 2 && name[0] === '"' && name[name.length - 1] === '"') name = name.slice(1, -1);
-      const rs = this.findRuleset(name, (m) => this.print(m));
+      let rs = this.calledRulesets.get(name);
+      if (rs === undefined) {
+        rs = this.findRuleset(name, (m) => this.print(m));
+        if (rs >= 0) this.calledRulesets.set(name, rs);
+      }
       if (rs < 0) {
         this.print(`Unknown ruleset ${name}`);
         return EX_CONFIG;

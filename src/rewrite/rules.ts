@@ -31,6 +31,8 @@ export interface CompiledRule {
   lhs: string[];
   rhs: string[];
   pattern: PatElem[];
+  /** Lower-cased literals the input must contain for the LHS to match. */
+  required: string[];
   /** Number of elements that bind $1..$9. */
   bindings: number;
   /** 0 = plain, 1 = `$:` prefix, 2 = `$@` prefix. */
@@ -175,5 +177,6 @@ export function compileRule(lhs: string[], rhs: string[], file: string, line: nu
     else if (c === OP.LOOKUPBEGIN || c === OP.HOSTBEGIN) hasLookups = true;
     else if (c === OP.CALLSUBR) hasCalls = true;
   }
-  return { lhs, rhs, pattern, bindings, prefix, body, bodyHasRefs, hasLookups, hasCalls, file, line };
+  const required = [...new Set(pattern.filter((p) => p.kind === PatKind.Literal).map((p) => p.text))];
+  return { lhs, rhs, pattern, required, bindings, prefix, body, bodyHasRefs, hasLookups, hasCalls, file, line };
 }

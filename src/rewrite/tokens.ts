@@ -108,6 +108,15 @@ function visibleChar(code: number): string {
 
 /** Printable form of a token or a stored string, as sendmail's xputs shows it. */
 export function showText(s: string): string {
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x20 || code >= 0x7f) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;

@@ -16,28 +16,31 @@ import { slashCommand } from './slash.js';
 
 /** Buffered Latin-1 output. */
 export class Output {
-  private parts: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(1 << 17);
+  private used = 0;
   constructor(
     private readonly sink: (chunk: Buffer) => void,
     private readonly eager = false,
   ) {}
 
   write(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.eager || this.size > 1 << 16) this.flush();
+    if (this.used + s.length > this.buf.length) {
+      this.flush();
+      if (s.length > this.buf.length) this.buf = Buffer.allocUnsafe(s.length * 2);
+    }
+    this.used += this.buf.write(s, this.used, 'latin1');
+    if (this.eager) this.flush();
   }
 
   line(s: string): void {
-    this.write(s + '\n');
+    this.write(s);
+    this.write('\n');
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    this.sink(Buffer.from(this.parts.join(''), 'latin1'));
-    this.parts = [];
-    this.size = 0;
+    if (this.used === 0) return;
+    this.sink(Buffer.from(this.buf.subarray(0, this.used)));
+    this.used = 0;
   }
 }
 
