@@ -131,14 +131,35 @@ describe('host class (hosts file through the service switch)', () => {
     ],
   };
   it('matches sendmail', async () => {
-    const dir = tempDir();
-    // the local domain comes from the host name (host.example.com), as for sendmail in the namespace
-    const got = await runScenario({
-      ...s,
-      kLines: s.kLines,
-    });
-    void dir;
-    expectAnswers(s, got);
+    expectAnswers(s, await runScenario(s));
+  });
+
+  it('reads address literals the way sendmail does', async () => {
+    const literal: Scenario = {
+      kLines: () => 'Kh host',
+      expected: [
+        ['h', '[10.0.0.1', 'no match (0)'],
+        ['h', '10.0.0.1]', 'no match (68)'],
+        ['h', '[127.0.0.1.]', 'no match (68)'],
+        ['h', '[foo]', 'no match (68)'],
+        ['h', '[IPv6:foo]', 'no match (68)'],
+      ],
+    };
+    expectAnswers(literal, await runScenario(literal));
+  });
+
+  it('finds the name of an address in the system hosts file, like sendmail', async () => {
+    if (!canRunRealSendmail) return;
+    const literal: Scenario = {
+      kLines: () => 'Kh host -a.',
+      expected: [
+        ['h', '[127.0.0.1]', ''],
+        ['h', '[127.1]', ''],
+        ['h', '[0x7f.1]', ''],
+      ],
+    };
+    const got = await runScenario(literal);
+    expect(got.ours).toEqual(got.real);
   });
 });
 
@@ -265,6 +286,8 @@ describe('sequence and switch', () => {
         'Kw switch aliases',
         `Kw.files text -v1 -z: ${d}/fr2`,
         'Kf switch hosts',
+        'Kn switch nosuchservice',
+        'Kq sequence',
       ].join('\n'),
     expected: [
       ['s', 'apple', 'returns red (0)'],
@@ -275,6 +298,8 @@ describe('sequence and switch', () => {
       ['w', 'apple', 'returns green (0)'],
       ['w', 'nope', 'no match (68)'],
       ['f', 'apple', 'no match (68)'],
+      ['n', 'x', 'no match (75)'],
+      ['q', 'x', 'no match (68)'],
     ],
   };
   it('matches sendmail', async () => {
@@ -294,6 +319,20 @@ describe('sequence and switch', () => {
     const env = new TestEnv().declare(`Kbad text ${dir}/missing\nKgood text -v1 ${dir}/fr\nKs sequence bad good`);
     expect(await env.lookup('s', 'apple')).toEqual({ status: 'found', value: 'red' });
     expect((await env.lookup('s', 'pear')).status).toBe('tempfail');
+  });
+});
+
+describe('stab class', () => {
+  it('reads its file as aliases at the first lookup', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'aliases'), 'root: admin\nPostmaster: root\nbad line\n');
+    const env = new TestEnv().declare(`Ks stab ${dir}/aliases\nKm stab ${dir}/missing`);
+    expect(env.reports).toEqual([]);
+    expect(await env.slashMap('s', 'ROOT')).toBe('map_lookup: s (ROOT) returns admin (0)');
+    expect(await env.slashMap('s', 'postmaster')).toBe('map_lookup: s (postmaster) returns root (0)');
+    expect(await env.slashMap('s', 'nope')).toBe('map_lookup: s (nope) no match (0)');
+    expect(await env.slashMap('m', 'x')).toBe('map_lookup: m (x) no match (75)');
+    expect(env.reports).toEqual([`${dir}/aliases: line 3: missing colon`, `${dir}/aliases: 2 aliases, longest 5 bytes, 23 bytes total`]);
   });
 });
 

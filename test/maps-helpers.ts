@@ -34,7 +34,18 @@ export class TestEnv implements MapEnvironment {
   readonly reports: string[] = [];
   constructor(readonly options: Record<string, string> = {}) {
     // the local domain sendmail's resolver has in the test namespace (host.example.com)
-    useResolver(this, new Resolver({ hostsFile: options.HostsFile, serviceSwitchFile: options.ServiceSwitchFile, domain: 'example.com' }));
+    // no DNS server: a loopback port nobody listens on (tests use loopback only)
+    useResolver(
+      this,
+      new Resolver({
+        hostsFile: options.HostsFile,
+        serviceSwitchFile: options.ServiceSwitchFile,
+        domain: 'example.com',
+        nameservers: [{ address: '127.0.0.1', port: 9 }],
+        timeoutMs: 300,
+        attempts: 1,
+      }),
+    );
   }
   getMap(name: string): SendmailMap | undefined {
     return this.maps.get(name);

@@ -12,6 +12,7 @@ export {
   Resolver,
   DNS_RECORD_TYPES,
   expandIPv6,
+  parseInetAddr,
   reverseAddressLabels,
   reverseLookupName,
   type CanonicalOutcome,

@@ -70,6 +70,8 @@ export interface ResolverOptions {
   domain?: string;
   /** HostsFile option (default /etc/hosts). */
   hostsFile?: string;
+  /** The C library's hosts file, for address-to-name lookups (default /etc/hosts). */
+  systemHostsFile?: string;
   /** ServiceSwitchFile option (undefined: sendmail's defaults). */
   serviceSwitchFile?: string;
   /** resolv.conf to read defaults from. */
@@ -133,6 +135,7 @@ export class Resolver {
   readonly attempts: number;
   readonly domain: string;
   readonly hosts: HostsFile;
+  readonly systemHosts: HostsFile;
   readonly serviceSwitch: ServiceSwitch;
 
   constructor(options: ResolverOptions = {}) {
@@ -143,6 +146,7 @@ export class Resolver {
     this.attempts = options.attempts ?? conf?.attempts ?? 2;
     this.domain = stripDot(options.domain ?? conf?.domain ?? '');
     this.hosts = new HostsFile(options.hostsFile ?? '/etc/hosts');
+    this.systemHosts = new HostsFile(options.systemHostsFile ?? '/etc/hosts');
     this.serviceSwitch = new ServiceSwitch(options.serviceSwitchFile);
   }
 
@@ -298,23 +302,44 @@ export class Resolver {
     return tempfail ?? nodata ?? { status: 'notfound', reason: 'nxdomain' };
   }
 
-  /** Host name of an address: hosts file, then DNS PTR, in switch order. */
+  /**
+   * Host name of an address the way the C library's gethostbyaddr finds it
+   * (as sendmail asks it): the system hosts file, then a DNS PTR query —
+   * the service switch and HostsFile play no part.
+   */
   async reverseName(address: string): Promise<CanonicalOutcome> {
-    let tempfail: string | undefined;
-    for (const method of this.serviceSwitch.methods('hosts')) {
-      if (method === 'files') {
-        const entry = this.hosts.findAddress(address);
-        if (entry) return { status: 'found', name: canonicalNameOf(entry) };
-      } else if (method === 'dns') {
-        const ptrName = reverseLookupName(address);
-        if (!ptrName) return { status: 'notfound' };
-        const outcome = await this.query(ptrName, 'PTR');
-        if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].data };
-        if (outcome.status === 'tempfail') tempfail ??= `[${address}]: Name server timeout`;
-      }
-    }
-    return tempfail !== undefined ? { status: 'tempfail', message: tempfail } : { status: 'notfound' };
+    const entry = this.systemHosts.findAddress(address);
+    if (entry) return { status: 'found', name: entry.names[0] };
+    const ptrName = reverseLookupName(address);
+    if (!ptrName) return { status: 'notfound' };
+    const outcome = await this.query(ptrName, 'PTR');
+    if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].data };
+    if (outcome.status === 'tempfail') return { status: 'tempfail', message: `[${address}]: Name server timeout` };
+    return { status: 'notfound' };
   }
+}
+
+/**
+ * An IPv4 address written the ways inet_aton accepts (`127.1`, `0x7f.1`,
+ * `010.0.0.1` octal, one to four parts), as a dotted quad; undefined if not.
+ */
+export function parseInetAddr(text: string): string | undefined {
+  const parts = text.split('.');
+  if (parts.length < 1 || parts.length > 4) return undefined;
+  const nums: number[] = [];
+  for (const p of parts) {
+    let n: number;
+    if (/^0[xX][0-9a-fA-F]+$/.test(p)) n = parseInt(p.slice(2), 16);
+    else if (/^0[0-7]*$/.test(p)) n = parseInt(p, 8);
+    else if (/^[1-9][0-9]*$/.test(p)) n = parseInt(p, 10);
+    else return undefined;
+    nums.push(n);
+  }
+  const last = nums.pop() as number;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return undefined;
+  let value = last;
+  nums.forEach((n, i) => (value += n * 2 ** (8 * (3 - i))));
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }
 
 /** Nibble / octet form of an address without the arpa suffix, or undefined if it is not one. */

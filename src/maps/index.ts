@@ -14,6 +14,7 @@ import './classes/host.js';
 import './classes/dns.js';
 import './classes/sequence.js';
 import './classes/simple.js';
+import './classes/stab.js';
 import './classes/user.js';
 import './classes/arith.js';
 import './classes/dequote.js';

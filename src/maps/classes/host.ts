@@ -4,7 +4,8 @@
  *
  * host: the key (a trailing dot ignored) goes through the service switch's
  * `hosts` methods — the hosts file (HostsFile) and/or DNS — and a hit
- * returns the canonical name; `[address]` returns the address's host name.
+ * returns the canonical name; `[address]` (inet_aton forms, or `IPv6:`)
+ * returns the address's host name from the system hosts file or DNS PTR.
  * A miss is status 68; a DNS failure is a temporary failure (75) reported as
  * `NAME: Name server timeout`.
  *
@@ -13,7 +14,8 @@
  * by the delimiter, in a fixed order (preference, then name).  No MX data is
  * a temporary failure, as in sendmail; NXDOMAIN is status 68.
  */
-import { isIP } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { parseInetAddr } from '../../dns/index.js';
 import { foundResult } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
@@ -30,17 +32,19 @@ class HostMap implements SendmailMap {
 
   async lookup(key: string, args: readonly string[]): Promise<LookupResult> {
     const resolver = resolverFor(this.env);
-    if (key.startsWith('[') && key.endsWith(']')) {
+    if (key.startsWith('[')) {
+      if (!key.endsWith(']')) return { status: 'notfound' };
       const inner = key.slice(1, -1);
-      const address = /^ipv6:/i.test(inner) ? inner.slice(5) : inner;
-      if (isIP(address) === 0) return NOT_FOUND_68;
+      const tagged = /^ipv6:/i.test(inner);
+      const address = tagged ? (isIPv6(inner.slice(5)) ? inner.slice(5) : undefined) : parseInetAddr(inner);
+      if (address === undefined) return NOT_FOUND_68;
       const outcome = await resolver.reverseName(address);
       if (outcome.status === 'found') return foundResult(outcome.name, key, args, this.decl.flags);
       if (outcome.status === 'tempfail') {
-        this.env.report(`${key}: Name server timeout`);
+        this.env.report(outcome.message.replace(/^\[[^\]]*\]/, key));
         return TEMP_FAIL_75;
       }
-      return NOT_FOUND_68;
+      return tagged ? TEMP_FAIL_75 : NOT_FOUND_68;
     }
     const outcome = await resolver.canonicalName(key);
     if (outcome.status === 'found') return foundResult(outcome.name, key, args, this.decl.flags);

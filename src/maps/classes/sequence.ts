@@ -4,7 +4,8 @@
  * character other than letters, digits, `.` and `_` separates names);
  * `switch` takes a service name and tries `NAME.method` for every method of
  * that service in the service switch file (e.g. `aliases files nis` makes
- * map `ali` try `ali.files` then `ali.nis`).  A temporary failure of a
+ * map `ali` try `ali.files` then `ali.nis`; a service the file does not
+ * list makes every lookup a temporary failure).  A temporary failure of a
  * member is remembered and returned when no member finds the key.
  */
 import { MapOpenError, atDecl } from '../common.js';
@@ -82,6 +83,7 @@ registerMapClass('switch', (decl: MapDecl, env: MapEnvironment): SendmailMap => 
         names = methods.map((m) => `${decl.name}.${m}`);
         for (const n of names) if (!env.getMap(n)) env.report(`Switch map ${decl.name}: unknown member map ${n}`);
       }
+      if (names.length === 0) return { status: 'tempfail', code: 75 };
       const members = names.map((n) => env.getMap(n)).filter((m): m is SendmailMap => m !== undefined);
       return lookupMembers(members, key, args);
     },

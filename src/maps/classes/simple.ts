@@ -1,10 +1,9 @@
 /**
  * The small built-in classes that read no file: `null` (never finds),
  * `syslog` (logs the key, returns the empty string), `macro` (sets or clears
- * a macro, returns the empty string), `stab` (sendmail's internal symbol
- * table; here a table other modules may fill, e.g. text aliases).
+ * a macro, returns the empty string).
  */
-import { MapOpenError, atDecl, foundResult, rawFlagValue } from '../common.js';
+import { atDecl, rawFlagValue } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 
@@ -52,17 +51,3 @@ registerMapClass('macro', (decl: MapDecl, env: MapEnvironment) => ({
     return EMPTY;
   },
 }));
-
-/** The internal symbol table the `stab` class reads (alias name -> value). */
-export const symbolTable = new Map<string, string>();
-
-registerMapClass('stab', (decl) => {
-  if (decl.args[0] === undefined) throw new MapOpenError(`No file name for stab map ${decl.name}`, decl.pos);
-  return {
-    decl,
-    lookup(key: string, args: readonly string[]): LookupResult {
-      const value = symbolTable.get(decl.flags.noFold ? key : key.toLowerCase());
-      return value === undefined ? { status: 'notfound' } : foundResult(value, key, args, decl.flags);
-    },
-  };
-});
