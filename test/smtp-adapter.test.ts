@@ -219,6 +219,45 @@ describe('SMTP adapter contract (real socket on 127.0.0.1)', () => {
   });
 });
 
+describe('limits', () => {
+  it('closes the connection on a command line of 2047 octets, as sendmail does', async () => {
+    const d = await startDaemon();
+    try {
+      const ok = `NOOP ${'a'.repeat(2041)}`; // 2046 octets: still taken
+      const tooLong = `NOOP ${'a'.repeat(2042)}`;
+      const t = await chat(d.port, ['EHLO c.example.org', ok, tooLong, 'QUIT']);
+      expect(t.slice(-4)).toEqual([
+        '250 2.0.0 OK',
+        `>>> ${tooLong}`,
+        '421 4.7.0 mx.example.com Command too long, possible attack localhost [127.0.0.1]',
+        '>>> QUIT',
+      ]);
+    } finally {
+      await d.listeners.close();
+    }
+  });
+
+  it('refuses connections over the limit with 421', async () => {
+    const queueDir = tempDir('smtp-queue-');
+    const listeners = new SmtpListeners({
+      listeners: [parseDaemonOptions('Port=0, Addr=127.0.0.1')],
+      session: { identity: { hostName: 'mx.example.com', version: '8.17.1.9' }, policy: recordedPolicy(), queue: new QueueDirectory(queueDir), ids: new QueueIdGenerator() },
+      resolveClient: async () => ({ name: 'localhost', resolve: 'OK' }),
+      maxClients: 1,
+    });
+    const [addr] = await listeners.start();
+    const first = net.connect(addr?.port ?? 0, '127.0.0.1');
+    try {
+      await new Promise((r) => first.once('data', r));
+      const t = await chat(addr?.port ?? 0, []);
+      expect(t).toEqual(['421 4.3.2 mx.example.com Too many connections, try again later']);
+    } finally {
+      first.destroy();
+      await listeners.close();
+    }
+  });
+});
+
 describe('DAEMON_OPTIONS', () => {
   it('reads Port, Addr, Family, Name and M= modifiers', () => {
     expect(parseDaemonOptions('Family=inet,  Name=MSP-v4, Port=submission, M=Ea, Addr=127.0.0.1')).toEqual({

@@ -18,6 +18,7 @@ import type { PassThrough } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { formatReply, makeReply, type Reply } from './reply.js';
+import { MAX_COMMAND_LINE } from './replies.js';
 import { SmtpSession, type ClientInfo, type DaemonInfo, type SessionOptions } from './session.js';
 
 /** One DAEMON_OPTIONS entry (O DaemonPortOptions=...). */
@@ -162,6 +163,7 @@ export class SmtpListeners {
         authOptional: true,
         disabledCommands: ['STARTTLS', 'AUTH'],
         maxClients: this.opts.maxClients ?? 0,
+        maxCommandLength: MAX_COMMAND_LINE,
         socketTimeout: this.timeouts.command,
       });
       this.hook(server, spec);
@@ -295,8 +297,11 @@ export class SmtpListeners {
     };
     // replies smtp-server still makes itself (line too long, shutting down): through the builder
     conn.send = (code: number, data?: string | string[]): void => {
-      const text = Array.isArray(data) ? data.join(' ') : (data ?? '');
-      const reply = code >= 400 && code < 600 ? makeReply(code, `${Math.floor(code / 100)}.0.0`, text.replace(/^Error: /, '')) : makeReply(code, undefined, text);
+      const text = (Array.isArray(data) ? data.join(' ') : (data ?? '')).replace(/^Error: /, '');
+      let reply: Reply;
+      if (/^Command line too long/.test(text) && session) reply = session.commandTooLong();
+      else if (code >= 400 && code < 600) reply = makeReply(code, `${Math.floor(code / 100)}.0.0`, `${this.opts.session.identity.hostName} ${text}`);
+      else reply = makeReply(code, undefined, text);
       this.write(conn, reply);
       if (code === 421) conn.close();
     };

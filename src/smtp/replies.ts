@@ -111,6 +111,13 @@ export const helpTopicUnknown = (topic: string): Reply =>
 export const helpText = (lines: readonly string[]): Reply =>
   makeReply(214, '2.0.0', [...lines, 'End of HELP info']);
 
+/** A command line of 2047 octets or more (the connection is then closed). */
+export const commandTooLong = (id: ServerIdentity, client: string): Reply =>
+  makeReply(421, '4.7.0', `${id.hostName} Command too long, possible attack ${client}`);
+
+/** The longest command line sendmail takes, without CRLF. */
+export const MAX_COMMAND_LINE = 2046;
+
 /** Service shutting down or the connection dropped by policy (421 closes the session). */
 export const serviceUnavailable = (id: ServerIdentity, why: string): Reply =>
   makeReply(421, '4.3.2', `${id.hostName} ${why}`);

@@ -502,6 +502,11 @@ export class SmtpSession {
     return R.verboseMode();
   }
 
+  /** The reply to a command line over the length limit (the connection is closed after it). */
+  commandTooLong(): Reply {
+    return R.commandTooLong(this.opts.identity, this.macros.get('_') ?? '');
+  }
+
   /** True once VERB was given. */
   get isVerbose(): boolean {
     return this.verbose;
