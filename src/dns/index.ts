@@ -21,6 +21,7 @@ export {
   type DnsRecordType,
   type MxHost,
   type MxOutcome,
+  type QueryLimits,
   type ResolverOptions,
   type TempfailReason,
 } from './resolver.js';

@@ -59,6 +59,12 @@ export type CanonicalOutcome =
   | { status: 'notfound' }
   | { status: 'tempfail'; message: string };
 
+/** Per-query overrides (a map's -d delay and -r retry flags). */
+export interface QueryLimits {
+  timeoutMs?: number;
+  attempts?: number;
+}
+
 export interface ResolverOptions {
   /** DNS servers (default: resolv.conf's). */
   nameservers?: NameServer[];
@@ -151,15 +157,17 @@ export class Resolver {
   }
 
   /** One raw query; tries every server `attempts` times before giving up. */
-  async query(name: string, type: DnsRecordType | string): Promise<DnsOutcome> {
+  async query(name: string, type: DnsRecordType | string, limits: QueryLimits = {}): Promise<DnsOutcome> {
     const qname = stripDot(name);
     if (qname.length === 0 || qname.length > 253) return { status: 'notfound', reason: 'nxdomain' };
     const typeCode = type === 'AFSDB' ? 18 : (DNS.Packet.TYPE as Record<string, number>)[type];
     if (typeCode === undefined) return { status: 'tempfail', reason: 'formerr', message: `unsupported record type ${type}` };
     let last: DnsOutcome = { status: 'tempfail', reason: 'network', message: 'no name servers' };
-    for (let attempt = 0; attempt < Math.max(1, this.attempts); attempt++) {
+    const attempts = Math.max(1, limits.attempts ?? this.attempts);
+    const timeoutMs = limits.timeoutMs ?? this.timeoutMs;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       for (const server of this.nameservers) {
-        const outcome = await this.queryServer(server, qname, type, typeCode);
+        const outcome = await this.queryServer(server, qname, type, typeCode, timeoutMs);
         if (outcome.status !== 'tempfail') return outcome;
         last = outcome;
       }
@@ -167,12 +175,12 @@ export class Resolver {
     return last;
   }
 
-  private async queryServer(server: NameServer, qname: string, type: string, typeCode: number): Promise<DnsOutcome> {
+  private async queryServer(server: NameServer, qname: string, type: string, typeCode: number, timeoutMs: number): Promise<DnsOutcome> {
     const ask = DNS.UDPClient({
       dns: server.address,
       port: server.port,
       socketType: isIP(server.address) === 6 ? 'udp6' : 'udp4',
-      timeout: this.timeoutMs,
+      timeout: timeoutMs,
     });
     let response: DNS.Packet;
     try {
@@ -286,7 +294,7 @@ export class Resolver {
    * The first answer wins; otherwise a temporary failure, then "no data",
    * then NXDOMAIN decides the outcome.
    */
-  async search(name: string, type: DnsRecordType | string): Promise<DnsOutcome> {
+  async search(name: string, type: DnsRecordType | string, limits: QueryLimits = {}): Promise<DnsOutcome> {
     const absolute = name.endsWith('.');
     const bare = stripDot(name);
     const searched = this.domain ? [`${bare}.${this.domain}`] : [];
@@ -294,7 +302,7 @@ export class Resolver {
     let tempfail: DnsOutcome | undefined;
     let nodata: DnsOutcome | undefined;
     for (const candidate of candidates) {
-      const outcome = await this.query(candidate, type);
+      const outcome = await this.query(candidate, type, limits);
       if (outcome.status === 'found') return outcome;
       if (outcome.status === 'tempfail') tempfail ??= outcome;
       else if (outcome.reason === 'nodata') nodata ??= outcome;

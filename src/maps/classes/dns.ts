@@ -5,14 +5,15 @@
  * record joined by the delimiter, in answer order.  Values as sendmail
  * gives them: A as dotted quad, AAAA as `IPv6:` and eight hex groups,
  * MX / SRV / CNAME / NS / PTR / AFSDB as the host name, TXT as its first
- * string.  NXDOMAIN is status 68; no data or a server failure is a
+ * string.  -d SECONDS and -r COUNT set the time limit and tries of each
+ * query.  NXDOMAIN is status 68; no data or a server failure is a
  * temporary failure (75).
  */
-import { DNS_RECORD_TYPES, expandIPv6, type DnsRecord } from '../../dns/index.js';
+import { DNS_RECORD_TYPES, expandIPv6, type DnsRecord, type QueryLimits } from '../../dns/index.js';
 import { atDecl, foundResult, rawFlagValue } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
-import { resolverFor } from './resolverFor.js';
+import { resolverFor, resolverLimits } from './resolverFor.js';
 
 const NOT_FOUND_68: LookupResult = Object.freeze({ status: 'notfound', code: 68 }) as LookupResult;
 const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
@@ -33,12 +34,13 @@ class DnsMap implements SendmailMap {
     private readonly env: MapEnvironment,
     private readonly type: string | undefined,
     private readonly base: string | undefined,
+    private readonly limits: QueryLimits,
   ) {}
 
   async lookup(key: string, args: readonly string[]): Promise<LookupResult> {
     if (this.type === undefined) return NOT_FOUND_68;
     const name = this.base ? `${key}.${this.base}` : key;
-    const outcome = await resolverFor(this.env).search(name, this.type);
+    const outcome = await resolverFor(this.env).search(name, this.type, this.limits);
     if (outcome.status === 'tempfail') return TEMP_FAIL_75;
     if (outcome.status === 'notfound') return outcome.reason === 'nxdomain' ? NOT_FOUND_68 : TEMP_FAIL_75;
     const delimiter = this.decl.flags.delimiter;
@@ -60,5 +62,5 @@ registerMapClass('dns', (decl: MapDecl, env: MapEnvironment) => {
     env.report(atDecl(decl.pos, `dns map ${decl.name}: wrong type ${at >= 0 ? decl.rawArgs.slice(at).trim() : typeText}`));
   }
   const base = rawFlagValue(decl.flags, 'B');
-  return new DnsMap(decl, env, type, base ? base.replace(/^\.|\.$/g, '') : undefined);
+  return new DnsMap(decl, env, type, base ? base.replace(/^\.|\.$/g, '') : undefined, resolverLimits(decl.flags));
 });

@@ -4,8 +4,9 @@
  * and /etc/resolv.conf, unless a program or test installs its own with
  * `useResolver` (e.g. one pointing at a loopback DNS server).
  */
-import { Resolver } from '../../dns/index.js';
-import type { MapEnvironment } from '../types.js';
+import { Resolver, type QueryLimits } from '../../dns/index.js';
+import { rawFlagValue } from '../common.js';
+import type { MapEnvironment, MapFlags } from '../types.js';
 
 const installed = new WeakMap<MapEnvironment, Resolver>();
 
@@ -25,4 +26,14 @@ export function resolverFor(env: MapEnvironment): Resolver {
     installed.set(env, r);
   }
   return r;
+}
+
+/** A map's -d (seconds per try) and -r (number of tries) as query limits. */
+export function resolverLimits(flags: MapFlags): QueryLimits {
+  const limits: QueryLimits = {};
+  const delay = Number(rawFlagValue(flags, 'd'));
+  const retry = Number(rawFlagValue(flags, 'r'));
+  if (rawFlagValue(flags, 'd') && Number.isInteger(delay) && delay > 0) limits.timeoutMs = delay * 1000;
+  if (rawFlagValue(flags, 'r') && Number.isInteger(retry) && retry >= 0) limits.attempts = retry + 1;
+  return limits;
 }
