@@ -17,6 +17,7 @@ import type { Socket } from 'node:net';
 import type { PassThrough } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
 import { formatReply, makeReply, type Reply } from './reply.js';
 import { MAX_COMMAND_LINE } from './replies.js';
 import { SmtpSession, type ClientInfo, type DaemonInfo, type SessionOptions } from './session.js';
@@ -221,8 +222,6 @@ export class SmtpListeners {
   private drive(conn: Connection, spec: ListenerSpec): void {
     const daemon: DaemonInfo = { name: spec.name, addr: spec.addr, port: spec.port, family: spec.family, modifiers: spec.modifiers };
     let session: SmtpSession | undefined;
-    let inData = false;
-    let linesQueued = 0;
     const fail = (err: unknown): void => {
       this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
       this.write(conn, makeReply(451, '4.3.0', 'Temporary system error'));
@@ -249,43 +248,18 @@ export class SmtpListeners {
         });
       };
     });
-
-    // count the command lines the client has sent ahead (pipelining)
     const parser = conn._parser;
-    if (parser) {
-      const write = parser._write.bind(parser);
-      parser._write = (chunk, enc, next): void => {
-        if (!inData) for (const byte of chunk) if (byte === 0x0a) linesQueued++;
-        write(chunk, enc, next);
-      };
-    }
-
-    conn._onCommand = (command: Buffer, callback: () => void): void => {
-      linesQueued = Math.max(0, linesQueued - 1);
-      const pending = linesQueued > 0 || (conn._parser ? conn._parser._remainder.length > 0 : false);
-      void (async () => {
-        const s = await ready;
-        if (!s || conn._closing || conn._closed) return;
-        const answer = await s.command(command.toString('latin1'), pending);
-        this.write(conn, answer.reply);
-        if (answer.next === 'close') {
-          conn.close();
-          return;
-        }
-        if (answer.next === 'data') {
-          inData = true;
-          linesQueued = 0;
-          this.receiveData(conn, s, () => (inData = false));
-        }
-        callback();
-      })().catch((err: unknown) => {
-        fail(err);
-        callback();
-      });
-    };
+    if (!parser) return;
+    const driver = new CommandDriver(parser, ready, this.opts.session.maxMessageSize ?? 0, {
+      write: (reply) => this.write(conn, reply),
+      close: () => conn.close(),
+      isClosed: () => conn._closing || conn._closed,
+      fail,
+    });
+    conn._onCommand = driver.onCommand;
 
     conn._armTimeout = (socket: Socket = conn._socket): void => {
-      socket.setTimeout(inData ? this.timeouts.datablock : this.timeouts.command, () => conn._onTimeout());
+      socket.setTimeout(driver.inData ? this.timeouts.datablock : this.timeouts.command, () => conn._onTimeout());
     };
     // sendmail closes an idle connection without a reply
     conn._onTimeout = (): void => {
@@ -306,35 +280,148 @@ export class SmtpListeners {
       if (code === 421) conn.close();
     };
   }
+}
 
-  /** DATA: collects the message (up to the size limit plus one byte), then lets the session answer. */
-  private receiveData(conn: Connection, session: SmtpSession, done: () => void): void {
-    const parser = conn._parser;
-    if (!parser) return;
-    const stream = parser.startDataMode(0);
-    const limit = this.opts.session.maxMessageSize ?? 0;
+/** What CommandDriver needs of smtp-server's SMTPStream. */
+interface LineParser {
+  startDataMode(max?: number): PassThrough;
+  continue(): void;
+  _remainder: string;
+  _write: (chunk: Buffer, enc: string, next: (err?: Error) => void) => void;
+}
+
+interface DriverIo {
+  write(reply: Reply): void;
+  close(): void;
+  isClosed(): boolean;
+  fail(err: unknown): void;
+}
+
+/**
+ * Feeds the command lines and message data of one SMTPStream to an
+ * SmtpSession and writes its replies: shared by socket connections and
+ * `sendmail -bs` on standard input.
+ */
+class CommandDriver {
+  /** True while the message data is being received. */
+  inData = false;
+  /** Complete lines the client has sent that were not yet handled (pipelining). */
+  private linesQueued = 0;
+
+  constructor(
+    private readonly parser: LineParser,
+    private readonly ready: Promise<SmtpSession | undefined>,
+    private readonly maxSize: number,
+    private readonly io: DriverIo,
+  ) {
+    const write = parser._write.bind(parser);
+    parser._write = (chunk, enc, next): void => {
+      if (!this.inData) for (const byte of chunk) if (byte === 0x0a) this.linesQueued++;
+      write(chunk, enc, next);
+    };
+  }
+
+  readonly onCommand = (command: Buffer, callback: () => void): void => {
+    this.linesQueued = Math.max(0, this.linesQueued - 1);
+    const pending = this.linesQueued > 0 || this.parser._remainder.length > 0;
+    void (async () => {
+      const session = await this.ready;
+      if (!session || this.io.isClosed()) return;
+      const answer = await session.command(command.toString('latin1'), pending);
+      this.io.write(answer.reply);
+      if (answer.next === 'close') {
+        this.io.close();
+        return;
+      }
+      if (answer.next === 'data') {
+        this.inData = true;
+        this.linesQueued = 0;
+        this.receiveData(session);
+      }
+      callback();
+    })().catch((err: unknown) => {
+      this.io.fail(err);
+      callback();
+    });
+  };
+
+  /** DATA: collects the message (up to the size limit plus one chunk), then lets the session answer. */
+  private receiveData(session: SmtpSession): void {
+    const stream = this.parser.startDataMode(0);
     const chunks: Buffer[] = [];
     let kept = 0;
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (limit === 0 || kept <= limit) {
+      if (this.maxSize === 0 || kept <= this.maxSize) {
         chunks.push(chunk);
         kept += chunk.length;
       }
     });
     stream.on('end', () => {
-      done();
+      this.inData = false;
       void session
         .message(Buffer.concat(chunks), size)
-        .then((reply) => this.write(conn, reply))
-        .catch((err: unknown) => {
-          this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
-          this.write(conn, makeReply(451, '4.3.0', 'Temporary system error'));
-        })
-        .finally(() => {
-          if (conn._parser) conn._parser.continue();
-        });
+        .then((reply) => this.io.write(reply))
+        .catch((err: unknown) => this.io.fail(err))
+        .finally(() => this.parser.continue());
     });
   }
+}
+
+export interface StreamSessionOptions {
+  /** Session options except the daemon and client facts. */
+  session: Omit<SessionOptions, 'daemon' | 'client'>;
+  /** The client; sendmail -bs says "localhost [[UNIX: localhost]]". */
+  client?: ClientInfo;
+  onError?: (err: Error) => void;
+}
+
+/**
+ * One SMTP session on a pair of streams (`sendmail -bs`: standard input and
+ * output).  Resolves when the client quits or the input ends.
+ */
+export function serveStream(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, opts: StreamSessionOptions): Promise<void> {
+  const parser = new SMTPStream({ maxCommandLength: MAX_COMMAND_LINE });
+  const session = new SmtpSession({
+    ...opts.session,
+    daemon: { name: '', addr: '', port: 0, family: 'inet', modifiers: 'cu' },
+    client: opts.client ?? { addr: '[UNIX: localhost]', port: 0, name: 'localhost', resolve: 'OK' },
+  });
+  return new Promise<void>((resolve) => {
+    let closed = false;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      input.unpipe(parser);
+      resolve();
+    };
+    const io: DriverIo = {
+      write: (reply) => {
+        if (!closed) output.write(formatReply(reply));
+      },
+      close,
+      isClosed: () => closed,
+      fail: (err) => {
+        opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+        io.write(makeReply(451, '4.3.0', 'Temporary system error'));
+      },
+    };
+    const ready = session.start().then((answer) => {
+      io.write(answer.reply);
+      if (answer.next === 'close') {
+        close();
+        return undefined;
+      }
+      return session;
+    });
+    const driver = new CommandDriver(parser as unknown as LineParser, ready, opts.session.maxMessageSize ?? 0, io);
+    parser.oncommand = driver.onCommand;
+    parser.on('error', () => {
+      io.write(session.commandTooLong());
+      close();
+    });
+    parser.on('finish', () => void ready.then(close));
+    input.pipe(parser);
+  });
 }
