@@ -1,10 +1,10 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandAliases, includeItems, readForwardFile, splitAddressList, type ExpandedRecipient } from '../src/deliver/alias-expand.js';
 import { buildAliasDatabases, lookupAlias } from '../src/maps/aliases.js';
 import { MapFile, mapFilePath } from '../src/maps/lmdb/index.js';
-import { tempDir } from './deliver-helpers.js';
+import { buildRealSendmailCf, canUnshareUts, hasTool, runRealSendmail, SENDMAIL_CF_DIR, tempDir } from './deliver-helpers.js';
 
 /** Builds a real aliases database (LMDB, as newaliases does) and returns a lookup over it. */
 async function aliasDb(lines: string[]): Promise<{ dir: string; lookup: (name: string) => string | undefined }> {
@@ -109,5 +109,47 @@ describe('alias expansion on a real aliases database', () => {
     chmodSync(fwd, 0o666);
     expect(await readForwardFile(fwd, uid)).toEqual({ refused: `${fwd}: group or world writable` });
     expect(await readForwardFile(path.join(home, 'none'), uid)).toBeUndefined();
+  });
+});
+
+// Differential: real sendmail -bv on the same aliases file names the same targets.
+const realSendmail = hasTool('sendmail') && hasTool('m4') && canUnshareUts() && existsSync(SENDMAIL_CF_DIR);
+if (!realSendmail) console.warn('deliver-aliases: real sendmail/m4/sendmail-cf or unshare not available; skipping -bv comparison');
+
+describe.skipIf(!realSendmail)('alias expansion compared with real sendmail -bv', () => {
+  it('reaches the same set of targets', async () => {
+    const inc = tempDir('deliver-inc-');
+    chmodSync(inc, 0o755);
+    writeFileSync(path.join(inc, 'list'), '# members\ndave\nerin@remote.test, alice\n');
+    chmodSync(path.join(inc, 'list'), 0o644);
+    const lines = [
+      'staff: alice, bob@remote.test, "|/usr/bin/vacation staff", /var/log/staff, dave',
+      `team: :include:${path.join(inc, 'list')}, staff`,
+      'owner-team: team-request',
+      'team-request: alice',
+      'keep: keep, /archive/keep',
+      'escape: \\root, root',
+      'root: admin@remote.test',
+    ];
+    const dir = tempDir('deliver-bv-');
+    const cf = buildRealSendmailCf(dir, 0, [], lines);
+    const real = runRealSendmail(['-bv', '-C', cf, 'team', 'escape', 'keep', 'alice'], '');
+    const realSet = new Set(
+      real.output
+        .split('\n')
+        .filter((l) => /\.\.\. (deliverable|User unknown)/.test(l))
+        .map((l) => {
+          const who = l.slice(0, l.indexOf('...'));
+          if (/User unknown$/.test(l)) return `local:${who}`;
+          const m = /mailer (\S+), (?:host \S+, )?user (.*)$/.exec(l);
+          const mailer = m?.[1] ?? '';
+          const user = (m?.[2] ?? '').replace(/^\\/, '');
+          return mailer === 'local' ? `local:${user}` : mailer === 'prog' ? `program:${user.slice(2, -1)}` : mailer === '*file*' ? `file:${user}` : `remote:${user}`;
+        }),
+    );
+    const { lookup } = await aliasDb(lines);
+    const ours = new Set(summary(await expandAliases(['team', 'escape', 'keep', 'alice'], { lookup, localName })).map((s) => s.replace(/ <- .*$/, '')));
+    expect(realSet.size).toBe(9);
+    expect([...ours].sort()).toEqual([...realSet].sort());
   });
 });
