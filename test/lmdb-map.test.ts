@@ -105,10 +105,12 @@ describe('hash and btree map classes', () => {
     writeMap(file, [['a', 'one']]);
     const map = createMap(declare('m', 'hash', `${dir}/m`), environment());
     expect(lookup(map, 'a')).toEqual({ status: 'found', value: 'one' });
-    writeMap(file, [['a', 'two'], ['b', 'new']]);
+    expect(runOurs('makemap', ['hash', `${dir}/m`], 'a two\nb new\n').status).toBe(0);
     // same synchronous turn: no event-loop tick between rebuild and lookup
     expect(lookup(map, 'a')).toEqual({ status: 'found', value: 'two' });
     expect(lookup(map, 'b')).toEqual({ status: 'found', value: 'new' });
+    // this process cannot write a file it reads (one LMDB environment per file)
+    expect(() => MapFile.open(file, { write: true })).toThrow('open read-only in this process');
     // a different file moved over the old one (not what makemap does)
     writeMap(path.join(dir, 'other.db'), [['a', 'three']]);
     renameSync(path.join(dir, 'other.db'), file);

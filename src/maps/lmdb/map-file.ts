@@ -180,9 +180,10 @@ export class MapFile {
   /**
    * Open `path` (the full file name, `name.db`).  Throws MapFileError:
    * ENOENT when it does not exist (unless create), EINVAL when it is not an
-   * LMDB map file, EACCES when it cannot be opened.  Readers open the file
-   * for writing too when they may, so that a writer in the same process can
-   * share LMDB's environment.
+   * LMDB map file, EACCES when it cannot be opened, EBUSY when writing is
+   * asked for a file this process already reads (LMDB keeps one environment
+   * per file and process).  Readers open the file read-only: opening it for
+   * writing would wait for a running rebuild to finish.
    */
   static open(path: string, options: OpenOptions = {}): MapFile {
     const write = options.write === true;
@@ -198,12 +199,12 @@ export class MapFile {
     } else {
       checkLmdbFile(path, write);
     }
-    let mayWrite = true;
-    try {
-      fs.accessSync(path, fs.constants.W_OK);
-    } catch (err) {
-      if (write) throw toMapFileError(path, err);
-      mayWrite = false;
+    if (write) {
+      try {
+        fs.accessSync(path, fs.constants.W_OK);
+      } catch (err) {
+        throw toMapFileError(path, err);
+      }
     }
     try {
       const id = fileId(path);
@@ -212,7 +213,7 @@ export class MapFile {
         throw new MapFileError(path, 'EBUSY', 'open read-only in this process');
       }
       if (!env) {
-        env = openEnv(path, id, mayWrite);
+        env = openEnv(path, id, write);
         openEnvs.set(id, env);
       }
       return new MapFile(path, env, write);
