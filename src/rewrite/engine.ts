@@ -14,7 +14,7 @@ import type { LookupResult, SendmailMap } from '../maps/types.js';
 import type { ClassTable } from './classes.js';
 import type { MacroTable } from './macros.js';
 import { isAtomToken, prescan, tokenize, type TokenTable, MAXATOM } from './prescan.js';
-import { PatKind, type CompiledRule, type PatElem } from './rules.js';
+import { PatKind, literalIds, type CompiledRule, type PatElem } from './rules.js';
 import { OP, showTokens } from './tokens.js';
 
 /** sysexits values used by the engine. */
@@ -76,6 +76,11 @@ export class RewriteEngine {
   print: (line: string) => void;
   /** Print "input:"/"returns:" lines (address test mode). */
   trace = true;
+  /** Ruleset labels padded or cut to 16 columns, by number. */
+  private readonly paddedLabels: (string | undefined)[] = [];
+  /** Per-literal generation stamps: which literals the current input holds. */
+  private stamps = new Uint32Array(0);
+  private generation = 0;
   /** Ruleset numbers of `$>` targets already resolved. */
   private readonly calledRulesets = new Map<string, number>();
   /** Next number for a named ruleset without one. */
@@ -162,7 +167,7 @@ export class RewriteEngine {
   }
 
   /** Match `pvp` against a pattern; fills `first`/`last` per binding. */
-  private match(pat: PatElem[], pvp: string[], lower: string[], first: number[], last: number[], mpat: number[]): number {
+  private match(pat: PatElem[], pvp: string[], lower: string[], ids: Int32Array, first: number[], last: number[], mpat: number[]): number {
     const n = pvp.length;
     const plen = pat.length;
     let avp = 0;
@@ -175,7 +180,7 @@ export class RewriteEngine {
         if (avp >= n && el.kind !== PatKind.ZeroOrMore && el.kind !== PatKind.Zero) break matchOne;
         switch (el.kind) {
           case PatKind.Literal:
-            if (lower[avp] !== el.text) break matchOne;
+            if (ids[avp] !== el.lit) break matchOne;
             avp++;
             break;
           case PatKind.ExactlyOne:
@@ -271,6 +276,19 @@ export class RewriteEngine {
     return mlp;
   }
 
+  /**
+   * The stamp table, grown to the literal count.  Stamps are generation
+   * numbers, so nested rewrites share one table without clearing it.
+   */
+  private stampFor(size: number): Uint32Array {
+    if (this.stamps.length < size) {
+      const grown = new Uint32Array(Math.max(size, 64) * 2);
+      grown.set(this.stamps);
+      this.stamps = grown;
+    }
+    return this.stamps;
+  }
+
   /** Join tokens for a map key or argument: atoms separated by `sub`. */
   private joinTokens(toks: readonly string[], from: number, to: number, sub: string): string {
     let out = '';
@@ -287,7 +305,8 @@ export class RewriteEngine {
 
   *rewriteSteps(pvp: string[], rs: number, reclevel: number, maxatom: number): Step {
     const label = this.rulesetLabel(rs);
-    if (this.trace) this.print(`${pad16(label)}   input:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
+    const padded = (this.paddedLabels[rs] ??= pad16(label));
+    if (this.trace) this.print(`${padded}   input:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
     if (reclevel > MAX_RECURSION) {
       this.print(`rewrite: excessive recursion (max ${MAX_RECURSION}), ruleset ${label}`);
       return EX_CONFIG;
@@ -303,16 +322,22 @@ export class RewriteEngine {
     const mpat: number[] = [];
     let ri = 0;
     let loopcount = 0;
-    // lower-cased tokens and their set, rebuilt whenever a rule rewrites pvp
+    // lower-cased tokens and their literal numbers, rebuilt whenever a rule rewrites pvp
     let lower: string[] = [];
-    const present = new Set<string>();
+    let ids = new Int32Array(0);
+    const stamp = this.stampFor(literalIds.size);
+    let gen = 0;
     const refresh = (): void => {
-      lower = new Array<string>(pvp.length);
-      present.clear();
-      for (let k = 0; k < pvp.length; k++) {
+      gen = ++this.generation;
+      const n = pvp.length;
+      lower = new Array<string>(n);
+      ids = new Int32Array(n);
+      for (let k = 0; k < n; k++) {
         const l = pvp[k]!.toLowerCase();
         lower[k] = l;
-        present.add(l);
+        const id = literalIds.get(l) ?? -1;
+        ids[k] = id;
+        if (id >= 0) stamp[id] = gen;
       }
     };
     refresh();
@@ -325,13 +350,13 @@ export class RewriteEngine {
       }
       const req = rule.required;
       for (let k = 0; k < req.length; k++) {
-        if (!present.has(req[k]!)) {
+        if (stamp[req[k]!] !== gen) {
           ri++;
           loopcount = 0;
           continue rules;
         }
       }
-      const mlp = this.match(rule.pattern, pvp, lower, first, last, mpat);
+      const mlp = this.match(rule.pattern, pvp, lower, ids, first, last, mpat);
       if (mlp < 0) {
         ri++;
         loopcount = 0;
@@ -389,7 +414,7 @@ export class RewriteEngine {
       for (const t of npvp) pvp.push(t);
       refresh();
     }
-    if (this.trace) this.print(`${pad16(label)} returns:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
+    if (this.trace) this.print(`${padded} returns:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
     return rstat;
   }
 

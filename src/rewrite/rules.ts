@@ -25,14 +25,33 @@ export interface PatElem {
   kind: PatKind;
   /** Lower-cased literal, or the class/macro id. */
   text: string;
+  /** For literals: the literal's number in the process-wide literal table. */
+  lit: number;
+}
+
+/** Every lower-cased LHS literal gets a small number, so matching compares integers. */
+export const literalIds = new Map<string, number>();
+
+/** The number of a lower-cased literal (-1 when no rule uses it). */
+export function literalId(lower: string): number {
+  return literalIds.get(lower) ?? -1;
+}
+
+function internLiteral(lower: string): number {
+  let id = literalIds.get(lower);
+  if (id === undefined) {
+    id = literalIds.size;
+    literalIds.set(lower, id);
+  }
+  return id;
 }
 
 export interface CompiledRule {
   lhs: string[];
   rhs: string[];
   pattern: PatElem[];
-  /** Lower-cased literals the input must contain for the LHS to match. */
-  required: string[];
+  /** Literal numbers the input must contain for the LHS to match. */
+  required: number[];
   /** Number of elements that bind $1..$9. */
   bindings: number;
   /** 0 = plain, 1 = `$:` prefix, 2 = `$@` prefix. */
@@ -112,33 +131,33 @@ export function compilePattern(lhs: readonly string[]): { pattern: PatElem[]; bi
     const c = t[0]!;
     switch (c) {
       case OP.MATCHZANY:
-        pattern.push({ kind: PatKind.ZeroOrMore, text: '' });
+        pattern.push({ kind: PatKind.ZeroOrMore, text: '', lit: -1 });
         bindings++;
         break;
       case OP.MATCHANY:
-        pattern.push({ kind: PatKind.OneOrMore, text: '' });
+        pattern.push({ kind: PatKind.OneOrMore, text: '', lit: -1 });
         bindings++;
         break;
       case OP.MATCHONE:
-        pattern.push({ kind: PatKind.ExactlyOne, text: '' });
+        pattern.push({ kind: PatKind.ExactlyOne, text: '', lit: -1 });
         bindings++;
         break;
       case OP.MATCHCLASS:
-        pattern.push({ kind: PatKind.InClass, text: t.slice(1) });
+        pattern.push({ kind: PatKind.InClass, text: t.slice(1), lit: -1 });
         bindings++;
         break;
       case OP.MATCHNCLASS:
-        pattern.push({ kind: PatKind.NotInClass, text: t.slice(1) });
+        pattern.push({ kind: PatKind.NotInClass, text: t.slice(1), lit: -1 });
         bindings++;
         break;
       case OP.CANONHOST:
-        pattern.push({ kind: PatKind.Zero, text: '' });
+        pattern.push({ kind: PatKind.Zero, text: '', lit: -1 });
         break;
       case OP.MACRODEXPAND:
-        pattern.push({ kind: PatKind.DeferredMacro, text: t.slice(1) });
+        pattern.push({ kind: PatKind.DeferredMacro, text: t.slice(1), lit: -1 });
         break;
       default:
-        pattern.push({ kind: PatKind.Literal, text: t.toLowerCase() });
+        pattern.push({ kind: PatKind.Literal, text: t.toLowerCase(), lit: internLiteral(t.toLowerCase()) });
     }
   }
   return { pattern, bindings };
@@ -177,6 +196,6 @@ export function compileRule(lhs: string[], rhs: string[], file: string, line: nu
     else if (c === OP.LOOKUPBEGIN || c === OP.HOSTBEGIN) hasLookups = true;
     else if (c === OP.CALLSUBR) hasCalls = true;
   }
-  const required = [...new Set(pattern.filter((p) => p.kind === PatKind.Literal).map((p) => p.text))];
+  const required = [...new Set(pattern.filter((p) => p.kind === PatKind.Literal).map((p) => p.lit))];
   return { lhs, rhs, pattern, required, bindings, prefix, body, bodyHasRefs, hasLookups, hasCalls, file, line };
 }

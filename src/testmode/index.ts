@@ -16,31 +16,26 @@ import { slashCommand } from './slash.js';
 
 /** Buffered Latin-1 output. */
 export class Output {
-  private buf = Buffer.allocUnsafe(1 << 17);
-  private used = 0;
+  private pending = '';
   constructor(
     private readonly sink: (chunk: Buffer) => void,
     private readonly eager = false,
   ) {}
 
   write(s: string): void {
-    if (this.used + s.length > this.buf.length) {
-      this.flush();
-      if (s.length > this.buf.length) this.buf = Buffer.allocUnsafe(s.length * 2);
-    }
-    this.used += this.buf.write(s, this.used, 'latin1');
-    if (this.eager) this.flush();
+    this.pending += s;
+    if (this.eager || this.pending.length > 1 << 16) this.flush();
   }
 
   line(s: string): void {
-    this.write(s);
-    this.write('\n');
+    this.pending += s + '\n';
+    if (this.eager || this.pending.length > 1 << 16) this.flush();
   }
 
   flush(): void {
-    if (this.used === 0) return;
-    this.sink(Buffer.from(this.buf.subarray(0, this.used)));
-    this.used = 0;
+    if (this.pending.length === 0) return;
+    this.sink(Buffer.from(this.pending, 'latin1'));
+    this.pending = '';
   }
 }
 
