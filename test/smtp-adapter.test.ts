@@ -219,6 +219,56 @@ describe('SMTP adapter contract (real socket on 127.0.0.1)', () => {
   });
 });
 
+describe('greet_pause', () => {
+  it('refuses a client that talks before the greeting, as sendmail does', async () => {
+    const d = await startDaemon({}, recordedPolicy({ greetPauseMs: 2000 }));
+    try {
+      const t0 = Date.now();
+      const lines = await new Promise<string[]>((resolve) => {
+        const out: string[] = [];
+        const script = ['MAIL FROM:<a@example.org>', 'NOOP', 'VRFY root', 'QUIT'];
+        let buf = '';
+        const s = net.connect(d.port, '127.0.0.1', () => s.write('EHLO early.example.org\r\n'));
+        s.on('data', (chunk) => {
+          buf += chunk.toString('latin1');
+          let nl: number;
+          while ((nl = buf.indexOf('\r\n')) >= 0) {
+            const line = buf.slice(0, nl);
+            buf = buf.slice(nl + 2);
+            out.push(line);
+            if (/^\d{3} /.test(line) && !line.startsWith('554 mx')) s.write(`${script.shift() ?? 'QUIT'}\r\n`);
+          }
+        });
+        s.on('close', () => resolve(out));
+      });
+      expect(Date.now() - t0).toBeLessThan(1500);
+      expect(lines).toEqual([
+        '554 mx.example.com ESMTP not accepting messages',
+        '250-mx.example.com Hello localhost [127.0.0.1], pleased to meet you',
+        '250 ENHANCEDSTATUSCODES',
+        '550 5.0.0 Command rejected',
+        '250 2.0.0 OK',
+        '550 5.0.0 Command rejected',
+        '221 2.0.0 mx.example.com closing connection',
+      ]);
+    } finally {
+      await d.listeners.close();
+    }
+  });
+
+  it('greets a patient client after the pause', async () => {
+    const d = await startDaemon({}, recordedPolicy({ greetPauseMs: 300 }));
+    try {
+      const t0 = Date.now();
+      const t = await chat(d.port, ['QUIT']);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
+      expect(t[0]).toMatch(GREETING);
+    } finally {
+      await d.listeners.close();
+    }
+  });
+});
+
 describe('limits', () => {
   it('closes the connection on a command line of 2047 octets, as sendmail does', async () => {
     const d = await startDaemon();

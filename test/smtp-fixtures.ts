@@ -23,7 +23,7 @@ export const HELP = parseHelpFile(
 );
 
 /** The tables of the recorded transcripts: the same users, domains and access entries as the sendmail.cf used. */
-export function recordedPolicy(extra: { rejectClient?: boolean; tempfailClient?: boolean } = {}): SmtpPolicy {
+export function recordedPolicy(extra: { rejectClient?: boolean; tempfailClient?: boolean; greetPauseMs?: number } = {}): SmtpPolicy {
   const clients: [string, ReturnType<typeof reject>][] = [];
   if (extra.rejectClient) clients.push(['127.0.0.1', reject(makeReply(550, '5.7.1', 'Access denied'))]);
   if (extra.tempfailClient) clients.push(['127.0.0.1', tempfail(makeReply(421, '4.3.2', 'go away now'))]);
@@ -37,6 +37,7 @@ export function recordedPolicy(extra: { rejectClient?: boolean; tempfailClient?:
       ['temp@bad.example', tempfail(makeReply(451, '4.7.1', 'try later'))],
     ],
     clients,
+    greetPauseMs: extra.greetPauseMs ?? 0,
   });
 }
 

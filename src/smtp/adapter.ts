@@ -139,6 +139,22 @@ async function reverseLookup(addr: string): Promise<{ name: string | undefined; 
   }
 }
 
+/** Resolves true as soon as the client sends something within `ms`, false after `ms` of silence. */
+function talksWithin(socket: Socket, ms: number, already: () => boolean): Promise<boolean> {
+  if (already()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onData = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      socket.off('data', onData);
+      resolve(false);
+    }, ms);
+    socket.once('data', onData);
+  });
+}
+
 function stripMapped(addr: string): string {
   return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
 }
@@ -226,6 +242,8 @@ export class SmtpListeners {
       this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
       this.write(conn, makeReply(451, '4.3.0', 'Temporary system error'));
     };
+    let sawInput = false;
+    conn._socket.once('data', () => (sawInput = true));
     const ready = new Promise<SmtpSession | undefined>((resolveReady) => {
       conn._sendGreeting = (): void => {
         void (async () => {
@@ -234,7 +252,8 @@ export class SmtpListeners {
           const client: ClientInfo = { addr: clientAddr, port: conn.remotePort, name: resolved.name, resolve: resolved.resolve };
           session = new SmtpSession({ ...this.opts.session, daemon, client });
           const answer = await session.start();
-          this.write(conn, answer.reply);
+          const early = answer.greetPauseMs > 0 && (await talksWithin(conn._socket, answer.greetPauseMs, () => sawInput));
+          this.write(conn, early ? session.earlyTalker() : answer.reply);
           if (answer.next === 'close') {
             conn.close();
             resolveReady(undefined);

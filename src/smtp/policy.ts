@@ -82,6 +82,12 @@ export interface RecipientDecision {
 export interface SmtpPolicy {
   /** After the connection is accepted (check_relay). Macros: client_*, daemon_*, if_*. */
   connect(macros: SessionMacros): Decision | Promise<Decision>;
+  /**
+   * How long to hold the greeting back (the greet_pause ruleset), in
+   * milliseconds; 0 or absent for none.  A client that talks before the
+   * greeting is refused.
+   */
+  greetPause?(macros: SessionMacros): number | Promise<number>;
   /** HELO/EHLO name given (macro "s" set). */
   helo(macros: SessionMacros, heloName: string): Decision | Promise<Decision>;
   /** MAIL FROM (check_mail). `sender` is the address as given, "<>" for the null sender. */
@@ -113,6 +119,8 @@ export interface InMemoryPolicyTables {
   senders?: Iterable<readonly [string, Decision]>;
   /** Domains a sender may be in (resolvable domains); when given, others get 553 5.1.8. */
   senderDomains?: Iterable<string>;
+  /** greet_pause for every client, in milliseconds. */
+  greetPauseMs?: number;
   /** Decision at end of message, e.g. a quarantine (default accept). */
   endOfMessage?: Decision;
 }
@@ -132,6 +140,7 @@ export class InMemoryPolicy implements SmtpPolicy {
   private readonly senders: Map<string, Decision>;
   private readonly eom: Decision;
   private readonly senderDomains: Set<string> | undefined;
+  private readonly pause: number;
 
   constructor(tables: InMemoryPolicyTables = {}) {
     this.users = new Set([...(tables.localUsers ?? [])].map((u) => u.toLowerCase()));
@@ -140,11 +149,16 @@ export class InMemoryPolicy implements SmtpPolicy {
     this.clients = new Map(tables.clients ?? []);
     this.senders = new Map([...(tables.senders ?? [])].map(([k, v]) => [k.toLowerCase(), v] as const));
     this.eom = tables.endOfMessage ?? accept();
+    this.pause = tables.greetPauseMs ?? 0;
     this.senderDomains = tables.senderDomains ? new Set([...tables.senderDomains].map((d) => d.toLowerCase())) : undefined;
   }
 
   connect(macros: SessionMacros): Decision {
     return this.clients.get(macros.get('client_addr') ?? '') ?? accept();
+  }
+
+  greetPause(): number {
+    return this.pause;
   }
 
   helo(): Decision {

@@ -66,6 +66,11 @@ export interface Answer {
   next: Next;
 }
 
+/** The greeting, and how long to hold it back (greet_pause), in milliseconds. */
+export interface GreetingAnswer extends Answer {
+  greetPauseMs: number;
+}
+
 /** Parameters of a MAIL or RCPT command, upper-case keywords. */
 export type Params = Map<string, string>;
 
@@ -185,16 +190,28 @@ export class SmtpSession {
   }
 
   /** The greeting (after the connect policy).  `next` is 'close' when the connection is refused with 421. */
-  async start(): Promise<Answer> {
+  async start(): Promise<GreetingAnswer> {
     this.macros.set('b', arpaDate(this.now()));
     const decision = await this.opts.policy.connect(this.macroSnapshot());
-    if (decision.kind === 'tempfail' && decision.reply.code === 421) return { reply: decision.reply, next: 'close' };
+    if (decision.kind === 'tempfail' && decision.reply.code === 421) return { reply: decision.reply, next: 'close', greetPauseMs: 0 };
     if (decision.kind === 'reject' || decision.kind === 'tempfail') {
       this.refusal = decision.reply;
       this.connectRefused = true;
     }
+    const greetPauseMs = this.refusal ? 0 : ((await this.opts.policy.greetPause?.(this.macroSnapshot())) ?? 0);
     const message = this.opts.greetingMessage ?? R.defaultGreetingMessage(this.opts.identity, this.macros.get('b') ?? '');
-    return { reply: R.greeting(message), next: 'continue' };
+    return { reply: R.greeting(message), next: 'continue', greetPauseMs };
+  }
+
+  /**
+   * The client talked during the greet pause: the greeting becomes "554 host
+   * ESMTP not accepting messages" and MAIL, RCPT, DATA, VRFY, EXPN, HELP get
+   * "550 5.0.0 Command rejected", as with sendmail's greet_pause.
+   */
+  earlyTalker(): Reply {
+    this.refusal = makeReply(550, '5.0.0', 'Command rejected');
+    this.connectRefused = true;
+    return R.notAccepting(this.opts.identity);
   }
 
   /**
