@@ -95,6 +95,17 @@ describe('text class', () => {
     expect(got.env.reports.filter((r) => r.includes('unsafe map file'))).toHaveLength(1);
   });
 
+  it('sees a changed file at the next lookup', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'words');
+    writeFileSync(file, 'a one\n');
+    const env = new TestEnv().declare(`Kw text -v1 ${file}`);
+    expect(await env.lookup('w', 'a')).toEqual({ status: 'found', value: 'one' });
+    writeFileSync(file, 'a two-longer\nb three\n');
+    expect(await env.lookup('w', 'a')).toEqual({ status: 'found', value: 'two-longer' });
+    expect(await env.lookup('w', 'b')).toEqual({ status: 'found', value: 'three' });
+  });
+
   it('substitutes $@ arguments and reports a bad -v once', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'words'), 'foo\tbar%1-%0-%2-%3\n');

@@ -32,6 +32,8 @@ export function canonicalNameOf(entry: HostsEntry): string {
 /** A hosts file, re-read when it changes on disk. */
 export class HostsFile {
   private entries: HostsEntry[] = [];
+  /** Lower-case name -> first line naming it. */
+  private byName = new Map<string, HostsEntry>();
   private stamp = '';
 
   constructor(readonly path: string) {}
@@ -43,6 +45,7 @@ export class HostsFile {
       stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
     } catch {
       this.entries = [];
+      this.byName = new Map();
       this.stamp = '';
       return this.entries;
     }
@@ -52,6 +55,10 @@ export class HostsFile {
       } catch {
         this.entries = [];
       }
+      this.byName = new Map();
+      for (const e of this.entries) {
+        for (const n of e.names) if (!this.byName.has(n.toLowerCase())) this.byName.set(n.toLowerCase(), e);
+      }
       this.stamp = stamp;
     }
     return this.entries;
@@ -59,8 +66,8 @@ export class HostsFile {
 
   /** The first line naming `name` (case-insensitive, exact otherwise). */
   findName(name: string): HostsEntry | undefined {
-    const want = name.toLowerCase();
-    return this.load().find((e) => e.names.some((n) => n.toLowerCase() === want));
+    this.load();
+    return this.byName.get(name.toLowerCase());
   }
 
   /** Every address listed for `name`, in file order. */

@@ -34,6 +34,7 @@ function columnNumber(decl: MapDecl, flag: 'k' | 'v', text: string | undefined):
 class TextMap implements SendmailMap {
   private reported = false;
   private failed = false;
+  private cache: { stamp: string; table: Map<string, string> } | undefined;
 
   constructor(
     readonly decl: MapDecl,
@@ -47,24 +48,44 @@ class TextMap implements SendmailMap {
     const valueCol = columnNumber(this.decl, 'v', flags.valueColumn);
     const problem = typeof keyCol === 'string' ? keyCol : typeof valueCol === 'string' ? valueCol : undefined;
     if (problem !== undefined) return this.fail(problem);
+    const table = this.table(keyCol as number, valueCol as number);
+    if (table === undefined) return this.fail(`text map "${this.decl.name}": unsafe map file ${this.path}`);
+    if (this.failed) return TEMP_FAIL_75;
+    const value = table.get(foldKey(key));
+    return value === undefined ? NOT_FOUND_68 : foundResult(value, key, args, flags);
+  }
+
+  /**
+   * The file as key -> value (first line per key wins), read again when it
+   * changes on disk; undefined when it cannot be read.
+   */
+  private table(keyCol: number, valueCol: number): Map<string, string> | undefined {
+    let stamp: string;
+    try {
+      const st = statSync(this.path);
+      stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return undefined;
+    }
+    if (this.cache && this.cache.stamp === stamp) return this.cache.table;
     let text: string;
     try {
       text = readFileSync(this.path, 'latin1');
     } catch {
-      return this.fail(`text map "${this.decl.name}": unsafe map file ${this.path}`);
+      return undefined;
     }
-    if (this.failed) return TEMP_FAIL_75;
-    const want = foldKey(key);
+    const table = new Map<string, string>();
     for (const line of text.split('\n')) {
       if (line.length === 0 || line.startsWith('#')) continue;
-      const cols = splitColumns(line, flags.delimiter);
-      const k = cols[keyCol as number];
-      if (k === undefined || foldKey(k) !== want) continue;
-      const v = cols[valueCol as number];
-      if (v === undefined) continue;
-      return foundResult(v, key, args, flags);
+      const cols = splitColumns(line, this.decl.flags.delimiter);
+      const k = cols[keyCol];
+      const v = cols[valueCol];
+      if (k === undefined || v === undefined) continue;
+      const folded = foldKey(k);
+      if (!table.has(folded)) table.set(folded, v);
     }
-    return NOT_FOUND_68;
+    this.cache = { stamp, table };
+    return table;
   }
 
   /** sendmail reports a failed open once; the map then stays failed. */
