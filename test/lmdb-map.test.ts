@@ -184,6 +184,51 @@ describe('atomic rebuilds with a reader in another process', () => {
   });
 });
 
+const SLOW_WRITER = `
+import { writeFileSync } from 'node:fs';
+import { MapFile } from ${JSON.stringify(path.join(REPO, 'dist/maps/lmdb/map-file.js'))};
+const [file, midwayFile] = [process.argv[2], process.argv[3]];
+const map = MapFile.open(file, { write: true });
+function* entries() {
+  for (let i = 0; i < 100; i++) yield [Buffer.from('k' + i), Buffer.from('new')];
+  // half of the new map is written inside the open transaction: wait there
+  writeFileSync(midwayFile, '');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+  for (let i = 100; i < 200; i++) yield [Buffer.from('k' + i), Buffer.from('new')];
+}
+map.replaceAll(entries());
+map.close();
+`;
+
+describe('a rebuild in progress', () => {
+  it('neither blocks a reader that opens the map nor shows it a half-built map', async () => {
+    const dir = tempDir('lmdb-midway-');
+    const file = path.join(dir, 'm.db');
+    writeMap(file, Array.from({ length: 150 }, (_, i): [string, string] => [`k${i}`, 'old']));
+    writeFileSync(path.join(dir, 'writer.mjs'), SLOW_WRITER);
+    const midway = path.join(dir, 'midway');
+    const writer = spawn(process.execPath, [path.join(dir, 'writer.mjs'), file, midway]);
+    let errors = '';
+    writer.stderr.on('data', (d) => (errors += d));
+    const exited = new Promise((r) => writer.on('exit', r));
+    for (let i = 0; i < 200 && !existsSync(midway); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(midway)).toBe(true);
+    const started = Date.now();
+    const reader = MapFile.open(file);
+    const seen = [...reader.entries()].map(([k, v]) => `${k}=${v}`);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(seen.length).toBe(150);
+    expect(seen.every((e) => e.endsWith('=old'))).toBe(true);
+    expect(reader.get(Buffer.from('k160'))).toBeUndefined();
+    expect(await exited).toBe(0);
+    expect(errors).toBe('');
+    // after the commit the next lookup sees the whole new map
+    expect(reader.get(Buffer.from('k160'))?.toString()).toBe('new');
+    expect([...reader.entries()].length).toBe(200);
+    reader.close();
+  });
+});
+
 const canRunSendmail = hasTool('sendmail') && hasTool('makemap') && canUnshareUts();
 
 describe.skipIf(!canRunSendmail)('lookups agree with real sendmail -bt /map on the same sources', () => {
