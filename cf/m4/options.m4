@@ -175,11 +175,13 @@ _CF_OPT(`confWORK_RECIPIENT_FACTOR', `RecipientFactor')dnl
 _CF_OPT(`confSHARED_MEMORY_KEY_FILE', `SharedMemoryKeyFile')dnl
 _CF_OPT(`confTO_QUEUERETURN_NONURGENT', `Timeout.queuereturn.non-urgent')dnl
 _CF_OPT(`confTO_QUEUEWARN_NONURGENT', `Timeout.queuewarn.non-urgent')dnl
+_CF_OPT(`confREJECT_NUL', `RejectNUL')dnl
 _CF_OPT(`confALIAS_FILE_OPT', `AliasFile')dnl
 ')
 
 define(`_CF_OPTIONS',
 `_CF_DEFAULT_OPT(`confSEVEN_BIT_INPUT', `False')dnl
+ifdef(`_F_msp', `', `ifdef(`_F_nullclient', `', `_CF_DEFAULT_OPT(`confFORWARD_PATH', `$z/.forward.$w:$z/.forward')')')dnl
 _CF_DEFAULT_OPT(`confALIAS_WAIT', `10')dnl
 _CF_DEFAULT_OPT(`confMIN_FREE_BLOCKS', `100')dnl
 _CF_DEFAULT_OPT(`confBLANK_SUB', `.')dnl
