@@ -267,6 +267,10 @@ function undivert(m: M4, args: Arg[]): void {
       m.undivertNumber(s === '' || s === '+' || s === '-' ? 0 : Number(s));
       continue;
     }
+    if (!m.opts.gnu) {
+      m.error(`non-numeric argument to builtin \`${str(args[0])}'`);
+      continue;
+    }
     const path = searchPath(m, s);
     try {
       if (path === null) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
@@ -377,7 +381,7 @@ function indir(m: M4, args: Arg[]): string | void {
     m.error(`undefined macro \`${name}'`);
     return;
   }
-  m.call(def, [name, ...args.slice(2)], m.callLoc, m.callLevel);
+  return m.invoke(def, [name, ...args.slice(2)]);
 }
 
 function builtinBuiltin(m: M4, args: Arg[]): string | void {
@@ -388,7 +392,7 @@ function builtinBuiltin(m: M4, args: Arg[]): string | void {
     m.error(`undefined builtin \`${name}'`);
     return;
   }
-  m.call({ builtin: b }, [name, ...args.slice(2)], m.callLoc, m.callLevel);
+  return m.invoke({ builtin: b }, [name, ...args.slice(2)]);
 }
 
 function ifelse(m: M4, args: Arg[]): string | void {
@@ -534,7 +538,7 @@ const table: [string, Fn, { blind?: boolean; groks?: boolean; gnu?: boolean }][]
     throw new M4Exit(code);
   }, {}],
   ['m4wrap', (m, a) => {
-    if (argc(m, a, 1, -1)) m.wraps.push(a.slice(1).map(str).join(' '));
+    if (argc(m, a, 1, -1)) m.wraps.push({ text: a.slice(1).map(str).join(' '), loc: m.location() });
   }, { blind: true }],
   ['syscmd', (m, a) => {
     if (argc(m, a, 1, 1)) runShell(m, str(a[1]), false);
@@ -546,11 +550,11 @@ const table: [string, Fn, { blind?: boolean; groks?: boolean; gnu?: boolean }][]
   ['mkstemp', mkstemp, { blind: true }],
   ['maketemp', mkstemp, { blind: true }],
   ['traceon', (m, a) => {
-    if (a.length < 2) m.debugFlags += m.debugFlags.includes('t') ? '' : 't';
+    if (a.length < 2) for (const n of m.table.keys()) m.traced.add(n);
     else for (const n of a.slice(1)) m.traced.add(str(n));
   }, {}],
   ['traceoff', (m, a) => {
-    if (a.length < 2) m.debugFlags = m.debugFlags.replace(/t/g, '');
+    if (a.length < 2) m.traced.clear();
     else for (const n of a.slice(1)) m.traced.delete(str(n));
   }, {}],
   ['dumpdef', (m, a) => dumpdef(m, a), {}],

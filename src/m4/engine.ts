@@ -65,6 +65,7 @@ interface Frame {
   skipWS: boolean;
   loc: Location | null;
   level: number;
+  id: number;
 }
 
 /** Safety limits when the user set none: deep argument nesting, runaway pushback. */
@@ -97,9 +98,11 @@ export class M4 {
   /** location of the macro call being executed (GNU reports errors there) */
   callLoc: Location | null = null;
   callLevel = 0;
+  /** macro calls so far (the x debug flag shows it) */
+  callId = 0;
   exitStatus = 0;
   sysval = 0;
-  wraps: string[] = [];
+  wraps: { text: string; loc: Location | null }[] = [];
   traced = new Set<string>();
   debugFlags: string;
   debugOut: ((s: string) => void) | null;
@@ -114,6 +117,11 @@ export class M4 {
 
   constructor(opts: M4Options) {
     this.opts = opts;
+    this.input.trackLines = opts.synclines;
+    this.input.onFileEnd = () => {
+      this.syncLine = -1;
+      this.syncFile = '';
+    };
     this.debugFlags = opts.debugFlags;
     this.debugOut = opts.writeErr;
   }
@@ -141,11 +149,12 @@ export class M4 {
     const s = this.table.get(name);
     if (!s) return;
     s.pop();
-    if (s.length === 0) this.table.delete(name);
+    if (s.length === 0) this.undefine(name);
   }
 
   undefine(name: string): void {
     this.table.delete(name);
+    this.traced.delete(name);
   }
 
   // ---------- messages ----------
@@ -195,29 +204,28 @@ export class M4 {
     }
   }
 
+  /**
+   * GNU's synclines: checked only where a token starts on a fresh output
+   * line, against the input line where that token began.
+   */
   private withSynclines(s: string): string {
     const loc = this.input.location();
     if (!loc) return s;
-    const parts: string[] = [];
-    for (let i = 0; i < s.length; i++) {
-      if (this.startOfLine) {
-        this.startOfLine = false;
-        this.syncLine++;
-        if (this.syncLine !== loc.line) {
-          let d = `#line ${loc.line}`;
-          if (this.syncFile !== loc.file) d += ` "${loc.file}"`;
-          parts.push(d + '\n');
-          this.syncFile = loc.file;
-          this.syncLine = loc.line;
-        }
+    let prefix = '';
+    if (this.startOfLine) {
+      this.startOfLine = false;
+      this.syncLine++;
+      const line = this.input.tokenLine || loc.line;
+      if (this.syncLine !== line) {
+        prefix = `#line ${line}`;
+        if (this.syncFile !== loc.file) prefix += ` "${loc.file}"`;
+        prefix += '\n';
+        this.syncFile = loc.file;
+        this.syncLine = line;
       }
-      const nl = s.indexOf('\n', i);
-      const end = nl < 0 ? s.length : nl + 1;
-      parts.push(s.slice(i, end));
-      if (nl >= 0) this.startOfLine = true;
-      i = end - 1;
     }
-    return parts.join('');
+    if (s.includes('\n')) this.startOfLine = true;
+    return prefix + s;
   }
 
   /** Called when a new input file starts (synclines restart). */
@@ -239,6 +247,8 @@ export class M4 {
     const d = this.diversions.get(n);
     if (!d) return;
     this.diversions.delete(n);
+    this.syncLine = -1;
+    this.syncFile = '';
     const saveSync = this.opts.synclines;
     for (const s of d) {
       if (this.divNum === 0) {
@@ -296,7 +306,7 @@ export class M4 {
     while (this.wraps.length) {
       const w = this.wraps;
       this.wraps = [];
-      for (const t of w) this.input.pushString(t);
+      for (const t of w) this.input.pushString(t.text, t.loc);
       this.expandUntilEnd();
     }
   }
@@ -357,11 +367,15 @@ export class M4 {
             this.fatal(`recursion limit of ${limit} exceeded, use -L<N> to change it`);
           }
           const loc = input.location();
+          const id = ++this.callId;
+          if (this.debugFlags.includes('c') && this.isTraced(tok.text)) {
+            this.debug(this.traceLine(tok.text, null, loc, level, id, false) + ' ...\n');
+          }
           if (input.peekChar() === '(') {
             input.skipChar();
-            frames.push({ def, args: [tok.text], chunks: [], func: null, depth: 0, skipWS: true, loc, level });
+            frames.push({ def, args: [tok.text], chunks: [], func: null, depth: 0, skipWS: true, loc, level, id });
           } else {
-            this.call(def, [tok.text], loc, level);
+            this.call(def, [tok.text], loc, level, id);
           }
           break;
         }
@@ -396,7 +410,7 @@ export class M4 {
           if (f && f.depth === 0) {
             this.finishArg(f);
             frames.pop();
-            this.call(f.def, f.args, f.loc, f.level);
+            this.call(f.def, f.args, f.loc, f.level, f.id);
           } else {
             if (f) f.depth--;
             this.emit(')');
@@ -425,31 +439,51 @@ export class M4 {
     f.skipWS = true;
   }
 
-  /** Call a macro with collected arguments (args[0] is the name). */
-  call(def: Def, args: Arg[], loc: Location | null, level: number): void {
+  /** Whether calls of `name` are traced now. */
+  isTraced(name: string): boolean {
+    return this.traced.has(name) || this.debugFlags.includes('t');
+  }
+
+  /** Run a macro without tracing or pushing back (indir, builtin). */
+  invoke(def: Def, args: Arg[]): string {
+    if (def.builtin !== undefined) {
+      if (!def.builtin.groks) {
+        for (let i = 1; i < args.length; i++) if (typeof args[i] !== 'string') args[i] = '';
+      }
+      return def.builtin.fn(this, args) ?? '';
+    }
+    return substitute(def.text, args, this.input.delims);
+  }
+
+  /** Call a macro with collected arguments (args[0] is the name) and push back its expansion. */
+  call(def: Def, args: Arg[], loc: Location | null, level: number, id: number): void {
     const name = args[0] as string;
-    const traced = this.traced.has(name) || this.debugFlags.includes('t');
+    const traced = this.isTraced(name);
     let head = '';
-    if (traced) head = this.traceHead(name, args, loc, level);
+    if (traced) {
+      head = this.traceLine(name, args, loc, level, id, true);
+      if (this.debugFlags.includes('c')) {
+        this.debug(head + ' -> ???\n');
+        head = '';
+      }
+    }
     const saveLoc = this.callLoc;
     const saveLevel = this.callLevel;
     this.callLoc = loc;
     this.callLevel = level;
     let exp: string;
     try {
-      if (def.builtin !== undefined) {
-        if (!def.builtin.groks) {
-          for (let i = 1; i < args.length; i++) if (typeof args[i] !== 'string') args[i] = '';
-        }
-        exp = def.builtin.fn(this, args) ?? '';
-      } else {
-        exp = substitute(def.text, args, this.input.delims);
-      }
+      exp = this.invoke(def, args);
     } finally {
       this.callLoc = saveLoc;
       this.callLevel = saveLevel;
     }
-    if (traced) this.traceTail(head, exp);
+    if (traced) {
+      const fl = this.debugFlags;
+      let s = fl.includes('c') ? this.traceLine(name, args, loc, level, id, false) : head;
+      if (fl.includes('e')) s += ` -> ${fl.includes('q') ? this.quote(exp) : exp}`;
+      this.debug(s + '\n');
+    }
     if (exp !== '') {
       this.input.pushString(exp);
       if (this.input.pending > PUSHBACK_LIMIT) {
@@ -458,23 +492,24 @@ export class M4 {
     }
   }
 
-  private traceHead(name: string, args: Arg[], loc: Location | null, level: number): string {
+  /** "m4trace:file:line: -level- id N: name(args)" as the debug flags ask. */
+  traceLine(name: string, args: Arg[] | null, loc: Location | null, level: number, id: number, withArgs: boolean): string {
     const fl = this.debugFlags;
     let h = 'm4trace:';
     if (fl.includes('f') && loc) h += `${loc.file}:`;
     if (fl.includes('l') && loc) h += `${loc.line}:`;
-    h += ` -${level}- ${name}`;
-    if (args.length > 1 && fl.includes('a')) {
-      const shown = args.slice(1).map((a) => (typeof a === 'string' ? (fl.includes('q') ? this.quote(a) : a) : `<${a.name}>`));
-      h += `(${shown.join(', ')})`;
+    h += ` -${level}- `;
+    if (fl.includes('x')) h += `id ${id}: `;
+    h += name;
+    if (args && args.length > 1) {
+      if (!withArgs) h += '(...)';
+      else if (fl.includes('a')) {
+        const q = fl.includes('q');
+        const shown = args.slice(1).map((a) => (typeof a === 'string' ? (q ? this.quote(a) : a) : `<${a.name}>`));
+        h += `(${shown.join(', ')})`;
+      }
     }
     return h;
-  }
-
-  private traceTail(head: string, exp: string): void {
-    let s = head;
-    if (this.debugFlags.includes('e')) s += ` -> ${this.debugFlags.includes('q') ? this.quote(exp) : exp}`;
-    this.debug(s + '\n');
   }
 }
 

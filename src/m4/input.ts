@@ -27,6 +27,8 @@ interface Block {
   file: FileSource | null;
   /** a builtin definition travelling as a token (from defn) */
   builtin: unknown;
+  /** where text read from this block is said to come from (m4wrap text) */
+  loc?: { file: string; line: number } | null;
 }
 
 /** One token handed to the expansion loop. */
@@ -57,6 +59,9 @@ export class InputStack {
   delims: Delimiters;
   /** total characters pushed back and not yet read, to stop runaway growth */
   pending = 0;
+  /** when set (synclines), tokenLine is the input line where the last token began */
+  trackLines = false;
+  tokenLine = 0;
 
   constructor(delims: Delimiters) {
     this.delims = { ...delims };
@@ -76,10 +81,10 @@ export class InputStack {
     this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: { name, countedLine: 1, countedTo: 0 }, builtin: undefined });
   }
 
-  pushString(text: string): void {
+  pushString(text: string, loc?: { file: string; line: number } | null): void {
     if (text === '') return;
     this.pending += text.length;
-    this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: null, builtin: undefined });
+    this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: null, builtin: undefined, loc });
   }
 
   pushBuiltin(def: unknown): void {
@@ -91,6 +96,7 @@ export class InputStack {
     for (let i = this.blocks.length - 1; i >= 0; i--) {
       const b = this.blocks[i]!;
       if (b.file) return { file: b.file.name, line: lineOf(b) };
+      if (b.loc) return b.loc;
     }
     return null;
   }
@@ -98,7 +104,11 @@ export class InputStack {
   private pop(): void {
     const b = this.blocks.pop()!;
     if (!b.file) this.pending -= b.text.length;
+    else this.onFileEnd?.();
   }
+
+  /** called when a file has been read to its end */
+  onFileEnd: (() => void) | null = null;
 
   /** Top block with something left to read, popping exhausted ones. */
   private top(): Block | null {
@@ -133,6 +143,10 @@ export class InputStack {
     if (b.lex !== this.lex || b.ti >= b.toks.length) this.refill(b);
     const t = b.toks[b.ti++]!;
     const kind = b.lex!.kindOf.get(t.tokenType)!;
+    if (this.trackLines) {
+      b.pos = t.startOffset + 1;
+      this.tokenLine = this.location()?.line ?? 0;
+    }
     b.pos = t.startOffset + t.image.length;
     if (kind === Kind.Name) {
       if (b.pos === b.text.length) return { kind, text: this.joinName(t.image) };
