@@ -84,6 +84,32 @@ describe('lookupMx', () => {
   });
 });
 
+describe('getmxrr (-bt /mx)', () => {
+  const NAMES = ['example.net', 'example.net.', 'mx.example.net', 'nosuch.example.net', 'servfail.example.net', 'onlymx.example.net', '[1.2.3.4]', 'short', 'foo'];
+  const show = (name: string, r: { count: number; hosts: string[] }): string =>
+    [`getmxrr(${name}) returns ${r.count} value(s):`, ...r.hosts.map((h) => `\t${h}`)].join('\n');
+
+  it('answers like sendmail', async () => {
+    const dir = tempDir('mx-');
+    writeResolverFiles(dir, '10.0.0.4 short alias.example.net\n10.0.0.1 foo.example.com foo\n', 'hosts dns files\n');
+    const r = resolver({ hostsFile: path.join(dir, 'hosts'), serviceSwitchFile: path.join(dir, 'service.switch'), timeoutMs: 300 });
+    const ours: string[] = [];
+    for (const n of NAMES) ours.push(show(n, await r.getmxrr(n)));
+    expect(ours.slice(0, 3)).toEqual([
+      'getmxrr(example.net) returns 3 value(s):\n\tmx1.example.net.\n\tmx0.example.net.\n\tmx2.example.net.',
+      'getmxrr(example.net.) returns 3 value(s):\n\tmx1.example.net.\n\tmx0.example.net.\n\tmx2.example.net.',
+      'getmxrr(mx.example.net) returns -1 value(s):',
+    ]);
+    if (canRunRealSendmailWithDns) {
+      const real = realSendmailWithDns(writeTestCf(dir, ''), NAMES.map((n) => `/mx ${n}\n`).join(''));
+      const realAnswers = real.split('> ').filter((b) => b.startsWith('getmxrr')).map((b) => b.trimEnd());
+      // equal preferences come in a per-process random order in sendmail
+      const unordered = (a: string): string => a.split('\n').sort().join('\n');
+      expect(ours.map(unordered)).toEqual(realAnswers.map(unordered));
+    }
+  });
+});
+
 describe('hosts file, service switch, resolv.conf', () => {
   it('parse the way sendmail reads them', () => {
     expect(parseHostsFile('10.0.0.1 a.example a # c\n# x y\n10.0.0.2\n')).toEqual([{ address: '10.0.0.1', names: ['a.example', 'a'] }]);

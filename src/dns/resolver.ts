@@ -236,6 +236,32 @@ export class Resolver {
   }
 
   /**
+   * sendmail's getmxrr as `-bt`'s `/mx` shows it: the MX hosts of a name
+   * (each with a trailing dot, by preference, answer order within one
+   * preference), `count` -1 for a temporary failure or a dotted name with
+   * no MX data, 0 when nothing is known.  Without MX records a name that
+   * does not exist in DNS (or a dotless one) falls back to its canonical
+   * name; `[address]` is its own single host; without `dns` in the switch's
+   * hosts line nothing is looked up.
+   */
+  async getmxrr(name: string): Promise<{ count: number; hosts: string[] }> {
+    if (name.startsWith('[')) return { count: 1, hosts: [name] };
+    if (!this.serviceSwitch.hostsUseDns()) return { count: 0, hosts: [] };
+    const mx = await this.search(name, 'MX');
+    if (mx.status === 'found') {
+      const hosts = mx.records
+        .map((r, i) => ({ name: r.data, preference: r.preference ?? 0, i }))
+        .sort((a, b) => a.preference - b.preference || a.i - b.i)
+        .map((h) => `${h.name}.`);
+      return { count: hosts.length, hosts };
+    }
+    const dotted = stripDot(name).includes('.');
+    if (mx.status === 'tempfail' || (dotted && mx.reason === 'nodata')) return { count: -1, hosts: [] };
+    const canon = await this.canonicalName(name);
+    return canon.status === 'found' ? { count: 1, hosts: [`${canon.name}.`] } : { count: 0, hosts: [] };
+  }
+
+  /**
    * Canonical host name through the service switch's `hosts` methods
    * (`files`: the hosts file; `dns`: CNAME-following DNS with the local
    * domain for unqualified names).  A trailing dot on `name` is ignored.
