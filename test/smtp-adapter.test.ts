@@ -9,12 +9,11 @@ import { promisify } from 'node:util';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { SmtpListeners, parseDaemonOptions } from '../src/smtp/adapter.js';
-import { QueueDirectory } from '../src/queue/queue-directory.js';
-import { QueueIdGenerator } from '../src/queue/queue-id.js';
-import { hasTool, tempDir } from './smtp-helpers.js';
+import { parseDaemonOptions } from '../src/smtp/adapter.js';
+import { hasTool } from './smtp-helpers.js';
 import {
   EHLO_REPLY,
+  crlfLines,
   GREETING,
   SCRIPT_AND_REPLIES,
   chat,
@@ -193,19 +192,12 @@ describe('SMTP adapter contract (real socket on 127.0.0.1)', () => {
   });
 
   it('closes an idle connection after Timeout.command without a reply, as sendmail does', async () => {
-    const queueDir = tempDir('smtp-queue-');
-    const listeners = new SmtpListeners({
-      listeners: [parseDaemonOptions('Port=0, Addr=127.0.0.1')],
-      session: { identity: { hostName: 'mx.example.com', version: '8.17.1.9' }, policy: recordedPolicy(), queue: new QueueDirectory(queueDir), ids: new QueueIdGenerator() },
-      resolveClient: async () => ({ name: undefined, resolve: 'FAIL' }),
-      timeouts: { command: 300 },
-    });
-    const [addr] = await listeners.start();
+    const { port, listeners } = await startDaemon({}, recordedPolicy(), { timeouts: { command: 300 } });
     try {
       const t0 = Date.now();
       const received = await new Promise<string>((resolve) => {
         let text = '';
-        const socket = net.connect(addr?.port ?? 0, '127.0.0.1');
+        const socket = net.connect(port, '127.0.0.1');
         socket.on('data', (d) => (text += d.toString('latin1')));
         socket.on('close', () => resolve(text));
       });
@@ -227,18 +219,14 @@ describe('greet_pause', () => {
       const lines = await new Promise<string[]>((resolve) => {
         const out: string[] = [];
         const script = ['MAIL FROM:<a@example.org>', 'NOOP', 'VRFY root', 'QUIT'];
-        let buf = '';
         const s = net.connect(d.port, '127.0.0.1', () => s.write('EHLO early.example.org\r\n'));
-        s.on('data', (chunk) => {
-          buf += chunk.toString('latin1');
-          let nl: number;
-          while ((nl = buf.indexOf('\r\n')) >= 0) {
-            const line = buf.slice(0, nl);
-            buf = buf.slice(nl + 2);
+        s.on(
+          'data',
+          crlfLines((line) => {
             out.push(line);
             if (/^\d{3} /.test(line) && !line.startsWith('554 mx')) s.write(`${script.shift() ?? 'QUIT'}\r\n`);
-          }
-        });
+          }),
+        );
         s.on('close', () => resolve(out));
       });
       expect(Date.now() - t0).toBeLessThan(1500);
@@ -288,18 +276,11 @@ describe('limits', () => {
   });
 
   it('refuses connections over the limit with 421', async () => {
-    const queueDir = tempDir('smtp-queue-');
-    const listeners = new SmtpListeners({
-      listeners: [parseDaemonOptions('Port=0, Addr=127.0.0.1')],
-      session: { identity: { hostName: 'mx.example.com', version: '8.17.1.9' }, policy: recordedPolicy(), queue: new QueueDirectory(queueDir), ids: new QueueIdGenerator() },
-      resolveClient: async () => ({ name: 'localhost', resolve: 'OK' }),
-      maxClients: 1,
-    });
-    const [addr] = await listeners.start();
-    const first = net.connect(addr?.port ?? 0, '127.0.0.1');
+    const { port, listeners } = await startDaemon({}, recordedPolicy(), { maxClients: 1 });
+    const first = net.connect(port, '127.0.0.1');
     try {
       await new Promise((r) => first.once('data', r));
-      const t = await chat(addr?.port ?? 0, []);
+      const t = await chat(port, []);
       expect(t).toEqual(['421 4.3.2 mx.example.com Too many connections, try again later']);
     } finally {
       first.destroy();

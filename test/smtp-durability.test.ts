@@ -11,6 +11,7 @@ import path from 'node:path';
 import { QueueDirectory } from '../src/queue/queue-directory.js';
 import { formatQueueListing } from '../src/queue/listing.js';
 import { tempDir } from './smtp-helpers.js';
+import { crlfLines } from './smtp-fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist', 'smtp', 'daemon.js');
@@ -61,52 +62,32 @@ function startChild(script: string, queueDir: string): Promise<{ child: ChildPro
 }
 
 /** One client: sends messages one after another until the connection dies; records id -> token for each 250. */
-function client(port: number, name: string, acked: Map<string, string>, stop: { now: boolean }): Promise<void> {
+function client(port: number, name: string, acked: Map<string, string>): Promise<void> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
-    let buf = '';
     let n = 0;
     let token = '';
-    let step = 0;
-    const steps = (): string[] => [
-      'EHLO load.example.org\r\n',
-      'MAIL FROM:<load@example.org>\r\n',
-      'RCPT TO:<root>\r\n',
-      'DATA\r\n',
-      `Subject: ${token}\r\n\r\n${token}\r\n${'x'.repeat(2000)}\r\n.\r\n`,
-    ];
-    const send = (): void => {
-      if (step === 1) token = `${name}-${n++}`;
-      const all = steps();
-      if (step === 0 && n > 0) step = 1;
-      s.write(all[step] ?? '');
+    let pending: string[] = [];
+    const nextMessage = (): void => {
+      token = `${name}-${n++}`;
+      pending = ['MAIL FROM:<load@example.org>\r\n', 'RCPT TO:<root>\r\n', 'DATA\r\n', `Subject: ${token}\r\n\r\n${token}\r\n${'x'.repeat(2000)}\r\n.\r\n`];
     };
-    s.on('data', (d) => {
-      buf += d.toString('latin1');
-      let nl: number;
-      while ((nl = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 2);
-        if (!/^\d{3} /.test(line)) continue;
+    s.on(
+      'data',
+      crlfLines((line) => {
+        if (!/^\d{3} /.test(line)) return;
         if (line.startsWith('220 ')) {
-          step = 0;
-          send();
-          continue;
+          nextMessage();
+          s.write('EHLO load.example.org\r\n');
+          return;
         }
-        if (line.startsWith('250 2.0.0 ') && line.endsWith('Message accepted for delivery')) {
+        if (/^250 2\.0\.0 \S+ Message accepted for delivery$/.test(line)) {
           acked.set(line.split(' ')[2] ?? '', token);
-          if (stop.now) {
-            s.end();
-            return;
-          }
-          step = 1;
-          send();
-          continue;
+          nextMessage();
         }
-        step++;
-        send();
-      }
-    });
+        s.write(pending.shift() ?? 'QUIT\r\n');
+      }),
+    );
     s.on('error', () => resolve());
     s.on('close', () => resolve());
   });
@@ -124,8 +105,7 @@ describe('durability: a 250 means the message is on disk', () => {
     writeFileSync(script, CHILD);
     const { child, port } = await startChild(script, queueDir);
     const acked = new Map<string, string>();
-    const stop = { now: false };
-    const clients = Array.from({ length: 8 }, (_, i) => client(port, `c${i}`, acked, stop));
+    const clients = Array.from({ length: 8 }, (_, i) => client(port, `c${i}`, acked));
     // let the load run until enough messages were acknowledged, then kill mid-stream
     const t0 = Date.now();
     while (acked.size < 60 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 10));

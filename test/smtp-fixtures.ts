@@ -2,7 +2,7 @@
 // transcripts, a daemon on 127.0.0.1, an SMTP chat client, the recorded
 // commands with real sendmail 8.17.1.9's exact replies.
 import net from 'node:net';
-import { SmtpListeners, parseDaemonOptions } from '../src/smtp/adapter.js';
+import { SmtpListeners, parseDaemonOptions, type AdapterOptions } from '../src/smtp/adapter.js';
 import { InMemoryPolicy, reject, tempfail, type SmtpPolicy } from '../src/smtp/policy.js';
 import { makeReply } from '../src/smtp/reply.js';
 import { parseHelpFile } from '../src/smtp/helpfile.js';
@@ -47,9 +47,25 @@ export interface Daemon {
   listeners: SmtpListeners;
 }
 
+/** CRLF line splitter for what a server sends: `onLine` gets each complete line. */
+export function crlfLines(onLine: (line: string) => void): (chunk: Buffer) => void {
+  let buf = '';
+  return (chunk) => {
+    buf += chunk.toString('latin1');
+    let nl: number;
+    while ((nl = buf.indexOf('\r\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 2);
+      onLine(line);
+    }
+  };
+}
+
+/** Our daemon on 127.0.0.1 (a free port) with the recorded tables; `adapter` overrides listener options. */
 export async function startDaemon(
   session: Partial<Omit<SessionOptions, 'daemon' | 'client'>> = {},
   policy: SmtpPolicy = recordedPolicy(),
+  adapter: Partial<Omit<AdapterOptions, 'session' | 'listeners'>> = {},
 ): Promise<Daemon> {
   const queueDir = tempDir('smtp-queue-');
   const listeners = new SmtpListeners({
@@ -65,6 +81,7 @@ export async function startDaemon(
       ...session,
     },
     resolveClient: async () => ({ name: 'localhost', resolve: 'OK' }),
+    ...adapter,
   });
   const [addr] = await listeners.start();
   return { port: addr?.port ?? 0, queueDir, listeners };
@@ -79,7 +96,6 @@ export function chat(port: number, script: readonly string[], raw = false): Prom
   return new Promise((resolve, reject) => {
     const out: string[] = [];
     const socket = net.connect(port, '127.0.0.1');
-    let buf = '';
     let i = 0;
     const sendNext = (): void => {
       if (i >= script.length) {
@@ -101,16 +117,13 @@ export function chat(port: number, script: readonly string[], raw = false): Prom
       out.push(`>>> ${line}`);
       socket.write(raw ? line : `${line}\r\n`);
     };
-    socket.on('data', (d) => {
-      buf += d.toString('latin1');
-      let nl: number;
-      while ((nl = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 2);
+    socket.on(
+      'data',
+      crlfLines((line) => {
         out.push(line);
         if (/^\d{3}( |$)/.test(line)) sendNext();
-      }
-    });
+      }),
+    );
     socket.on('close', () => resolve(out));
     socket.on('error', reject);
     setTimeout(() => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { serveStream } from '../src/smtp/adapter.js';
 import { QueueDirectory } from '../src/queue/queue-directory.js';
 import { QueueIdGenerator } from '../src/queue/queue-id.js';
-import { recordedPolicy } from './smtp-fixtures.js';
+import { crlfLines, recordedPolicy } from './smtp-fixtures.js';
 import { tempDir } from './smtp-helpers.js';
 
 /** Sends each script line after the complete reply to the previous one; returns what came out. */
@@ -19,21 +19,17 @@ async function converse(script: string[]): Promise<{ out: string[]; queueDir: st
     session: { identity: { hostName: 'mx.example.com', version: '8.17.1.9' }, policy: recordedPolicy(), queue: new QueueDirectory(queueDir), ids: new QueueIdGenerator() },
   });
   const out: string[] = [];
-  let buf = '';
   let i = 0;
-  output.on('data', (d: Buffer) => {
-    buf += d.toString('latin1');
-    let nl: number;
-    while ((nl = buf.indexOf('\r\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 2);
+  output.on(
+    'data',
+    crlfLines((line) => {
       out.push(line);
       if (/^\d{3} /.test(line)) {
         if (i < script.length) input.write(`${script[i++]}\r\n`);
         else input.end();
       }
-    }
-  });
+    }),
+  );
   await done;
   return { out, queueDir };
 }
