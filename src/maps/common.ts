@@ -265,6 +265,10 @@ export function foundResult(value: string, key: string, args: readonly string[],
 
 export const NOT_FOUND: LookupResult = Object.freeze({ status: 'notfound' }) as LookupResult;
 export const TEMP_FAIL: LookupResult = Object.freeze({ status: 'tempfail' }) as LookupResult;
+/** Not found with sendmail's status 68 (EX_NOHOST), as text, host, dns, null ... maps say. */
+export const NOT_FOUND_68: LookupResult = Object.freeze({ status: 'notfound', code: 68 }) as LookupResult;
+/** Temporary failure with sendmail's status 75 (EX_TEMPFAIL). */
+export const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
 
 /**
  * sendmail's stripquotes: drop every double quote and every backslash that

@@ -10,13 +10,10 @@
  * temporary failure (75).
  */
 import { DNS_RECORD_TYPES, expandIPv6, type DnsRecord, type QueryLimits } from '../../dns/index.js';
-import { atDecl, foundResult, rawFlagValue } from '../common.js';
+import { atDecl, foundResult, NOT_FOUND_68, rawFlagValue, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 import { resolverFor, resolverLimits } from './resolverFor.js';
-
-const NOT_FOUND_68: LookupResult = Object.freeze({ status: 'notfound', code: 68 }) as LookupResult;
-const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
 
 /** A record's value the way sendmail's dns map returns it. */
 export function dnsValue(record: DnsRecord): string {

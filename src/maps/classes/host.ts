@@ -16,13 +16,10 @@
  */
 import { isIPv6 } from 'node:net';
 import { parseInetAddr } from '../../dns/index.js';
-import { foundResult } from '../common.js';
+import { foundResult, NOT_FOUND_68, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 import { resolverFor } from './resolverFor.js';
-
-const NOT_FOUND_68: LookupResult = Object.freeze({ status: 'notfound', code: 68 }) as LookupResult;
-const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
 
 class HostMap implements SendmailMap {
   constructor(

@@ -4,11 +4,9 @@
  * it is just not open), as sendmail does when no database type matches.
  */
 import { existsSync } from 'node:fs';
-import { MapOpenError } from '../common.js';
+import { MapOpenError, TEMP_FAIL_75 } from '../common.js';
 import { createMap, isMapClass, registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, SendmailMap } from '../types.js';
-
-const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
 
 registerMapClass('implicit', (decl: MapDecl, env): SendmailMap => {
   const file = decl.args[0];

@@ -7,7 +7,7 @@
  * cannot be started is status 78.  Runs with a time limit.
  */
 import { spawn } from 'node:child_process';
-import { MapOpenError, foundResult, substitutePercent } from '../common.js';
+import { foundResult, MapOpenError, substitutePercent, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, SendmailMap } from '../types.js';
 
@@ -51,7 +51,7 @@ class ProgramMap implements SendmailMap {
     const av = [key, ...args];
     const argv = [...this.decl.args.map((a, i) => (i === 0 ? a : substitutePercent(a, av))), key];
     const { line, status } = await runForFirstLine(argv);
-    if (status === 75) return { status: 'tempfail', code: 75 };
+    if (status === 75) return TEMP_FAIL_75;
     if (status !== 0) return { status: 'notfound', code: status };
     if (line === undefined) return { status: 'notfound', code: 0 };
     return foundResult(line, key, args, this.decl.flags);

@@ -8,7 +8,7 @@
  * list makes every lookup a temporary failure).  A temporary failure of a
  * member is remembered and returned when no member finds the key.
  */
-import { MapOpenError, atDecl } from '../common.js';
+import { atDecl, MapOpenError, NOT_FOUND_68, TEMP_FAIL_75 } from '../common.js';
 import { ServiceSwitch } from '../../dns/index.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
@@ -38,7 +38,7 @@ async function lookupInTurn(
 
 /** Synchronous while members answer synchronously; switches to async at the first Promise. */
 function lookupMembers(members: readonly SendmailMap[], key: string, args: readonly string[]): LookupResult | Promise<LookupResult> {
-  let last: LookupResult = { status: 'notfound', code: 68 };
+  let last: LookupResult = NOT_FOUND_68;
   let tempfail: LookupResult | undefined;
   for (let i = 0; i < members.length; i++) {
     const r = members[i].lookup(key, args);
@@ -83,7 +83,7 @@ registerMapClass('switch', (decl: MapDecl, env: MapEnvironment): SendmailMap => 
         names = methods.map((m) => `${decl.name}.${m}`);
         for (const n of names) if (!env.getMap(n)) env.report(`Switch map ${decl.name}: unknown member map ${n}`);
       }
-      if (names.length === 0) return { status: 'tempfail', code: 75 };
+      if (names.length === 0) return TEMP_FAIL_75;
       const members = names.map((n) => env.getMap(n)).filter((m): m is SendmailMap => m !== undefined);
       return lookupMembers(members, key, args);
     },

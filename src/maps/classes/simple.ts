@@ -3,11 +3,10 @@
  * `syslog` (logs the key, returns the empty string), `macro` (sets or clears
  * a macro, returns the empty string).
  */
-import { atDecl, rawFlagValue } from '../common.js';
+import { atDecl, NOT_FOUND_68, rawFlagValue } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 
-const NOT_FOUND_68: LookupResult = Object.freeze({ status: 'notfound', code: 68 }) as LookupResult;
 const EMPTY: LookupResult = Object.freeze({ status: 'found', value: '' }) as LookupResult;
 
 registerMapClass('null', (decl) => ({ decl, lookup: () => NOT_FOUND_68 }));

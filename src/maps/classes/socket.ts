@@ -10,7 +10,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
-import { MapOpenError, foundResult, normalizeMapKey, rawFlagValue } from '../common.js';
+import { foundResult, MapOpenError, normalizeMapKey, rawFlagValue, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 
@@ -76,7 +76,7 @@ class SocketMap implements SendmailMap {
     } catch (err) {
       this.drop();
       this.env.report(`socket map "${this.decl.name}": ${(err as Error).message}`);
-      return { status: 'tempfail', code: 75 };
+      return TEMP_FAIL_75;
     }
     const space = reply.indexOf(' ');
     const status = space >= 0 ? reply.slice(0, space) : reply;
@@ -85,11 +85,11 @@ class SocketMap implements SendmailMap {
       case 'OK': return foundResult(value, key, args, this.decl.flags);
       case 'NOTFOUND': return { status: 'notfound' };
       case 'TEMP':
-      case 'TIMEOUT': return { status: 'tempfail', code: 75 };
+      case 'TIMEOUT': return TEMP_FAIL_75;
       case 'PERM': return { status: 'notfound', code: 69 };
       default:
         this.env.report(`socket map "${this.decl.name}": server returned unknown status ${status}`);
-        return { status: 'tempfail', code: 75 };
+        return TEMP_FAIL_75;
     }
   }
 
@@ -161,7 +161,7 @@ registerMapClass('socket', (decl: MapDecl, env: MapEnvironment) => {
         if (existsSync(spec.path)) return map.lookup(key, args);
         if (!reported) env.report(`socket map "${decl.name}": local socket name ${spec.path} unsafe: No such file or directory`);
         reported = true;
-        return { status: 'tempfail', code: 75 };
+        return TEMP_FAIL_75;
       },
       close: () => map.close(),
     };

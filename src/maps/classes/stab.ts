@@ -6,7 +6,7 @@
  * lookup a temporary failure.
  */
 import { readFileSync } from 'node:fs';
-import { MapOpenError, foldKey, foundResult } from '../common.js';
+import { foldKey, foundResult, MapOpenError, TEMP_FAIL_75 } from '../common.js';
 import { aliasSummary, parseAliasFile } from '../aliases.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
@@ -22,7 +22,7 @@ class StabMap implements SendmailMap {
 
   lookup(key: string, args: readonly string[]): LookupResult {
     const table = this.load();
-    if (!table) return { status: 'tempfail', code: 75 };
+    if (!table) return TEMP_FAIL_75;
     const value = table.get(this.decl.flags.noFold ? key : foldKey(key));
     return value === undefined ? { status: 'notfound' } : foundResult(value, key, args, this.decl.flags);
   }

@@ -9,12 +9,9 @@
  * just not open.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { MapOpenError, foldKey, foundResult } from '../common.js';
+import { foldKey, foundResult, MapOpenError, NOT_FOUND_68, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
-
-const NOT_FOUND_68: LookupResult = Object.freeze({ status: 'notfound', code: 68 }) as LookupResult;
-const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
 
 /** Split one line into columns the way the text class does. */
 export function splitColumns(line: string, delimiter: string | undefined): string[] {

@@ -6,11 +6,9 @@
  * (hesiod, ph, cdb, dbm, netinfo, nsd are not compiled into that sendmail
  * either: their K lines get the loader's "class ... not available".)
  */
-import { MapOpenError, rawFlagValue } from '../common.js';
+import { MapOpenError, rawFlagValue, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
-
-const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
 
 /** A map whose every lookup fails temporarily, reporting `message` the first time. */
 function failingMap(decl: MapDecl, env: MapEnvironment, message: string | undefined): SendmailMap {

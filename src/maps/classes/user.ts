@@ -5,7 +5,7 @@
  * status 67 (EX_NOUSER), as in sendmail.
  */
 import { readFileSync } from 'node:fs';
-import { foldKey, foundResult } from '../common.js';
+import { foldKey, foundResult, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 
@@ -49,7 +49,7 @@ class UserMap implements SendmailMap {
     if (column !== undefined && column !== '' && !(PASSWD_COLUMNS as readonly string[]).includes(column)) {
       if (!this.reported) this.env.report(`User map ${this.decl.name}: unknown column name ${column}`);
       this.reported = true;
-      return { status: 'tempfail', code: 75 };
+      return TEMP_FAIL_75;
     }
     const name = flags.noFold ? key : foldKey(key);
     const entry = findPasswdEntry(name);
