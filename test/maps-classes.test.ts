@@ -319,9 +319,12 @@ describe('sequence and switch', () => {
     expect(got.env.reports).toEqual(['Switch map f: unknown member map f.files']);
   });
 
-  it('reports unknown sequence members with the K line position', () => {
-    const env = new TestEnv().declare('Ks sequence nosuch', 'x.cf', 7);
-    expect(env.reports).toEqual(['x.cf: line 7: Sequence map s: unknown member map nosuch']);
+  it('reports unknown sequence members with the K line position and leaves them out', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'fr'), 'apple red\n');
+    const env = new TestEnv().declare(`Ks sequence later\nKlater text -v1 ${dir}/fr`, 'x.cf', 7);
+    expect(env.reports).toEqual(['x.cf: line 7: Sequence map s: unknown member map later']);
+    expect(await env.slashMap('s', 'apple')).toBe('map_lookup: s (apple) no match (68)');
   });
 
   it('remembers a temporary failure but lets a later member find the key', async () => {

@@ -58,10 +58,12 @@ function lookupMembers(members: readonly SendmailMap[], key: string, args: reado
 }
 
 registerMapClass('sequence', (decl: MapDecl, env: MapEnvironment): SendmailMap => {
-  const names = sequenceMemberNames(decl.rawArgs);
-  for (const n of names) {
-    if (!env.getMap(n)) env.report(atDecl(decl.pos, `Sequence map ${decl.name}: unknown member map ${n}`));
-  }
+  // members must be declared before the sequence; unknown ones are dropped
+  const names = sequenceMemberNames(decl.rawArgs).filter((n) => {
+    if (env.getMap(n)) return true;
+    env.report(atDecl(decl.pos, `Sequence map ${decl.name}: unknown member map ${n}`));
+    return false;
+  });
   return {
     decl,
     lookup(key, args) {
