@@ -27,7 +27,8 @@ ifelse(_CF_LOADED_, `1', `',
 divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')
 
 # The documented entry points.
-define(`VERSIONID', `_CF_APPEND(`_CF_VERSIONIDS_', `$1')')
+# VERSIONID(text): the text becomes a comment line at the top of the cf.
+define(`VERSIONID', `_CF_APPEND_LINE(`_CF_VERSIONIDS_', `#####  $1  #####')')
 define(`OSTYPE', `define(`__OSTYPE__', `$1')_CF_LOAD(`ostype', `$1', `OSTYPE')')
 define(`DOMAIN', `_CF_LOAD(`domain', `$1', `DOMAIN')')
 define(`FEATURE',

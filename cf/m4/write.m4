@@ -34,6 +34,8 @@ define(`_CF_DEFAULT_OPT', `ifdef(`$1', `', `define(`$1', `$2')')')
 define(`_CF_WRITE',
 `divert(-1)_CF_FINISH_SETUP`'changecom()divert(0)dnl
 `#'###### sendmail.cf written by the project cf library
+ifdef(`_CF_VERSIONIDS_', `defn(`_CF_VERSIONIDS_')
+')dnl
 V10/Berkeley
 ifdef(`confDONT_BLAME_SENDMAIL', `O DontBlameSendmail=confDONT_BLAME_SENDMAIL
 ')dnl
@@ -162,7 +164,8 @@ ifdef(`_F_authinfo', `Kauthinfo _F_authinfo
 ')dnl
 ifdef(`_F_msp', `D{MTAHost}_F_msp
 ')dnl
-ifdef(`_CF_EXTRA_LOCAL_INFO_', `_CF_EXTRA_LOCAL_INFO_')dnl
+ifdef(`_CF_EXTRA_LOCAL_INFO_', `_CF_EXTRA_LOCAL_INFO_
+')dnl
 ')
 
 define(`_CF_HEADERS',

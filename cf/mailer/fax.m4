@@ -4,6 +4,8 @@ divert(-1)
 # Settings: FAX_MAILER_PATH/ARGS/MAX.
 #
 define(`_CF_LOADED_', `1')
+# The mailer's pseudo domain joins class P (not qualified by DNS).
+_CF_APPEND_LINE(`_CF_EXTRA_LOCAL_INFO_', `CPFAX')
 changecom()divert(7)dnl
 Mfax,	P=ifdef(`FAX_MAILER_PATH', `FAX_MAILER_PATH', `/usr/bin/faxmail'), F=DFMhu, S=14, R=24,
 	M=ifdef(`FAX_MAILER_MAX', `FAX_MAILER_MAX', `100000'), T=X-Phone/X-FAX/X-Unix,

@@ -17,9 +17,11 @@ ifdef(`_F_local_no_masquerade', `', `R$*	$: $>MasqEnv $1
 ')dnl
 SEnvToL
 R$+ < @ $* >	$: $1
+ifdef(`confUSERDB_SPEC', `', `dnl with no user database, a sender keeps no +detail
 R$+ + $*	$: < $&{addr_type} > $1 + $2
 R<e s> $+ + $*	$: $1
 R< $* > $+	$: $2
+')dnl
 SHdrFromL
 R<@>	$n
 R@ <@ $*>	$n

@@ -4,6 +4,8 @@ divert(-1)
 # Settings: POP_MAILER_PATH/FLAGS/ARGS.
 #
 define(`_CF_LOADED_', `1')
+# The mailer's pseudo domain joins class P (not qualified by DNS).
+_CF_APPEND_LINE(`_CF_EXTRA_LOCAL_INFO_', `CPPOP')
 changecom()divert(7)dnl
 Mpop,	P=ifdef(`POP_MAILER_PATH', `POP_MAILER_PATH', `/usr/lib/mh/spop'), F=lsDFMq`'ifdef(`POP_MAILER_FLAGS', `POP_MAILER_FLAGS', `Penu'), S=EnvFromL, R=EnvToL/HdrToL,
 	T=DNS/RFC822/X-Unix,

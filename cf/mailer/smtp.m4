@@ -16,6 +16,9 @@ R$* < @ $* > $*	$@ $1 < @ $2 > $3
 R$+	$@ $1 < @ *LOCAL* >
 SPseudoToReal
 R< @ $+ > $*	$@ < @ $1 > $2
+ifdef(`BITNET_RELAY', `R$+ <@ $+ .BITNET. >	$: $1 % $2 .BITNET < @ $B >
+R$+.BITNET <@ $~[ $*:$+ >	$: $1 .BITNET < @ $4 >
+')dnl
 R$+ < @ $+ .UUCP. >	$: < $2 ! > $1
 R$+ < @ $* > $*	$@ $1 < @ $2 > $3
 R< $&h ! > $- ! $+	$@ $2 < @ $1 .UUCP. >
