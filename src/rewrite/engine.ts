@@ -62,6 +62,26 @@ function pad16(name: string): string {
   return name.length >= 16 ? name.slice(0, 16) : name + ' '.repeat(16 - name.length);
 }
 
+/** The working state of one ruleset run. */
+class Workspace {
+  /** Lower-cased tokens, valid when lowerGen equals gen. */
+  lower: string[] = [];
+  lowerGen = -1;
+  gen = 0;
+  loopcount = 0;
+  /** Bindings of the last match: count, and first/last token and pattern index of each. */
+  mlp = 0;
+  readonly first: number[] = [];
+  readonly last: number[] = [];
+  readonly mpat: number[] = [];
+  constructor(
+    /** The tokens being rewritten. */
+    public pvp: string[],
+    /** Literal number of each token (-1 when no rule names it). */
+    public ids: number[],
+  ) {}
+}
+
 export class RewriteEngine {
   readonly rulesets: (CompiledRule[] | undefined)[] = new Array(MAXRWSETS);
   readonly rulesetNames: (string | undefined)[] = new Array(MAXRWSETS);
@@ -167,7 +187,14 @@ export class RewriteEngine {
   }
 
   /** Match `pvp` against a pattern; fills `first`/`last` per binding. */
-  private match(pat: PatElem[], pvp: string[], lower: string[], ids: Int32Array, first: number[], last: number[], mpat: number[]): number {
+  private match(rule: CompiledRule, ws: Workspace): number {
+    const pat = rule.pattern;
+    const minRest = rule.minRest;
+    const pvp = ws.pvp;
+    const ids = ws.ids;
+    const first = ws.first;
+    const last = ws.last;
+    const mpat = ws.mpat;
     const n = pvp.length;
     const plen = pat.length;
     let avp = 0;
@@ -175,7 +202,7 @@ export class RewriteEngine {
     let mlp = 0;
     outer: while (avp < n || rvp < plen) {
       matchOne: {
-        if (rvp >= plen) break matchOne;
+        if (rvp >= plen || n - avp < minRest[rvp]!) break matchOne;
         const el = pat[rvp]!;
         if (avp >= n && el.kind !== PatKind.ZeroOrMore && el.kind !== PatKind.Zero) break matchOne;
         switch (el.kind) {
@@ -199,7 +226,7 @@ export class RewriteEngine {
           case PatKind.Zero:
             break;
           case PatKind.NotInClass:
-            if (this.classes.hasLower(el.text, lower[avp]!)) break matchOne;
+            if (this.classes.hasLower(el.text, this.lowerOf(ws)[avp]!)) break matchOne;
             mpat[mlp] = rvp;
             first[mlp] = avp;
             last[mlp] = avp++;
@@ -209,6 +236,7 @@ export class RewriteEngine {
             mpat[mlp] = rvp;
             first[mlp] = avp;
             const longest = this.classes.maxLength(el.text);
+            const lower = this.lowerOf(ws);
             let phrase = '';
             let ok = false;
             while (avp < n) {
@@ -229,7 +257,7 @@ export class RewriteEngine {
             if (v !== undefined && v !== '') {
               const toks = tokenize(v, this.table);
               for (const t of toks) {
-                if (avp >= n || lower[avp] !== t.toLowerCase()) break matchOne;
+                if (avp >= n || pvp[avp]!.toLowerCase() !== t.toLowerCase()) break matchOne;
                 avp++;
               }
             }
@@ -246,7 +274,7 @@ export class RewriteEngine {
         const el = pat[rvp]!;
         avp = last[mlp]! + 1;
         if (el.kind === PatKind.OneOrMore || el.kind === PatKind.ZeroOrMore) {
-          if (avp >= n) continue;
+          if (avp >= n || n - avp - 1 < minRest[rvp + 1]!) continue;
           last[mlp] = avp++;
           rvp++;
           mlp++;
@@ -254,6 +282,7 @@ export class RewriteEngine {
         }
         if (el.kind === PatKind.InClass) {
           const longest = this.classes.maxLength(el.text);
+          const lower = this.lowerOf(ws);
           let phrase = '';
           for (let i = first[mlp]!; i < avp; i++) phrase += lower[i]!;
           let ok = false;
@@ -303,6 +332,127 @@ export class RewriteEngine {
     return out;
   }
 
+  /** Lower-cased tokens of the workspace, computed when a class needs them. */
+  private lowerOf(ws: Workspace): string[] {
+    if (ws.lowerGen !== ws.gen) {
+      const pvp = ws.pvp;
+      const lower = ws.lower;
+      lower.length = pvp.length;
+      for (let k = 0; k < pvp.length; k++) lower[k] = pvp[k]!.toLowerCase();
+      ws.lowerGen = ws.gen;
+    }
+    return ws.lower;
+  }
+
+  /** Literal numbers of every token (after lookups and calls changed them). */
+  private computeIds(pvp: readonly string[]): number[] {
+    const ids = new Array<number>(pvp.length);
+    for (let k = 0; k < pvp.length; k++) ids[k] = literalIds.get(pvp[k]!.toLowerCase()) ?? -1;
+    return ids;
+  }
+
+  /** Start a new generation: stamp the literals the workspace holds. */
+  private restamp(ws: Workspace): void {
+    const gen = (ws.gen = ++this.generation);
+    const stamp = this.stamps;
+    const ids = ws.ids;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      if (id >= 0) stamp[id] = gen;
+    }
+  }
+
+  /**
+   * From rule `ri` on, find the next rule whose LHS matches (bindings in the
+   * workspace).  Returns its index, `rules.length` when none is left (or the
+   * input became a mailer triple), or -1 after an infinite loop report.
+   */
+  private scan(rules: CompiledRule[], ri: number, ws: Workspace, label: string): number {
+    const stamp = this.stamps;
+    const gen = ws.gen;
+    const pvp = ws.pvp;
+    while (ri < rules.length) {
+      if (pvp.length > 0 && pvp[0] === OP.CANONNET) return rules.length;
+      if (++ws.loopcount > MAX_LOOP) {
+        this.print(`Infinite loop in ruleset ${label}, rule ${ri + 1}`);
+        return -1;
+      }
+      const rule = rules[ri]!;
+      const req = rule.required;
+      let k = 0;
+      while (k < req.length && stamp[req[k]!] === gen) k++;
+      if (k === req.length && pvp.length >= rule.minRest[0]!) {
+        const mlp = this.match(rule, ws);
+        if (mlp >= 0) {
+          ws.mlp = mlp;
+          return ri;
+        }
+      }
+      ri++;
+      ws.loopcount = 0;
+    }
+    return ri;
+  }
+
+  private bodyIds(rule: CompiledRule): Int32Array {
+    let ids = rule.bodyIds;
+    if (!ids) {
+      ids = new Int32Array(rule.body.length);
+      rule.body.forEach((t, k) => (ids![k] = literalIds.get(t.toLowerCase()) ?? -1));
+      rule.bodyIds = ids;
+    }
+    return ids;
+  }
+
+  /**
+   * Build a rule's RHS from the bindings, with the literal number of each
+   * token in `ids`; a number is an error status.
+   */
+  private substitute(rule: CompiledRule, ws: Workspace, maxatom: number, label: string, ids: number[]): string[] | number {
+    const body = rule.body;
+    const bids = this.bodyIds(rule);
+    if (!rule.bodyHasRefs) {
+      if (body.length > maxatom) return this.tooLong();
+      for (let k = 0; k < bids.length; k++) ids.push(bids[k]!);
+      return body.slice();
+    }
+    const pvp = ws.pvp;
+    const pids = ws.ids;
+    const npvp: string[] = [];
+    for (let k = 0; k < body.length; k++) {
+      const t = body[k]!;
+      const c = t[0];
+      if (c === OP.MATCHREPL) {
+        const idx = t.charCodeAt(1) - 49;
+        if (idx < 0 || idx >= ws.mlp) {
+          this.print(`rewrite: ruleset ${label}: replacement $${t[1]} out of bounds`);
+          return EX_CONFIG;
+        }
+        const f = ws.first[idx]!;
+        const l = ws.last[idx]!;
+        if (npvp.length + (l - f + 1) > maxatom) return this.tooLong();
+        for (let j = f; j <= l; j++) {
+          npvp.push(pvp[j]!);
+          ids.push(pids[j]!);
+        }
+      } else if (c === OP.MACRODEXPAND) {
+        const v = this.macros.get(t.slice(1));
+        if (v === undefined || v === '') continue;
+        const toks = tokenize(v, this.table);
+        if (npvp.length + toks.length > maxatom) return this.tooLong();
+        for (const x of toks) {
+          npvp.push(x);
+          ids.push(literalIds.get(x.toLowerCase()) ?? -1);
+        }
+      } else {
+        if (npvp.length >= maxatom) return this.tooLong();
+        npvp.push(t);
+        ids.push(bids[k]!);
+      }
+    }
+    return npvp;
+  }
+
   *rewriteSteps(pvp: string[], rs: number, reclevel: number, maxatom: number): Step {
     const label = this.rulesetLabel(rs);
     const padded = (this.paddedLabels[rs] ??= pad16(label));
@@ -315,106 +465,58 @@ export class RewriteEngine {
       this.print(`rewrite: illegal ruleset number ${rs}`);
       return EX_CONFIG;
     }
+    const rules = this.rulesets[rs];
     let rstat = EX_OK;
-    const rules = this.rulesets[rs] ?? [];
-    const first: number[] = [];
-    const last: number[] = [];
-    const mpat: number[] = [];
-    let ri = 0;
-    let loopcount = 0;
-    // lower-cased tokens and their literal numbers, rebuilt whenever a rule rewrites pvp
-    let lower: string[] = [];
-    let ids = new Int32Array(0);
-    const stamp = this.stampFor(literalIds.size);
-    let gen = 0;
-    const refresh = (): void => {
-      gen = ++this.generation;
-      const n = pvp.length;
-      lower = new Array<string>(n);
-      ids = new Int32Array(n);
-      for (let k = 0; k < n; k++) {
-        const l = pvp[k]!.toLowerCase();
-        lower[k] = l;
-        const id = literalIds.get(l) ?? -1;
-        ids[k] = id;
-        if (id >= 0) stamp[id] = gen;
-      }
-    };
-    refresh();
-    rules: while (ri < rules.length) {
-      if (pvp.length > 0 && pvp[0] === OP.CANONNET) break;
-      const rule = rules[ri]!;
-      if (++loopcount > MAX_LOOP) {
-        this.print(`Infinite loop in ruleset ${label}, rule ${ri + 1}`);
-        break;
-      }
-      const req = rule.required;
-      for (let k = 0; k < req.length; k++) {
-        if (stamp[req[k]!] !== gen) {
-          ri++;
-          loopcount = 0;
-          continue rules;
+    if (rules !== undefined && rules.length > 0) {
+      this.stampFor(literalIds.size);
+      const ws = new Workspace(pvp, this.computeIds(pvp));
+      try {
+        rstat = yield* this.applyRules(rules, ws, reclevel, maxatom, label);
+      } finally {
+        if (ws.pvp !== pvp) {
+          pvp.length = 0;
+          for (let k = 0; k < ws.pvp.length; k++) pvp.push(ws.pvp[k]!);
         }
       }
-      const mlp = this.match(rule.pattern, pvp, lower, ids, first, last, mpat);
-      if (mlp < 0) {
-        ri++;
-        loopcount = 0;
-        continue;
-      }
-      if (rule.prefix === 1) {
-        ri++;
-        loopcount = 0;
-      } else if (rule.prefix === 2) ri = rules.length;
-
-      // substitute
-      let npvp: string[];
-      const body = rule.body;
-      if (!rule.bodyHasRefs) {
-        if (body.length > maxatom) return this.tooLong();
-        npvp = body.slice();
-      } else {
-        npvp = [];
-        for (let k = 0; k < body.length; k++) {
-          const t = body[k]!;
-          const c = t[0];
-          if (c === OP.MATCHREPL) {
-            const idx = t.charCodeAt(1) - 49;
-            if (idx < 0 || idx >= mlp) {
-              this.print(`rewrite: ruleset ${label}: replacement $${t[1]} out of bounds`);
-              return EX_CONFIG;
-            }
-            const f = first[idx]!;
-            const l = last[idx]!;
-            if (npvp.length + (l - f + 1) > maxatom) return this.tooLong();
-            for (let j = f; j <= l; j++) npvp.push(pvp[j]!);
-          } else if (c === OP.MACRODEXPAND) {
-            const v = this.macros.get(t.slice(1));
-            if (v === undefined || v === '') continue;
-            const toks = tokenize(v, this.table);
-            if (npvp.length + toks.length > maxatom) return this.tooLong();
-            for (const x of toks) npvp.push(x);
-          } else {
-            if (npvp.length >= maxatom) return this.tooLong();
-            npvp.push(t);
-          }
-        }
-      }
-
-      if (rule.hasLookups) {
-        const st = yield* this.doLookups(npvp, maxatom);
-        if (st.status !== EX_OK && st.status !== EX_TEMPFAIL) return st.status;
-        if (st.status === EX_TEMPFAIL) rstat = EX_TEMPFAIL;
-      }
-      if (rule.hasCalls) {
-        const status = yield* this.callSubroutines(npvp, reclevel);
-        if (rstat === EX_OK || status === EX_TEMPFAIL) rstat = status;
-      }
-      pvp.length = 0;
-      for (const t of npvp) pvp.push(t);
-      refresh();
+      if (rstat < 0) return -rstat;
     }
     if (this.trace) this.print(`${padded} returns:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
+    return rstat;
+  }
+
+  /** The rule loop; a negative result is an error status that skips "returns". */
+  private *applyRules(rules: CompiledRule[], ws: Workspace, reclevel: number, maxatom: number, label: string): Step {
+    let rstat = EX_OK;
+    this.restamp(ws);
+    let ri = 0;
+    for (;;) {
+      ri = this.scan(rules, ri, ws, label);
+      if (ri < 0 || ri >= rules.length) break;
+      const rule = rules[ri]!;
+      if (rule.prefix === 1) {
+        ri++;
+        ws.loopcount = 0;
+      } else if (rule.prefix === 2) ri = rules.length;
+      let ids: number[] = [];
+      const npvp = this.substitute(rule, ws, maxatom, label, ids);
+      if (typeof npvp === 'number') return -npvp;
+      if (rule.hasLookups || rule.hasCalls) {
+        if (rule.hasLookups) {
+          const st = yield* this.doLookups(npvp, maxatom);
+          if (st.status !== EX_OK && st.status !== EX_TEMPFAIL) return -st.status;
+          if (st.status === EX_TEMPFAIL) rstat = EX_TEMPFAIL;
+        }
+        if (rule.hasCalls) {
+          const status = yield* this.callSubroutines(npvp, reclevel);
+          if (rstat === EX_OK || status === EX_TEMPFAIL) rstat = status;
+        }
+        ids = this.computeIds(npvp);
+      }
+      ws.pvp = npvp;
+      ws.ids = ids;
+      this.restamp(ws);
+      if (ri >= rules.length) break;
+    }
     return rstat;
   }
 

@@ -52,6 +52,10 @@ export interface CompiledRule {
   pattern: PatElem[];
   /** Literal numbers the input must contain for the LHS to match. */
   required: number[];
+  /** minRest[i]: the fewest input tokens pattern[i..] can match. */
+  minRest: Int32Array;
+  /** Literal numbers of the body's tokens (filled on first use, -1 = none). */
+  bodyIds?: Int32Array;
   /** Number of elements that bind $1..$9. */
   bindings: number;
   /** 0 = plain, 1 = `$:` prefix, 2 = `$@` prefix. */
@@ -197,5 +201,11 @@ export function compileRule(lhs: string[], rhs: string[], file: string, line: nu
     else if (c === OP.CALLSUBR) hasCalls = true;
   }
   const required = [...new Set(pattern.filter((p) => p.kind === PatKind.Literal).map((p) => p.lit))];
-  return { lhs, rhs, pattern, required, bindings, prefix, body, bodyHasRefs, hasLookups, hasCalls, file, line };
+  const minRest = new Int32Array(pattern.length + 1);
+  for (let i = pattern.length - 1; i >= 0; i--) {
+    const k = pattern[i]!.kind;
+    const consumes = k === PatKind.ZeroOrMore || k === PatKind.Zero || k === PatKind.DeferredMacro ? 0 : 1;
+    minRest[i] = minRest[i + 1]! + consumes;
+  }
+  return { lhs, rhs, pattern, required, minRest, bindings, prefix, body, bodyHasRefs, hasLookups, hasCalls, file, line };
 }
