@@ -149,6 +149,8 @@ describe('host, bestmx and dns maps over DNS', () => {
     'Ksrv dns -R SRV',
     'Kab dns -R A -B example.net',
     'Kaz dns -RA -z: -a.X',
+    'Km1 dns -R MX -z, -Z1',
+    'Km2 dns -R MX -z, -Z2',
   ].join('\n');
   const QUERIES: [string, string, string][] = [
     ['h', 'mx.example.net', 'returns mx.example.net (0)'],
@@ -188,6 +190,8 @@ describe('host, bestmx and dns maps over DNS', () => {
     ['az', 'mx.example.net', 'returns 192.0.2.10.X (0)'],
     ['a', 'MX.EXAMPLE.NET', 'returns 192.0.2.10 (0)'],
     ['a', 'short', 'returns 192.0.2.2 (0)'],
+    ['m1', 'example.net', 'returns mx2.example.net (0)'],
+    ['m2', 'example.net', 'returns mx2.example.net,mx1.example.net,mx0.example.net (0)'],
   ];
 
   function setup(): { dir: string; env: TestEnv } {

@@ -2,7 +2,8 @@
  * The `dns` class: `-R TYPE` (A, AAAA, AFSDB, CNAME, MX, NS, PTR, SRV, TXT)
  * records of the key, found through the resolver's search list (-B DOMAIN
  * is appended to every key).  One record comes back, or with -z every
- * record joined by the delimiter, in answer order.  Values as sendmail
+ * record joined by the delimiter, in answer order (-Z1 keeps one; other -Z
+ * values change nothing, as in sendmail 8.17).  Values as sendmail
  * gives them: A as dotted quad, AAAA as `IPv6:` and eight hex groups,
  * MX / SRV / CNAME / NS / PTR / AFSDB as the host name, TXT as its first
  * string.  -d SECONDS and -r COUNT set the time limit and tries of each
@@ -42,7 +43,8 @@ class DnsMap implements SendmailMap {
     if (outcome.status === 'notfound') return outcome.reason === 'nxdomain' ? NOT_FOUND_68 : TEMP_FAIL_75;
     const delimiter = this.decl.flags.delimiter;
     const values = outcome.records.map(dnsValue);
-    const value = delimiter === undefined ? values[0] : values.join(delimiter);
+    const single = delimiter === undefined || rawFlagValue(this.decl.flags, 'Z') === '1';
+    const value = single ? values[0] : values.join(delimiter);
     return foundResult(value, key, args, this.decl.flags);
   }
 }
