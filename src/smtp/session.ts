@@ -5,10 +5,11 @@
 // adapter (src/smtp/adapter.ts) feeds it from smtp-server's connections.
 
 import type { Envelope, QueuedRecipient } from '../queue/envelope.js';
-import { newEnvelope, defaultRecipientFlags } from '../queue/envelope.js';
+import { newEnvelope } from '../queue/envelope.js';
 import type { QueueDirectory } from '../queue/queue-directory.js';
 import type { QueueIdGenerator } from '../queue/queue-id.js';
 import { arpaDate } from './arpadate.js';
+import { checkMailParams, checkRcptParams, parseParamWords, type ParamList, type Params } from './esmtp-params.js';
 import { helpReply, type HelpFile } from './helpfile.js';
 import { parseMessage, queueHeaders } from './message.js';
 import { bareAddress, type Decision, type SmtpPolicy } from './policy.js';
@@ -71,8 +72,6 @@ export interface GreetingAnswer extends Answer {
   greetPauseMs: number;
 }
 
-/** Parameters of a MAIL or RCPT command, upper-case keywords. */
-export type Params = Map<string, string>;
 
 /** What PrivacyOptions=goaway sets (op.txt: all but noreceipts, restrictmailq, restrictqrun, restrictexpand, noetrn, nobodyreturn). */
 const GOAWAY = ['needmailhelo', 'needexpnhelo', 'needvrfyhelo', 'noexpn', 'novrfy', 'noverb', 'authwarnings', 'noactualrecipient'];
@@ -112,7 +111,7 @@ interface Transaction {
 export function parsePathArgument(
   arg: string,
   keyword: 'FROM' | 'TO',
-): { ok: true; address: string; params: Params } | { ok: false; scanned: string } | { ok: false; unbalanced: string } {
+): { ok: true; address: string; params: ParamList } | { ok: false; scanned: string } | { ok: false; unbalanced: string } {
   const colon = arg.indexOf(':');
   if (colon < 0) return { ok: false, scanned: arg.trim() };
   const word = arg.slice(0, colon).trim();
@@ -132,13 +131,7 @@ export function parsePathArgument(
     tail = sp < 0 ? '' : rest.slice(sp);
     if (address.includes('<') && !address.includes('>')) return { ok: false, unbalanced: address };
   }
-  const params: Params = new Map();
-  for (const word of tail.split(/[ \t]+/)) {
-    if (word === '') continue;
-    const eq = word.indexOf('=');
-    params.set((eq < 0 ? word : word.slice(0, eq)).toUpperCase(), eq < 0 ? '' : word.slice(eq + 1));
-  }
-  return { ok: true, address, params };
+  return { ok: true, address, params: parseParamWords(tail) };
 }
 
 export class SmtpSession {
@@ -309,25 +302,10 @@ export class SmtpSession {
     if (!parsed.ok) {
       return 'unbalanced' in parsed ? makeReply(553, '5.0.0', `${parsed.unbalanced}... Unbalanced '<'`) : R.syntaxErrorScanning(parsed.scanned);
     }
-    const { address, params } = parsed;
-    for (const [key, value] of params) {
-      switch (key) {
-        case 'SIZE': {
-          const n = Number(value);
-          if (this.maxSize > 0 && /^\d+$/.test(value) && n > this.maxSize) return R.sizeExceedsAtMail(this.maxSize);
-          break;
-        }
-        case 'BODY':
-          if (!['7BIT', '8BITMIME'].includes(value.toUpperCase())) return R.unknownBodyType(value);
-          break;
-        case 'RET':
-        case 'ENVID':
-        case 'AUTH':
-          break;
-        default:
-          return R.parameterUnrecognized(key);
-      }
-    }
+    const { address } = parsed;
+    const checked = checkMailParams(parsed.params, this.maxSize);
+    if (!checked.ok) return checked.reply;
+    const params = checked.value;
     this.macros.set('mail_addr', bareAddress(address));
     const decision = await this.opts.policy.mail(this.macroSnapshot(), address, params);
     const refusal = this.refusalOf(decision);
@@ -348,23 +326,11 @@ export class SmtpSession {
     if (!parsed.ok) {
       return 'unbalanced' in parsed ? makeReply(553, '5.0.0', `${parsed.unbalanced}... Unbalanced '<'`) : R.syntaxErrorScanning(parsed.scanned);
     }
-    const { address, params } = parsed;
+    const { address } = parsed;
     if (bareAddress(address) === '') return R.userAddressRequired(address);
-    const flags = defaultRecipientFlags();
-    let orcpt: string | undefined;
-    for (const [key, value] of params) {
-      if (key === 'NOTIFY') {
-        const words = value.toUpperCase().split(',');
-        flags.notifyGiven = true;
-        flags.notifyFailure = words.includes('FAILURE');
-        flags.notifyDelay = words.includes('DELAY');
-        flags.notifySuccess = words.includes('SUCCESS');
-      } else if (key === 'ORCPT') {
-        orcpt = value;
-      } else {
-        return R.parameterUnrecognized(key);
-      }
-    }
+    const checked = checkRcptParams(parsed.params);
+    if (!checked.ok) return checked.reply;
+    const { params, flags, originalRecipient: orcpt } = checked.value;
     this.macros.set('rcpt_addr', bareAddress(address));
     this.notes.addresses++;
     const answer = await this.opts.policy.rcpt(this.macroSnapshot(), address, params);
