@@ -18,7 +18,9 @@ import {
   canUnshareUts,
   hasTool,
   runRealSendmail,
+  runRealSendmailAsync,
   SENDMAIL_CF_DIR,
+  startSink,
   tableResolver,
   tempDir,
 } from './deliver-helpers.js';
@@ -230,6 +232,60 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       });
       expect(ours.message.toString('latin1')).toBe(real.text);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('failure report for a recipient refused by the remote peer, with another deferred', async () => {
+    const sink = await startSink({
+      rcpt: {
+        'bad1@[127.0.0.1]': { code: 550, text: '5.1.1 <bad1@[127.0.0.1]>... No such user here' },
+        'later@[127.0.0.1]': { code: 450, text: '4.2.1 Mailbox busy' },
+      },
+    });
+    const dir = tempDir('deliver-dsn-');
+    chmodSync(dir, 0o1777);
+    const box = path.join(dir, 'box');
+    try {
+      const cf = buildRealSendmailCf(dir, 0, [`define(\`ESMTP_MAILER_ARGS', \`TCP $h ${sink.port}')dnl`], [`bouncebox: ${box}`]);
+      const rcpts = ['bad1@[127.0.0.1]', 'good@[127.0.0.1]', 'later@[127.0.0.1]'];
+      await runRealSendmailAsync(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', ...rcpts], MSG);
+      const real = readRealReport(box);
+      // sendmail's queue holds recipients in reverse order; ours goes in the same order.
+      const rep = await deliverSmtp({
+        nextHop: `[127.0.0.1]:${sink.port}`,
+        sender: 'bouncebox@host.example.com',
+        recipients: [...rcpts].reverse().map((address) => ({ address })),
+        message: Buffer.from(MSG),
+        heloName: 'host.example.com',
+        route: { resolver: tableResolver({}, {}), localNames: ['host.example.com'], defaultPort: 25 },
+      });
+      expect(rep.results.get('good@[127.0.0.1]')?.kind).toBe('sent');
+      const bad = rep.results.get('bad1@[127.0.0.1]')!;
+      const ours = buildReport({
+        kind: 'failure',
+        reportingMta: 'host.example.com',
+        reportId: real.id,
+        now: real.now,
+        arrivalDate: real.arrival,
+        receivedFrom: real.receivedFrom,
+        receivedFromMta: real.receivedFromMta,
+        to: 'bouncebox',
+        recipients: [
+          {
+            display: 'bad1@[127.0.0.1]',
+            finalRecipient: 'RFC822; bad1@[127.0.0.1]',
+            actualRecipient: 'rfc822; bad1@[127.0.0.1]',
+            result: bad,
+            lastAttempt: real.lastAttempts[0]!,
+          },
+        ],
+        transcript: rep.transcript,
+        original: real.original,
+      });
+      expect(ours.message.toString('latin1')).toBe(real.text);
+    } finally {
+      await sink.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -309,3 +309,19 @@ export function runRealSendmail(args: string[], input: string | Buffer, noNet = 
   });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
+
+/** Runs real sendmail as host.example.com without blocking the event loop (peers in this process keep answering). */
+export function runRealSendmailAsync(args: string[], input: string): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('unshare', ['--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString('latin1')));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString('latin1')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output });
+    });
+    child.stdin.end(input);
+  });
+}

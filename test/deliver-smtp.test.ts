@@ -93,7 +93,7 @@ describe('next hop parsing and MX ordering', () => {
     ]);
     const bracket = await planRoute('[example.test]:2525', opts);
     expect(bracket.kind === 'hosts' && bracket.hosts).toEqual([
-      { name: 'example.test', addresses: ['127.0.0.9'], port: 2525, preference: undefined },
+      { name: 'example.test', display: '[example.test]', addresses: ['127.0.0.9'], port: 2525, preference: undefined },
     ]);
     const plain = await planRoute('plain.test', opts);
     expect(plain.kind === 'hosts' && plain.hosts[0]?.addresses).toEqual(['127.0.0.3']);
@@ -117,8 +117,9 @@ describe('next hop parsing and MX ordering', () => {
       enhanced: '5.1.1',
       text: 'first 5.1.1 second',
       line: '550 5.1.1 first 5.1.1 second',
+      lines: ['550-5.1.1 first', '550 5.1.1 second'],
     });
-    expect(parseReply('451 try later')).toEqual({ code: 451, enhanced: undefined, text: 'try later', line: '451 try later' });
+    expect(parseReply('451 try later')).toMatchObject({ code: 451, enhanced: undefined, text: 'try later', line: '451 try later' });
   });
 });
 
@@ -144,11 +145,24 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
       expect(bad?.status).toBe('5.1.1');
       expect(bad?.diagnostic).toBe('550 5.1.1 No such user');
       expect(bad?.diagnosticType).toBe('SMTP');
-      expect(bad?.remoteMta).toBe('127.0.0.1');
-      expect(bad?.transcript).toContain('>>> RCPT TO:<bad@example.test>');
-      expect(bad?.transcript).toContain('<<< 550 5.1.1 No such user');
+      expect(bad?.remoteMta).toBe('[127.0.0.1]');
       expect(later?.kind).toBe('tempfail');
-      expect(later?.status).toBe('4.2.1');
+      // The peer does not offer ENHANCEDSTATUSCODES: the status comes from the reply code, as sendmail does it.
+      expect(later?.status).toBe('4.2.0');
+      expect(rep.transcript).toEqual([
+        '... while talking to [127.0.0.1]:',
+        '>>> DATA',
+        '<<< 550 5.1.1 No such user',
+        '550 5.1.1 bad@example.test... User unknown',
+        '<<< 450 4.2.1 Mailbox busy',
+        'later@example.test... Deferred: 450 4.2.1 Mailbox busy',
+      ]);
+      expect(bad?.transcript).toEqual([
+        '... while talking to [127.0.0.1]:',
+        '>>> DATA',
+        '<<< 550 5.1.1 No such user',
+        '550 5.1.1 bad@example.test... User unknown',
+      ]);
       expect(sink.messages).toHaveLength(1);
       expect(sink.messages[0]?.to).toEqual(['good@example.test']);
       expect(sink.messages[0]?.data).toContain('\r\n.leading dot\r\n');
@@ -189,19 +203,33 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
     const sink = await startSink({ mail: { code: 553, text: '5.1.8 Domain of sender address does not exist' } });
     try {
       const rep = await deliverSmtp(request(`[127.0.0.1]:${sink.port}`, ['a@example.test', 'b@example.test']));
-      for (const r of rep.results.values()) expect([r.kind, r.status]).toEqual(['permfail', '5.1.8']);
+      for (const r of rep.results.values()) expect([r.kind, r.status]).toEqual(['permfail', '5.1.3']);
+      expect(rep.transcript.slice(-2)).toEqual(['<<< 553 5.1.8 Domain of sender address does not exist', '554 5.0.0 Service unavailable']);
     } finally {
       await sink.close();
     }
   });
 
   it('applies the final DATA reply to every accepted recipient', async () => {
-    const sink = await startSink({ dataReply: { code: 554, text: '5.7.1 Message rejected as spam' } });
+    const sink = await startSink({
+      dataReply: { code: 554, text: 'Message rejected as spam' },
+      options: { hideENHANCEDSTATUSCODES: false },
+    });
     try {
       const rep = await deliverSmtp(request(`[127.0.0.1]:${sink.port}`, ['a@example.test', 'b@example.test']));
+      // This peer offers ENHANCEDSTATUSCODES, so the enhanced code in its reply is the status.
+      const sent = parseReply(rep.results.get('a@example.test')?.diagnostic ?? '');
+      expect(sent?.enhanced).toMatch(/^5\.\d+\.\d+$/);
+      expect(sent?.enhanced).not.toBe('5.0.0');
       for (const r of rep.results.values()) {
-        expect([r.kind, r.status, r.diagnostic]).toEqual(['permfail', '5.7.1', '554 5.7.1 Message rejected as spam']);
+        expect([r.kind, r.status, r.diagnostic]).toEqual(['permfail', sent?.enhanced, `554 ${sent?.enhanced} Message rejected as spam`]);
       }
+      expect(rep.transcript).toEqual([
+        '... while talking to [127.0.0.1]:',
+        '>>> DATA',
+        `<<< 554 ${sent?.enhanced} Message rejected as spam`,
+        '554 5.0.0 Service unavailable',
+      ]);
     } finally {
       await sink.close();
     }
@@ -264,7 +292,7 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
     const closed = await freePort();
     const rep = await deliverSmtp(request(`[127.0.0.1]:${closed}`, ['a@example.test']));
     const r = rep.results.get('a@example.test');
-    expect([r?.kind, r?.status, r?.text]).toEqual(['tempfail', '4.4.1', 'Deferred: Connection refused by 127.0.0.1']);
+    expect([r?.kind, r?.status, r?.text]).toEqual(['tempfail', '4.4.1', 'Deferred: Connection refused by [127.0.0.1]']);
     const busy = await startSink({ greeting: { code: 421, text: '4.3.2 busy' } });
     const refusing = await startSink({ greeting: { code: 554, text: '5.7.1 go away' } });
     try {

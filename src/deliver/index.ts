@@ -11,3 +11,4 @@ export { mxResolverFrom } from './mx-dns.js';
 export * from './smtp-client.js';
 export * from './dsn.js';
 export * from './mailers/index.js';
+export * from './alias-expand.js';

@@ -45,8 +45,10 @@ export interface MxResolver {
 
 /** One host to try, with its addresses in the order to try them. */
 export interface TargetHost {
-  /** The host name as it goes into Remote-MTA and transcripts (no brackets). */
+  /** The host name or address, without brackets (for TLS SNI and credentials). */
   readonly name: string;
+  /** As sendmail shows it in Remote-MTA and transcripts: "[192.0.2.1]" for a bracketed hop, else the name. */
+  readonly display: string;
   readonly addresses: readonly string[];
   readonly port: number;
   /** MX preference, or undefined when the host was not found through MX. */
@@ -164,7 +166,8 @@ export async function planRoute(spec: string, options: RouteOptions): Promise<Ro
   for (const hop of hops) {
     const port = hop.port ?? options.defaultPort;
     let names: { name: string; preference?: number }[];
-    if (hop.bracketed || isIP(hop.host) !== 0) {
+    const literal = hop.bracketed || isIP(hop.host) !== 0;
+    if (literal) {
       names = [{ name: hop.host }];
     } else {
       const mx = await options.resolver.lookupMx(hop.host);
@@ -203,7 +206,8 @@ export async function planRoute(spec: string, options: RouteOptions): Promise<Ro
     for (const n of names) {
       const answer = await addressesOf({ host: n.name, bracketed: true }, options.resolver);
       if (answer.kind === 'found' && answer.addresses.length > 0) {
-        hosts.push({ name: n.name, addresses: answer.addresses, port, preference: n.preference });
+        const display = literal ? `[${n.name}]` : n.name;
+        hosts.push({ name: n.name, display, addresses: answer.addresses, port, preference: n.preference });
       } else if (answer.kind === 'tempfail') {
         lastFailure = lookupDeferred(n.name);
       } else {

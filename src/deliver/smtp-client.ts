@@ -18,7 +18,8 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SMTPEnvelope, SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
 import { planRoute, type RouteOptions, type TargetHost } from './mx.js';
-import { kindOfReplyCode, makeResult, type DeliveryKind, type DeliveryResult } from './status.js';
+import { EX_NOUSER, EX_UNAVAILABLE, resultFromExit } from './mailers/sysexits.js';
+import { classDigit, kindOfReplyCode, makeResult, type DeliveryKind, type DeliveryResult } from './status.js';
 
 /** RFC 3461 NOTIFY values; NEVER stands alone. */
 export type DsnNotify = 'NEVER' | readonly ('SUCCESS' | 'FAILURE' | 'DELAY')[];
@@ -90,6 +91,12 @@ export interface SmtpDeliveryReport {
   readonly attempts: readonly SmtpAttempt[];
   /** TLS was in use on the connection that gave the verdict. */
   readonly secured: boolean;
+  /**
+   * The session transcript as sendmail puts it in a bounce: the failures of
+   * the connection that gave the verdict, or each recipient's line when no
+   * host could be used.
+   */
+  readonly transcript: readonly string[];
 }
 
 /** What an SMTP reply line says: its code, enhanced code and text. */
@@ -100,6 +107,8 @@ export interface ParsedReply {
   readonly text: string;
   /** The whole reply on one line as sendmail writes it into Diagnostic-Code. */
   readonly line: string;
+  /** The reply lines as received. */
+  readonly lines: readonly string[];
 }
 
 /** Parses a (possibly multi-line) reply as nodemailer hands it over. */
@@ -118,38 +127,97 @@ export function parseReply(raw: string): ParsedReply | undefined {
     enhanced = e[1];
     text = text.slice(e[0].length);
   }
-  return { code, enhanced, text, line: `${code} ${enhanced ? `${enhanced} ` : ''}${text}`.trimEnd() };
+  return { code, enhanced, text, line: `${code} ${enhanced ? `${enhanced} ` : ''}${text}`.trimEnd(), lines };
 }
 
-function statusOf(reply: ParsedReply, kind: DeliveryKind): string {
-  if (reply.enhanced && reply.enhanced[0] === (kind === 'sent' ? '2' : kind === 'tempfail' ? '4' : '5')) {
-    return reply.enhanced;
+/**
+ * The DSN status sendmail gives a reply whose enhanced code it does not use
+ * (the peer did not offer ENHANCEDSTATUSCODES, or the reply has none).
+ */
+const STATUS_OF_REPLY_CODE: Readonly<Record<number, string>> = {
+  450: '4.2.0',
+  451: '4.3.0',
+  452: '4.3.1',
+  500: '5.5.2',
+  501: '5.5.4',
+  502: '5.5.1',
+  503: '5.5.1',
+  504: '5.5.4',
+  550: '5.1.1',
+  551: '5.1.6',
+  552: '5.2.2',
+  553: '5.1.3',
+  554: '5.0.0',
+};
+
+function statusOf(reply: ParsedReply, kind: DeliveryKind, trustEnhanced: boolean): string {
+  const digit = classDigit(kind);
+  if (trustEnhanced && reply.enhanced?.[0] === digit) return reply.enhanced;
+  const mapped = STATUS_OF_REPLY_CODE[reply.code];
+  return mapped?.[0] === digit ? mapped : `${digit}.0.0`;
+}
+
+/** Which command a failure reply answered. */
+type ReplyStage = 'mail' | 'rcpt' | 'data';
+
+/**
+ * What we know of one session for judging replies and writing the
+ * transcript the way sendmail does: "... while talking to HOST:", then for
+ * each failure the command (with PIPELINING only once, the DATA that ended
+ * the batch), the reply lines ("<<< ..."), and sendmail's own line.
+ */
+class SessionTranscript {
+  readonly lines: string[] = [];
+  private commandShown = false;
+  constructor(
+    readonly host: string,
+    readonly trustEnhanced: boolean,
+    readonly pipelined: boolean,
+  ) {}
+
+  /**
+   * The lines a failure reply gives its recipient; with `record` they are
+   * also added to the session transcript (a reply shared by several
+   * recipients is recorded once).
+   */
+  note(command: string, reply: ParsedReply, ownLine: string, record: boolean): string[] {
+    const shown = this.pipelined ? 'DATA' : command;
+    const replyLines = reply.lines.map((l) => `<<< ${l}`);
+    if (record) {
+      if (this.lines.length === 0) this.lines.push(`... while talking to ${this.host}:`);
+      if (!this.pipelined || !this.commandShown) this.lines.push(`>>> ${shown}`);
+      this.commandShown = true;
+      this.lines.push(...replyLines, ownLine);
+    }
+    return [`... while talking to ${this.host}:`, `>>> ${shown}`, ...replyLines, ownLine];
   }
-  return kind === 'sent' ? '2.0.0' : kind === 'tempfail' ? '4.0.0' : '5.0.0';
 }
 
-/** The result a reply gives one recipient, with the transcript lines that led to it. */
+/** The result a reply gives one recipient, noting a failure in the session transcript. */
 function resultFromReply(
   reply: ParsedReply,
-  host: string,
-  transcript: readonly string[],
+  session: SessionTranscript,
   address: string,
+  stage: ReplyStage,
+  command: string,
+  record = true,
 ): DeliveryResult {
   const kind = kindOfReplyCode(reply.code);
-  const status = statusOf(reply, kind);
-  const text =
-    kind === 'sent'
-      ? `Sent (${reply.text})`
-      : kind === 'tempfail'
-        ? `Deferred: ${reply.line}`
-        : reply.text;
-  const tail = kind === 'permfail' ? [`${reply.code} ${status} ${address}... ${reply.text}`] : [];
-  return makeResult(kind, status, text, {
-    diagnostic: reply.line,
-    diagnosticType: 'SMTP',
-    remoteMta: host,
-    transcript: [...transcript, ...tail],
-  });
+  const status = statusOf(reply, kind, session.trustEnhanced);
+  const common = { diagnostic: reply.line, diagnosticType: 'SMTP' as const, remoteMta: session.host };
+  if (kind === 'sent') return makeResult(kind, status, `Sent (${reply.text})`, common);
+  let own: string;
+  let text: string;
+  if (kind === 'tempfail') {
+    text = `Deferred: ${reply.line}`;
+    own = `${address}... ${text}`;
+  } else {
+    // sendmail reads a refused RCPT 550/551/553 as "User unknown", anything else as "Service unavailable".
+    const exit = stage === 'rcpt' && [550, 551, 553].includes(reply.code) ? EX_NOUSER : EX_UNAVAILABLE;
+    own = resultFromExit(exit, address, 'esmtp').transcript[0] ?? '';
+    text = reply.line;
+  }
+  return makeResult(kind, status, text, { ...common, transcript: session.note(command, reply, own, record) });
 }
 
 interface NodemailerError extends Error {
@@ -176,7 +244,12 @@ function transcriptLogger(lines: string[]): Record<string, (...args: unknown[]) 
 
 /** Outcome of one connection: a verdict per recipient, or a reason to try the next address. */
 type HostOutcome =
-  | { readonly kind: 'verdict'; readonly results: Map<string, DeliveryResult>; readonly secured: boolean }
+  | {
+      readonly kind: 'verdict';
+      readonly results: Map<string, DeliveryResult>;
+      readonly secured: boolean;
+      readonly transcript: readonly string[];
+    }
   | { readonly kind: 'next'; readonly result: DeliveryResult; readonly detail: string };
 
 function encodeXtext(s: string): string {
@@ -225,7 +298,7 @@ function connectionFailure(host: string, address: string, err: NodemailerError |
   if (reply && reply.code >= 400) {
     // A refusing greeting or EHLO: the reply says how bad.
     const kind = kindOfReplyCode(reply.code) === 'permfail' ? 'permfail' : 'tempfail';
-    return makeResult(kind, statusOf(reply, kind), kind === 'tempfail' ? `Deferred: ${reply.line}` : reply.text, {
+    return makeResult(kind, statusOf(reply, kind, true), kind === 'tempfail' ? `Deferred: ${reply.line}` : reply.text, {
       diagnostic: reply.line,
       diagnosticType: 'SMTP',
       remoteMta: host,
@@ -306,13 +379,13 @@ async function tryAddress(
   try {
     const connectErr = await waitConnected(conn);
     if (connectErr) {
-      return { kind: 'next', result: connectionFailure(host.name, address, connectErr, 'connect'), detail: connectErr.message };
+      return { kind: 'next', result: connectionFailure(host.display, address, connectErr, 'connect'), detail: connectErr.message };
     }
     const creds = req.credentials?.(host);
     if (creds && conn.allowsAuth) {
       const authErr = await login(conn, creds);
       if (authErr) {
-        return { kind: 'next', result: connectionFailure(host.name, address, authErr, 'AUTH'), detail: authErr.message };
+        return { kind: 'next', result: connectionFailure(host.display, address, authErr, 'AUTH'), detail: authErr.message };
       }
     }
     installPerRecipientDsn(conn, pending);
@@ -327,7 +400,7 @@ async function tryAddress(
     }
     const { err, info } = await send(conn, envelope, req.message);
     const secured = conn.secure;
-    return judgeTransaction(host.name, address, pending, transcript, err, info, secured);
+    return judgeTransaction(host, address, req, pending, transcript, err, info, secured);
   } finally {
     conn.close();
   }
@@ -335,69 +408,67 @@ async function tryAddress(
 
 /** Turns the end of a transaction into per-recipient results, or a reason to move on. */
 function judgeTransaction(
-  hostName: string,
+  host: TargetHost,
   address: string,
+  req: SmtpDeliveryRequest,
   pending: readonly SmtpRecipient[],
-  transcript: readonly string[],
+  log: readonly string[],
   err: NodemailerError | undefined,
   info: SMTPConnectionSendInfo | undefined,
   secured: boolean,
 ): HostOutcome {
+  const session = new SessionTranscript(
+    host.display,
+    log.some((l) => /^<<< 250[ -]ENHANCEDSTATUSCODES\b/i.test(l)),
+    log.some((l) => /^<<< 250[ -]PIPELINING\b/i.test(l)),
+  );
   const results = new Map<string, DeliveryResult>();
-  const header = [`... while talking to ${hostName}.:`, ...transcript];
-  const rejectedReplies = new Map<string, ParsedReply>();
+  const verdict = (): HostOutcome => ({ kind: 'verdict', results, secured, transcript: session.lines });
+  const rejected = new Map<string, ParsedReply>();
   for (const e of (err?.rejectedErrors ?? info?.rejectedErrors ?? []) as NodemailerError[]) {
     const reply = e.response ? parseReply(e.response) : undefined;
-    if (e.recipient !== undefined && reply) rejectedReplies.set(e.recipient, reply);
+    if (e.recipient !== undefined && reply) rejected.set(e.recipient, reply);
   }
-  const forRecipient = (address: string, reply: ParsedReply): DeliveryResult =>
-    resultFromReply(reply, hostName, reply.code >= 400 ? header : [], address);
-
-  if (err) {
-    const reply = err.response ? parseReply(err.response) : undefined;
-    if (err.command === 'MAIL FROM' && reply && reply.code >= 500) {
-      for (const r of pending) results.set(r.address, forRecipient(r.address, reply));
-      return { kind: 'verdict', results, secured };
-    }
-    if (err.code === 'EMESSAGE' && !reply && /size/i.test(err.message)) {
-      const res = makeResult('permfail', '5.3.4', `Message is too large for ${hostName}`, {
-        diagnostic: '552 5.3.4 Message size exceeds fixed maximum message size',
-        diagnosticType: 'SMTP',
-        remoteMta: hostName,
-      });
-      for (const r of pending) results.set(r.address, res);
-      return { kind: 'verdict', results, secured };
-    }
-    if (err.code === 'EENVELOPE' && err.command === 'RCPT TO' && rejectedReplies.size > 0) {
-      // Every recipient was refused: each has its own reply.
-      for (const r of pending) {
-        const rr = rejectedReplies.get(r.address) ?? reply;
-        if (rr) results.set(r.address, forRecipient(r.address, rr));
-      }
-      if (results.size === pending.length) return { kind: 'verdict', results, secured };
-    }
-    if ((err.command === 'DATA' || err.code === 'EMESSAGE') && reply) {
-      // The message (or DATA) was refused: every accepted recipient shares the reply.
-      for (const r of pending) {
-        const rr = rejectedReplies.get(r.address);
-        results.set(r.address, forRecipient(r.address, rr ?? reply));
-      }
-      return { kind: 'verdict', results, secured };
-    }
-    // Anything else (lost connection, timeout, 4xx to MAIL): the next host may do better.
-    return {
-      kind: 'next',
-      result: connectionFailure(hostName, address, err, 'I/O error'),
-      detail: err.message,
-    };
+  // RCPT replies, in the order the peer gave them.
+  for (const [rcpt, reply] of rejected) {
+    results.set(rcpt, resultFromReply(reply, session, rcpt, 'rcpt', `RCPT To:<${rcpt}>`));
   }
-  const final = info?.response ? parseReply(info.response) : undefined;
-  for (const r of pending) {
-    const rr = rejectedReplies.get(r.address);
-    if (rr) results.set(r.address, forRecipient(r.address, rr));
-    else if (final) results.set(r.address, forRecipient(r.address, final));
+  const reply = err?.response ? parseReply(err.response) : undefined;
+  /** The reply for every recipient the peer accepted. */
+  const forAccepted = (final: ParsedReply, stage: ReplyStage, command: string): HostOutcome => {
+    let first = true;
+    for (const r of pending) {
+      if (results.has(r.address)) continue;
+      // A refused message is one failure: the session transcript shows it once.
+      results.set(r.address, resultFromReply(final, session, r.address, stage, command, first));
+      first = false;
+    }
+    return verdict();
+  };
+  if (!err) {
+    const final = info?.response ? parseReply(info.response) : undefined;
+    return final ? forAccepted(final, 'data', 'DATA') : verdict();
   }
-  return { kind: 'verdict', results, secured };
+  if (err.command === 'MAIL FROM' && reply && reply.code >= 500) {
+    return forAccepted(reply, 'mail', `MAIL From:<${req.sender}>`);
+  }
+  if (err.code === 'EMESSAGE' && !reply && /size/i.test(err.message)) {
+    const res = makeResult('permfail', '5.3.4', `Message is too large for ${host.display}`, {
+      diagnostic: '552 5.3.4 Message size exceeds fixed maximum message size',
+      diagnosticType: 'SMTP',
+      remoteMta: host.display,
+    });
+    for (const r of pending) results.set(r.address, res);
+    return verdict();
+  }
+  if (err.code === 'EENVELOPE' && err.command === 'RCPT TO' && pending.every((r) => results.has(r.address))) {
+    return verdict(); // every recipient was refused, each with its own reply
+  }
+  if ((err.command === 'DATA' || err.code === 'EMESSAGE') && reply) {
+    return forAccepted(reply, 'data', 'DATA');
+  }
+  // Anything else (lost connection, timeout, 4xx to MAIL): the next host may do better.
+  return { kind: 'next', result: connectionFailure(host.display, address, err, 'I/O error'), detail: err.message };
 }
 
 /**
@@ -407,7 +478,7 @@ function judgeTransaction(
 export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliveryReport> {
   const results = new Map<string, DeliveryResult>();
   const attempts: SmtpAttempt[] = [];
-  if (req.recipients.length === 0) return { results, attempts, secured: false };
+  if (req.recipients.length === 0) return { results, attempts, secured: false, transcript: [] };
   let plan;
   try {
     plan = await planRoute(req.nextHop, req.route);
@@ -417,7 +488,7 @@ export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliver
       diagnostic: '554 5.3.5 Local configuration error',
     });
     for (const r of req.recipients) results.set(r.address, res);
-    return { results, attempts, secured: false };
+    return { results, attempts, secured: false, transcript: [] };
   }
   if (plan.kind === 'failed') {
     const res = plan.result;
@@ -428,7 +499,7 @@ export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliver
           : `${r.address}... ${res.text}`;
       results.set(r.address, { ...res, transcript: [line] });
     }
-    return { results, attempts, secured: false };
+    return { results, attempts, secured: false, transcript: req.recipients.flatMap((r) => results.get(r.address)?.transcript ?? []) };
   }
   let last: DeliveryResult | undefined;
   for (const host of plan.hosts) {
@@ -443,7 +514,7 @@ export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliver
               makeResult('tempfail', '4.4.2', `Deferred: no reply for ${r.address} from ${host.name}`, { remoteMta: host.name }),
           );
         }
-        return { results, attempts, secured: outcome.secured };
+        return { results, attempts, secured: outcome.secured, transcript: outcome.transcript };
       }
       attempts.push({ host: host.name, address, port: host.port, outcome: 'next-host', detail: outcome.detail });
       last = outcome.result;
@@ -452,6 +523,6 @@ export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliver
   // Every host failed before giving a verdict.  A permanent refusal from the
   // last host stays permanent; anything else is temporary.
   const final = last ?? makeResult('tempfail', '4.4.1', 'Deferred: no host to try');
-  for (const r of req.recipients) results.set(r.address, final);
-  return { results, attempts, secured: false };
+  for (const r of req.recipients) results.set(r.address, { ...final, transcript: [`${r.address}... ${final.text}`] });
+  return { results, attempts, secured: false, transcript: req.recipients.map((r) => `${r.address}... ${final.text}`) };
 }
