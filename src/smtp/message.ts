@@ -84,7 +84,8 @@ function has(headers: readonly QueuedHeader[], name: string): boolean {
 /** The qf header list: sendmail's added headers first, then the message's own. */
 export function queueHeaders(own: readonly QueuedHeader[], t: TraceInfo): QueuedHeader[] {
   const out: QueuedHeader[] = [];
-  if (!has(own, 'Return-Path')) out.push({ conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` });
+  // sendmail adds its own Return-Path even when the message has one (the message's stays too)
+  out.push({ conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` });
   out.push({ conditions: '', name: 'Received', value: receivedValue(t) });
   if (!has(own, 'Date')) out.push({ conditions: 'D', name: 'Date', value: ` ${t.date}` });
   if (t.bareSender !== '' && !has(own, 'From')) out.push({ conditions: 'F', name: 'From', value: ` ${t.bareSender}` });
