@@ -118,6 +118,14 @@ describe('makemap builds and dumps LMDB maps', () => {
     const foreign = build(dir, ['hash', 'bdb'], 'a b\n');
     expect(foreign.status).toBe(73);
     expect(foreign.stderr).toBe(`makemap: error opening type hash map ${dir}/bdb: Invalid argument\n`);
+    if (hasTool('makemap')) {
+      // a map made by sendmail's makemap is named for what it is
+      runReal('makemap', ['hash', path.join(dir, 'sendmails')], 'a b\n');
+      expect(build(dir, ['hash', 'sendmails'], 'a b\n').stderr).toBe(
+        `makemap: error opening type hash map ${dir}/sendmails: Invalid argument\n` +
+          `makemap: ${dir}/sendmails.db is a Berkeley DB hash file (sendmail's own map format), not an LMDB map: remove it to build one\n`,
+      );
+    }
     expect(readFileSync(path.join(dir, 'bdb.db'), 'latin1')).toContain('not an LMDB');
     mkdirSync(path.join(dir, 'isdir.db'));
     expect(build(dir, ['hash', 'isdir'], 'a b\n').stderr).toBe(`makemap: error opening type hash map ${dir}/isdir: Is a directory\n`);

@@ -25,8 +25,9 @@ export function main(argv: string[], progName = 'editmap'): void {
   const mode = modes[0];
   if (modes.length !== 1 || args.length < 3 || (mode === 'u' && args.length < 4)) return usageError(USAGE);
   const [type, mapName, keyText, valueText] = args;
-  const fail = (reason: string): void => {
+  const fail = (reason: string, hint?: string): void => {
     process.stderr.write(`${progName}: error opening type ${type} map ${mapName}: ${reason}\n`);
+    if (hint) process.stderr.write(`${progName}: ${mapFilePath(mapName)} is ${hint}\n`);
     process.exitCode = EX_CANTCREAT;
   };
   if (!MAP_TYPES.includes(type)) return fail('Unknown database type');
@@ -40,7 +41,7 @@ export function main(argv: string[], progName = 'editmap'): void {
   try {
     file = MapFile.open(mapFilePath(mapName), { write: mode !== 'q', create: mode === 'u' });
   } catch (err) {
-    if (err instanceof MapFileError) return fail(err.reason);
+    if (err instanceof MapFileError) return fail(err.reason, err.hint);
     throw err;
   }
   try {

@@ -52,9 +52,10 @@ export function main(argv: string[], progName = 'makemap'): void {
   if (args.length !== 2) return usageError(USAGE);
   const [typeArg, mapName] = args;
   const type = resolveType(typeArg, opt.get('i'));
-  const fail = (reason: string, code = EX_CANTCREAT): void => {
+  const fail = (reason: string, hint?: string): void => {
     process.stderr.write(`${progName}: error opening type ${typeArg} map ${mapName}: ${reason}\n`);
-    process.exitCode = code;
+    if (hint) process.stderr.write(`${progName}: ${mapFilePath(mapName)} is ${hint}\n`);
+    process.exitCode = EX_CANTCREAT;
   };
   if (!type) return fail('Unknown database type');
   const path = mapFilePath(mapName);
@@ -91,7 +92,7 @@ export function main(argv: string[], progName = 'makemap'): void {
   try {
     file = MapFile.open(path, { write: true, create: !opt.has('o') });
   } catch (err) {
-    if (err instanceof MapFileError) return fail(err.reason);
+    if (err instanceof MapFileError) return fail(err.reason, err.hint);
     throw err;
   }
   let duplicates = 0;
@@ -136,12 +137,12 @@ function resolveType(type: string, fallback: string | true | undefined): string 
 }
 
 /** `makemap -u`: every entry as `key<TAB>value`, in key order. */
-function dump(path: string, delimiter: string, fail: (reason: string) => void): void {
+function dump(path: string, delimiter: string, fail: (reason: string, hint?: string) => void): void {
   let file: MapFile;
   try {
     file = MapFile.open(path);
   } catch (err) {
-    if (err instanceof MapFileError) return fail(err.reason);
+    if (err instanceof MapFileError) return fail(err.reason, err.hint);
     throw err;
   }
   const out = new ChunkedWriter();

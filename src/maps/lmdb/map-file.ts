@@ -22,6 +22,8 @@ export class MapFileError extends Error {
     readonly code: string,
     /** The strerror text, e.g. "No such file or directory". */
     readonly reason: string,
+    /** What the file is instead, when that is known (a Berkeley DB map). */
+    readonly hint?: string,
   ) {
     super(`${path}: ${reason}`);
     this.name = 'MapFileError';
@@ -63,6 +65,19 @@ export const MAX_KEY_BYTES = 1978;
 const LMDB_MAGIC = Buffer.from([0xde, 0xc0, 0xef, 0xbe]);
 const MAGIC_OFFSET = 24;
 
+/** Berkeley DB's magic numbers (at byte 12 of the meta page, either byte order). */
+const BERKELEY_MAGIC: Record<number, string> = { 0x061561: 'hash', 0x053162: 'btree' };
+
+/** Name a map format we recognise but do not read (sendmail's own Berkeley DB files). */
+function foreignFormat(head: Buffer, n: number): string | undefined {
+  if (n < 16) return undefined;
+  for (const magic of [head.readUInt32LE(12), head.readUInt32BE(12)]) {
+    const kind = BERKELEY_MAGIC[magic];
+    if (kind) return `a Berkeley DB ${kind} file (sendmail's own map format), not an LMDB map: remove it to build one`;
+  }
+  return undefined;
+}
+
 /**
  * Check that `path` holds an LMDB environment before handing it to LMDB
  * (LMDB crashes on some foreign files, e.g. a Berkeley DB map).  An empty
@@ -82,7 +97,7 @@ function checkLmdbFile(path: string, forWrite: boolean): void {
     const head = Buffer.alloc(MAGIC_OFFSET + 4);
     const n = fs.readSync(fd, head, 0, head.length, 0);
     if (n < head.length || !head.subarray(MAGIC_OFFSET).equals(LMDB_MAGIC)) {
-      throw new MapFileError(path, 'EINVAL', STRERROR.EINVAL);
+      throw new MapFileError(path, 'EINVAL', STRERROR.EINVAL, foreignFormat(head, n));
     }
   } finally {
     fs.closeSync(fd);
