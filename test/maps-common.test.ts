@@ -23,6 +23,11 @@ describe('parseMapFlags', () => {
     expect(parseMapFlags('-Q -s f', pos, { mapName: 'm', className: 'regex' }).problems).toEqual([]);
     expect(parseMapFlags('-x', pos, { mapName: 'm', className: 'syslog' }).problems).toEqual(['x.cf: line 9: Illegal option x map syslog']);
     expect(parseMapFlags('-r1 a,b', pos, { className: 'sequence' }).args).toEqual(['-r1', 'a,b']);
+    const lone = parseMapFlags('- -v1 -o-a.X f', pos, { mapName: 'b' });
+    expect(lone.problems).toEqual(['x.cf: line 9: Illegal option   map b']);
+    expect(lone.flags).toMatchObject({ valueColumn: '1', optional: true });
+    expect(lone.flags.append).toBeUndefined();
+    expect(lone.args).toEqual(['f']);
   });
 });
 

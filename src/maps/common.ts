@@ -166,6 +166,17 @@ export function parseMapFlags(
     const start = i;
     i++;
     const letter = rawArgs[i] ?? '';
+    const illegal = (shown: string): void => {
+      if (syntax.ignoreUnknown) return;
+      const name = syntax.nameInMessage ?? options.mapName ?? '';
+      problems.push(atDecl(pos, `Illegal option ${shown} map ${name}`));
+    };
+    if (letter === '' || isBlank(letter)) {
+      // a lone `-`: sendmail takes the blank after it as the letter
+      flags.raw.push('-');
+      illegal(' ');
+      continue;
+    }
     i++;
     let valueStart = i;
     if (spaced.has(letter)) while (valueStart < n && isBlank(rawArgs[valueStart])) valueStart++;
@@ -173,14 +184,10 @@ export function parseMapFlags(
     while (end < n && !isBlank(rawArgs[end])) end++;
     const value = rawArgs.slice(valueStart, end);
     i = end;
-    const rawText = spaced.has(letter) ? `-${letter}${value}` : rawArgs.slice(start, end);
-    flags.raw.push(rawText);
+    flags.raw.push(spaced.has(letter) ? `-${letter}${value}` : rawArgs.slice(start, end));
     if (classLetters.has(letter)) continue;
     if (!GENERIC_FLAG_LETTERS.has(letter)) {
-      if (!syntax.ignoreUnknown) {
-        const name = syntax.nameInMessage ?? options.mapName ?? '';
-        problems.push(atDecl(pos, `Illegal option ${letter} map ${name}`.trimEnd()));
-      }
+      illegal(letter);
       continue;
     }
     applyGenericFlag(flags, letter, value);
