@@ -101,11 +101,11 @@ function maskQf(text: string): string {
     .replace(/<\d{12}\./g, '<STAMP.');
 }
 
+/** Each message's qf (masked) and df, sorted. */
 function queueFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.startsWith('qf'))
-    .map((f) => readFileSync(path.join(dir, f), 'latin1'))
-    .map(maskQf)
+    .map((f) => `${maskQf(readFileSync(path.join(dir, f), 'latin1'))}-- df --\n${readFileSync(path.join(dir, `d${f.slice(1)}`), 'latin1')}`)
     .sort();
 }
 
