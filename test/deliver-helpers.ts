@@ -59,6 +59,8 @@ export interface SinkScript {
   /** Reply to the end of data instead of 250. */
   dataReply?: { code: number; text: string };
   mail?: { code: number; text: string };
+  /** LMTP (with options.lmtp): per-recipient replies to the message; others get 250. */
+  lmtpReplies?: Record<string, { code: number; text: string }>;
   /** Extra smtp-server options (size, authMethods, hideSTARTTLS, ...). */
   options?: Partial<SMTPServerOptions>;
   /** Accepted AUTH credentials. */
@@ -126,6 +128,14 @@ export async function startSink(script: SinkScript = {}, host = '127.0.0.1', por
           size: mailSize,
         });
         const d = script.dataReply;
+        if (script.options?.lmtp) {
+          const per = env.rcptTo.map((r) => {
+            const x = script.lmtpReplies?.[r.address];
+            return x ? smtpError(x.code, x.text) : 'Ok: delivered';
+          });
+          (cb as unknown as (err: null, replies: unknown[]) => void)(null, per);
+          return;
+        }
         cb(d ? smtpError(d.code, d.text) : null, 'Ok: queued');
       });
     },

@@ -249,6 +249,33 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
     }
   });
 
+  it('speaks LMTP and takes each recipient\'s answer to the message', async () => {
+    const sink = await startSink({
+      options: { lmtp: true },
+      lmtpReplies: {
+        'full@example.test': { code: 452, text: 'Mailbox full' },
+        'gone@example.test': { code: 550, text: 'No such mailbox' },
+      },
+    });
+    try {
+      const rep = await deliverSmtp(
+        request(`[127.0.0.1]:${sink.port}`, ['ok@example.test', 'full@example.test', 'gone@example.test'], { lmtp: true }),
+      );
+      const kinds = ['ok', 'full', 'gone'].map((u) => {
+        const r = rep.results.get(`${u}@example.test`);
+        return [r?.kind, r?.status];
+      });
+      expect(kinds).toEqual([
+        ['sent', '2.0.0'],
+        ['tempfail', '4.3.1'],
+        ['permfail', '5.1.1'],
+      ]);
+      expect(rep.results.get('gone@example.test')?.transcript.at(-1)).toBe('554 5.0.0 Service unavailable');
+    } finally {
+      await sink.close();
+    }
+  });
+
   it('moves to the next MX on a 4xx greeting, a dropped connection, or a refused connection', async () => {
     const port = await freePort();
     const busy = await startSink({ greeting: { code: 421, text: 'busy, try later' } }, '127.0.0.1', port);

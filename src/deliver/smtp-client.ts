@@ -424,14 +424,16 @@ function judgeTransaction(
   );
   const results = new Map<string, DeliveryResult>();
   const verdict = (): HostOutcome => ({ kind: 'verdict', results, secured, transcript: session.lines });
-  const rejected = new Map<string, ParsedReply>();
+  // Refused recipients, in the order the peer answered: RCPT replies, then
+  // (LMTP) the per-recipient replies to the message.
   for (const e of (err?.rejectedErrors ?? info?.rejectedErrors ?? []) as NodemailerError[]) {
     const reply = e.response ? parseReply(e.response) : undefined;
-    if (e.recipient !== undefined && reply) rejected.set(e.recipient, reply);
-  }
-  // RCPT replies, in the order the peer gave them.
-  for (const [rcpt, reply] of rejected) {
-    results.set(rcpt, resultFromReply(reply, session, rcpt, 'rcpt', `RCPT To:<${rcpt}>`));
+    if (e.recipient === undefined || !reply) continue;
+    const atData = e.command === 'DATA';
+    results.set(
+      e.recipient,
+      resultFromReply(reply, session, e.recipient, atData ? 'data' : 'rcpt', atData ? 'DATA' : `RCPT To:<${e.recipient}>`),
+    );
   }
   const reply = err?.response ? parseReply(err.response) : undefined;
   /** The reply for every recipient the peer accepted. */
@@ -446,7 +448,10 @@ function judgeTransaction(
     return verdict();
   };
   if (!err) {
-    const final = info?.response ? parseReply(info.response) : undefined;
+    let final = info?.response ? parseReply(info.response) : undefined;
+    // LMTP answers each recipient; nodemailer keeps only the last answer, so
+    // an accepted recipient whose own answer was not kept gets a plain 250.
+    if (req.lmtp === true && final !== undefined && final.code >= 300) final = parseReply('250 2.0.0 Delivered');
     return final ? forAccepted(final, 'data', 'DATA') : verdict();
   }
   if (err.command === 'MAIL FROM' && reply && reply.code >= 500) {
