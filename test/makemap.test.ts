@@ -1,7 +1,7 @@
 // makemap on real LMDB files in temp dirs, and side by side with the real
 // /usr/bin/makemap when it is installed.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MapFile } from '../src/maps/lmdb/map-file.js';
@@ -132,6 +132,16 @@ describe('makemap builds and dumps LMDB maps', () => {
     expect(build(dir, ['hash', 'no/such/dir/m'], 'a b\n').stderr).toBe(
       `makemap: error opening type hash map ${dir}/no/such/dir/m: No such file or directory\n`,
     );
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('run by root, gives the map to the cf\'s TrustedUser', () => {
+    const dir = tempDir('makemap-');
+    const nobody = readFileSync('/etc/passwd', 'latin1').split('\n').find((l) => l.startsWith('nobody:'));
+    const uid = Number(nobody?.split(':')[2] ?? 65534);
+    writeFileSync(path.join(dir, 'x.cf'), 'V10/Berkeley\nO TrustedUser=nobody\n');
+    expect(build(dir, ['-C', path.join(dir, 'x.cf'), 'hash', 'm'], 'a b\n').status).toBe(0);
+    expect(statSync(path.join(dir, 'm.db')).uid).toBe(uid);
+    expect(statSync(path.join(dir, 'm.db-lock')).uid).toBe(uid);
   });
 
   it('answers usage errors like makemap', () => {

@@ -7,7 +7,7 @@
  */
 import { MapFile, MapFileError, mapFilePath } from '../maps/lmdb/index.js';
 import { foldAsciiInPlace, printable } from '../maps/lmdb/makemap-source.js';
-import { EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE, parseCommandLine, usageError } from './map-cli.js';
+import { EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE, giveToTrustedUser, parseCommandLine, usageError } from './map-cli.js';
 
 const USAGE = 'Usage: editmap [-C cffile] [-N] [-f] [-q|-u|-x] maptype mapname key [ "value ..." ]\n';
 const MAP_TYPES = ['hash', 'btree', 'implicit'];
@@ -57,6 +57,7 @@ export function main(argv: string[], progName = 'editmap'): void {
       let value = Buffer.from(valueText, 'latin1');
       if (opt.has('N')) value = Buffer.concat([value, Buffer.from([0])]);
       file.put(key, value);
+      giveToTrustedUser(file.path, opt.get('C'));
     } else if (!file.remove(key)) {
       // editmap reports a missing key but does not fail
       process.stderr.write(`${progName}: key ${shownKey} doesn't exist in map ${mapName}\n`);

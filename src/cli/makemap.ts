@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { MapFile, MapFileError, mapFilePath, parseMakemapSource, type ExistingKeyAction } from '../maps/lmdb/index.js';
 import { printable } from '../maps/lmdb/makemap-source.js';
-import { ChunkedWriter, EX_CANTCREAT, EX_DATAERR, parseCommandLine, usageError } from './map-cli.js';
+import { ChunkedWriter, EX_CANTCREAT, EX_DATAERR, giveToTrustedUser, parseCommandLine, usageError } from './map-cli.js';
 
 const USAGE =
   'Usage: makemap [-C cffile] [-N] [-c cachesize] [-D commentchar]\n' +
@@ -119,6 +119,7 @@ export function main(argv: string[], progName = 'makemap'): void {
   } finally {
     file.close();
   }
+  giveToTrustedUser(path, opt.get('C'));
   if (duplicates > 0) process.exitCode = EX_DATAERR;
 }
 

@@ -2,9 +2,14 @@
  * src/cli/map-cli.ts — what the map commands (makemap, editmap, praliases)
  * share: parsing their getopt-style command lines with commander while
  * printing the C tools' messages (`invalid option -- 'x'`, usage, exit 64),
- * and writing large outputs to stdout in chunks.
+ * writing large outputs to stdout in chunks, and handing new map files to
+ * the cf's TrustedUser.
  */
+import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
+
+/** The cf the tools read when -C is not given. */
+export const DEFAULT_CF = '/etc/mail/sendmail.cf';
 
 /** sysexits.h values the map tools use. */
 export const EX_USAGE = 64;
@@ -89,5 +94,47 @@ export class ChunkedWriter {
     process.stdout.write(Buffer.from(this.parts.join(''), 'latin1'));
     this.parts = [];
     this.size = 0;
+  }
+}
+
+/**
+ * The cf's TrustedUser as a uid (`O TrustedUser=name` or a number), read
+ * from `cfPath`; undefined when unset, unknown or the cf is unreadable.
+ */
+export function trustedUserId(cfPath: string): number | undefined {
+  let cf: string;
+  try {
+    cf = fs.readFileSync(cfPath, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const m = /^O\s*TrustedUser\s*=\s*(\S+)/m.exec(cf);
+  if (!m) return undefined;
+  if (/^\d+$/.test(m[1])) return Number(m[1]);
+  try {
+    for (const line of fs.readFileSync('/etc/passwd', 'latin1').split('\n')) {
+      const f = line.split(':');
+      if (f[0] === m[1] && /^\d+$/.test(f[2] ?? '')) return Number(f[2]);
+    }
+  } catch {
+    // no passwd file: leave the owner alone
+  }
+  return undefined;
+}
+
+/**
+ * Like makemap and editmap run by root: give the map file and its lock file
+ * to the cf's TrustedUser (the group stays).
+ */
+export function giveToTrustedUser(mapPath: string, cfOption: string | true | undefined): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  const uid = trustedUserId(typeof cfOption === 'string' ? cfOption : DEFAULT_CF);
+  if (uid === undefined) return;
+  for (const p of [mapPath, `${mapPath}-lock`]) {
+    try {
+      fs.chownSync(p, uid, -1);
+    } catch {
+      // a file we could not give away stays root's, as with makemap
+    }
   }
 }

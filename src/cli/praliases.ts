@@ -8,10 +8,9 @@
 import * as fs from 'node:fs';
 import { lookupAlias, parseAliasSpecs, readAliasDatabase } from '../maps/aliases.js';
 import { MapFile, MapFileError, mapFilePath } from '../maps/lmdb/index.js';
-import { ChunkedWriter, parseCommandLine } from './map-cli.js';
+import { ChunkedWriter, DEFAULT_CF, parseCommandLine } from './map-cli.js';
 
 const USAGE = 'usage: praliases [-C cffile] [-f aliasfile] [key ...]\n';
-const DEFAULT_CF = '/etc/mail/sendmail.cf';
 const EX_NOINPUT = 66;
 
 /** The AliasFile values of a cf (`O AliasFile=...` and the old `OA...`). */
