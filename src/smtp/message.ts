@@ -81,12 +81,15 @@ function has(headers: readonly QueuedHeader[], name: string): boolean {
   return headers.some((h) => h.name.toLowerCase() === lower);
 }
 
-/** The qf header list: sendmail's added headers first, then the message's own. */
-export function queueHeaders(own: readonly QueuedHeader[], t: TraceInfo): QueuedHeader[] {
+/**
+ * The qf header list: sendmail's added headers first, then the message's own.
+ * `received` is the Received: value (default: sendmail's default configuration's).
+ */
+export function queueHeaders(own: readonly QueuedHeader[], t: TraceInfo, received: string = receivedValue(t)): QueuedHeader[] {
   const out: QueuedHeader[] = [];
   // sendmail adds its own Return-Path even when the message has one (the message's stays too)
   out.push({ conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` });
-  out.push({ conditions: '', name: 'Received', value: receivedValue(t) });
+  out.push({ conditions: '', name: 'Received', value: received });
   if (!has(own, 'Date')) out.push({ conditions: 'D', name: 'Date', value: ` ${t.date}` });
   if (t.bareSender !== '' && !has(own, 'From')) out.push({ conditions: 'F', name: 'From', value: ` ${t.bareSender}` });
   if (!has(own, 'Message-Id')) {

@@ -12,7 +12,7 @@ import { arpaDate } from './arpadate.js';
 import { checkMailParams, checkRcptParams, parseParamWords, type ParamList, type Params } from './esmtp-params.js';
 import { helpReply, type HelpFile } from './helpfile.js';
 import { parseMessage, queueHeaders } from './message.js';
-import { bareAddress, type Decision, type SmtpPolicy } from './policy.js';
+import { bareAddress, type Decision, type SessionMacros, type SmtpPolicy } from './policy.js';
 import { makeReply, type Reply } from './reply.js';
 import * as R from './replies.js';
 
@@ -52,6 +52,13 @@ export interface SessionOptions {
   helpFile?: HelpFile | undefined;
   /** SmtpGreetingMessage already expanded; default "$j Sendmail $v/$Z; $b". */
   greetingMessage?: string;
+  /**
+   * The Received: header value (with its leading space) from the cf's
+   * HReceived: line, expanded with the macros of the message ("i", "u" for a
+   * single recipient, "b", "s", "_", "r", "j", "v", ...).  Default: the
+   * default configuration's form.
+   */
+  receivedHeader?: (macros: SessionMacros) => string;
   /** Called for ETRN with its argument (start a queue run). */
   onEtrn?: (arg: string) => void;
   /** Warnings (malformed configured replies and the like). */
@@ -430,7 +437,7 @@ export class SmtpSession {
     }
     env.recipients = txn.recipients;
     const date = arpaDate(now);
-    env.headers = queueHeaders(parsed.headers, {
+    const trace = {
       heloName: this.heloName ?? '',
       clientDescription: this.macros.get('_') ?? '',
       hostName: this.opts.identity.hostName,
@@ -441,7 +448,15 @@ export class SmtpSession {
       date,
       bareSender: bareAddress(txn.sender),
       stamp: `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}${two(now.getHours())}${two(now.getMinutes())}`,
-    });
+    };
+    let received: string | undefined;
+    if (this.opts.receivedHeader) {
+      const m = this.macroSnapshot();
+      m.set('b', date);
+      if (trace.onlyRecipient !== undefined) m.set('u', trace.onlyRecipient);
+      received = this.opts.receivedHeader(m);
+    }
+    env.headers = queueHeaders(parsed.headers, trace, received);
     return env;
   }
 
