@@ -32,6 +32,19 @@ const summary = (rs: ExpandedRecipient[]) =>
     return `${t.kind}:${what}${r.expandedFrom ? ` <- ${r.expandedFrom}` : ''}${r.owner ? ` [owner ${r.owner}]` : ''}`;
   });
 
+/** Aliases with lists, an include file, a program, files, a self reference, an owner and an escape. */
+function listAliases(includeFile: string): string[] {
+  return [
+    'staff: alice, bob@remote.test, "|/usr/bin/vacation staff", /var/log/staff, dave',
+    `team: :include:${includeFile}, staff`,
+    'owner-team: team-request',
+    'team-request: alice',
+    'keep: keep, /archive/keep',
+    'escape: \\root, root',
+    'root: admin@remote.test',
+  ];
+}
+
 describe('address lists', () => {
   it('splits at commas outside quotes, angle brackets and comments', () => {
     expect(splitAddressList('a, "b, c" <x@y>, Name <p,q@r> (x, y) z, "|cmd a,b"')).toEqual([
@@ -48,15 +61,7 @@ describe('alias expansion on a real aliases database', () => {
   it('expands lists, programs, files, includes, self references and owners; suppresses duplicates', async () => {
     const inc = tempDir('deliver-inc-');
     writeFileSync(path.join(inc, 'list'), '# members\ndave\nerin@remote.test, alice\n');
-    const { lookup } = await aliasDb([
-      'staff: alice, bob@remote.test, "|/usr/bin/vacation staff", /var/log/staff, dave',
-      `team: :include:${path.join(inc, 'list')}, staff`,
-      'owner-team: team-request',
-      'team-request: alice',
-      'keep: keep, /archive/keep',
-      'escape: \\root, root',
-      'root: admin@remote.test',
-    ]);
+    const { lookup } = await aliasDb(listAliases(path.join(inc, 'list')));
     const rs = await expandAliases(['team', 'escape', 'keep', 'alice@host.example.com'], { lookup, localName });
     expect(summary(rs)).toEqual([
       'local:dave <- team [owner team-request]',
@@ -122,15 +127,7 @@ describe.skipIf(!realSendmail)('alias expansion compared with real sendmail -bv'
     chmodSync(inc, 0o755);
     writeFileSync(path.join(inc, 'list'), '# members\ndave\nerin@remote.test, alice\n');
     chmodSync(path.join(inc, 'list'), 0o644);
-    const lines = [
-      'staff: alice, bob@remote.test, "|/usr/bin/vacation staff", /var/log/staff, dave',
-      `team: :include:${path.join(inc, 'list')}, staff`,
-      'owner-team: team-request',
-      'team-request: alice',
-      'keep: keep, /archive/keep',
-      'escape: \\root, root',
-      'root: admin@remote.test',
-    ];
+    const lines = listAliases(path.join(inc, 'list'));
     const dir = tempDir('deliver-bv-');
     const cf = buildRealSendmailCf(dir, 0, [], lines);
     const real = runRealSendmail(['-bv', '-C', cf, 'team', 'escape', 'keep', 'alice'], '');

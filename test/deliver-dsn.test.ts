@@ -130,6 +130,20 @@ function readRealReport(box: string): RealReport {
   };
 }
 
+/** The facts of a report that come from the original message and the real run. */
+function sameFacts(real: RealReport) {
+  return {
+    reportingMta: 'host.example.com',
+    reportId: real.id,
+    now: real.now,
+    arrivalDate: real.arrival,
+    receivedFrom: real.receivedFrom,
+    receivedFromMta: real.receivedFromMta,
+    to: 'bouncebox',
+    original: real.original,
+  };
+}
+
 describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmail', () => {
   const MSG = 'From: root@host.example.com\nTo: nosuchuser@host.example.com\nSubject: test bounce\nMessage-ID: <t1@host.example.com>\n\nHello body\nFrom here a line\n';
   const PROG = 'cat >/dev/null; exit 67';
@@ -156,13 +170,7 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       });
       const ours = buildReport({
         kind: 'failure',
-        reportingMta: 'host.example.com',
-        reportId: real.id,
-        now: real.now,
-        arrivalDate: real.arrival,
-        receivedFrom: real.receivedFrom,
-        receivedFromMta: real.receivedFromMta,
-        to: 'bouncebox',
+        ...sameFacts(real),
         recipients: [
           {
             display,
@@ -181,7 +189,6 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
           },
         ],
         transcript: [...unknown.transcript, ...prog.transcript],
-        original: real.original,
       });
       expect(ours.sender).toBe('');
       expect(ours.message.toString('latin1')).toBe(real.text);
@@ -209,13 +216,7 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       const result = rep.results.get('user@remote.invalid')!;
       const ours = buildReport({
         kind: 'delay',
-        reportingMta: 'host.example.com',
-        reportId: real.id,
-        now: real.now,
-        arrivalDate: real.arrival,
-        receivedFrom: real.receivedFrom,
-        receivedFromMta: real.receivedFromMta,
-        to: 'bouncebox',
+        ...sameFacts(real),
         delayedFor: intervalText(1),
         recipients: [
           {
@@ -228,7 +229,6 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
           },
         ],
         extraTranscript: delayWarningLines(1, 5 * 86400),
-        original: real.original,
       });
       expect(ours.message.toString('latin1')).toBe(real.text);
     } finally {
@@ -264,13 +264,7 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       const bad = rep.results.get('bad1@[127.0.0.1]')!;
       const ours = buildReport({
         kind: 'failure',
-        reportingMta: 'host.example.com',
-        reportId: real.id,
-        now: real.now,
-        arrivalDate: real.arrival,
-        receivedFrom: real.receivedFrom,
-        receivedFromMta: real.receivedFromMta,
-        to: 'bouncebox',
+        ...sameFacts(real),
         recipients: [
           {
             display: 'bad1@[127.0.0.1]',
@@ -281,7 +275,6 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
           },
         ],
         transcript: rep.transcript,
-        original: real.original,
       });
       expect(ours.message.toString('latin1')).toBe(real.text);
     } finally {
