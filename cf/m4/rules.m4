@@ -160,10 +160,23 @@ R$+	$: $1 $| $>"Local_localaddr" $1
 R$+ $| $#ok	$@ $1
 R$+ $| $#$*	$#$2
 R$+ $| $*	$: $1
-ifdef(`_F_stickyhost', `', `ifdef(`_F_preserve_luser_host', `', `ifdef(`_F_preserve_local_plus_detail', `', `R$+ + *	$#local $@ $&h $: $1
+ifdef(`_F_preserve_luser_host', `dnl remember the host part of the recipient in {Host}
+R$+	$: $1 $| $&h $| $&{Host}
+R$+ $| $|	$: $(macro {Host} $@ $) $1
+R$+ $| $| $+	$: $1
+R$+ $| +$* $| $*	$: $1
+R$+ $| $* @ $+ $| $*	$: $(macro {Host} $@ @$3 $) $1
+R$+ $| $+ $| $*	$: $(macro {Host} $@ @$2 $) $1
+')dnl
+ifdef(`_F_preserve_local_plus_detail', `', `R$+ + *	$#local $@ $&h $: $1
 R$+ + $*	$#local $@ + $2 $: $1 + *
-')')')dnl
+')dnl
 R$+	$: <> $1
+ifdef(`LUSER_RELAY', `dnl a name that is no local user goes to the luser relay
+R< > $+	$: < $L > $(user $1 $)
+R< $* > $+ <>	$: < > $2
+ifdef(`_F_preserve_luser_host', `R< $+ > $+	$: < $1 > $2 $&{Host}
+')')dnl
 ifdef(`MAIL_HUB', `R< > $+	$: < $H > $1
 ', `ifdef(`_F_nullclient', `R< > $+	$: < $H > $1
 ')')dnl
@@ -171,6 +184,8 @@ ifdef(`LOCAL_RELAY', `R< > $+	$: < $R > $1
 ')dnl
 ifdef(`_F_preserve_local_plus_detail', `R< > $+	$@ $1
 ', `R< > $+	$: < > < $1 <> $&h >
+ifdef(`_F_preserve_luser_host', `R< > < $+ @ $+ <> + $* >	$: < > < $1 + $3 @ $2 >
+')dnl
 R< > < $+ <> + $* >	$: < > < $1 + $2 >
 R< > < $+ <> $* >	$: < > < $1 >
 R< > < $+ + $* > $*	< > < $1 > + $2 $3
@@ -178,12 +193,18 @@ R< > < $+ > + $*	$#local $@ $2 $: @ $1
 R< > < $+ >	$@ $1
 ')dnl
 ifdef(`_F_preserve_local_plus_detail', `', `R$+	$: $1 <> $&h
+ifdef(`_F_preserve_luser_host', `R$+ @ $+ <> + $*	$: $1 + $3 @ $2
+')dnl
 R$+ <> + $*	$: $1 + $2
 R$+ <> $*	$: $1
 ')dnl
 R< local : $* > $*	$: $>MailerToTriple < local : $1 > $2
 R< error : $* > $*	$: $>MailerToTriple < error : $1 > $2
+ifdef(`_F_preserve_luser_host', `R< $~[ : $+ > $+ @ $+	$: $>MailerToTriple < $1 : $2 > $3 < @ $4 >
+')dnl
 R< $~[ : $+ > $+	$: $>MailerToTriple < $1 : $2 > $3 < @ $2 >
+ifdef(`_F_preserve_luser_host', `R< $+ > $+ @ $+	$@ $>MailerToTriple < $1 > $2 < @ $3 >
+')dnl
 R< $+ > $+	$@ $>MailerToTriple < $1 > $2 < @ $1 >
 ifdef(`_F_mailertable', ``#'#### Mailertable: try parent domains, then "."
 SMailertable=90

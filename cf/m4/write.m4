@@ -104,6 +104,8 @@ C{ResOk}OKR
 FR`'ifdef(`confCR_FILE', `confCR_FILE', `-o MAIL_SETTINGS_DIR`'relay-domains')
 _CF_CLASSDEF(`R')dnl
 Karith arith
+ifdef(`_F_access_db', `', `ifdef(`_F_preserve_luser_host', `Kmacro macro
+')')dnl
 ifdef(`_F_access_db', `Kmacro macro
 C{Tls}VERIFY ENCR
 C{TlsVerified}OK TRUSTED
@@ -130,7 +132,8 @@ ifdef(`LOCAL_RELAY', `DR`'LOCAL_RELAY
 ifdef(`_F_nullclient', `DM`'_F_nullclient
 ', `ifdef(`_CF_MASQ_AS_', `DM`'_CF_MASQ_AS_
 ')')dnl
-ifdef(`LUSER_RELAY', `DL`'LUSER_RELAY
+ifdef(`LUSER_RELAY', `Kuser user -m -a<>
+DL`'LUSER_RELAY
 ')dnl
 Dn`'ifdef(`confMAILER_NAME', `confMAILER_NAME', ``MAILER-DAEMON'')
 ifdef(`_F_redirect', `CPREDIRECT
