@@ -53,6 +53,11 @@ export interface AliasParseOptions {
    * answer with ruleset 0); the default accepts names without `@`.
    */
   localName?: (tokens: string[]) => { ok: true; name: string } | { ok: false; message: string };
+  /**
+   * The cf's TrustedUser as a uid: when running as root, new databases are
+   * given to it (as sendmail -bi does); the group stays.
+   */
+  trustedUid?: number;
 }
 
 /** Split an aliases file into logical lines with the number of their last physical line. */
@@ -306,9 +311,22 @@ export async function buildAliasDatabases(
       ok = false;
       continue;
     }
+    giveTo(dbPath, options.trustedUid);
     report(aliasSummary(spec.path, parsed.entries));
   }
   return ok;
+}
+
+/** chown a database and its lock file to `uid` when running as root. */
+function giveTo(dbPath: string, uid: number | undefined): void {
+  if (uid === undefined || typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  for (const p of [dbPath, `${dbPath}-lock`]) {
+    try {
+      fs.chownSync(p, uid, -1);
+    } catch {
+      // stays root's
+    }
+  }
 }
 
 function strerror(code: string, err: unknown): string {
