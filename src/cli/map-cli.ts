@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { giveMapFileTo } from '../maps/lmdb/index.js';
 
 /** The cf the tools read when -C is not given. */
 export const DEFAULT_CF = '/etc/mail/sendmail.cf';
@@ -128,13 +129,5 @@ export function trustedUserId(cfPath: string): number | undefined {
  */
 export function giveToTrustedUser(mapPath: string, cfOption: string | true | undefined): void {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
-  const uid = trustedUserId(typeof cfOption === 'string' ? cfOption : DEFAULT_CF);
-  if (uid === undefined) return;
-  for (const p of [mapPath, `${mapPath}-lock`]) {
-    try {
-      fs.chownSync(p, uid, -1);
-    } catch {
-      // a file we could not give away stays root's, as with makemap
-    }
-  }
+  giveMapFileTo(mapPath, trustedUserId(typeof cfOption === 'string' ? cfOption : DEFAULT_CF));
 }

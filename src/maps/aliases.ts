@@ -22,7 +22,7 @@
  * the old database as it was.
  */
 import * as fs from 'node:fs';
-import { MapFile, MapFileError, mapFilePath, type MapEntry } from './lmdb/index.js';
+import { MapFile, MapFileError, giveMapFileTo, mapFilePath, type MapEntry } from './lmdb/index.js';
 
 /** One alias as read from the file. */
 export interface AliasEntry {
@@ -311,22 +311,10 @@ export async function buildAliasDatabases(
       ok = false;
       continue;
     }
-    giveTo(dbPath, options.trustedUid);
+    giveMapFileTo(dbPath, options.trustedUid);
     report(aliasSummary(spec.path, parsed.entries));
   }
   return ok;
-}
-
-/** chown a database and its lock file to `uid` when running as root. */
-function giveTo(dbPath: string, uid: number | undefined): void {
-  if (uid === undefined || typeof process.getuid !== 'function' || process.getuid() !== 0) return;
-  for (const p of [dbPath, `${dbPath}-lock`]) {
-    try {
-      fs.chownSync(p, uid, -1);
-    } catch {
-      // stays root's
-    }
-  }
 }
 
 function strerror(code: string, err: unknown): string {

@@ -376,6 +376,21 @@ export class MapFile {
   }
 }
 
+/**
+ * Give a map file and its lock file to `uid` (the cf's TrustedUser) when
+ * running as root, as sendmail's tools do; the group stays.  Best effort.
+ */
+export function giveMapFileTo(path: string, uid: number | undefined): void {
+  if (uid === undefined || typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  for (const p of [path, `${path}-lock`]) {
+    try {
+      fs.chownSync(p, uid, -1);
+    } catch {
+      // a file we could not give away stays root's
+    }
+  }
+}
+
 function checkKey(path: string, key: Buffer): void {
   if (key.length === 0) throw new MapFileError(path, 'EINVAL', 'empty key');
   if (key.length > MAX_KEY_BYTES) {
