@@ -157,11 +157,14 @@ describe.skipIf(!realSendmail.usable)('queue files against real sendmail', () =>
     await q.storeNew(a, 'hello\n');
     await q.storeNew(b, 'a longer body\n');
     await q.storeNew(c, '');
+    expect(readdirSync(qdir).sort()).toEqual(['df6AM4JfgJ000018', 'df6AM4JfgK000018', 'df6AM4JfgL000018', 'hf6AM4JfgL000018', 'qf6AM4JfgJ000018', 'qf6AM4JfgK000018']);
     const entries = await q.readAll();
     for (const verbose of [false, true]) {
       const real = runRealSendmail(['-bp', ...(verbose ? ['-v'] : []), '-C', cf]);
       expect(formatQueueListing(qdir, entries, { verbose })).toBe(real);
     }
+    // the quarantined message is an hf file, listed by -qQ only
+    expect(formatQueueListing(qdir, await q.readAll(undefined, 'hf'))).toBe(runRealSendmail(['-bp', '-qQ', '-C', cf]));
   });
 
   it('reads the qf files real sendmail writes and lists them as it does', async () => {

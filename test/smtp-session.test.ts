@@ -33,11 +33,12 @@ async function send(s: SmtpSession): Promise<string> {
 }
 
 describe('end-of-message decisions', () => {
-  it('quarantine: queued with the q line, 250', async () => {
+  it('quarantine: queued as hf with the q line, 250', async () => {
     const { s, dir } = session(quarantine('looks like spam'));
     expect(await send(s)).toMatch(/^250 2\.0\.0 \w{14} Message accepted for delivery\r\n$/);
-    const qf = readdirSync(dir).find((f) => f.startsWith('qf')) ?? '';
-    expect(readFileSync(path.join(dir, qf), 'latin1')).toContain('\nqlooks like spam\n');
+    const hf = readdirSync(dir).find((f) => f.startsWith('hf')) ?? '';
+    expect(readFileSync(path.join(dir, hf), 'latin1')).toContain('${daemon_flags}\nqlooks like spam\nS<a@example.org>\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('qf'))).toEqual([]);
   });
   it('discard: 250 and nothing queued', async () => {
     const { s, dir } = session(discard());
@@ -68,7 +69,7 @@ describe('Received: from the configuration', () => {
       },
     });
     await send(s);
-    const qf = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith('qf')) ?? ''), 'latin1');
+    const qf = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.startsWith('hf')) ?? ''), 'latin1');
     expect(qf).toContain(`H??Received: from c.example.org by mx.example.com id ${seen?.get('i')} for <root>\n`);
     expect(seen?.get('client_addr')).toBe('192.0.2.7');
     expect(seen?.get('_')).toBe('client.example.org [192.0.2.7]');

@@ -1,6 +1,7 @@
 /**
- * src/cli/mailq.ts — `mailq [-v] [-C cffile] [-O QueueDirectory=dir]`: list
- * the mail queue in sendmail 8.17's format (same as `sendmail -bp`).
+ * src/cli/mailq.ts — `mailq [-v] [-qQ] [-C cffile] [-O QueueDirectory=dir]`:
+ * list the mail queue in sendmail 8.17's format (same as `sendmail -bp`);
+ * -qQ lists the quarantined messages.
  *
  * The queue directory is the cf file's `O QueueDirectory=` (default
  * /etc/mail/sendmail.cf, then /var/spool/mqueue).  Corrupt queue files are
@@ -9,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { printQueue } from '../queue/listing.js';
 
-const USAGE = 'Usage: mailq [-v] [-C cffile] [-O QueueDirectory=dir]\n';
+const USAGE = 'Usage: mailq [-v] [-qQ] [-C cffile] [-O QueueDirectory=dir]\n';
 const EX_USAGE = 64;
 const EX_CONFIG = 78;
 
@@ -25,12 +26,14 @@ export function queueDirectoryFromCf(cfText: string): string | undefined {
 
 export async function main(argv: string[], progName: string): Promise<void> {
   let verbose = false;
+  let quarantined = false;
   let cfFile = '/etc/mail/sendmail.cf';
   let queueDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string | undefined => (arg.length > 2 ? arg.slice(2) : argv[++i]);
     if (arg === '-v') verbose = true;
+    else if (arg === '-qQ') quarantined = true;
     else if (arg.startsWith('-C')) cfFile = value() ?? '';
     else if (arg.startsWith('-O')) {
       const m = /^QueueDirectory=(.+)$/.exec(value() ?? '');
@@ -62,6 +65,7 @@ export async function main(argv: string[], progName: string): Promise<void> {
   try {
     await printQueue(queueDir, process.stdout, {
       verbose,
+      quarantined,
       onCorrupt: (f) => process.stderr.write(`${progName}: ${f.reason}; set aside as ${f.path}\n`),
     });
   } catch (err) {

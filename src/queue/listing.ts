@@ -8,6 +8,8 @@ import { QueueDirectory, type QueueEntry, type SetAsideFile } from './queue-dire
 export interface ListingOptions {
   /** The -v layout: a priority column, full sender, wider recipient column. */
   verbose?: boolean;
+  /** List the quarantined messages (hf files) instead, as -qQ does. */
+  quarantined?: boolean;
 }
 
 function cut(text: string, max: number): string {
@@ -73,6 +75,6 @@ export async function printQueue(
   opts: ListingOptions & { onCorrupt?: (f: SetAsideFile) => void } = {},
 ): Promise<void> {
   const queue = new QueueDirectory(queueDir);
-  const entries = await queue.readAll(opts.onCorrupt);
+  const entries = await queue.readAll(opts.onCorrupt, opts.quarantined ? 'hf' : 'qf');
   out.write(formatQueueListing(queueDir, entries, opts));
 }

@@ -78,11 +78,11 @@ export function formatQf(env: Envelope): string {
   out.push(`P${env.priority}`);
   if (env.dataInode !== undefined) out.push(`I${env.dataInode}`);
   if (env.statusMessage !== undefined) out.push(`M${env.statusMessage}`);
-  if (env.quarantineReason !== undefined) out.push(`q${env.quarantineReason}`);
   if (env.bodyType !== undefined) out.push(`B${env.bodyType}`);
   if (env.flags !== '') out.push(`F${env.flags}`);
   if (env.dataDirectory !== undefined) out.push(`d${env.dataDirectory}`);
   for (const [name, value] of env.macros) out.push(macroLine(name, value));
+  if (env.quarantineReason !== undefined) out.push(`q${env.quarantineReason}`);
   out.push(`S${env.sender}`);
   if (env.auth !== undefined) out.push(`A${env.auth}`);
   if (env.envelopeId !== undefined) out.push(`Z${env.envelopeId}`);

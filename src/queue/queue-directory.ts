@@ -17,6 +17,14 @@ import path from 'node:path';
 import type { Envelope } from './envelope.js';
 import { QfFormatError, formatQf, parseQf } from './qf-file.js';
 
+/** qf: a control file a queue run takes; hf: a quarantined one (kept until released). */
+export type ControlKind = 'qf' | 'hf';
+
+/** The control file kind an envelope is stored as. */
+export function controlKind(envelope: Envelope): ControlKind {
+  return envelope.quarantineReason !== undefined ? 'hf' : 'qf';
+}
+
 export interface QueueEntry {
   envelope: Envelope;
   /** Size of the df file in bytes, or undefined when it is missing. */
@@ -138,7 +146,7 @@ export class QueueDirectory {
     const id = envelope.id;
     const dataFile = path.join(ddir, `df${id}`);
     const controlTemp = path.join(qdir, `tf${id}`);
-    const controlFinal = path.join(qdir, `qf${id}`);
+    const controlFinal = path.join(qdir, `${controlKind(envelope)}${id}`);
     // exclusive creates: two writers of one id cannot mix
     const written = await Promise.allSettled([
       writeSynced(dataFile, typeof body === 'string' ? Buffer.from(body, 'latin1') : body),
@@ -156,26 +164,32 @@ export class QueueDirectory {
     await this.syncDir(qdir);
   }
 
-  /** Rewrites an existing qf (after a delivery attempt) through tf<id> and a rename. */
+  /**
+   * Rewrites an existing control file (after a delivery attempt, or to
+   * quarantine or release a message) through tf<id> and a rename; a message
+   * quarantined or released moves between qf<id> and hf<id>.
+   */
   async rewriteControl(envelope: Envelope): Promise<void> {
     const qdir = await this.controlDir();
     const temp = path.join(qdir, `tf${envelope.id}`);
+    const kind = controlKind(envelope);
     await writeSynced(temp, Buffer.from(formatQf(envelope), 'latin1'));
-    await fs.rename(temp, path.join(qdir, `qf${envelope.id}`));
+    await fs.rename(temp, path.join(qdir, `${kind}${envelope.id}`));
+    await fs.rm(path.join(qdir, `${kind === 'qf' ? 'hf' : 'qf'}${envelope.id}`), { force: true });
     await this.syncDir(qdir);
   }
 
-  /** The ids of every qf file in the queue. */
-  async ids(): Promise<string[]> {
+  /** The ids of every qf file in the queue (hf: every quarantined one). */
+  async ids(kind: ControlKind = 'qf'): Promise<string[]> {
     const qdir = await this.controlDir();
     const names = await fs.readdir(qdir);
-    return names.filter((n) => n.startsWith('qf') && n.length > 2).map((n) => n.slice(2));
+    return names.filter((n) => n.startsWith(kind) && n.length > 2).map((n) => n.slice(2));
   }
 
-  /** Reads one queued message's envelope; throws QfFormatError if its qf is corrupt. */
-  async read(id: string): Promise<QueueEntry> {
+  /** Reads one queued message's envelope; throws QfFormatError if its control file is corrupt. */
+  async read(id: string, kind: ControlKind = 'qf'): Promise<QueueEntry> {
     const qdir = await this.controlDir();
-    const controlPath = path.join(qdir, `qf${id}`);
+    const controlPath = path.join(qdir, `${kind}${id}`);
     const text = (await fs.readFile(controlPath)).toString('latin1');
     const envelope = parseQf(text, id, controlPath);
     const ddir = envelope.dataDirectory ?? (await this.dataDir());
@@ -193,27 +207,28 @@ export class QueueDirectory {
     return fs.readFile(path.join(await this.dataDir(), `df${id}`));
   }
 
-  /** Renames qf<id> to Qf<id> so that no queue run takes it again; the file is kept. */
-  async setAside(id: string, reason: string): Promise<SetAsideFile> {
+  /** Renames qf<id> (or hf<id>) to Qf<id> so that no queue run takes it again; the file is kept. */
+  async setAside(id: string, reason: string, kind: ControlKind = 'qf'): Promise<SetAsideFile> {
     const qdir = await this.controlDir();
     const target = path.join(qdir, `Qf${id}`);
-    await fs.rename(path.join(qdir, `qf${id}`), target);
+    await fs.rename(path.join(qdir, `${kind}${id}`), target);
     await this.syncDir(qdir);
     return { id, path: target, reason };
   }
 
   /**
-   * Reads every entry.  Corrupt qf files are set aside (renamed to Qf) and
-   * reported through `onCorrupt`; files that vanish meanwhile are skipped.
+   * Reads every entry (kind hf: every quarantined one).  Corrupt files are
+   * set aside (renamed to Qf) and reported through `onCorrupt`; files that
+   * vanish meanwhile are skipped.
    */
-  async readAll(onCorrupt: (f: SetAsideFile) => void = () => {}): Promise<QueueEntry[]> {
+  async readAll(onCorrupt: (f: SetAsideFile) => void = () => {}, kind: ControlKind = 'qf'): Promise<QueueEntry[]> {
     const entries: QueueEntry[] = [];
-    for (const id of await this.ids()) {
+    for (const id of await this.ids(kind)) {
       try {
-        entries.push(await this.read(id));
+        entries.push(await this.read(id, kind));
       } catch (err) {
         if (err instanceof QfFormatError) {
-          onCorrupt(await this.setAside(id, err.message));
+          onCorrupt(await this.setAside(id, err.message, kind));
         } else if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
           throw err;
         }
@@ -222,10 +237,11 @@ export class QueueDirectory {
     return entries;
   }
 
-  /** Removes a delivered message: qf first (the commit point), then df. */
+  /** Removes a delivered message: its control file first (the commit point), then df. */
   async remove(id: string): Promise<void> {
     const [qdir, ddir] = await Promise.all([this.controlDir(), this.dataDir()]);
     await fs.rm(path.join(qdir, `qf${id}`), { force: true });
+    await fs.rm(path.join(qdir, `hf${id}`), { force: true });
     await this.syncDir(qdir);
     await fs.rm(path.join(ddir, `df${id}`), { force: true });
   }
