@@ -167,6 +167,17 @@ describe('alias databases', () => {
   });
 });
 
+describe.skipIf(process.getuid?.() !== 0)('alias databases built by root', () => {
+  it('belong to the TrustedUser when one is given', async () => {
+    const dir = tempDir('aliases-');
+    const file = path.join(dir, 'aliases');
+    writeFileSync(file, 'a: b\n');
+    expect(await buildAliasDatabases([file], () => {}, { trustedUid: 65534 })).toBe(true);
+    expect(statSync(`${file}.db`).uid).toBe(65534);
+    expect(statSync(`${file}.db-lock`).uid).toBe(65534);
+  });
+});
+
 describe('praliases', () => {
   it('lists the databases of the cf\'s AliasFile, or looks keys up', async () => {
     const dir = tempDir('praliases-');
