@@ -24,7 +24,7 @@ function arg(name, fallback) {
 const lines = Number(arg('--lines', '100000'));
 const configDir = resolve(arg('--config', resolve(root, '../shared/conformance/engine')));
 const realSendmail = arg('--sendmail', '/usr/sbin/sendmail');
-const realMakemap = arg('--makemap', '/usr/bin/makemap');
+const realMakemap = arg('--makemap', existsSync('/usr/bin/makemap') ? '/usr/bin/makemap' : '/usr/sbin/makemap');
 const ourSendmail = join(root, 'bin/sendmail');
 const ourMakemap = join(root, 'bin/makemap');
 

@@ -106,6 +106,7 @@ async function testMode(args: SendmailArgs): Promise<number> {
     if (r) await r;
     if (tm.quit) break;
     out.write('> ');
+    out.flushIfFull();
   }
   rl.close();
   out.flush();

@@ -7,8 +7,11 @@
  * starting with `$#` ends the ruleset, `$>` calls run right to left and each
  * call rewrites everything after it, recursion stops at depth 50.
  *
- * Rewriting is a generator that yields only when a map lookup returns a
- * Promise, so synchronous maps cost no await (see `runRewrite`).
+ * Rewriting runs synchronously.  When a map lookup returns a Promise, the
+ * run stops (NeedAsync), the lookup is awaited and remembered, the caller's
+ * tokens, the output since the start (through the mark/rollback hooks) and
+ * changed macros are restored, and the ruleset runs again, the remembered
+ * lookups now answering at once.  Synchronous maps cost nothing extra.
  */
 import type { LookupResult, SendmailMap } from '../maps/types.js';
 import type { ClassTable } from './classes.js';
@@ -22,6 +25,7 @@ export const EX_OK = 0;
 export const EX_USAGE = 64;
 export const EX_DATAERR = 65;
 export const EX_UNAVAILABLE = 69;
+export const EX_SOFTWARE = 70;
 export const EX_TEMPFAIL = 75;
 export const EX_CONFIG = 78;
 
@@ -32,21 +36,16 @@ const MAX_LOOP = 100;
 const MAX_SUBR = 50;
 const MAX_MAP_ARGS = 10;
 
-type Step = Generator<Promise<LookupResult>, number, LookupResult>;
-
-/** Drive a rewrite generator: synchronous unless a lookup was asynchronous. */
-export function runRewrite(gen: Step): number | Promise<number> {
-  const first = gen.next();
-  if (first.done) return first.value;
-  return (async () => {
-    let step: IteratorResult<Promise<LookupResult>, number> = first;
-    while (!step.done) {
-      const v = await step.value;
-      step = gen.next(v);
-    }
-    return step.value;
-  })();
+/** Thrown inside a synchronous run when a lookup has to wait. */
+class NeedAsync {
+  constructor(
+    readonly key: string,
+    readonly promise: Promise<LookupResult>,
+  ) {}
 }
+
+/** Upper bound on re-runs of one rewrite for asynchronous lookups. */
+const MAX_ASYNC_RERUNS = 1000;
 
 export interface EngineOptions {
   macros: MacroTable;
@@ -56,6 +55,9 @@ export interface EngineOptions {
   spaceSub: string;
   /** Where traces and diagnostics go. */
   print: (line: string) => void;
+  /** Position in the printed output, and a way back to it (for re-runs). */
+  mark?: () => number;
+  rollback?: (mark: number) => void;
 }
 
 function pad16(name: string): string {
@@ -112,7 +114,14 @@ export class RewriteEngine {
     this.table = opts.table;
     this.spaceSub = opts.spaceSub;
     this.print = opts.print;
+    this.mark = opts.mark ?? (() => 0);
+    this.rollback = opts.rollback ?? (() => {});
   }
+
+  mark: () => number;
+  rollback: (mark: number) => void;
+  /** Answers of asynchronous lookups during the re-runs of one rewrite. */
+  private memo: Map<string, LookupResult> | null = null;
 
   /** The name a ruleset prints under. */
   rulesetLabel(rs: number): string {
@@ -183,7 +192,57 @@ export class RewriteEngine {
 
   /** Rewrite `pvp` in place through ruleset `rs`; returns a sysexits status. */
   rewrite(pvp: string[], rs: number): number | Promise<number> {
-    return runRewrite(this.rewriteSteps(pvp, rs, 0, MAXATOM));
+    const saved = pvp.slice();
+    const mark = this.mark();
+    const journal = this.macros.startJournal();
+    let status: number;
+    try {
+      status = this.rewriteSync(pvp, rs, 0, MAXATOM);
+    } catch (e) {
+      if (!(e instanceof NeedAsync)) {
+        this.macros.endJournal(journal);
+        throw e;
+      }
+      return this.rewriteAgain(pvp, rs, saved, mark, journal, e);
+    }
+    this.macros.endJournal(journal);
+    return status;
+  }
+
+  /** Await a lookup, restore the start state, run again; until no lookup waits. */
+  private async rewriteAgain(
+    pvp: string[],
+    rs: number,
+    saved: string[],
+    mark: number,
+    journal: number,
+    need: NeedAsync,
+  ): Promise<number> {
+    const memo = new Map<string, LookupResult>();
+    try {
+      for (let round = 0; ; round++) {
+        memo.set(need.key, await need.promise);
+        this.rollback(mark);
+        this.macros.rollbackJournal(journal);
+        pvp.length = 0;
+        for (const t of saved) pvp.push(t);
+        if (round >= MAX_ASYNC_RERUNS) {
+          this.print('rewrite: too many asynchronous lookups');
+          return EX_SOFTWARE;
+        }
+        this.memo = memo;
+        try {
+          return this.rewriteSync(pvp, rs, 0, MAXATOM);
+        } catch (e) {
+          if (!(e instanceof NeedAsync)) throw e;
+          need = e;
+        } finally {
+          this.memo = null;
+        }
+      }
+    } finally {
+      this.macros.endJournal(journal);
+    }
   }
 
   /** Match `pvp` against a pattern; fills `first`/`last` per binding. */
@@ -453,7 +512,7 @@ export class RewriteEngine {
     return npvp;
   }
 
-  *rewriteSteps(pvp: string[], rs: number, reclevel: number, maxatom: number): Step {
+  rewriteSync(pvp: string[], rs: number, reclevel: number, maxatom: number): number {
     const label = this.rulesetLabel(rs);
     const padded = (this.paddedLabels[rs] ??= pad16(label));
     if (this.trace) this.print(`${padded}   input:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
@@ -471,7 +530,7 @@ export class RewriteEngine {
       this.stampFor(literalIds.size);
       const ws = new Workspace(pvp, this.computeIds(pvp));
       try {
-        rstat = yield* this.applyRules(rules, ws, reclevel, maxatom, label);
+        rstat = this.applyRules(rules, ws, reclevel, maxatom, label);
       } finally {
         if (ws.pvp !== pvp) {
           pvp.length = 0;
@@ -485,7 +544,7 @@ export class RewriteEngine {
   }
 
   /** The rule loop; a negative result is an error status that skips "returns". */
-  private *applyRules(rules: CompiledRule[], ws: Workspace, reclevel: number, maxatom: number, label: string): Step {
+  private applyRules(rules: CompiledRule[], ws: Workspace, reclevel: number, maxatom: number, label: string): number {
     let rstat = EX_OK;
     this.restamp(ws);
     let ri = 0;
@@ -502,12 +561,12 @@ export class RewriteEngine {
       if (typeof npvp === 'number') return -npvp;
       if (rule.hasLookups || rule.hasCalls) {
         if (rule.hasLookups) {
-          const st = yield* this.doLookups(npvp, maxatom);
+          const st = this.doLookups(npvp, maxatom);
           if (st.status !== EX_OK && st.status !== EX_TEMPFAIL) return -st.status;
           if (st.status === EX_TEMPFAIL) rstat = EX_TEMPFAIL;
         }
         if (rule.hasCalls) {
-          const status = yield* this.callSubroutines(npvp, reclevel);
+          const status = this.callSubroutines(npvp, reclevel);
           if (rstat === EX_OK || status === EX_TEMPFAIL) rstat = status;
         }
         ids = this.computeIds(npvp);
@@ -526,7 +585,7 @@ export class RewriteEngine {
   }
 
   /** Resolve `$[ ... $]` and `$( ... $)` in place, left to right. */
-  private *doLookups(npvp: string[], maxatom: number): Generator<Promise<LookupResult>, { status: number }, LookupResult> {
+  private doLookups(npvp: string[], maxatom: number): { status: number } {
     let status = EX_OK;
     for (let i = 0; i < npvp.length; i++) {
       const t = npvp[i];
@@ -573,8 +632,9 @@ export class RewriteEngine {
       for (const [a, b] of argRanges.slice(0, MAX_MAP_ARGS - 1)) args.push(this.joinTokens(npvp, a, b, sub));
       let replac: string | null = null;
       if (map) {
-        let res = map.lookup(key, args);
-        if (res instanceof Promise) res = yield res;
+        const memoKey = `${mapName}\0${key}\0${args.join('\0')}`;
+        let res = this.memo?.get(memoKey) ?? map.lookup(key, args);
+        if (res instanceof Promise) throw new NeedAsync(memoKey, res);
         if (res.status === 'found') replac = res.value;
         else if (res.status === 'tempfail') {
           status = EX_TEMPFAIL;
@@ -607,7 +667,7 @@ export class RewriteEngine {
   }
 
   /** Run `$>` calls right to left; each rewrites everything after it. */
-  private *callSubroutines(pvp: string[], reclevel: number): Step {
+  private callSubroutines(pvp: string[], reclevel: number): number {
     const calls: { rs: number; at: number }[] = [];
     for (let j = 0; j < pvp.length; j++) {
       if (pvp[j] !== OP.CALLSUBR || j + 1 >= pvp.length) continue;
@@ -638,7 +698,7 @@ export class RewriteEngine {
       const { rs, at } = calls[k]!;
       const tail = pvp.slice(at + 2);
       pvp.length = at;
-      const status = yield* this.rewriteSteps(tail, rs, reclevel + 1, MAXATOM - at);
+      const status = this.rewriteSync(tail, rs, reclevel + 1, MAXATOM - at);
       for (const x of tail) pvp.push(x);
       if (status !== EX_OK && status !== EX_TEMPFAIL) return status;
       if (rstat === EX_OK || status === EX_TEMPFAIL) rstat = status;

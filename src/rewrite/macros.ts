@@ -93,6 +93,9 @@ export function translateDollars(text: string): string {
 /** Macro values by id. */
 export class MacroTable {
   private readonly values = new Map<string, string>();
+  /** Earlier values of macros changed while a journal is open (for rollback). */
+  private readonly journal: [string, string | undefined][] = [];
+  private journals = 0;
 
   get(id: string): string | undefined {
     return this.values.get(id);
@@ -100,8 +103,32 @@ export class MacroTable {
 
   /** Set (or with undefined, clear) a macro by id. */
   set(id: string, value: string | undefined): void {
+    if (this.journals > 0) this.journal.push([id, this.values.get(id)]);
     if (value === undefined) this.values.delete(id);
     else this.values.set(id, value);
+  }
+
+  /** Start recording changes; returns the position to roll back to. */
+  startJournal(): number {
+    this.journals++;
+    return this.journal.length;
+  }
+
+  /** Undo the changes recorded since `pos`. */
+  rollbackJournal(pos: number): void {
+    const saved = this.journals;
+    this.journals = 0;
+    while (this.journal.length > pos) {
+      const [id, old] = this.journal.pop()!;
+      this.set(id, old);
+    }
+    this.journals = saved;
+  }
+
+  /** Stop recording (changes stay). */
+  endJournal(_pos: number): void {
+    this.journals--;
+    if (this.journals === 0) this.journal.length = 0;
   }
 
   getByName(name: string): string | undefined {

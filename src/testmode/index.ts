@@ -14,21 +14,38 @@ import { names, showText, showTokens } from '../rewrite/tokens.js';
 import { EX_OK } from '../rewrite/engine.js';
 import { slashCommand } from './slash.js';
 
-/** Buffered Latin-1 output. */
+/**
+ * Buffered Latin-1 output.  Nothing is written until `flush` (called between
+ * commands), so a rewrite that must run again can take back what it printed.
+ */
 export class Output {
   private pending = '';
   constructor(
     private readonly sink: (chunk: Buffer) => void,
-    private readonly eager = false,
+    /** Flush after every command (interactive use). */
+    readonly eager = false,
   ) {}
 
   write(s: string): void {
     this.pending += s;
-    if (this.eager || this.pending.length > 1 << 16) this.flush();
   }
 
   line(s: string): void {
     this.pending += s + '\n';
+  }
+
+  /** Position in the unflushed output. */
+  mark(): number {
+    return this.pending.length;
+  }
+
+  /** Take back what was written since `mark`. */
+  rollback(mark: number): void {
+    if (mark < this.pending.length) this.pending = this.pending.slice(0, mark);
+  }
+
+  /** Write out when enough has gathered (or always when eager). */
+  flushIfFull(): void {
     if (this.eager || this.pending.length > 1 << 16) this.flush();
   }
 
@@ -53,7 +70,10 @@ export class TestMode {
   constructor(
     readonly loaded: LoadedConfig,
     readonly out: Output,
-  ) {}
+  ) {
+    loaded.engine.mark = () => out.mark();
+    loaded.engine.rollback = (m) => out.rollback(m);
+  }
 
   /** Handle one input line (without its newline). */
   handle(line: string): void | Promise<void> {
