@@ -20,6 +20,7 @@ import { foundResult, NOT_FOUND_68, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 import { resolverFor } from './resolverFor.js';
+import type { Resolver } from '../../dns/index.js';
 
 class HostMap implements SendmailMap {
   constructor(
@@ -27,8 +28,18 @@ class HostMap implements SendmailMap {
     private readonly env: MapEnvironment,
   ) {}
 
-  async lookup(key: string, args: readonly string[]): Promise<LookupResult> {
+  /** Synchronous when the hosts service is files only (the engine then never waits). */
+  lookup(key: string, args: readonly string[]): LookupResult | Promise<LookupResult> {
     const resolver = resolverFor(this.env);
+    if (!key.startsWith('[') && !resolver.serviceSwitch.hostsUseDns()) {
+      const name = key.endsWith('.') ? key.slice(0, -1) : key;
+      const found = name.length > 0 ? resolver.canonicalFromFile(name) : undefined;
+      return this.fromOutcome(found !== undefined ? { status: 'found', name: found } : { status: 'notfound' }, key, args);
+    }
+    return this.lookupAsync(resolver, key, args);
+  }
+
+  private async lookupAsync(resolver: Resolver, key: string, args: readonly string[]): Promise<LookupResult> {
     if (key.startsWith('[')) {
       if (!key.endsWith(']')) return { status: 'notfound' };
       const inner = key.slice(1, -1);
@@ -44,6 +55,11 @@ class HostMap implements SendmailMap {
       return tagged ? TEMP_FAIL_75 : NOT_FOUND_68;
     }
     const outcome = await resolver.canonicalName(key);
+    return this.fromOutcome(outcome, key, args);
+  }
+
+  /** The answer for a canonical-name outcome. */
+  private fromOutcome(outcome: Awaited<ReturnType<Resolver['canonicalName']>>, key: string, args: readonly string[]): LookupResult {
     if (outcome.status === 'found') return foundResult(outcome.name, key, args, this.decl.flags);
     if (outcome.status === 'tempfail') {
       this.env.report(outcome.message);
