@@ -5,7 +5,7 @@
 // The child runs the built code (dist/); the test builds it when stale.
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { QueueDirectory } from '../src/queue/queue-directory.js';
@@ -130,8 +130,17 @@ describe('durability: a 250 means the message is on disk', () => {
       }
       const listing = formatQueueListing(queueDir, entries);
       for (const id of acked.keys()) expect(listing).toContain(id);
-    } finally {
+      // the PidFile as sendmail writes it; SIGTERM drains and removes it
+      const pidFile = path.join(dir, 'sendmail.pid');
+      const [pid, cmd] = readFileSync(pidFile, 'latin1').split('\n');
+      expect(Number(pid)).toBe(second.child.pid);
+      expect(cmd).toContain('child.mjs');
+      const exited = new Promise<number | null>((r) => second.child.once('exit', (code) => r(code)));
       second.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(pidFile)).toBe(false);
+    } finally {
+      second.child.kill('SIGKILL');
     }
   }, 60_000);
 });
