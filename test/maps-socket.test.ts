@@ -1,13 +1,16 @@
 // The socket map class against a real socket map server on loopback TCP
 // and on a UNIX socket, speaking sendmail's netstring protocol.
 
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netstring, parseSocketSpec, readNetstring } from '../src/maps/classes/socket.js';
-import { TestEnv, tempDir } from './maps-helpers.js';
+import { canRunRealSendmailWithDns } from './dns-helpers.js';
+import { TestEnv, slashMapAnswers, slashMapInput, tempDir, writeResolverFiles, writeTestCf } from './maps-helpers.js';
 
-const TABLE: Record<string, string> = { 'alice@example.com': 'OK alice@internal', slow: 'SLOW', temp: 'TEMP try later', perm: 'PERM no' };
+const TABLE: Record<string, string> = { 'alice@example.com': 'OK alice@internal', slow: 'SLOW', temp: 'TEMP try later', perm: 'PERM no', odd: 'MAYBE' };
 const requests: string[] = [];
 let connections = 0;
 
@@ -56,7 +59,7 @@ describe('socket map', () => {
     const env = new TestEnv().declare(`Kvirt socket -d1 -T<TMP> inet:${tcpPort}@127.0.0.1`);
     const before = connections;
     expect(await env.lookup('virt', 'Alice@Example.COM')).toEqual({ status: 'found', value: 'alice@internal' });
-    expect(await env.lookup('virt', 'bob')).toEqual({ status: 'notfound' });
+    expect(await env.lookup('virt', 'bob')).toEqual({ status: 'notfound', code: 68 });
     expect(await env.lookup('virt', 'temp')).toMatchObject({ status: 'tempfail' });
     expect(await env.lookup('virt', 'perm')).toMatchObject({ status: 'notfound', code: 69 });
     expect(requests.slice(-4)).toEqual(['virt alice@example.com', 'virt bob', 'virt temp', 'virt perm']);
@@ -68,6 +71,7 @@ describe('socket map', () => {
     const env = new TestEnv().declare(`Kv socket -d1 inet:${tcpPort}@127.0.0.1`);
     const all = await Promise.all([env.lookup('v', 'alice@example.com'), env.lookup('v', 'slow'), env.lookup('v', 'x')]);
     expect(all.map((r) => r.status)).toEqual(['found', 'tempfail', 'notfound']);
+    expect(await env.lookup('v', 'odd')).toEqual({ status: 'notfound', code: 76 });
     expect(env.reports).toEqual(['socket map "v": timeout waiting for reply']);
     env.maps.get('v')?.close?.();
   });
@@ -83,5 +87,61 @@ describe('socket map', () => {
   it('fails temporarily when nobody listens', async () => {
     const env = new TestEnv().declare('Kn socket -d1 inet:1@127.0.0.1');
     expect((await env.lookup('n', 'x')).status).toBe('tempfail');
+  });
+});
+
+// One socket map server program, run for us on a free port and for real
+// sendmail inside a network namespace on port 12345.
+const SERVER_JS = `const net = require('net');
+const server = net.createServer((s) => {
+  let buf = Buffer.alloc(0);
+  s.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      const c = buf.indexOf(58); if (c < 0) return;
+      const len = Number(buf.subarray(0, c)); if (buf.length < c + 2 + len) return;
+      const req = buf.subarray(c + 1, c + 1 + len).toString('latin1'); buf = buf.subarray(c + 2 + len);
+      const key = req.slice(req.indexOf(' ') + 1);
+      const rep = key === 'temp' ? 'TEMP x' : key === 'perm' ? 'PERM x' : key === 'timeout' ? 'TIMEOUT' : key === 'bad' ? 'WHAT x'
+        : key.startsWith('nf') ? 'NOTFOUND ' : 'OK ' + req.slice(0, req.indexOf(' ')) + '-' + key + ' %1';
+      s.write(Buffer.byteLength(rep, 'latin1') + ':' + rep + ',');
+    }
+  });
+});
+server.listen(Number(process.argv[2]), '127.0.0.1', () => console.log('port ' + server.address().port));
+setTimeout(() => process.exit(0), 30000).unref();
+`;
+
+describe('socket map against real sendmail', () => {
+  it('answers /map the same', async () => {
+    const dir = tempDir('sockreal-');
+    const serverJs = path.join(dir, 'server.cjs');
+    writeFileSync(serverJs, SERVER_JS);
+    const child = spawn(process.execPath, [serverJs, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<number>((resolve) => child.stdout.on('data', (d: Buffer) => resolve(Number(/port (\d+)/.exec(String(d))?.[1]))));
+    const kLines = (p: number): string => [`Ks socket -T<T> inet:${p}@127.0.0.1`, `Kf socket -f inet:${p}@127.0.0.1`, `Ka socket -a.A inet:${p}@127.0.0.1`].join('\n');
+    const queries: [string, string][] = [['s', 'Hello'], ['f', 'Hello'], ['s', 'nfx'], ['s', 'temp'], ['s', 'perm'], ['s', 'timeout'], ['s', 'bad'], ['a', 'x'], ['s', '"q"']];
+    const env = new TestEnv().declare(kLines(port));
+    const ours: string[] = [];
+    for (const [n, k] of queries) ours.push(await env.slashMap(n, k));
+    child.kill();
+    for (const m of env.maps.values()) m.close?.();
+    expect(ours).toEqual([
+      'map_lookup: s (Hello) returns s-hello  (0)',
+      'map_lookup: f (Hello) returns f-Hello  (0)',
+      'map_lookup: s (nfx) no match (68)',
+      'map_lookup: s (temp) no match (75)',
+      'map_lookup: s (perm) no match (69)',
+      'map_lookup: s (timeout) no match (75)',
+      'map_lookup: s (bad) no match (76)',
+      'map_lookup: a (x) returns a-x .A (0)',
+      'map_lookup: s ("q") returns s-"q"  (0)',
+    ]);
+    if (!canRunRealSendmailWithDns) return;
+    writeResolverFiles(dir, '127.0.0.1 localhost\n');
+    const cf = writeTestCf(dir, kLines(12345));
+    const script = `hostname host.example.com; ip link set lo up; ${process.execPath} ${serverJs} 12345 > ${dir}/out 2>&1 < /dev/null & s=$!; for i in $(seq 1 100); do grep -q port ${dir}/out && break; sleep 0.05; done; sendmail -bt -C ${cf} 2>&1; kill $s`;
+    const real = spawnSync('unshare', ['--uts', '--net', 'sh', '-c', script], { input: slashMapInput(queries), timeout: 30000 });
+    expect(ours).toEqual(slashMapAnswers(real.stdout.toString('latin1')));
   });
 });

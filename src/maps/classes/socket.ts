@@ -2,15 +2,16 @@
  * The `socket` class: sendmail's socket map protocol.  The K line names the
  * server like a milter: `inet:PORT@HOST`, `inet6:PORT@HOST`, `unix:PATH` or
  * `local:PATH`.  A lookup sends the netstring `MAPNAME KEY` and reads the
- * netstring `STATUS RESULT`: OK (found), NOTFOUND, TEMP / TIMEOUT
- * (temporary failure), PERM (permanent failure).  The connection stays open
+ * netstring `STATUS RESULT`: OK (found, `%1`.. substituted), NOTFOUND
+ * (status 68), TEMP / TIMEOUT (temporary failure), PERM (status 69), any
+ * other word status 76 — the codes sendmail gives.  The connection stays open
  * across lookups (one request at a time) and is made again after an error.
  * -d sets the time limit in seconds (default 5).  Keys fold to lower case
  * unless -f.
  */
 import { connect, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
-import { foundResult, MapOpenError, normalizeMapKey, rawFlagValue, TEMP_FAIL_75 } from '../common.js';
+import { foundResult, MapOpenError, normalizeMapKey, NOT_FOUND_68, rawFlagValue, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 
@@ -83,13 +84,11 @@ class SocketMap implements SendmailMap {
     const value = space >= 0 ? reply.slice(space + 1) : '';
     switch (status) {
       case 'OK': return foundResult(value, key, args, this.decl.flags);
-      case 'NOTFOUND': return { status: 'notfound' };
+      case 'NOTFOUND': return NOT_FOUND_68;
       case 'TEMP':
       case 'TIMEOUT': return TEMP_FAIL_75;
       case 'PERM': return { status: 'notfound', code: 69 };
-      default:
-        this.env.report(`socket map "${this.decl.name}": server returned unknown status ${status}`);
-        return TEMP_FAIL_75;
+      default: return { status: 'notfound', code: 76 }; // EX_PROTOCOL, as sendmail
     }
   }
 
