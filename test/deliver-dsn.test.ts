@@ -10,7 +10,7 @@ import {
   wantsReport,
   type ReportedRecipient,
 } from '../src/deliver/dsn.js';
-import { deliverToProgram } from '../src/deliver/mailers/index.js';
+import { deliverToFile, deliverToProgram } from '../src/deliver/mailers/index.js';
 import { deliverSmtp } from '../src/deliver/smtp-client.js';
 import { makeResult } from '../src/deliver/status.js';
 import {
@@ -279,6 +279,40 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       expect(ours.message.toString('latin1')).toBe(real.text);
     } finally {
       await sink.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('return receipt for NOTIFY=SUCCESS after a file delivery', async () => {
+    const dir = tempDir('deliver-dsn-');
+    chmodSync(dir, 0o1777);
+    const box = path.join(dir, 'box');
+    const fbox = path.join(dir, 'fbox');
+    try {
+      const cf = buildRealSendmailCf(dir, 0, [], [`bouncebox: ${box}`, `fbox: ${fbox}`]);
+      runRealSendmail(['-odi', '-oem', '-N', 'success,failure', '-C', cf, '-f', 'bouncebox', 'fbox'], MSG);
+      const real = readRealReport(box);
+      const mine = path.join(tempDir('deliver-dsn-mine-'), 'fbox');
+      const result = await deliverToFile({ path: mine, recipient: fbox, sender: 'bouncebox', message: Buffer.from(MSG) });
+      const headers = /Content-Type: text\/rfc822-headers\n\n([\s\S]*?\n)\n--/.exec(real.text)?.[1] ?? '';
+      const ours = buildReport({
+        kind: 'success',
+        ...sameFacts(real),
+        original: Buffer.from(`${headers}\nbody not returned\n`),
+        recipients: [
+          {
+            display: fbox,
+            finalRecipient: 'RFC822; fbox@host.example.com',
+            actualRecipient: `X-Unix; ${fbox}`,
+            expandedFrom: 'fbox',
+            result,
+            lastAttempt: real.lastAttempts[0]!,
+          },
+        ],
+      });
+      expect(headers).toContain('Subject:');
+      expect(ours.message.toString('latin1')).toBe(real.text);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

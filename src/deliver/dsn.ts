@@ -2,7 +2,8 @@
 // MAILER-DAEMON, laid out as sendmail 8.17 writes them (learned from real
 // bounces): failure reports ("Returned mail: see transcript for details"),
 // delay warnings ("Warning: could not send message for past ..."), and
-// success reports for NOTIFY=SUCCESS.  Also who gets a report: the
+// return receipts for NOTIFY=SUCCESS (headers only, 2.1.5 for a local
+// delivery).  Also who gets a report: the
 // envelope sender; for a message from <> (itself a report) the double
 // bounce address (postmaster); never anyone for a failed double bounce.
 //
@@ -59,7 +60,7 @@ export interface ReportRequest {
   readonly delayedFor?: string;
   /** The original message (headers, blank line, body) as queued, LF or CRLF line ends. */
   readonly original: Buffer;
-  /** RET=HDRS (or privacy nobodyreturn): return only the headers. */
+  /** RET=HDRS (or privacy nobodyreturn): return only the headers.  Default: true for success reports, else false. */
   readonly headersOnly?: boolean;
 }
 
@@ -135,11 +136,18 @@ function subjectOf(req: ReportRequest): string {
 }
 
 function autoSubmitted(kind: ReportKind): string {
-  return kind === 'delay' ? 'auto-generated (warning-timeout)' : kind === 'success' ? 'auto-generated (success)' : 'auto-generated (failure)';
+  return kind === 'delay'
+    ? 'auto-generated (warning-timeout)'
+    : kind === 'success'
+      ? 'auto-generated (return-receipt)'
+      : 'auto-generated (failure)';
 }
 
+/** A local delivery (mailbox, file, program) as opposed to a relay by SMTP. */
+const deliveredLocally = (r: DeliveryResult): boolean => r.diagnosticType !== 'SMTP';
+
 function actionOf(kind: ReportKind, r: DeliveryResult): string {
-  if (r.kind === 'sent') return 'delivered';
+  if (r.kind === 'sent') return deliveredLocally(r) ? 'delivered (to mailbox)' : 'relayed';
   if (kind === 'delay' && r.kind === 'tempfail') return 'delayed';
   return 'failed';
 }
@@ -177,11 +185,17 @@ function humanPart(req: ReportRequest): string[] {
   } else if (req.kind === 'success') {
     lines.push('   ----- The following addresses had successful delivery notifications -----');
     for (const rc of req.recipients) {
-      lines.push(`${rc.display}  (${rc.result.text})`);
+      const how = deliveredLocally(rc.result) ? 'successfully delivered to mailbox' : 'relayed to non-DSN-aware mailer';
+      lines.push(`${rc.display}  (${how})`);
+      if (rc.expandedFrom !== undefined) lines.push(`    (expanded from: ${rc.expandedFrom})`);
     }
     lines.push('');
   }
-  const transcript = req.transcript ?? req.recipients.flatMap((rc) => rc.result.transcript);
+  const transcript =
+    req.transcript ??
+    (req.kind === 'success'
+      ? req.recipients.map((rc) => `${rc.display}... Successfully delivered`)
+      : req.recipients.flatMap((rc) => rc.result.transcript));
   const all = [...transcript, ...(req.extraTranscript ?? [])];
   if (all.length > 0) {
     lines.push('   ----- Transcript of session follows -----', ...all, '');
@@ -200,7 +214,9 @@ function statusPart(req: ReportRequest): string[] {
     if (rc.originalRecipient !== undefined) lines.push(`Original-Recipient: ${rc.originalRecipient}`);
     lines.push(`Final-Recipient: ${rc.finalRecipient}`);
     if (rc.actualRecipient !== undefined) lines.push(`X-Actual-Recipient: ${rc.actualRecipient}`);
-    lines.push(`Action: ${actionOf(req.kind, r)}`, `Status: ${r.status}`);
+    // A local delivery is reported as 2.1.5 (destination address valid).
+    const status = r.kind === 'sent' && deliveredLocally(r) && r.status === '2.0.0' ? '2.1.5' : r.status;
+    lines.push(`Action: ${actionOf(req.kind, r)}`, `Status: ${status}`);
     if (r.remoteMta !== undefined) lines.push(`Remote-MTA: DNS; ${r.remoteMta}`);
     if (r.diagnostic !== undefined && r.kind !== 'sent') {
       lines.push(`Diagnostic-Code: ${r.diagnosticType ?? 'X-Unix'}; ${r.diagnostic}`);
@@ -216,7 +232,7 @@ function statusPart(req: ReportRequest): string[] {
 
 function originalPart(req: ReportRequest): string {
   const text = req.original.toString('latin1').replace(/\r\n/g, '\n');
-  if (req.headersOnly === true) {
+  if (req.headersOnly ?? req.kind === 'success') {
     const end = text.indexOf('\n\n');
     const headers = end < 0 ? text : text.slice(0, end + 1);
     return `Content-Type: text/rfc822-headers\n\n${headers}${headers.endsWith('\n') ? '' : '\n'}`;
