@@ -144,6 +144,16 @@ describe('alias databases', () => {
     map.close?.();
   });
 
+  it('merge repeated names silently with -A (hash:-A file), newest value first, as sendmail does', async () => {
+    const dir = tempDir('aliases-');
+    const file = path.join(dir, 'aliases');
+    writeFileSync(file, 'a: b\nA: c\nx: y\na: d, e\n');
+    const lines: string[] = [];
+    expect(await buildAliasDatabases([`hash:-A ${file}`], (l) => lines.push(l))).toBe(true);
+    expect(lines).toEqual([`${file}: 4 aliases, longest 4 bytes, 11 bytes total`]);
+    expect(readAliasDatabase(`${file}.db`)).toEqual([['@', '@'], ['a', 'd, e,c,b'], ['x', 'y']]);
+  });
+
   it('keep the old database when the file has errors or is missing; build the others', async () => {
     const dir = tempDir('aliases-');
     const a = path.join(dir, 'a');

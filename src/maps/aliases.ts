@@ -58,6 +58,8 @@ export interface AliasParseOptions {
    * given to it (as sendmail -bi does); the group stays.
    */
   trustedUid?: number;
+  /** -A in the AliasFile entry: a repeated name adds its value in front of the earlier ones, silently. */
+  appendDuplicates?: boolean;
 }
 
 /** Split an aliases file into logical lines with the number of their last physical line. */
@@ -207,7 +209,7 @@ export function parseAliasFile(file: string, text: string, options: AliasParseOp
       continue;
     }
     const name = foldAscii(local.name);
-    if (seen.has(name)) messages.push(`${file}: line ${line}: ${written}... Warning: duplicate alias name ${name}`);
+    if (seen.has(name) && !options.appendDuplicates) messages.push(`${file}: line ${line}: ${written}... Warning: duplicate alias name ${name}`);
     seen.add(name);
     entries.push({ name, written, value, line });
   }
@@ -236,6 +238,8 @@ export interface AliasSpec {
   path: string;
   /** Whether newaliases builds a database for it. */
   buildable: boolean;
+  /** -A: merge the values of repeated names. */
+  appendDuplicates: boolean;
 }
 
 /** Parse the AliasFile option's entries (an entry may itself hold a comma list). */
@@ -250,7 +254,7 @@ export function parseAliasSpecs(specs: readonly string[]): AliasSpec[] {
     // flags before the file name (`hash:-N /etc/aliases`) are not needed to build
     const words = rest.split(/\s+/);
     const path = words.filter((w) => !w.startsWith('-')).pop() ?? rest;
-    out.push({ className, path, buildable: BUILDABLE_CLASSES.has(className) });
+    out.push({ className, path, buildable: BUILDABLE_CLASSES.has(className), appendDuplicates: words.includes('-A') });
   }
   return out;
 }
@@ -259,9 +263,18 @@ function nulTerminated(text: string): Buffer {
   return Buffer.from(text + '\0', 'latin1');
 }
 
-/** Write one alias database from parsed entries, in one transaction. */
-export function writeAliasDatabase(dbPath: string, entries: readonly AliasEntry[]): void {
-  const pairs: MapEntry[] = entries.map((e) => [nulTerminated(e.name), nulTerminated(e.value)]);
+/**
+ * Write one alias database from parsed entries, in one transaction.  A
+ * repeated name replaces the earlier value, or with `appendDuplicates` goes
+ * in front of it: `new,old`.
+ */
+export function writeAliasDatabase(dbPath: string, entries: readonly AliasEntry[], appendDuplicates = false): void {
+  const values = new Map<string, string>();
+  for (const e of entries) {
+    const old = values.get(e.name);
+    values.set(e.name, appendDuplicates && old !== undefined ? `${e.value},${old}` : e.value);
+  }
+  const pairs: MapEntry[] = [...values].map(([name, value]) => [nulTerminated(name), nulTerminated(value)]);
   pairs.push([nulTerminated('@'), nulTerminated('@')]);
   const file = MapFile.open(dbPath, { write: true, create: true });
   try {
@@ -295,7 +308,7 @@ export async function buildAliasDatabases(
     }
   }
   for (const { spec, text } of readable) {
-    const parsed = parseAliasFile(spec.path, text, options);
+    const parsed = parseAliasFile(spec.path, text, { ...options, appendDuplicates: spec.appendDuplicates || options.appendDuplicates });
     for (const m of parsed.messages) report(m);
     const dbPath = mapFilePath(spec.path);
     if (parsed.errors > 0) {
@@ -304,7 +317,7 @@ export async function buildAliasDatabases(
       continue;
     }
     try {
-      writeAliasDatabase(dbPath, parsed.entries);
+      writeAliasDatabase(dbPath, parsed.entries, spec.appendDuplicates || options.appendDuplicates);
     } catch (err) {
       const reason = err instanceof MapFileError ? err.reason : String(err);
       report(`${spec.path}: cannot rebuild ${dbPath}: ${reason}`);
