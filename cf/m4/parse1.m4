@@ -5,6 +5,9 @@ dnl # and ParseLocal): literals, virtual users, local names, UUCP and other
 dnl # pseudo domains, mailertable, smart host, plain SMTP.
 dnl #
 divert(0)dnl
+ifdef(`_F_ldap_routing', `R$+ < @ $={LDAPRoute} . >	$: $>LDAPExpand <$1 < @ $2 . >> <$1 @ $2> <>
+R$+ < @ $={LDAPRouteEquiv} . >	$: $>LDAPExpand <$1 < @ $2 . >> <$1 @ $M> <>
+')dnl
 R$* < @ [ $+ ] > $*	$: $>ParseLocal $1 < @ [ $2 ] > $3
 R$* < @ [ $+ ] > $*	$: $1 < @ [ $2 ] : $S > $3
 R$* < @ [ $+ ] : > $*	$#esmtp $@ [$2] $: $1 < @ [$2] > $3

@@ -6,6 +6,7 @@ dnl # (90), MailerToTriple (95), CanonLocal, MasqHdr (93), MasqEnv (94),
 dnl # ParseLocal (98), the access map helpers D and A, CanonAddr and
 dnl # ParseRecipient.  Included by _CF_WRITE with m4 comments switched off.
 dnl #
+define(`_CF_LDAP_RELAY', `ifdef(`confRELAY_MAILER', `confRELAY_MAILER', `relay')')
 define(`_CF_HAS_PCT', `_CF_IF(`nopercenthack', `', `1')')
 define(`_CF_HAS_BANG', `_CF_IF(`nouucp', `', `1')')
 divert(0)dnl
@@ -281,6 +282,36 @@ ifdef(`_F_redirect', `R$* < @ $+ .REDIRECT. >	$: $1 < @ $2 . REDIRECT . > < ${op
 R$* < @ $+ .REDIRECT. > <i>	$: $1 < @ $2 . REDIRECT. >
 R$* < @ $+ .REDIRECT. > < $- >	$#error $@ 5.1.1 $: "551 User has moved; please try " <$1@$2>
 ')dnl
+ifdef(`_F_ldap_routing', ``#'#### LDAPExpand: <address> <lookup key> <+detail> -> routed address
+SLDAPExpand
+R<$+><$+><$*>	$: <$(ldapmra $2 $: $)> <$(ldapmh $2 $: $)> <$1> <$2> <$3>
+R<$* <TMPF>> <$*> <$+> <$+> <$*>	$: $&{opMode} $| TMPF <$&{addr_type}> $| $3
+R<$*> <$* <TMPF>> <$+> <$+> <$*>	$: $&{opMode} $| TMPF <$&{addr_type}> $| $3
+ifdef(`_F_ldap_tempfail', `R$={SMTPOpModes} $| TMPF <e r> $| $+	$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
+')dnl
+R$* $| TMPF <$*> $| $+	$@ $3
+ifelse(_F_ldap_detail, `preserve', `R<$+@$+> <$=w> <$+> <$+> <$*>	$@ $>Parse0 $>canonify $1 $6 @ $2
+R<$+@$+> <> <$+> <$+> <$*>	$@ $>Parse0 $>canonify $1 $5 @ $2
+')dnl
+R<$+> <$=w> <$+> <$+> <$*>	$@ $>Parse0 $>canonify $1
+R<$+> <> <$+> <$+> <$*>	$@ $>Parse0 $>canonify $1
+ifelse(_F_ldap_detail, `preserve', `R<$+@$+> <$+> <$+> <$+> <$*>	$#_CF_LDAP_RELAY $@ $3 $: $>canonify $1 $6 @ $2
+')dnl
+R<$+> <$+> <$+> <$+> <$*>	$#_CF_LDAP_RELAY $@ $2 $: $>canonify $1
+R<> <$=w> <$+> <$+> <$*>	$@ $2
+R<> <$+> <$+> <$+> <$*>	$#_CF_LDAP_RELAY $@ $1 $: $2
+ifdef(`_F_ldap_detail', `R<> <> <$+> <$+ + $* @ $+> <>	$@ $>LDAPExpand <$1> <$2 @ $4> <+$3>
+')dnl
+ifdef(`_F_ldap_nodomain', `R<> <> <$+> <$+ @ $+> <$*>	$: <> <> <$1> <@ $3> <$4>
+', `R<> <> <$+> <$+ @ $+> <$*>	$@ $>LDAPExpand <$1> <@ $3> <$4>
+')dnl
+ifdef(`_F_ldap_bounce', `R<> <> <$+> <@ $+> <$*>	$: <?> < $&{addr_type} > < $1 >
+R<?> <e r> <$+>	$#error $@ nouser $: "550 User unknown"
+ifdef(`_F_ldap_sendertoo', `R<?> <e s> <$+>	$#error $@ nouser $: "550 User unknown"
+')dnl
+R<?> <$*> <$+>	$@ $2
+', `R<> <> <$+> <@ $+> <$*>	$@ $1
+')')dnl
 ifdef(`_F_access_db', `include(_CF_DIR_`m4/rules-access.m4')')dnl
 `#'#### CanonAddr / ParseRecipient: helpers of the policy rule sets
 SCanonAddr

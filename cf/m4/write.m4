@@ -64,7 +64,10 @@ define(`_CF_VERSION', `ifdef(`confCF_VERSION', `8.17.1.9/confCF_VERSION', `8.17.
 
 # Settings derived from several features, done once before writing.
 define(`_CF_FINISH_SETUP',
-	`ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')dnl
+	`ifdef(`_F_ldap_default_maps', `ifdef(`confLDAP_DEFAULT_SPEC', `',
+	`errprint(`WARNING: FEATURE(ldap_routing) uses its default LDAP map definitions, but confLDAP_DEFAULT_SPEC (server, base DN) is not set
+')')')dnl
+ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')dnl
 ifdef(`_F_nullclient', `define(`_F_allmasquerade', `1')define(`_F_masquerade_envelope', `1')')dnl
 ifdef(`_F_block_bad_helo', `_CF_APPEND(`_CF_CLASS_R_', `127.0.0.1')_CF_APPEND(`_CF_CLASS_R_', `IPv6:0:0:0:0:0:0:0:1 IPv6:::1')_CF_APPEND(`_CF_CLASS_w_', `[127.0.0.1] [IPv6:0:0:0:0:0:0:0:1] [IPv6:::1]')')dnl
 ')
@@ -164,6 +167,10 @@ ifdef(`_F_domaintable', `Kdomaintable _F_domaintable
 ifdef(`_F_genericstable', `Kgenerics _F_genericstable
 ')dnl
 ifdef(`_F_authinfo', `Kauthinfo _F_authinfo
+')dnl
+ifdef(`_F_ldap_routing', `C{SMTPOpModes} s d D
+Kldapmh defn(`_F_ldap_mh')
+Kldapmra defn(`_F_ldap_mra')
 ')dnl
 ifdef(`_F_msp', `D{MTAHost}_F_msp
 ')dnl
