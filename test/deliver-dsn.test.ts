@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildReport,
   delayWarningLines,
+  expiredInQueue,
   intervalText,
   queueTimeoutLines,
   reportRecipient,
@@ -311,6 +312,42 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
         ],
       });
       expect(headers).toContain('Subject:');
+      expect(ours.message.toString('latin1')).toBe(real.text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('failure report for a message that stayed in the queue too long', async () => {
+    const { dir, cf, box } = setup();
+    try {
+      runRealSendmail(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'user@remote.invalid'], MSG);
+      await new Promise((r) => setTimeout(r, 2100));
+      runRealSendmail(['-q', '-v', '-O', 'Timeout.queuereturn=1s', '-C', cf], '');
+      const real = readRealReport(box);
+      const rep = await deliverSmtp({
+        nextHop: 'remote.invalid',
+        sender: 'bouncebox@host.example.com',
+        recipients: [{ address: 'user@remote.invalid' }],
+        message: Buffer.from(MSG),
+        heloName: 'host.example.com',
+        route: { resolver: tableResolver({ 'remote.invalid': 'tempfail' }, {}), localNames: ['host.example.com'], defaultPort: 25 },
+      });
+      const ours = buildReport({
+        kind: 'failure',
+        ...sameFacts(real),
+        recipients: [
+          {
+            display: 'user@remote.invalid',
+            finalRecipient: 'RFC822; user@remote.invalid',
+            actualRecipient: 'rfc822; user@remote.invalid',
+            result: expiredInQueue(rep.results.get('user@remote.invalid')!),
+            lastAttempt: real.lastAttempts[0]!,
+          },
+        ],
+        transcript: rep.transcript,
+        extraTranscript: queueTimeoutLines(1),
+      });
       expect(ours.message.toString('latin1')).toBe(real.text);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -118,6 +118,14 @@ export function delayWarningLines(warnAfterSeconds: number, returnAfterSeconds: 
   ];
 }
 
+/**
+ * A recipient still deferred when the message has been queued too long: it
+ * is reported as failed with status 4.4.7 (and no reason line).
+ */
+export function expiredInQueue(result: DeliveryResult): DeliveryResult {
+  return { ...result, kind: 'tempfail', status: '4.4.7' };
+}
+
 /** Transcript lines of a report for a message that timed out in the queue. */
 export function queueTimeoutLines(returnAfterSeconds: number): string[] {
   return [`Message could not be delivered for ${intervalText(returnAfterSeconds)}`, 'Message will be deleted from queue'];
