@@ -319,8 +319,8 @@ export async function buildAliasDatabases(
     try {
       writeAliasDatabase(dbPath, parsed.entries, spec.appendDuplicates || options.appendDuplicates);
     } catch (err) {
-      const reason = err instanceof MapFileError ? err.reason : String(err);
-      report(`${spec.path}: cannot rebuild ${dbPath}: ${reason}`);
+      if (!(err instanceof MapFileError)) throw err;
+      report(`${spec.path}: cannot rebuild ${dbPath}: ${err.reason}${err.hint ? ` (${dbPath} is ${err.hint})` : ''}`);
       ok = false;
       continue;
     }
