@@ -98,6 +98,8 @@ export class RewriteEngine {
   print: (line: string) => void;
   /** Print "input:"/"returns:" lines (address test mode). */
   trace = true;
+  /** Literal number by token as written (a cache of lower-casing and lookup). */
+  private readonly tokenIds = new Map<string, number>();
   /** Ruleset labels padded or cut to 16 columns, by number. */
   private readonly paddedLabels: (string | undefined)[] = [];
   /** Per-literal generation stamps: which literals the current input holds. */
@@ -270,18 +272,27 @@ export class RewriteEngine {
             avp++;
             break;
           case PatKind.ExactlyOne:
-          case PatKind.OneOrMore:
             mpat[mlp] = rvp;
             first[mlp] = avp;
             last[mlp] = avp++;
             mlp++;
             break;
-          case PatKind.ZeroOrMore:
+          case PatKind.OneOrMore:
+          case PatKind.ZeroOrMore: {
+            // bind the fewest tokens; when a literal follows, skip straight
+            // to where it occurs (the bindings in between could not match)
+            let k = el.kind === PatKind.OneOrMore ? avp + 1 : avp;
+            if (el.next >= 0) {
+              while (k < n && ids[k] !== el.next) k++;
+              if (k >= n) break matchOne;
+            }
             mpat[mlp] = rvp;
             first[mlp] = avp;
-            last[mlp] = avp - 1;
+            last[mlp] = k - 1;
+            avp = k;
             mlp++;
             break;
+          }
           case PatKind.Zero:
             break;
           case PatKind.NotInClass:
@@ -333,8 +344,15 @@ export class RewriteEngine {
         const el = pat[rvp]!;
         avp = last[mlp]! + 1;
         if (el.kind === PatKind.OneOrMore || el.kind === PatKind.ZeroOrMore) {
-          if (avp >= n || n - avp - 1 < minRest[rvp + 1]!) continue;
-          last[mlp] = avp++;
+          if (avp >= n) continue;
+          let k = avp + 1;
+          if (el.next >= 0) {
+            while (k < n && ids[k] !== el.next) k++;
+            if (k >= n) continue;
+          }
+          if (n - k < minRest[rvp + 1]!) continue;
+          last[mlp] = k - 1;
+          avp = k;
           rvp++;
           mlp++;
           continue outer;
@@ -406,7 +424,17 @@ export class RewriteEngine {
   /** Literal numbers of every token (after lookups and calls changed them). */
   private computeIds(pvp: readonly string[]): number[] {
     const ids = new Array<number>(pvp.length);
-    for (let k = 0; k < pvp.length; k++) ids[k] = literalIds.get(pvp[k]!.toLowerCase()) ?? -1;
+    const cache = this.tokenIds;
+    for (let k = 0; k < pvp.length; k++) {
+      const t = pvp[k]!;
+      let id = cache.get(t);
+      if (id === undefined) {
+        id = literalIds.get(t.toLowerCase()) ?? -1;
+        if (cache.size >= 50000) cache.clear();
+        cache.set(t, id);
+      }
+      ids[k] = id;
+    }
     return ids;
   }
 

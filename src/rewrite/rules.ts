@@ -27,6 +27,8 @@ export interface PatElem {
   text: string;
   /** For literals: the literal's number in the process-wide literal table. */
   lit: number;
+  /** The literal number of the next element when it is a literal, else -1. */
+  next: number;
 }
 
 /** Every lower-cased LHS literal gets a small number, so matching compares integers. */
@@ -135,34 +137,38 @@ export function compilePattern(lhs: readonly string[]): { pattern: PatElem[]; bi
     const c = t[0]!;
     switch (c) {
       case OP.MATCHZANY:
-        pattern.push({ kind: PatKind.ZeroOrMore, text: '', lit: -1 });
+        pattern.push({ kind: PatKind.ZeroOrMore, text: '', lit: -1, next: -1 });
         bindings++;
         break;
       case OP.MATCHANY:
-        pattern.push({ kind: PatKind.OneOrMore, text: '', lit: -1 });
+        pattern.push({ kind: PatKind.OneOrMore, text: '', lit: -1, next: -1 });
         bindings++;
         break;
       case OP.MATCHONE:
-        pattern.push({ kind: PatKind.ExactlyOne, text: '', lit: -1 });
+        pattern.push({ kind: PatKind.ExactlyOne, text: '', lit: -1, next: -1 });
         bindings++;
         break;
       case OP.MATCHCLASS:
-        pattern.push({ kind: PatKind.InClass, text: t.slice(1), lit: -1 });
+        pattern.push({ kind: PatKind.InClass, text: t.slice(1), lit: -1, next: -1 });
         bindings++;
         break;
       case OP.MATCHNCLASS:
-        pattern.push({ kind: PatKind.NotInClass, text: t.slice(1), lit: -1 });
+        pattern.push({ kind: PatKind.NotInClass, text: t.slice(1), lit: -1, next: -1 });
         bindings++;
         break;
       case OP.CANONHOST:
-        pattern.push({ kind: PatKind.Zero, text: '', lit: -1 });
+        pattern.push({ kind: PatKind.Zero, text: '', lit: -1, next: -1 });
         break;
       case OP.MACRODEXPAND:
-        pattern.push({ kind: PatKind.DeferredMacro, text: t.slice(1), lit: -1 });
+        pattern.push({ kind: PatKind.DeferredMacro, text: t.slice(1), lit: -1, next: -1 });
         break;
       default:
-        pattern.push({ kind: PatKind.Literal, text: t.toLowerCase(), lit: internLiteral(t.toLowerCase()) });
+        pattern.push({ kind: PatKind.Literal, text: t.toLowerCase(), lit: internLiteral(t.toLowerCase()), next: -1 });
     }
+  }
+  for (let i = 0; i + 1 < pattern.length; i++) {
+    const nx = pattern[i + 1]!;
+    if (nx.kind === PatKind.Literal) pattern[i]!.next = nx.lit;
   }
   return { pattern, bindings };
 }
