@@ -289,6 +289,21 @@ describe('limits', () => {
   });
 });
 
+describe('IPv6 listener', () => {
+  it('takes a client on ::1 and names it as sendmail does', async () => {
+    const d = await startDaemon({}, recordedPolicy(), {
+      listeners: [parseDaemonOptions('Port=0, Addr=::1, Family=inet6, Name=MTA-v6')],
+      resolveClient: async () => ({ name: undefined, resolve: 'FAIL' }),
+    });
+    try {
+      const t = await chat(d.port, ['HELO c.example.org', 'QUIT'], false, '::1');
+      expect(t.slice(1, 3)).toEqual(['>>> HELO c.example.org', '250 mx.example.com Hello [IPv6:0:0:0:0:0:0:0:1], pleased to meet you']);
+    } finally {
+      await d.listeners.close();
+    }
+  });
+});
+
 describe('DAEMON_OPTIONS', () => {
   it('reads Port, Addr, Family, Name and M= modifiers', () => {
     expect(parseDaemonOptions('Family=inet,  Name=MSP-v4, Port=submission, M=Ea, Addr=127.0.0.1')).toEqual({

@@ -65,7 +65,7 @@ export function crlfLines(onLine: (line: string) => void): (chunk: Buffer) => vo
 export async function startDaemon(
   session: Partial<Omit<SessionOptions, 'daemon' | 'client'>> = {},
   policy: SmtpPolicy = recordedPolicy(),
-  adapter: Partial<Omit<AdapterOptions, 'session' | 'listeners'>> = {},
+  adapter: Partial<Omit<AdapterOptions, 'session'>> = {},
 ): Promise<Daemon> {
   const queueDir = tempDir('smtp-queue-');
   const listeners = new SmtpListeners({
@@ -92,10 +92,10 @@ export async function startDaemon(
  * A line "<DATA>" sends the following lines up to "." as one block.  Returns
  * the transcript: ">>> command" lines and reply lines.
  */
-export function chat(port: number, script: readonly string[], raw = false): Promise<string[]> {
+export function chat(port: number, script: readonly string[], raw = false, host = '127.0.0.1'): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const out: string[] = [];
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(port, host);
     let i = 0;
     const sendNext = (): void => {
       if (i >= script.length) {

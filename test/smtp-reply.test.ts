@@ -77,6 +77,11 @@ describe('sendmail default replies', () => {
     expect(wire(R.userUnknown('<nosuchuser>'))).toBe('550 5.1.1 <nosuchuser>... User unknown');
     expect(wire(R.commandUnrecognized('FOO bar'))).toBe('500 5.5.1 Command unrecognized: "FOO bar"');
   });
+  it('shows IPv6 clients as sendmail does', () => {
+    expect(R.clientDescription(undefined, '::1')).toBe('[IPv6:0:0:0:0:0:0:0:1]');
+    expect(R.clientDescription('h.example.org', '2001:db8::0a:1')).toBe('h.example.org [IPv6:2001:db8:0:0:0:0:a:1]');
+    expect(R.clientDescription(undefined, '192.0.2.1')).toBe('[192.0.2.1]');
+  });
   it('answers HELP from a help file', () => {
     const help = parseHelpFile('#vers\t2\nsmtp\tThis is sendmail version $v\nsmtp\tTopics:\ndata\tDATA\ndata\t\tEnd with a single dot.\n');
     const expand = (t: string): string => t.replace(/\$v/g, '8.17.1.9');

@@ -2,6 +2,7 @@
 // test/smtp-replies.test.ts for the transcript they were checked against).
 // Every function returns a Reply made by the reply builder.
 
+import { isIPv6 } from 'node:net';
 import { makeReply, type Reply } from './reply.js';
 
 /** Identity strings used in replies: $j (host), $v and $Z (versions). */
@@ -32,9 +33,25 @@ export function notAccepting(id: ServerIdentity): Reply {
   return makeReply(554, undefined, `${id.hostName} ESMTP not accepting messages`);
 }
 
+/**
+ * An IPv6 address as sendmail prints it in replies and headers:
+ * "IPv6:0:0:0:0:0:0:0:1" (every group, no leading zeros, no "::").
+ * Other addresses are returned as they are.
+ */
+export function addressForDisplay(addr: string): string {
+  if (!isIPv6(addr)) return addr;
+  const [head = '', tail] = addr.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const missing = 8 - headGroups.length - tailGroups.length;
+  const groups = tail === undefined ? headGroups : [...headGroups, ...Array<string>(missing).fill('0'), ...tailGroups];
+  return `IPv6:${groups.map((g) => parseInt(g, 16).toString(16)).join(':')}`;
+}
+
 /** "name [addr]" or "[addr]" when the client's address has no name. */
 export function clientDescription(clientName: string | undefined, clientAddr: string): string {
-  return clientName ? `${clientName} [${clientAddr}]` : `[${clientAddr}]`;
+  const shown = addressForDisplay(clientAddr);
+  return clientName ? `${clientName} [${shown}]` : `[${shown}]`;
 }
 
 export function helloText(id: ServerIdentity, client: string): string {
