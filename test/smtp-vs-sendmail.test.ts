@@ -77,7 +77,7 @@ function writeConfig(dir: string): string {
   writeFileSync(path.join(dir, 'sendmail.mc'), mc);
   const cf = path.join(dir, 'sendmail.cf');
   writeFileSync(cf, execFileSync('m4', [CF_M4, path.join(dir, 'sendmail.mc')], { cwd: dir, encoding: 'latin1' }));
-  execFileSync('makemap', ['hash', path.join(dir, 'access')], { input: readFileSync(path.join(dir, 'access')) });
+  execFileSync('makemap', ['hash', path.join(dir, 'access')], { input: readFileSync(path.join(dir, 'access')), stdio: ['pipe', 'ignore', 'ignore'] });
   execFileSync('unshare', ['--uts', '--net', 'sh', '-c', `hostname mx.example.com; sendmail -bi -C ${cf}`], { stdio: 'ignore' });
   return cf;
 }
