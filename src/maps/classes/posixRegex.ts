@@ -107,27 +107,83 @@ function translateBracket(p: string, start: number): [string, number] {
   return [`[${negate ? '^' : ''}${items.join('')}]`, i];
 }
 
-/** Parse `{m}`, `{m,}`, `{m,n}` body starting after the brace; returns [js, nextIndex after closing]. */
+/** Parse `{m}`, `{m,}`, `{,n}`, `{m,n}` starting after the brace; returns [js, nextIndex after closing]. */
 function translateInterval(p: string, start: number, basic: boolean): [string, number] {
   const close = basic ? p.indexOf('\\}', start) : p.indexOf('}', start);
-  if (close < 0) throw new PosixRegexError(basic ? ERR.brace : ERR.braceContent);
+  if (close < 0) throw new PosixRegexError(ERR.brace);
   const body = p.slice(start, close);
-  const m = /^(\d+)(,(\d*))?$/.exec(body);
-  if (!m) throw new PosixRegexError(ERR.braceContent);
-  const lo = Number(m[1]);
+  const m = /^(\d*)(,(\d*))?$/.exec(body);
+  if (!m || (m[1] === '' && m[2] === undefined)) throw new PosixRegexError(ERR.braceContent);
+  const lo = m[1] === '' ? 0 : Number(m[1]);
   const hi = m[3] !== undefined && m[3] !== '' ? Number(m[3]) : undefined;
   if (hi !== undefined && hi < lo) throw new PosixRegexError(ERR.braceContent);
   if (lo > 0x7fff || (hi ?? 0) > 0x7fff) throw new PosixRegexError('Regular expression too big');
-  return [`{${body}}`, close + (basic ? 2 : 1)];
+  const js = m[2] === undefined ? `{${lo}}` : `{${lo},${hi ?? ''}}`;
+  return [js, close + (basic ? 2 : 1)];
+}
+
+/** Builds the JavaScript source, keeping track of the last atom for quantifiers. */
+class SourceBuilder {
+  out = '';
+  groups = 0;
+  /** Where the last atom (or group) starts in `out`; -1: nothing to repeat. */
+  private atomStart = -1;
+  private quantified = false;
+  private readonly openGroups: number[] = [];
+  /** At the start of the expression, a group or an alternative (where BRE's ^ anchors). */
+  fresh = true;
+
+  /** Nothing before this point can take a quantifier. */
+  get atStart(): boolean {
+    return this.atomStart < 0;
+  }
+  get depth(): number {
+    return this.openGroups.length;
+  }
+  atom(js: string): void {
+    this.fresh = false;
+    this.atomStart = this.out.length;
+    this.quantified = false;
+    this.out += js;
+  }
+  /** Anchors and assertions: nothing to repeat after them. */
+  anchor(js: string): void {
+    this.fresh = false;
+    this.out += js;
+    this.atomStart = -1;
+  }
+  alternative(): void {
+    this.fresh = true;
+    this.out += '|';
+    this.atomStart = -1;
+  }
+  quantify(js: string): void {
+    if (this.atomStart < 0) throw new PosixRegexError(ERR.preceding);
+    // POSIX allows a**, a{1,2}{2}: repeat the repeated atom as a whole
+    if (this.quantified) this.out = `${this.out.slice(0, this.atomStart)}(?:${this.out.slice(this.atomStart)})`;
+    this.out += js;
+    this.quantified = true;
+  }
+  open(): void {
+    this.groups++;
+    this.openGroups.push(this.out.length);
+    this.fresh = true;
+    this.out += '(';
+    this.atomStart = -1;
+  }
+  close(): void {
+    const at = this.openGroups.pop();
+    if (at === undefined) throw new PosixRegexError(ERR.closeParen);
+    this.out += ')';
+    this.fresh = false;
+    this.atomStart = at;
+    this.quantified = false;
+  }
 }
 
 /** Translate a POSIX pattern (ERE, or BRE when `basic`) to JavaScript source. */
 export function translatePosixRegex(pattern: string, basic = false): TranslatedRegex {
-  let out = '';
-  let groups = 0;
-  let depth = 0;
-  /** Whether a repetition operator here would have nothing to repeat. */
-  let atStart = true;
+  const b = new SourceBuilder();
   const p = pattern;
   for (let i = 0; i < p.length; ) {
     const c = p[i];
@@ -135,143 +191,85 @@ export function translatePosixRegex(pattern: string, basic = false): TranslatedR
       if (i + 1 >= p.length) throw new PosixRegexError(ERR.backslash);
       const d = p[i + 1];
       i += 2;
-      if (basic && d === '(') {
-        groups++;
-        depth++;
-        out += '(';
-        atStart = true;
-        continue;
-      }
-      if (basic && d === ')') {
-        if (depth === 0) throw new PosixRegexError(ERR.closeParen);
-        depth--;
-        out += ')';
-        atStart = false;
-        continue;
-      }
-      if (basic && d === '{') {
-        if (atStart) throw new PosixRegexError(ERR.preceding);
+      if (basic && d === '(') b.open();
+      else if (basic && d === ')') b.close();
+      else if (basic && d === '{') {
         const [js, next] = translateInterval(p, i, true);
-        out += js;
+        b.quantify(js);
         i = next;
-        continue;
-      }
-      if (basic && d === '|') {
-        out += '|';
-        atStart = true;
-        continue;
-      }
-      if (basic && (d === '+' || d === '?')) {
-        if (atStart) out += escapeChar(d);
-        else out += d;
-        continue;
-      }
-      if (d >= '1' && d <= '9') {
-        if (Number(d) > groups) throw new PosixRegexError(ERR.backref);
-        out += `\\${d}`;
-        atStart = false;
-        continue;
-      }
-      switch (d) {
-        case 'w': case 'W': case 's': case 'S': case 'b': case 'B':
-          out += `\\${d}`;
-          break;
-        case '<': out += '\\b(?=\\w)'; break;
-        case '>': out += '\\b(?<=\\w)'; break;
-        case '`': out += '^'; break;
-        case "'": out += '$'; break;
-        default: out += escapeChar(d);
-      }
-      atStart = false;
+      } else if (basic && d === '|') b.alternative();
+      else if (basic && (d === '+' || d === '?')) {
+        if (b.atStart) b.atom(escapeChar(d));
+        else b.quantify(d);
+      } else if (d >= '1' && d <= '9') {
+        if (Number(d) > b.groups) throw new PosixRegexError(ERR.backref);
+        b.atom(`\\${d}`);
+      } else if ('wWsS'.includes(d)) b.atom(`\\${d}`);
+      else if (d === 'b' || d === 'B') b.anchor(`\\${d}`);
+      else if (d === '<') b.anchor('\\b(?=\\w)');
+      else if (d === '>') b.anchor('\\b(?<=\\w)');
+      else if (d === '`') b.anchor('^');
+      else if (d === "'") b.anchor('$');
+      else b.atom(escapeChar(d));
       continue;
     }
     i++;
     switch (c) {
       case '[': {
         const [js, next] = translateBracket(p, i);
-        out += js;
+        b.atom(js);
         i = next;
-        atStart = false;
         break;
       }
       case '.':
-        out += '.';
-        atStart = false;
+        b.atom('.');
         break;
       case '^':
-        if (basic && !atStart) out += '\\^';
-        else out += '^';
+        if (basic && !b.fresh) b.atom('\\^');
+        else b.anchor('^');
         break;
       case '$': {
         const atEnd = i >= p.length || (basic && (p.startsWith('\\)', i) || p.startsWith('\\|', i)));
-        out += !basic || atEnd ? '$' : '\\$';
-        if (basic && !atEnd) atStart = false;
+        if (!basic || atEnd) b.anchor('$');
+        else b.atom('\\$');
         break;
       }
       case '*':
-        if (atStart) {
-          if (basic) {
-            out += '\\*';
-            atStart = false;
-          } else throw new PosixRegexError(ERR.preceding);
-        } else out += '*';
+        if (basic && b.atStart) b.atom('\\*');
+        else b.quantify('*');
         break;
       case '+':
       case '?':
-        if (basic) {
-          out += escapeChar(c);
-          atStart = false;
-        } else if (atStart) throw new PosixRegexError(ERR.preceding);
-        else out += c;
+        if (basic) b.atom(escapeChar(c));
+        else b.quantify(c);
         break;
       case '{':
-        if (basic) {
-          out += '\\{';
-          atStart = false;
-        } else {
-          if (atStart) throw new PosixRegexError(ERR.preceding);
+        if (basic) b.atom('\\{');
+        else {
+          if (b.atStart) throw new PosixRegexError(ERR.preceding);
           const [js, next] = translateInterval(p, i, false);
-          out += js;
+          b.quantify(js);
           i = next;
         }
         break;
       case '|':
-        if (basic) {
-          out += '\\|';
-          atStart = false;
-        } else {
-          out += '|';
-          atStart = true;
-        }
+        if (basic) b.atom('\\|');
+        else b.alternative();
         break;
       case '(':
-        if (basic) {
-          out += '\\(';
-          atStart = false;
-        } else {
-          groups++;
-          depth++;
-          out += '(';
-          atStart = true;
-        }
+        if (basic) b.atom('\\(');
+        else b.open();
         break;
       case ')':
-        if (basic || depth === 0) {
-          if (!basic) throw new PosixRegexError(ERR.closeParen);
-          out += '\\)';
-        } else {
-          depth--;
-          out += ')';
-        }
-        atStart = false;
+        if (basic) b.atom('\\)');
+        else b.close();
         break;
       default:
-        out += escapeChar(c);
-        atStart = false;
+        b.atom(escapeChar(c));
     }
   }
-  if (depth > 0) throw new PosixRegexError(ERR.paren);
-  return { source: out, groups };
+  if (b.depth > 0) throw new PosixRegexError(ERR.paren);
+  return { source: b.out, groups: b.groups };
 }
 
 /** Compile a POSIX pattern; case-insensitive unless `caseSensitive`. */
