@@ -107,7 +107,7 @@ export function expandRanges(s: string): string {
 }
 
 function translit(m: M4, args: Arg[]): string | void {
-  if (!argc(m, args, 2, 3)) return args.length === 2 ? m.quote(str(args[1])) : undefined;
+  if (!argc(m, args, 2, 3)) return args.length === 2 ? str(args[1]) : undefined;
   const s = str(args[1]);
   const from = expandRanges(str(args[2]));
   const to = args.length > 3 ? expandRanges(str(args[3])) : '';
@@ -121,7 +121,7 @@ function translit(m: M4, args: Arg[]): string | void {
     const r = map.get(c);
     out.push(r === undefined ? c : r);
   }
-  return m.quote(out.join(''));
+  return out.join('');
 }
 
 function setQuotes(m: M4, args: Arg[]): void {
@@ -318,7 +318,7 @@ function evalBuiltin(m: M4, args: Arg[]): string | void {
 }
 
 function substrBuiltin(m: M4, args: Arg[]): string | void {
-  if (!argc(m, args, 2, 3)) return args.length === 2 ? m.quote(str(args[1])) : undefined;
+  if (!argc(m, args, 2, 3)) return args.length === 2 ? str(args[1]) : undefined;
   const s = str(args[1]);
   const name = str(args[0]);
   const start = numericArg(m, name, str(args[2]));
@@ -330,7 +330,7 @@ function substrBuiltin(m: M4, args: Arg[]): string | void {
     len = l;
   }
   if (start < 0 || len <= 0 || start >= s.length) return;
-  return m.quote(s.slice(start, start + len));
+  return s.slice(start, start + len);
 }
 
 function regexpBuiltin(m: M4, args: Arg[]): string | void {
@@ -349,7 +349,7 @@ function regexpBuiltin(m: M4, args: Arg[]): string | void {
 }
 
 function patsubstBuiltin(m: M4, args: Arg[]): string | void {
-  if (!argc(m, args, 2, 3)) return args.length === 2 ? m.quote(str(args[1])) : undefined;
+  if (!argc(m, args, 2, 3)) return args.length === 2 ? str(args[1]) : undefined;
   const re = compileRegex(str(args[2]));
   if (typeof re === 'string') {
     m.error(`bad regular expression: \`${str(args[2])}': ${re}`);
@@ -370,7 +370,7 @@ function patsubstBuiltin(m: M4, args: Arg[]): string | void {
     } else pos = r.index + r[0].length;
   }
   if (pos < s.length) out.push(s.slice(pos));
-  return m.quote(out.join(''));
+  return out.join('');
 }
 
 function indir(m: M4, args: Arg[]): string | void {
@@ -494,7 +494,7 @@ const table: [string, Fn, { blind?: boolean; groks?: boolean; gnu?: boolean }][]
   ['patsubst', patsubstBuiltin, { blind: true, gnu: true }],
   ['format', (m, a) => {
     if (!argc(m, a, 1, -1)) return;
-    return formatM4(str(a[1]), a.slice(2).map(str), (msg) => m.error(msg));
+    return formatM4(str(a[1]), a.slice(2).map(str), (msg) => m.error(msg), (msg) => m.warn(msg));
   }, { blind: true, gnu: true }],
   ['incr', (m, a) => {
     if (!argc(m, a, 1, 1)) return;

@@ -132,7 +132,7 @@ function fmtInt(v: number, conv: string, s: Spec): string {
 }
 
 /** Expand a format string with its arguments. */
-export function formatM4(fmt: string, args: string[], onError: (msg: string) => void): string {
+export function formatM4(fmt: string, args: string[], onError: (msg: string) => void, onWarn: (msg: string) => void): string {
   const out: string[] = [];
   let ai = 0;
   const next = (): string => (ai < args.length ? args[ai++]! : '');
@@ -182,9 +182,12 @@ export function formatM4(fmt: string, args: string[], onError: (msg: string) => 
         while (i < fmt.length && fmt[i]! >= '0' && fmt[i]! <= '9') s.prec = s.prec * 10 + Number(fmt[i++]);
       }
     }
-    while (i < fmt.length && 'hlLqjzt'.includes(fmt[i]!)) i++;
+    if (fmt[i] === 'h' || fmt[i] === 'l') i++;
     const conv = fmt[i++];
-    if (conv === undefined) break;
+    if (conv === undefined) {
+      onWarn(`unrecognized specifier in \`${fmt}'`);
+      break;
+    }
     switch (conv) {
       case 'd':
       case 'i':
@@ -216,8 +219,7 @@ export function formatM4(fmt: string, args: string[], onError: (msg: string) => 
         out.push(fmtFloat(parseFloatArg(next(), onError), conv, s));
         break;
       default:
-        onError(`unrecognized specifier in \`${fmt}'`);
-        return out.join('');
+        onWarn(`unrecognized specifier in \`${fmt}'`);
     }
   }
   return out.join('');
