@@ -80,6 +80,17 @@ describe('report layout', () => {
       original: Buffer.from('Subject: s\r\n\r\nsecret body\r\n'),
       headersOnly: true,
     }).message.toString();
+    const full = buildReport({
+      kind: 'failure',
+      reportingMta: 'mx.example.com',
+      reportId: 'Q1',
+      now: NOW,
+      arrivalDate: NOW,
+      to: 'a@x',
+      recipients: [],
+      original: Buffer.from('Subject: s\n\nFrom me\n'),
+    }).message.toString();
+    expect(full).toContain('\nContent-Type: message/rfc822\n\nSubject: s\n\n>From me\n\n--Q1.');
     expect(r).toContain('\nContent-Type: text/rfc822-headers\n\nSubject: s\n\n--Q1.');
     expect(r).not.toContain('secret body');
     expect(r).toContain('\nOriginal-Envelope-Id: ENV1\nReporting-MTA: dns; mx.example.com\n');

@@ -43,6 +43,29 @@ describe('local mailbox delivery', () => {
     expect(existsSync(`${mailbox}.lock`)).toBe(false);
   });
 
+  const mailLocal = '/usr/libexec/sendmail/mail.local';
+  const canMountTmpfs =
+    existsSync(mailLocal) &&
+    spawnSync('unshare', ['--mount', 'sh', '-c', 'mount -t tmpfs none /var/mail'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!canMountTmpfs)('writes the same mailbox bytes as the real mail.local (Content-Length, no quoting)', async () => {
+    const msg = 'Subject: x\nFrom: a@b\n\nFrom the start\n>From kept\nbody\n';
+    const real = spawnSync(
+      'unshare',
+      ['--mount', 'sh', '-c', `mount -t tmpfs none /var/mail && for i in 1 2; do ${mailLocal} -f a@b.test root <<'EOF'\n${msg}EOF\ndone; cat /var/mail/root`],
+      { encoding: 'latin1' },
+    );
+    expect(real.status).toBe(0);
+    const stamp = /^From a@b\.test (.*)$/m.exec(real.stdout)?.[1] ?? '';
+    const [, mon, day, hms, year] = /^\w+ (\w+) +(\d+) (\S+) (\d+)$/.exec(stamp) ?? [];
+    const date = new Date(`${mon} ${day}, ${year} ${hms}`);
+    const mailbox = path.join(tempDir('deliver-mbox-'), 'root');
+    for (let i = 0; i < 2; i++) {
+      const r = await deliverToMailbox({ mailbox, recipient: 'root', sender: 'a@b.test', message: Buffer.from(msg), date, contentLength: true });
+      expect(r.kind).toBe('sent');
+    }
+    expect(readFileSync(mailbox, 'latin1')).toBe(real.stdout);
+  });
+
   it('defers while another holds the lock, and breaks a stale lock', async () => {
     const dir = tempDir('deliver-mbox-');
     const mailbox = path.join(dir, 'bob');

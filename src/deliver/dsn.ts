@@ -245,7 +245,10 @@ function originalPart(req: ReportRequest): string {
     const headers = end < 0 ? text : text.slice(0, end + 1);
     return `Content-Type: text/rfc822-headers\n\n${headers}${headers.endsWith('\n') ? '' : '\n'}`;
   }
-  return `Content-Type: message/rfc822\n\n${text}${text.endsWith('\n') ? '' : '\n'}`;
+  // The returned body has its "From " lines quoted, as sendmail writes it.
+  const end = text.indexOf('\n\n');
+  const quoted = end < 0 ? text : text.slice(0, end + 2) + text.slice(end + 2).replace(/^From /gm, '>From ');
+  return `Content-Type: message/rfc822\n\n${quoted}${quoted.endsWith('\n') ? '' : '\n'}`;
 }
 
 /** Builds the report message. */

@@ -1,6 +1,7 @@
 // The Unix mailbox ("mbox") form of a message, as sendmail's *file* mailer
 // and mail.local write it: a "From sender date" separator line, LF line
-// ends, ">From " for body lines that would look like a separator, and a
+// ends, ">From " for body lines that would look like a separator (not
+// when a Content-Length: header delimits the message), and a
 // newline after the message.  Observed: the *file* mailer appends "\n" to
 // the body as it is ("x" -> "x\n", "x\n" -> "x\n\n"); mail.local first ends
 // the last line, so its messages always end with a blank line.
@@ -26,7 +27,10 @@ export function fromLine(sender: string, date: Date): string {
 export interface MboxOptions {
   /** End the last line before adding the final newline (mail.local does; the *file* mailer does not). */
   readonly endLastLine: boolean;
-  /** Add a Content-Length: header counting the body bytes (Debian's mail.local does). */
+  /**
+   * Add a Content-Length: header counting the body bytes.  Debian's
+   * mail.local does, and then does not quote "From " lines.
+   */
   readonly contentLength?: boolean;
 }
 
@@ -45,7 +49,7 @@ export function mboxEntry(sender: string, date: Date, message: Buffer, options: 
   }
   if (headers !== '' && !headers.endsWith('\n')) headers += '\n';
   if (body !== undefined) {
-    body = body.replace(/^From /gm, '>From ');
+    if (options.contentLength !== true) body = body.replace(/^From /gm, '>From ');
     if (options.endLastLine && body !== '' && !body.endsWith('\n')) body += '\n';
   }
   if (options.contentLength === true) {
