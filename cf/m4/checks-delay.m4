@@ -37,7 +37,7 @@ R<> $* $| <$+>	$: <@> $1 $| $>SearchList <! Spam> $| <$2> <>
 R<@> $* $| $*	$: $2 $1
 R<HATER> $+	$: $1
 R<$*> $+	$@ $>"Delay_TLS_Clt2" NOSPAMHATER
-', `R$+ $| $*	$: $1
+', `R$+ $| $*	$: <?> $>FullAddr $>CanonAddr $1
 ')')dnl
 R$*	$: $1 $| $>checkmail ifdef(`_CF_MAIL_FROM_MACRO_', `$&{mail_from}', `<$&f>')
 R$* $| $#$*	$#$2

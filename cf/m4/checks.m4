@@ -193,6 +193,8 @@ R$* ! $*	$: <REMOTE> $2 < @ BANG_PATH >
 ifdef(`_F_nopercenthack_reject', `R$* % $* < @ $* >	$: <REMOTE> $1 < @ PERCENT_HACK >
 R$* % $*	$: <REMOTE> $1 < @ PERCENT_HACK >
 ')dnl
+ifdef(`_F_relay_entire_domain', `R$+ < @ $* $=m >	$@ RELAY
+')dnl
 R$+ < @ $=w >	$@ RELAY
 R$+ < @ _CF_RO`'$=R >	$@ RELAY
 ifelse(_CF_ACCESS, `1', `ifdef(`_F_relay_hosts_only', `R$+ < @ $+ >	$: <$(access To:$2 $: ? $)> <$1 < @ $2 >>
@@ -227,15 +229,17 @@ R<$*> <$*>	$: $2
 ')dnl
 R$*	$: [ $1 ]
 R$=w	$@ RELAY
-ifdef(`_F_relay_local_from', `R$*	$: <?> $>CanonAddr $&f
+ifdef(`_F_relay_local_from', `define(`_CF_RELAY_FROM_', `1')')dnl
+ifdef(`_F_relay_mail_from', `define(`_CF_RELAY_FROM_', `1')')dnl
+ifdef(`_CF_RELAY_FROM_', `dnl the envelope sender may allow relaying
+R$*	$: <?> $>CanonAddr $&f
 R<?> $+ < @ $+ . >	<?> $1 < @ $2 >
-R<?> $+ < @ $=w >	$@ RELAY
+ifdef(`_F_relay_local_from', `R<?> $+ < @ $=w >	$@ RELAY
 ')dnl
-ifdef(`_F_relay_mail_from', `R$*	$: <?> $>CanonAddr $&f
-R<?> $+ < @ $+ . >	<?> $1 < @ $2 >
-ifelse(_CF_ACCESS, `1', `R<?> $+ < @ $+ >	$: <@> <$(access From:$1@$2 $: ? $)>
+ifdef(`_F_relay_mail_from', `ifelse(_CF_ACCESS, `1', `R<?> $+ < @ $+ >	$: <@> $>SearchList <! From> $| <F:$1@$2> ifelse(_F_relay_mail_from, `domain', `<E:$2> ')<>
 R<@> <RELAY>	$@ RELAY
-')dnl
+R<@> <<TMPF>>	$#TEMP $@ 4.3.0 $: _CF_TMPF
+')')dnl
 ')dnl
 R$*	$: < $&{client_resolve} >
 R<TEMP>	$#TEMP $@ 4.4.0 $: "450 Relaying temporarily denied. Cannot resolve PTR record for " $&{client_addr}
@@ -245,6 +249,8 @@ R$*	$: <@> $&{client_name}
 R<@> $* $=P	$:<?>  $1 $2
 R<@> $+	$:<?>  $[ $1 $]
 R$* .	$1
+ifdef(`_F_relay_entire_domain', `R<?> $* $=m	$@ RELAY
+')dnl
 R<?> $=w	$@ RELAY
 R<?> _CF_RO`'$=R	$@ RELAY
 ifelse(_CF_ACCESS, `1', `ifdef(`_F_relay_hosts_only', `R<?> $*	$: <$(access Connect:$1 $: ? $)> <$1>

@@ -322,9 +322,14 @@ R<?> $* < @ $* . >	<?> $1 < @ $2 >
 R<?> $- < @ $* >	$: <?> $(dequote $1 $) < @ $2 >
 R<?> $* $=O $* < @ $* >	$: <NO> $1 $2 $3 < @ $4>
 R<?> $*	$@ $1
-R<NO> $* < @ $* $=R >	$: <RELAY> $1 < @ $2 $3 >
+ifdef(`_F_relay_entire_domain', `R<NO> $* < @ $* $=m >	$: <RELAY> $1 < @ $2 $3 >
+')dnl
+ifdef(`_F_relay_hosts_only', `R<NO> $* < @ $=R >	$: <RELAY> $1 < @ $2 >
+ifdef(`_F_access_db', `R<NO> $* < @ $+ >	$: <$(access To:$2 $: NO $)> $1 < @ $2 >
+R<NO> $* < @ $+ >	$: <$(access $2 $: NO $)> $1 < @ $2 >
+')', `R<NO> $* < @ $* $=R >	$: <RELAY> $1 < @ $2 $3 >
 ifdef(`_F_access_db', `R<NO> $* < @ $+ >	$: $>D <$2> <NO> <+ To> <$1 < @ $2 >>
 R<$+> <$+>	$: <$1> $2
-')dnl
+')')dnl
 R<RELAY> $* < @ $* >	$@ $>ParseRecipient $1
 R<$+> $*	$@ $2
