@@ -12,7 +12,7 @@ import {
   resultFromExit,
   smrshCheck,
 } from '../src/deliver/mailers/index.js';
-import { tempDir } from './deliver-helpers.js';
+import { buildRealSendmailCf, canUnshareUts, hasTool, runRealSendmail, SENDMAIL_CF_DIR, tempDir } from './deliver-helpers.js';
 
 process.env.TZ = 'UTC';
 const DATE = new Date(Date.UTC(2026, 10, 2, 4, 5, 6));
@@ -211,5 +211,24 @@ describe('file delivery', () => {
       allowSymlink: true,
     });
     expect(sym.kind).toBe('permfail');
+  });
+
+  const realSendmail = hasTool('sendmail') && hasTool('m4') && existsSync(SENDMAIL_CF_DIR) && canUnshareUts();
+  it.skipIf(!realSendmail)('writes the same bytes as the real *file* mailer', async () => {
+    const dir = tempDir('deliver-file-real-');
+    chmodSync(dir, 0o1777);
+    const target = path.join(dir, 'fbox');
+    const cf = buildRealSendmailCf(dir, 0, [], [`fbox: ${target}`]);
+    const body = 'From here a line\n>From kept\nlast\n';
+    runRealSendmail(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'fbox'], `Subject: f\n\n${body}`);
+    const real = readFileSync(target, 'latin1');
+    const first = real.indexOf('\n');
+    const stamp = /^From bouncebox \w+ (\w+) +(\d+) (\S+) (\d+)$/.exec(real.slice(0, first)) ?? [];
+    const date = new Date(`${stamp[1]} ${stamp[2]}, ${stamp[4]} ${stamp[3]}`);
+    const headers = real.slice(first + 1, real.indexOf('\n\n') + 1);
+    const mine = path.join(tempDir('deliver-file-mine-'), 'fbox');
+    const r = await deliverToFile({ path: mine, recipient: mine, sender: 'bouncebox', message: Buffer.from(`${headers}\n${body}`), date });
+    expect(r.kind).toBe('sent');
+    expect(readFileSync(mine, 'latin1')).toBe(real);
   });
 });
