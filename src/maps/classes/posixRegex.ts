@@ -4,9 +4,11 @@
  * JavaScript RegExp source.  Errors carry glibc's regerror() wording,
  * which sendmail prints as `pattern-compile-error: ...`.
  *
- * Known difference: POSIX picks the leftmost-*longest* match while
- * JavaScript picks the leftmost-first alternative; matching (found or not)
- * is the same, captured substrings of ambiguous alternations may differ.
+ * POSIX picks the leftmost-*longest* match while JavaScript picks the
+ * leftmost-first alternative: `longestMatch` finds the POSIX extent (same
+ * start, then the longest end that matches).  Inside that extent the
+ * captured substrings are JavaScript's choice, which can still differ from
+ * glibc's for ambiguous alternations and repeated groups.
  */
 
 export class PosixRegexError extends Error {}
@@ -280,4 +282,28 @@ export function compilePosixRegex(pattern: string, options: { basic?: boolean; c
   } catch (err) {
     throw new PosixRegexError(`Invalid regular expression: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The leftmost-longest match of `regex` in `text` (POSIX's whole-match
+ * rule): JavaScript's match gives the leftmost start; longer ends are then
+ * tried, longest first, by forcing the end position with a lookbehind.
+ * `cache` keeps the end-forcing expressions per end position.
+ */
+export function longestMatch(regex: RegExp, text: string, cache: Map<number, RegExp>): RegExpExecArray | null {
+  regex.lastIndex = 0;
+  const first = regex.exec(text);
+  if (!first) return null;
+  const start = first.index;
+  for (let end = text.length; end > start + first[0].length; end--) {
+    let forced = cache.get(end);
+    if (!forced) {
+      forced = new RegExp(`(?:${regex.source})(?<=^[\\s\\S]{${end}})`, `${regex.flags.replace('g', '')}y`);
+      cache.set(end, forced);
+    }
+    forced.lastIndex = start;
+    const m = forced.exec(text);
+    if (m) return m;
+  }
+  return first;
 }

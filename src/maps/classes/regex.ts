@@ -10,7 +10,7 @@
 import { DOLLAR_BAR, MapOpenError, hasRawFlag, parseMapFlags, rawFlagValue, rewriteMapValue } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
-import { PosixRegexError, compilePosixRegex } from './posixRegex.js';
+import { PosixRegexError, compilePosixRegex, longestMatch } from './posixRegex.js';
 
 /** A substring list such as `2,3` (each item read like atoi). */
 export function parseFieldList(text: string): number[] {
@@ -24,6 +24,8 @@ const outOfRange = (field: number, substrings: number): string =>
   `field (${field}) out of range, only ${substrings} substrings in pattern`;
 
 class RegexMap implements SendmailMap {
+  private readonly endForcing = new Map<number, RegExp>();
+
   constructor(
     readonly decl: MapDecl,
     private readonly env: MapEnvironment,
@@ -37,7 +39,8 @@ class RegexMap implements SendmailMap {
 
   lookup(key: string, args: readonly string[]): LookupResult {
     const { flags } = this.decl;
-    const match = this.regex.exec(key);
+    // the whole-match extent only matters when substrings come back
+    const match = this.substringMode && !flags.matchOnly ? longestMatch(this.regex, key, this.endForcing) : this.regex.exec(key);
     if ((match !== null) === this.negate) return { status: 'notfound' };
     if (flags.matchOnly || !this.substringMode || match === null) {
       return { status: 'found', value: rewriteMapValue('', key, [], flags) };
