@@ -266,7 +266,7 @@ export class Resolver {
    * (`files`: the hosts file; `dns`: CNAME-following DNS with the local
    * domain for unqualified names).  A trailing dot on `name` is ignored.
    */
-  async canonicalName(name: string): Promise<CanonicalOutcome> {
+  async canonicalName(name: string, limits: QueryLimits = {}): Promise<CanonicalOutcome> {
     const key = stripDot(name);
     if (key.length === 0) return { status: 'notfound' };
     let tempfail: string | undefined;
@@ -275,7 +275,7 @@ export class Resolver {
         const found = this.canonicalFromFile(key);
         if (found !== undefined) return { status: 'found', name: found };
       } else if (method === 'dns') {
-        const outcome = await this.canonicalFromDns(key);
+        const outcome = await this.canonicalFromDns(key, limits);
         if (outcome.status === 'found') return outcome;
         if (outcome.status === 'tempfail') tempfail ??= outcome.message;
       }
@@ -299,13 +299,13 @@ export class Resolver {
    * such records counts as a temporary failure (sendmail then still tries
    * the hosts file).
    */
-  async canonicalFromDns(name: string): Promise<CanonicalOutcome> {
+  async canonicalFromDns(name: string, limits: QueryLimits = {}): Promise<CanonicalOutcome> {
     const dotted = name.includes('.');
     if (!dotted && !this.domain) return { status: 'notfound' };
     const qname = dotted ? name : `${name}.${this.domain}`;
     const types = dotted ? (['AAAA', 'A', 'MX'] as const) : (['AAAA'] as const);
     for (const type of types) {
-      const outcome = await this.query(qname, type);
+      const outcome = await this.query(qname, type, limits);
       if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].name };
       if (outcome.status === 'tempfail') return { status: 'tempfail', message: `${name}: Name server timeout` };
       if (outcome.reason === 'nxdomain') return { status: 'notfound' };

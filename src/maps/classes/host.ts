@@ -7,7 +7,7 @@
  * returns the canonical name; `[address]` (inet_aton forms, or `IPv6:`)
  * returns the address's host name from the system hosts file or DNS PTR.
  * A miss is status 68; a DNS failure is a temporary failure (75) reported as
- * `NAME: Name server timeout`.
+ * `NAME: Name server timeout`.  -d SECONDS and -r COUNT limit each query.
  *
  * bestmx: only when `hosts` includes `dns`.  A hit returns the best MX host
  * with a trailing dot, or with -z every MX host (each with its dot) joined
@@ -19,7 +19,7 @@ import { parseInetAddr } from '../../dns/index.js';
 import { foundResult, NOT_FOUND_68, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
-import { resolverFor } from './resolverFor.js';
+import { resolverFor, resolverLimits } from './resolverFor.js';
 import type { Resolver } from '../../dns/index.js';
 
 class HostMap implements SendmailMap {
@@ -54,7 +54,7 @@ class HostMap implements SendmailMap {
       }
       return tagged ? TEMP_FAIL_75 : NOT_FOUND_68;
     }
-    const outcome = await resolver.canonicalName(key);
+    const outcome = await resolver.canonicalName(key, resolverLimits(this.decl.flags));
     return this.fromOutcome(outcome, key, args);
   }
 
