@@ -164,7 +164,7 @@ R<?>	$@ OK
 R<$* <TMPF>>	$#error $@ 4.3.0 $: _CF_TMPF
 R<0>	$@ OK
 R<$+>	$: <$1> $| $(arith l $@ $1 $@ $&{client_rate} $)
-R<$+> $| TRUE	$#error $@ 4.3.2 $: 421 Connection rate limit exceeded.
+R<$+> $| TRUE	$#error $@ 4.3.2 $: ifdef(`_F_ratecontrol_terminate', `421', `452') Connection rate limit exceeded.
 ')dnl
 ifdef(`_F_conncontrol', `SConnControl
 R$*	$: <A:$&{client_addr}> <E:>
@@ -173,7 +173,7 @@ R<?>	$@ OK
 R<$* <TMPF>>	$#error $@ 4.3.0 $: _CF_TMPF
 R<0>	$@ OK
 R<$+>	$: <$1> $| $(arith l $@ $1 $@ $&{client_connections} $)
-R<$+> $| TRUE	$#error $@ 4.3.2 $: 421 Too many open connections.
+R<$+> $| TRUE	$#error $@ 4.3.2 $: ifdef(`_F_conncontrol_terminate', `421', `452') Too many open connections.
 ')dnl
 ifdef(`_F_compat_check', `Scheck_compat
 R< $+ > $| $+	$: $1 $| $2

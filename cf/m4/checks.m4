@@ -12,15 +12,20 @@ define(`_CF_DELAY', `ifdef(`_F_delay_checks', `1', `0')')
 define(`_CF_ACCESS', `ifdef(`_F_access_db', `1', `0')')
 define(`_CF_RO', `ifdef(`_F_relay_hosts_only', `', `$`'* ')')
 divert(0)dnl
-ifdef(`_F_conncontrol_or_rate', `Scheck_relay
-ifdef(`_F_ratecontrol', `R$*	$: $>"RateControl" dummy
-')dnl
-ifdef(`_F_conncontrol', `R$*	$: $>"ConnControl" dummy
-')dnl
-')dnl
+dnl Rate and connection limits run in Basic_check_relay, or -- delayed
+dnl checks with `nodelay' -- in a check_relay of their own at connect time.
+define(`_CF_EARLY', `ifelse(_CF_DELAY, `1', `ifdef(`_F_$1_nodelay', `1', `0')', `0')')
+define(`_CF_CONTROL_CALLS', `ifdef(`_F_ratecontrol', `ifelse(_CF_EARLY(`ratecontrol'), `$1', `R$`'*	$: $>"RateControl" dummy
+')')dnl
+ifdef(`_F_conncontrol', `ifelse(_CF_EARLY(`conncontrol'), `$1', `R$`'*	$: $>"ConnControl" dummy
+')')')
+define(`_CF_HAS_EARLY', ifelse(_CF_EARLY(`ratecontrol'), `1', `ifdef(`_F_ratecontrol', `1', `0')',
+	`ifelse(_CF_EARLY(`conncontrol'), `1', `ifdef(`_F_conncontrol', `1', `0')', `0')'))
+ifelse(_CF_HAS_EARLY, `1', `Scheck_relay
+_CF_CONTROL_CALLS(`1')')dnl
 `#'#### check_relay: the connecting client (name | address)
 SLocal_check_relay
-ifelse(_CF_DELAY, `1', `Scheckrelay', `ifdef(`_F_conncontrol_or_rate', `Scheckrelay', `Scheck_relay')')
+ifelse(_CF_DELAY, `1', `Scheckrelay', `ifelse(_CF_HAS_EARLY, `1', `Scheckrelay', `Scheck_relay')')
 R$*	$: $1 $| $>"Local_check_relay" $1
 R$* $| $* $| $#$*	$#$3
 R$* $| $* $| $*	$@ $>"Basic_check_relay" $1 $| $2
@@ -41,6 +46,7 @@ R<ERROR:$+> <$*>	$#error $: $1
 R<$* <TMPF>> <$*>	$#error $@ 4.3.0 $: _CF_TMPF
 R<$+> <$*>	$#error $: $1
 ')dnl
+_CF_CONTROL_CALLS(`0')dnl
 undivert(9)dnl
 ifdef(`_F_require_rdns', `R$*	$: $&{client_addr} $| $&{client_resolve}
 R$=R $*	$@ RELAY
