@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseQf, formatQf, QfFormatError } from '../src/queue/qf-file.js';
-import { QueueDirectory } from '../src/queue/queue-directory.js';
+import { QueueDirectory, expandQueueDirectory } from '../src/queue/queue-directory.js';
 import { QueueIdGenerator, QUEUE_ID_SHAPE } from '../src/queue/queue-id.js';
-import { formatQueueListing } from '../src/queue/listing.js';
+import { formatQueueListing, printQueue } from '../src/queue/listing.js';
 import { newEnvelope, defaultRecipientFlags } from '../src/queue/envelope.js';
 import { realSendmail, runRealSendmail, tempDir, writeMiniCf } from './smtp-helpers.js';
 
@@ -165,6 +165,24 @@ describe.skipIf(!realSendmail.usable)('queue files against real sendmail', () =>
     }
     // the quarantined message is an hf file, listed by -qQ only
     expect(formatQueueListing(qdir, await q.readAll(undefined, 'hf'))).toBe(runRealSendmail(['-bp', '-qQ', '-C', cf]));
+  });
+
+  it('lists several queue directories (QueueDirectory=dir/q*) as real sendmail does', async () => {
+    const dir = tempDir('queue-real-');
+    const { mkdirSync, chmodSync } = await import('node:fs');
+    for (const q of ['q1', 'q2', 'q3']) {
+      mkdirSync(path.join(dir, q));
+      chmodSync(path.join(dir, q), 0o700);
+    }
+    const cf = writeMiniCf(dir, path.join(dir, 'q*'));
+    for (let i = 0; i < 5; i++) runRealSendmail(['-odq', '-C', cf, '-f', `a${i}@example.org`, 'root'], 'Subject: t\n\nhello\n');
+    const dirs = await expandQueueDirectory(path.join(dir, 'q*'));
+    expect(dirs).toEqual(['q1', 'q2', 'q3'].map((q) => path.join(dir, q)));
+    for (const verbose of [false, true]) {
+      const chunks: string[] = [];
+      await printQueue(dirs, { write: (s: string) => chunks.push(s) } as unknown as NodeJS.WritableStream, { verbose });
+      expect(chunks.join('')).toBe(runRealSendmail(['-bp', ...(verbose ? ['-v'] : []), '-C', cf]));
+    }
   });
 
   it('reads the qf files real sendmail writes and lists them as it does', async () => {

@@ -46,10 +46,12 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-/** Writes a minimal sendmail.cf whose queue is `queueDir`; every address goes to a local mailer that does nothing. */
+/** Writes a minimal sendmail.cf whose queue is `queueDir` ("dir/q*": the q directories, made by the caller); every address goes to a local mailer that does nothing. */
 export function writeMiniCf(dir: string, queueDir: string): string {
-  mkdirSync(queueDir, { recursive: true });
-  chmodSync(queueDir, 0o700);
+  if (!queueDir.endsWith('*')) {
+    mkdirSync(queueDir, { recursive: true });
+    chmodSync(queueDir, 0o700);
+  }
   writeFileSync(path.join(dir, 'switch'), 'hosts files\n');
   writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost mx.example.com\n');
   const cf = path.join(dir, 'mini.cf');

@@ -4,11 +4,13 @@
  * -qQ lists the quarantined messages.
  *
  * The queue directory is the cf file's `O QueueDirectory=` (default
- * /etc/mail/sendmail.cf, then /var/spool/mqueue).  Corrupt queue files are
+ * /etc/mail/sendmail.cf, then /var/spool/mqueue); "dir/q*" lists every
+ * queue directory dir/q1, dir/q2, ...  Corrupt queue files are
  * renamed to Qf<id> and reported on stderr.
  */
 import { readFileSync } from 'node:fs';
 import { printQueue } from '../queue/listing.js';
+import { expandQueueDirectory } from '../queue/queue-directory.js';
 
 const USAGE = 'Usage: mailq [-v] [-qQ] [-C cffile] [-O QueueDirectory=dir]\n';
 const EX_USAGE = 64;
@@ -63,7 +65,7 @@ export async function main(argv: string[], progName: string): Promise<void> {
     queueDir = queueDirectoryFromCf(cfText) ?? '/var/spool/mqueue';
   }
   try {
-    await printQueue(queueDir, process.stdout, {
+    await printQueue(await expandQueueDirectory(queueDir), process.stdout, {
       verbose,
       quarantined,
       onCorrupt: (f) => process.stderr.write(`${progName}: ${f.reason}; set aside as ${f.path}\n`),

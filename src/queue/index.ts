@@ -6,5 +6,5 @@
 export { newEnvelope, defaultRecipientFlags, type Envelope, type QueuedRecipient, type QueuedHeader, type RecipientFlags } from './envelope.js';
 export { parseQf, formatQf, QfFormatError, MACRO_EXPAND } from './qf-file.js';
 export { QueueIdGenerator, QUEUE_ID_SHAPE } from './queue-id.js';
-export { QueueDirectory, controlKind, type ControlKind, type QueueEntry, type SetAsideFile } from './queue-directory.js';
-export { printQueue, formatQueueListing, sortEntries, type ListingOptions } from './listing.js';
+export { QueueDirectory, controlKind, expandQueueDirectory, type ControlKind, type QueueEntry, type SetAsideFile } from './queue-directory.js';
+export { printQueue, formatQueueListing, formatQueueBlock, sortEntries, type ListingOptions } from './listing.js';

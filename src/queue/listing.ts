@@ -20,18 +20,25 @@ function padLeft(text: string, width: number): string {
   return text.length >= width ? text : ' '.repeat(width - text.length) + text;
 }
 
-/** Sorts entries as the default queue order does: priority, then creation time, then id. */
+/**
+ * Sorts entries as the default queue order does: by priority; entries of
+ * equal priority keep the directory's order (a stable sort), as sendmail's do.
+ */
 export function sortEntries(entries: QueueEntry[]): QueueEntry[] {
-  return [...entries].sort(
-    (a, b) =>
-      a.envelope.priority - b.envelope.priority ||
-      a.envelope.createdAt - b.envelope.createdAt ||
-      (a.envelope.id < b.envelope.id ? -1 : a.envelope.id > b.envelope.id ? 1 : 0),
-  );
+  return [...entries].sort((a, b) => a.envelope.priority - b.envelope.priority);
 }
 
-/** The listing text of one queue directory's entries (already read). */
+/** The listing of one queue directory and the total line (mailq for a single queue). */
 export function formatQueueListing(dirName: string, entries: QueueEntry[], opts: ListingOptions = {}): string {
+  return formatQueueBlock(dirName, entries, opts) + totalLine(entries.length);
+}
+
+function totalLine(n: number): string {
+  return `\t\tTotal requests: ${n}\n`;
+}
+
+/** The listing of one queue directory's entries (already read), without the total line. */
+export function formatQueueBlock(dirName: string, entries: QueueEntry[], opts: ListingOptions = {}): string {
   const verbose = opts.verbose === true;
   const n = entries.length;
   let out = '';
@@ -61,20 +68,25 @@ export function formatQueueListing(dirName: string, entries: QueueEntry[], opts:
       }
     }
   }
-  out += `\t\tTotal requests: ${n}\n`;
   return out;
 }
 
 /**
- * Prints the listing of a queue directory to `out` (mailq, sendmail -bp).
- * Corrupt qf files are set aside and reported through `onCorrupt`.
+ * Prints the listing of one or more queue directories to `out` (mailq,
+ * sendmail -bp): a block per directory, then the total.  Corrupt qf files
+ * are set aside and reported through `onCorrupt`.
  */
 export async function printQueue(
-  queueDir: string,
+  queueDirs: string | readonly string[],
   out: NodeJS.WritableStream,
   opts: ListingOptions & { onCorrupt?: (f: SetAsideFile) => void } = {},
 ): Promise<void> {
-  const queue = new QueueDirectory(queueDir);
-  const entries = await queue.readAll(opts.onCorrupt, opts.quarantined ? 'hf' : 'qf');
-  out.write(formatQueueListing(queueDir, entries, opts));
+  let text = '';
+  let total = 0;
+  for (const dir of typeof queueDirs === 'string' ? [queueDirs] : queueDirs) {
+    const entries = await new QueueDirectory(dir).readAll(opts.onCorrupt, opts.quarantined ? 'hf' : 'qf');
+    text += formatQueueBlock(dir, entries, opts);
+    total += entries.length;
+  }
+  out.write(text + totalLine(total));
 }

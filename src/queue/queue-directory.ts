@@ -179,11 +179,18 @@ export class QueueDirectory {
     await this.syncDir(qdir);
   }
 
-  /** The ids of every qf file in the queue (hf: every quarantined one). */
+  /**
+   * The ids of every qf file in the queue (hf: every quarantined one), in
+   * the directory's own order (as readdir gives it, unsorted: sendmail lists
+   * messages of equal priority in this order).
+   */
   async ids(kind: ControlKind = 'qf'): Promise<string[]> {
     const qdir = await this.controlDir();
-    const names = await fs.readdir(qdir);
-    return names.filter((n) => n.startsWith(kind) && n.length > 2).map((n) => n.slice(2));
+    const ids: string[] = [];
+    for await (const entry of await fs.opendir(qdir)) {
+      if (entry.name.startsWith(kind) && entry.name.length > 2) ids.push(entry.name.slice(2));
+    }
+    return ids;
   }
 
   /** Reads one queued message's envelope; throws QfFormatError if its control file is corrupt. */
@@ -245,4 +252,22 @@ export class QueueDirectory {
     await this.syncDir(qdir);
     await fs.rm(path.join(ddir, `df${id}`), { force: true });
   }
+}
+
+/**
+ * The queue directories a QueueDirectory option names: "/var/spool/mqueue"
+ * is itself; a last component ending in "*" ("/var/spool/mqueue/q*") is
+ * every directory beside it whose name starts with what comes before the
+ * "*", sorted by name.
+ */
+export async function expandQueueDirectory(option: string): Promise<string[]> {
+  const base = path.basename(option);
+  if (!base.endsWith('*')) return [option];
+  const parent = path.dirname(option);
+  const prefix = base.slice(0, -1);
+  const entries = await fs.readdir(parent, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory() && e.name.startsWith(prefix))
+    .map((e) => path.join(parent, e.name))
+    .sort();
 }
