@@ -315,6 +315,30 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
     }
   });
 
+  it('tries the next host for recipients the first deferred when it took nobody, not when it took someone', async () => {
+    const port = await freePort();
+    const grey = await startSink(
+      { rcpt: { 'a@example.test': { code: 451, text: 'greylisted' }, 'b@example.test': { code: 451, text: 'greylisted' } } },
+      '127.0.0.1',
+      port,
+    );
+    const good = await startSink({}, '127.0.0.2', port);
+    try {
+      const hop = `[127.0.0.1]:${port}:[127.0.0.2]:${port}`;
+      const all = await deliverSmtp(request(hop, ['a@example.test', 'b@example.test']));
+      expect([...all.results.values()].map((r) => r.kind)).toEqual(['sent', 'sent']);
+      expect(all.attempts.map((a) => a.address)).toEqual(['127.0.0.1', '127.0.0.2']);
+      expect(all.transcript).toContain('a@example.test... Deferred: 451 greylisted');
+      const mixed = await deliverSmtp(request(hop, ['a@example.test', 'c@example.test']));
+      expect(mixed.results.get('a@example.test')?.kind).toBe('tempfail');
+      expect(mixed.results.get('c@example.test')?.kind).toBe('sent');
+      expect(mixed.attempts.map((a) => a.address)).toEqual(['127.0.0.1']);
+      expect(good.messages.map((m) => m.to)).toEqual([['a@example.test', 'b@example.test']]);
+    } finally {
+      await Promise.all([grey.close(), good.close()]);
+    }
+  });
+
   it('defers every recipient when no host gives a transaction, and keeps a 5xx greeting permanent', async () => {
     const closed = await freePort();
     const rep = await deliverSmtp(request(`[127.0.0.1]:${closed}`, ['a@example.test']));

@@ -2,18 +2,24 @@
 // next hop.  The hosts come from planRoute (mx.ts); each host's addresses are
 // tried in order until one gives a transaction.  The SMTP protocol itself
 // (EHLO/HELO, STARTTLS, AUTH, PIPELINING, SIZE, DSN parameters, dot
-// stuffing) is nodemailer's SMTPConnection; this module decides what each
-// reply means for each recipient, the way sendmail does:
+// stuffing, LMTP) is nodemailer's SMTPConnection; this module decides what
+// each reply means for each recipient, the way sendmail 8.17 does (observed
+// against real sendmail with a mailertable host list and scripted peers):
 //
-// - a connection failure, a greeting other than 220, a failed EHLO/HELO,
+// - a connection failure, a 4xx or 5xx greeting, a failed EHLO/HELO,
 //   STARTTLS or AUTH, a 4xx reply to MAIL, or a lost connection before the
 //   final reply to the message: try the next address/host;
 // - a 5xx reply to MAIL: every recipient fails permanently;
 // - each RCPT reply decides its recipient (2xx accepted, 4xx deferred, 5xx
-//   failed); the final reply to DATA decides every accepted recipient.
+//   failed); the final reply to DATA decides every accepted recipient;
+// - a host that accepted nobody but deferred some: those try the next host;
+// - the DSN status is the reply's enhanced code only when the peer offered
+//   ENHANCEDSTATUSCODES, else it follows from the reply code (550 -> 5.1.1);
+//   a refused RCPT 550/551/553 reads "User unknown", other refusals
+//   "Service unavailable", in the transcript sendmail writes.
 //
-// Every recipient gets a DeliveryResult (status.ts) with the reply, the
-// enhanced status code and the session transcript for a bounce.
+// Every recipient gets a DeliveryResult (status.ts); the report also carries
+// the session transcript for a bounce ("... while talking to [host]:").
 
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SMTPEnvelope, SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
@@ -507,27 +513,43 @@ export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliver
     return { results, attempts, secured: false, transcript: req.recipients.flatMap((r) => results.get(r.address)?.transcript ?? []) };
   }
   let last: DeliveryResult | undefined;
-  for (const host of plan.hosts) {
+  let pending: readonly SmtpRecipient[] = req.recipients;
+  let secured = false;
+  const transcript: string[] = [];
+  hosts: for (const host of plan.hosts) {
     for (const address of host.addresses) {
-      const outcome = await tryAddress(req, host, address, req.recipients);
-      if (outcome.kind === 'verdict') {
-        attempts.push({ host: host.name, address, port: host.port, outcome: 'delivered', detail: 'transaction completed' });
-        for (const r of req.recipients) {
-          results.set(
-            r.address,
-            outcome.results.get(r.address) ??
-              makeResult('tempfail', '4.4.2', `Deferred: no reply for ${r.address} from ${host.name}`, { remoteMta: host.name }),
-          );
-        }
-        return { results, attempts, secured: outcome.secured, transcript: outcome.transcript };
+      const outcome = await tryAddress(req, host, address, pending);
+      if (outcome.kind === 'next') {
+        attempts.push({ host: host.name, address, port: host.port, outcome: 'next-host', detail: outcome.detail });
+        last = outcome.result;
+        continue;
       }
-      attempts.push({ host: host.name, address, port: host.port, outcome: 'next-host', detail: outcome.detail });
-      last = outcome.result;
+      attempts.push({ host: host.name, address, port: host.port, outcome: 'delivered', detail: 'transaction completed' });
+      transcript.push(...outcome.transcript);
+      secured = outcome.secured;
+      for (const r of pending) {
+        results.set(
+          r.address,
+          outcome.results.get(r.address) ??
+            makeResult('tempfail', '4.4.2', `Deferred: no reply for ${r.address} from ${host.display}`, { remoteMta: host.display }),
+        );
+      }
+      // As sendmail: when the host took nobody and deferred some, those try the next host.
+      const deferred = pending.filter((r) => results.get(r.address)?.kind === 'tempfail');
+      const anySent = pending.some((r) => results.get(r.address)?.kind === 'sent');
+      if (anySent || deferred.length === 0) return { results, attempts, secured, transcript };
+      pending = deferred;
+      last = undefined;
+      continue hosts;
     }
   }
+  if (pending.every((r) => results.has(r.address))) return { results, attempts, secured, transcript };
   // Every host failed before giving a verdict.  A permanent refusal from the
   // last host stays permanent; anything else is temporary.
   const final = last ?? makeResult('tempfail', '4.4.1', 'Deferred: no host to try');
-  for (const r of req.recipients) results.set(r.address, { ...final, transcript: [`${r.address}... ${final.text}`] });
-  return { results, attempts, secured: false, transcript: req.recipients.map((r) => `${r.address}... ${final.text}`) };
+  for (const r of pending) {
+    results.set(r.address, { ...final, transcript: [`${r.address}... ${final.text}`] });
+    transcript.push(`${r.address}... ${final.text}`);
+  }
+  return { results, attempts, secured: false, transcript };
 }
