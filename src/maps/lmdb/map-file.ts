@@ -162,6 +162,9 @@ function openEnv(path: string, id: string, writable: boolean): SharedEnv {
   });
   const dbOptions = { encoding: 'binary', keyEncoding: 'binary' } as const;
   try {
+    // reader slots left by processes that died would pin old pages and let
+    // the file grow with every rebuild: writers clear them
+    if (writable) root.readerCheck();
     const entriesDb = root.openDB<Buffer, Buffer>({ name: 'map', ...dbOptions });
     const dupsDb = root.openDB<Buffer, Buffer>({ name: 'dups', ...dbOptions });
     return { id, root, entriesDb, dupsDb, writable, refs: 0, renewedAt: 0, wrote: false };
