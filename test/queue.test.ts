@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseQf, formatQf, QfFormatError } from '../src/queue/qf-file.js';
 import { QueueDirectory, expandQueueDirectory } from '../src/queue/queue-directory.js';
@@ -183,6 +183,23 @@ describe.skipIf(!realSendmail.usable)('queue files against real sendmail', () =>
       await printQueue(dirs, { write: (s: string) => chunks.push(s) } as unknown as NodeJS.WritableStream, { verbose });
       expect(chunks.join('')).toBe(runRealSendmail(['-bp', ...(verbose ? ['-v'] : []), '-C', cf]));
     }
+  });
+
+  it('reads a qf that real sendmail rewrote after a deferred delivery (N, K, I, M records)', async () => {
+    const dir = tempDir('queue-real-');
+    chmodSync(dir, 0o755); // the mailer runs as sendmail's default user
+    const qdir = path.join(dir, 'q');
+    const mailer = path.join(dir, 'tempfail.sh');
+    writeFileSync(mailer, '#!/bin/sh\nexit 75\n', { mode: 0o755 });
+    const cf = writeMiniCf(dir, qdir, mailer);
+    runRealSendmail(['-odq', '-C', cf, '-f', 'a@example.org', 'root', 'bob'], 'Subject: t\n\nhello\n');
+    runRealSendmail(['-q', '-v', '-C', cf]); // -v: in the foreground
+    const [entry] = await new QueueDirectory(qdir).readAll();
+    expect(entry?.envelope.attempts).toBe(1);
+    expect(entry?.envelope.statusMessage).toMatch(/^Deferred: local mailer .* exited with EX_TEMPFAIL$/);
+    expect(entry?.envelope.dataInode).toMatch(/^\d+\/\d+\/\d+$/);
+    expect(formatQf(entry!.envelope)).toBe(readFileSync(entry!.controlPath, 'latin1'));
+    expect(formatQueueListing(qdir, entry ? [entry] : [])).toBe(runRealSendmail(['-bp', '-C', cf]));
   });
 
   it('reads the qf files real sendmail writes and lists them as it does', async () => {

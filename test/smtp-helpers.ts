@@ -47,7 +47,7 @@ export function tempDir(prefix: string): string {
 }
 
 /** Writes a minimal sendmail.cf whose queue is `queueDir` ("dir/q*": the q directories, made by the caller); every address goes to a local mailer that does nothing. */
-export function writeMiniCf(dir: string, queueDir: string): string {
+export function writeMiniCf(dir: string, queueDir: string, localMailer = '/bin/true'): string {
   if (!queueDir.endsWith('*')) {
     mkdirSync(queueDir, { recursive: true });
     chmodSync(queueDir, 0o700);
@@ -66,7 +66,7 @@ export function writeMiniCf(dir: string, queueDir: string): string {
       `O HostsFile=${dir}/hosts`,
       'O DontBlameSendmail=TrustStickyBit',
       'O DeliveryMode=queueonly',
-      'Mlocal,\tP=/bin/true, F=lsDFMq, S=0, R=0, A=true $u',
+      `Mlocal,\tP=${localMailer}, F=lsDFMq, S=0, R=0, A=true $u`,
       'Mprog,\tP=/bin/sh, F=lsDFM, S=0, R=0, A=sh -c $u',
       'S0',
       'R$*\t$#local $: $1',
