@@ -28,6 +28,8 @@ export const ZONE: Zone = {
   'v6only.example.com': { AAAA: ['2001:db8::3'] },
   'mxonly.example.com': { MX: [[1, 'mx.example.net']] },
   '_smtp._tcp.example.net': { SRV: [[1, 2, 25, 'mx.example.net']] },
+  'txtonly.example.net': { TXT: [['x']] },
+  'foo.bar.example.com': { A: ['192.0.2.77'] },
 };
 
 /**

@@ -165,6 +165,9 @@ describe('host, bestmx and dns maps over DNS', () => {
     ['h', 'short', 'returns alias.example.net (0)'],
     ['h', 'servfail.example.net', 'no match (75)'],
     ['h', '[192.0.2.10]', 'returns mx.example.net (0)'],
+    ['h', 'txtonly.example.net', 'no match (75)'],
+    ['h', 'foo.bar', 'no match (75)'],
+    ['h', 'example.net', 'returns example.net (0)'],
     ['b', 'example.net', 'returns mx0.example.net. (0)'],
     ['bz', 'example.net', 'returns mx0.example.net.:mx1.example.net.:mx2.example.net. (0)'],
     ['b', 'onlymx.example.net', 'returns mx.example.net. (0)'],
@@ -208,7 +211,12 @@ describe('host, bestmx and dns maps over DNS', () => {
     const ours: string[] = [];
     for (const [n, k] of QUERIES) ours.push(await env.slashMap(n, k));
     expect(ours).toEqual(QUERIES.map(([n, k, a]) => `map_lookup: ${n} (${k}) ${a}`));
-    expect(env.reports).toEqual(['mxonly: Name server timeout', 'servfail.example.net: Name server timeout']);
+    expect(env.reports).toEqual([
+      'mxonly: Name server timeout',
+      'servfail.example.net: Name server timeout',
+      'txtonly.example.net: Name server timeout',
+      'foo.bar: Name server timeout',
+    ]);
     if (canRunRealSendmailWithDns) {
       const real = realSendmailWithDns(writeTestCf(dir, K_LINES), slashMapInput(QUERIES.map(([n, k]) => [n, k])));
       // sendmail orders MX hosts of equal preference by a per-process random

@@ -275,7 +275,7 @@ export class Resolver {
         const found = this.canonicalFromFile(key);
         if (found !== undefined) return { status: 'found', name: found };
       } else if (method === 'dns') {
-        const outcome = await this.canonicalFromDns(key, limits);
+        const outcome = await this.canonicalFromDns(name, limits);
         if (outcome.status === 'found') return outcome;
         if (outcome.status === 'tempfail') tempfail ??= outcome.message;
       }
@@ -293,24 +293,30 @@ export class Resolver {
 
   /**
    * Canonical name from DNS, as sendmail 8.17 finds it: a dotted name is
-   * asked for AAAA, then A, then MX records (CNAMEs followed: the owner of
-   * the final records is the canonical name); a dotless name is asked for
-   * AAAA records under the local domain only, and a name there without
-   * such records counts as a temporary failure (sendmail then still tries
-   * the hosts file).
+   * asked as is for AAAA, then A, then MX records, then (unless it ends in a
+   * dot) under the local domain for AAAA records; a dotless name only under
+   * the local domain, for AAAA records.  CNAMEs are followed: the owner of
+   * the final records is the canonical name.  When a name exists somewhere
+   * without such records the answer is a temporary failure (sendmail then
+   * still tries the hosts file); when no name exists, it is not found.
    */
   async canonicalFromDns(name: string, limits: QueryLimits = {}): Promise<CanonicalOutcome> {
-    const dotted = name.includes('.');
-    if (!dotted && !this.domain) return { status: 'notfound' };
-    const qname = dotted ? name : `${name}.${this.domain}`;
-    const types = dotted ? (['AAAA', 'A', 'MX'] as const) : (['AAAA'] as const);
-    for (const type of types) {
-      const outcome = await this.query(qname, type, limits);
-      if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].name };
-      if (outcome.status === 'tempfail') return { status: 'tempfail', message: `${name}: Name server timeout` };
-      if (outcome.reason === 'nxdomain') return { status: 'notfound' };
+    const absolute = name.endsWith('.');
+    const bare = stripDot(name);
+    const candidates: { qname: string; types: readonly DnsRecordType[] }[] = [];
+    if (bare.includes('.')) candidates.push({ qname: bare, types: ['AAAA', 'A', 'MX'] });
+    if (!absolute && this.domain) candidates.push({ qname: `${bare}.${this.domain}`, types: ['AAAA'] });
+    let nodata = false;
+    for (const { qname, types } of candidates) {
+      for (const type of types) {
+        const outcome = await this.query(qname, type, limits);
+        if (outcome.status === 'found') return { status: 'found', name: outcome.records[0].name };
+        if (outcome.status === 'tempfail') return { status: 'tempfail', message: `${name}: Name server timeout` };
+        if (outcome.reason === 'nxdomain') break;
+        nodata = true;
+      }
     }
-    return dotted ? { status: 'notfound' } : { status: 'tempfail', message: `${name}: Name server timeout` };
+    return nodata ? { status: 'tempfail', message: `${name}: Name server timeout` } : { status: 'notfound' };
   }
 
   /**
