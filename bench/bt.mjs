@@ -84,13 +84,17 @@ function run(label, command, dir) {
   const inFile = join(dir, 'bench.in');
   const outFile = join(dir, 'bench.out');
   writeFileSync(inFile, input);
-  const script = `${pinned ? `hostname ${hostName}; ` : ''}exec ${command} -bt -C ${dir}/sendmail.cf < ${inFile} > ${outFile} 2>&1`;
+  const timeFile = join(dir, 'bench.time');
+  const script =
+    `${pinned ? `hostname ${hostName}; ` : ''}TIMEFORMAT='%3U %3S'; ` +
+    `{ time ${command} -bt -C ${dir}/sendmail.cf < ${inFile} > ${outFile} 2>&1 ; } 2> ${timeFile}`;
   const argv = pinned ? ['unshare', '--uts', '--net', 'bash', '-c', script] : ['bash', '-c', script];
   const t0 = performance.now();
   const r = spawnSync(argv[0], argv.slice(1), { cwd: dir, stdio: 'inherit' });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) console.error(`bench/bt: ${label} exited with ${r.status}`);
-  return { seconds, rate: lines / seconds, out: readFileSync(outFile) };
+  const [user, sys] = readFileSync(timeFile, 'latin1').trim().split(/\s+/).map(Number);
+  return { seconds, rate: lines / seconds, cpu: user + sys, out: readFileSync(outFile) };
 }
 
 const realDir = prepare('real', realMakemap);
@@ -103,9 +107,9 @@ try {
     Buffer.from(ours.out.toString('latin1').split(ourDir).join('DIR'), 'latin1'),
   ) === 0;
   console.log(`config: ${configDir}, ${lines} lines of "3,0 <address>"`);
-  console.log(`real sendmail: ${real.seconds.toFixed(2)} s, ${Math.round(real.rate)} lines/s`);
-  console.log(`ours:          ${ours.seconds.toFixed(2)} s, ${Math.round(ours.rate)} lines/s`);
-  console.log(`ratio (ours/real): ${(ours.rate / real.rate).toFixed(2)}x; transcripts ${same ? 'identical' : 'differ'}`);
+  console.log(`real sendmail: ${real.seconds.toFixed(2)} s, ${Math.round(real.rate)} lines/s (cpu ${real.cpu.toFixed(2)} s)`);
+  console.log(`ours:          ${ours.seconds.toFixed(2)} s, ${Math.round(ours.rate)} lines/s (cpu ${ours.cpu.toFixed(2)} s)`);
+  console.log(`ratio (ours/real): ${(ours.rate / real.rate).toFixed(2)}x wall, ${(real.cpu / ours.cpu).toFixed(2)}x cpu; transcripts ${same ? 'identical' : 'differ'}`);
 } finally {
   rmSync(realDir, { recursive: true, force: true });
   rmSync(ourDir, { recursive: true, force: true });

@@ -6,7 +6,6 @@
  * hand.  Implemented modes: -bt (address test mode) and -bi (newaliases);
  * the others exit with a clear "not yet implemented".
  */
-import { createInterface } from 'node:readline';
 import { loadConfig, type LoadedConfig } from '../config/loader.js';
 import { parseOptionText } from '../config/options.js';
 import { BANNER, Output, TestMode } from '../testmode/index.js';
@@ -98,19 +97,45 @@ async function testMode(args: SendmailArgs): Promise<number> {
   if (!loaded.config.mailers.some((m) => m.name === 'local')) out.line('No local mailer defined');
   out.write(BANNER);
   const tm = new TestMode(loaded, out);
-  process.stdin.setEncoding('latin1');
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
   out.write('> ');
-  for await (const line of rl) {
+  await forEachLine(process.stdin, (line) => {
     const r = tm.handle(line);
-    if (r) await r;
-    if (tm.quit) break;
-    out.write('> ');
-    out.flushIfFull();
-  }
-  rl.close();
+    const next = (): boolean => {
+      if (tm.quit) return false;
+      out.write('> ');
+      out.flushIfFull();
+      return true;
+    };
+    return r ? r.then(next) : next();
+  });
   out.flush();
   return 0;
+}
+
+/**
+ * Call `each` for every line of a Latin-1 stream (without its newline; a
+ * last line without one counts too), waiting only when it returns a Promise;
+ * `false` stops reading.
+ */
+export async function forEachLine(
+  input: NodeJS.ReadableStream,
+  each: (line: string) => boolean | Promise<boolean>,
+): Promise<void> {
+  input.setEncoding('latin1');
+  let rest = '';
+  for await (const chunk of input) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      const line = text.slice(start, nl);
+      start = nl + 1;
+      let go = each(line);
+      if (typeof go !== 'boolean') go = await go;
+      if (!go) return;
+    }
+    rest = text.slice(start);
+  }
+  if (rest.length > 0) await each(rest);
 }
 
 /** -bi: build the alias databases named by the AliasFile option. */

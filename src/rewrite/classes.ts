@@ -37,6 +37,8 @@ export class ClassTable {
   private readonly sets = new Map<string, Set<string>>();
   /** Longest member per class, so phrase matching stops early. */
   private readonly longest = new Map<string, number>();
+  /** Every leading part of every member, per class (built on first use). */
+  private readonly prefixes = new Map<string, Set<string>>();
   private seq = 0;
 
   /** Add a word to class `id`. */
@@ -52,6 +54,21 @@ export class ClassTable {
     if (!set) this.sets.set(id, (set = new Set()));
     set.add(key);
     if (key.length > (this.longest.get(id) ?? 0)) this.longest.set(id, key.length);
+    this.prefixes.delete(id);
+  }
+
+  /**
+   * Whether some member of class `id` starts with the lower-cased `phrase`;
+   * when none does, no longer phrase can be a member either.
+   */
+  hasPrefix(id: string, phrase: string): boolean {
+    let p = this.prefixes.get(id);
+    if (!p) {
+      p = new Set();
+      for (const w of this.sets.get(id) ?? []) for (let i = 1; i <= w.length; i++) p.add(w.slice(0, i));
+      this.prefixes.set(id, p);
+    }
+    return p.has(phrase);
   }
 
   /** Length of the longest member of class `id` (0 when empty). */

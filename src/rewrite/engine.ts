@@ -312,7 +312,7 @@ export class RewriteEngine {
             while (avp < n) {
               phrase += lower[avp]!;
               last[mlp] = avp++;
-              if (phrase.length > longest) break;
+              if (phrase.length > longest || !this.classes.hasPrefix(el.text, phrase)) break;
               if (this.classes.hasLower(el.text, phrase)) {
                 ok = true;
                 break;
@@ -366,7 +366,7 @@ export class RewriteEngine {
           while (avp < n) {
             phrase += lower[avp]!;
             last[mlp] = avp++;
-            if (phrase.length > longest) break;
+            if (phrase.length > longest || !this.classes.hasPrefix(el.text, phrase)) break;
             if (this.classes.hasLower(el.text, phrase)) {
               ok = true;
               break;

@@ -19,7 +19,8 @@ import { slashCommand } from './slash.js';
  * commands), so a rewrite that must run again can take back what it printed.
  */
 export class Output {
-  private pending = '';
+  private parts: string[] = [];
+  private size = 0;
   constructor(
     private readonly sink: (chunk: Buffer) => void,
     /** Flush after every command (interactive use). */
@@ -27,32 +28,35 @@ export class Output {
   ) {}
 
   write(s: string): void {
-    this.pending += s;
+    this.parts.push(s);
+    this.size += s.length;
   }
 
   line(s: string): void {
-    this.pending += s + '\n';
+    this.parts.push(s, '\n');
+    this.size += s.length + 1;
   }
 
   /** Position in the unflushed output. */
   mark(): number {
-    return this.pending.length;
+    return this.parts.length;
   }
 
   /** Take back what was written since `mark`. */
   rollback(mark: number): void {
-    if (mark < this.pending.length) this.pending = this.pending.slice(0, mark);
+    while (this.parts.length > mark) this.size -= this.parts.pop()!.length;
   }
 
   /** Write out when enough has gathered (or always when eager). */
   flushIfFull(): void {
-    if (this.eager || this.pending.length > 1 << 16) this.flush();
+    if (this.eager || this.size > 1 << 16) this.flush();
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
-    this.sink(Buffer.from(this.pending, 'latin1'));
-    this.pending = '';
+    if (this.parts.length === 0) return;
+    this.sink(Buffer.from(this.parts.join(''), 'latin1'));
+    this.parts = [];
+    this.size = 0;
   }
 }
 
