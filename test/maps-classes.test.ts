@@ -190,6 +190,8 @@ describe('small classes', () => {
         'Ku3 user -vdir',
         'Ku5 user -vuid',
         'Ku2 user -v1',
+        'Ku6 user -vDir -f',
+        'Ku7 user -m -a<>',
       ].join('\n'),
     expected: [
       ['a', '+', 'no match (78)'],
@@ -229,6 +231,8 @@ describe('small classes', () => {
       ['u3', 'root', 'returns /root (0)'],
       ['u5', 'root', 'returns 0 (0)'],
       ['u2', 'root', 'no match (75)'],
+      ['u6', 'Root', 'returns /root (0)'],
+      ['u7', 'root', 'returns root<> (0)'],
     ],
   };
   it('matches sendmail for arith, dequote, macro, arpa, null, syslog, user', async () => {

@@ -1,8 +1,8 @@
 /**
  * The `user` class: looks a login name up in the password file.  Without -v
  * a hit returns the name; -v picks a field by name (name, passwd, uid, gid,
- * gecos, dir, shell).  Names fold to lower case unless -f.  A miss is
- * status 67 (EX_NOUSER), as in sendmail.
+ * gecos, dir, shell; any case).  Names fold to lower case (even with -f,
+ * as sendmail does).  A miss is status 67 (EX_NOUSER), as in sendmail.
  */
 import { readFileSync } from 'node:fs';
 import { foldKey, foundResult, TEMP_FAIL_75 } from '../common.js';
@@ -45,13 +45,13 @@ class UserMap implements SendmailMap {
 
   lookup(key: string, args: readonly string[]): LookupResult {
     const { flags } = this.decl;
-    const column = flags.valueColumn;
+    const column = flags.valueColumn?.toLowerCase();
     if (column !== undefined && column !== '' && !(PASSWD_COLUMNS as readonly string[]).includes(column)) {
-      if (!this.reported) this.env.report(`User map ${this.decl.name}: unknown column name ${column}`);
+      if (!this.reported) this.env.report(`User map ${this.decl.name}: unknown column name ${flags.valueColumn}`);
       this.reported = true;
       return TEMP_FAIL_75;
     }
-    const name = flags.noFold ? key : foldKey(key);
+    const name = foldKey(key);
     const entry = findPasswdEntry(name);
     if (!entry) return { status: 'notfound', code: 67 };
     const value = column ? entry[column] : entry.name;
