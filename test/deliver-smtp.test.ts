@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverSmtp, parseReply, type SmtpDeliveryRequest } from '../src/deliver/smtp-client.js';
@@ -83,6 +84,7 @@ describe('next hop parsing and MX ordering', () => {
         'example.test': ['127.0.0.9'],
         'plain.test': ['127.0.0.3'],
         'client.test': ['127.0.0.1'],
+        'self.test': ['127.0.0.8'],
       },
     );
     const opts = { resolver, localNames: ['Client.Test.'], defaultPort: 25 };
@@ -103,6 +105,8 @@ describe('next hop parsing and MX ordering', () => {
       '5.3.5',
       'MX list for self.test. points back to client.test',
     ]);
+    const tryNull = await planRoute('self.test', { ...opts, tryNullMxList: true });
+    expect(tryNull.kind === 'hosts' && tryNull.hosts.map((h) => h.name)).toEqual(['self.test']);
     const broken = await planRoute('broken.test', opts);
     expect(broken.kind === 'failed' && broken.result.kind).toBe('tempfail');
     const missing = await planRoute('missing.test', opts);
@@ -336,6 +340,31 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
       expect(good.messages.map((m) => m.to)).toEqual([['a@example.test', 'b@example.test']]);
     } finally {
       await Promise.all([grey.close(), good.close()]);
+    }
+  });
+
+  it('gives up on a silent peer after the greeting timeout and uses the next host; speaks to IPv6 literals', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const silentPort = (silent.address() as net.AddressInfo).port;
+    let v6: Awaited<ReturnType<typeof startSink>> | undefined;
+    try {
+      v6 = await startSink({}, '::1');
+    } catch {
+      v6 = undefined; // no IPv6 loopback here
+    }
+    const good = v6 ?? (await startSink({}));
+    const next = v6 ? `[IPv6:::1]:${good.port}` : `[127.0.0.1]:${good.port}`;
+    try {
+      const rep = await deliverSmtp(
+        request(`[127.0.0.1]:${silentPort}:${next}`, ['a@example.test'], { timeouts: { connect: 1000, greeting: 300, command: 2000 } }),
+      );
+      expect(rep.attempts.map((a) => a.outcome)).toEqual(['next-host', 'delivered']);
+      expect(rep.results.get('a@example.test')?.kind).toBe('sent');
+      expect(good.messages).toHaveLength(1);
+    } finally {
+      silent.close();
+      await good.close();
     }
   });
 

@@ -10,7 +10,8 @@
 //
 // When this host is one of the MX hosts (a name in `localNames`), it and
 // every MX of the same or worse preference are dropped; if nothing is left,
-// the MX list points back to us, a configuration error.
+// the MX list points back to us, a configuration error (or, with
+// TryNullMXList, the domain's own addresses are used).
 //
 // DNS is behind MxResolver (answers are kinds, never thrown errors) so the
 // resolver in src/dns can be plugged in; `systemResolver` uses node:dns.
@@ -67,6 +68,11 @@ export interface RouteOptions {
   readonly defaultPort: number;
   /** Uniform random number in [0, 1); injectable for tests. Defaults to Math.random. */
   readonly random?: () => number;
+  /**
+   * TryNullMXList: when this host is the best MX, connect to the domain's
+   * own addresses instead of failing with "MX list points back".
+   */
+  readonly tryNullMxList?: boolean;
 }
 
 /** One next hop as written: a name or literal, bracketed or not, and an optional port. */
@@ -189,7 +195,9 @@ export async function planRoute(spec: string, options: RouteOptions): Promise<Ro
           continue;
         }
         const kept = dropSelfAndWorse(orderMxRecords(mx.records, random), local);
-        if (kept.records.length === 0) {
+        if (kept.records.length === 0 && options.tryNullMxList === true) {
+          names = [{ name: hop.host }];
+        } else if (kept.records.length === 0) {
           lastFailure = makeResult(
             'permfail',
             '5.3.5',
@@ -197,8 +205,9 @@ export async function planRoute(spec: string, options: RouteOptions): Promise<Ro
             { diagnosticType: 'X-Unix', diagnostic: '554 5.3.5 Local configuration error' },
           );
           continue;
+        } else {
+          names = kept.records.map((r) => ({ name: r.exchange.replace(/\.$/, ''), preference: r.preference }));
         }
-        names = kept.records.map((r) => ({ name: r.exchange.replace(/\.$/, ''), preference: r.preference }));
       } else {
         names = [{ name: hop.host }];
       }
