@@ -187,9 +187,13 @@ describe.skipIf(!hasTool('makemap'))('makemap -u dumps what the real makemap -u 
     ['synthetic, hash', ['hash'], SOURCE + 'UPPER Case Value\nx %%1 100%%\ntab\tsep\tvalue  \n'],
     ['synthetic, btree -f', ['-f', 'btree'], SOURCE + 'UPPER Case Value\nx %%1 100%%\n'],
     ['synthetic, btree -N -t:', ['-N', '-t:', 'btree'], 'a:b c\nd::e\n'],
-    [`${corpusSources.length} corpus map sources, hash`, ['hash'], corpusSource()],
-    [`${corpusSources.length} corpus map sources, btree`, ['btree'], corpusSource()],
   ];
+  if (corpusSources.length > 0) {
+    cases.push([`${corpusSources.length} corpus map sources, hash`, ['hash'], corpusSource()]);
+    cases.push([`${corpusSources.length} corpus map sources, btree`, ['btree'], corpusSource()]);
+  } else {
+    console.log(`skipped: the conformance corpus (${CORPUS}) is not there`);
+  }
   it.each(cases)('%s', (_name, args, source) => {
     const dir = tempDir('makemap-oracle-');
     const type = args[args.length - 1];
