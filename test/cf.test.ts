@@ -85,7 +85,7 @@ describe.skipIf(!gnu)('cf library with GNU m4', () => {
     const r = run('m4', [cfEntry, mc]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Kaccess hash -T<TMPF> \/x\/access$/m);
-    expect(r.stdout).toMatch(/^Kvirtuser hash -o \/etc\/mail\/virtusertable$/m);
+    expect(r.stdout).toMatch(/^Kvirtuser hash \/etc\/mail\/virtusertable$/m);
     expect(r.stdout).toMatch(/^Scheckrcpt$/m);
     expect(r.stdout).not.toMatch(/^Scheck_mail$/m);
   });

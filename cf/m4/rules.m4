@@ -7,6 +7,8 @@ dnl # ParseLocal (98), the access map helpers D and A, CanonAddr and
 dnl # ParseRecipient.  Included by _CF_WRITE with m4 comments switched off.
 dnl #
 define(`_CF_LDAP_RELAY', `ifdef(`confRELAY_MAILER', `confRELAY_MAILER', `relay')')
+dnl DECnet node::user syntax: asked for, or implied by a DECnet relay.
+define(`_CF_IF_DECNET', `ifdef(`_USE_DECNET_SYNTAX_', `$1', `ifdef(`DECNET_RELAY', `$1')')')
 define(`_CF_HAS_PCT', `_CF_IF(`nopercenthack', `', `1')')
 define(`_CF_HAS_BANG', `_CF_IF(`nouucp', `', `1')')
 divert(0)dnl
@@ -39,12 +41,12 @@ R $+ : $* ;	$@ $1 : $2;
 R$+ @ $+	$: $1 < @ $2 >
 R$+ < $+ @ $+ >	$1 $2 < @ $3 >
 R$+ < @ $+ >	$@ $>Canonify2 $1 < @ $2 >
-ifdef(`_USE_DECNET_SYNTAX_', `R$- :: $+	$@ $>Canonify2 $2 < @ $1 .DECNET >
-R$- . $- :: $+	$@ $>Canonify2 $3 < @ $1.$2 .DECNET >
-')dnl
 ifelse(_CF_HAS_BANG, `1', `R$- ! $+	$@ $>Canonify2 $2 < @ $1 .UUCP >
 R$+ . $- ! $+	$@ $>Canonify2 $3 < @ $1 . $2 >
 R$+ ! $+	$@ $>Canonify2 $2 < @ $1 .UUCP >
+')dnl
+_CF_IF_DECNET(`R$- :: $+	$@ $>Canonify2 $2 < @ $1 .DECNET >
+R$- . $- :: $+	$@ $>Canonify2 $3 < @ $1.$2 .DECNET >
 ')dnl
 ifelse(_CF_HAS_PCT, `1', `R$* % $*	$1 @ $2
 R$* @ $* @ $*	$1 % $2 @ $3
@@ -111,7 +113,7 @@ R@ $+ : @ $+ : $+	@ $1 , @ $2 : $3
 R@ $*	$@ @ $1
 ifelse(_CF_HAS_BANG, `1', `R$+ @ $- . UUCP	$2!$1
 ')dnl
-ifdef(`_USE_DECNET_SYNTAX_', `R$+ @ $+ . DECNET	$2 :: $1
+_CF_IF_DECNET(`R$+ @ $+ . DECNET	$2 :: $1
 ')dnl
 ifelse(_CF_HAS_PCT, `1', `R$+ % $=w @ $=w	$1 @ $2
 ')dnl

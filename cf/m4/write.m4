@@ -147,7 +147,7 @@ ifdef(`_F_bitdomain', `Kbitdomain _F_bitdomain
 ')dnl
 ifdef(`_F_uucpdomain', `Kuudomain _F_uucpdomain
 ')dnl
-ifdef(`_F_dnsbl_any', `Kdnsbl ifdef(`DNSBL_MAP', `DNSBL_MAP', `host') ifdef(`DNSBL_MAP_OPT', `DNSBL_MAP_OPT', `-T<TMP>')
+ifdef(`_F_dnsbl_any', `Kdnsbl ifdef(`DNSBL_MAP', `DNSBL_MAP', `dns -R A') ifdef(`DNSBL_MAP_OPT', `DNSBL_MAP_OPT', `-T<TMP>')
 ')dnl
 ifdef(`_F_enhdnsbl_any', `Kednsbl ifdef(`EDNSBL_MAP', `EDNSBL_MAP', `dns -R A') -a. -T<TMP> -r5
 ')dnl
