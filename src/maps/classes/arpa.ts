@@ -4,7 +4,6 @@
  * `IPv6:1:2::1` -> 32 nibbles.  IPv6 needs the `IPv6:` tag (any case);
  * anything else finds nothing (status 65, EX_DATAERR).
  */
-import { foundResult } from '../common.js';
 import { reverseAddressLabels } from '../../dns/index.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult } from '../types.js';
@@ -21,8 +20,9 @@ export function arpaOf(key: string): string | undefined {
 
 registerMapClass('arpa', (decl) => ({
   decl,
-  lookup(key: string, args: readonly string[]): LookupResult {
+  lookup(key: string): LookupResult {
     const value = arpaOf(key);
-    return value === undefined ? { status: 'notfound', code: 65 } : foundResult(value, key, args, decl.flags);
+    // -a applies, -m does not (as in sendmail)
+    return value === undefined ? { status: 'notfound', code: 65 } : { status: 'found', value: value + (decl.flags.append ?? '') };
   },
 }));
