@@ -92,6 +92,8 @@ interface ClassFlagSyntax {
   noFlags?: boolean;
   /** Name printed in `Illegal option X map NAME` instead of the map's. */
   nameInMessage?: string;
+  /** The only letters the class knows: any other one silently ends the flags (rest ignored). */
+  only?: string;
 }
 
 /** Flag syntax of the classes whose K line sendmail parses its own way (checked with sendmail 8.17). */
@@ -99,10 +101,10 @@ export const CLASS_FLAG_SYNTAX: Readonly<Record<string, ClassFlagSyntax>> = {
   regex: { letters: 'nbsdBS', ignoreUnknown: true },
   host: { letters: 'rdR', ignoreUnknown: true },
   dns: { letters: 'RrdBZ', spaced: 'RB', ignoreUnknown: true },
-  dequote: { letters: 's', ignoreUnknown: true },
+  dequote: { letters: 's', only: 'sS' },
   arith: { ignoreUnknown: true },
   macro: { ignoreUnknown: true },
-  arpa: { ignoreUnknown: true },
+  arpa: { only: 'a' },
   sequence: { noFlags: true },
   switch: { noFlags: true },
   syslog: { letters: 'L', nameInMessage: 'syslog' },
@@ -171,6 +173,10 @@ export function parseMapFlags(
       const name = syntax.nameInMessage ?? options.mapName ?? '';
       problems.push(atDecl(pos, `Illegal option ${shown} map ${name}`));
     };
+    if (syntax.only !== undefined && !syntax.only.includes(letter)) {
+      i = n;
+      break;
+    }
     if (letter === '' || isBlank(letter)) {
       // a lone `-`: sendmail takes the blank after it as the letter
       flags.raw.push('-');

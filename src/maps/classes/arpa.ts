@@ -2,7 +2,8 @@
  * The `arpa` class: the reverse-lookup form of an address without the
  * in-addr.arpa / ip6.arpa suffix: `1.2.3.4` -> `4.3.2.1`,
  * `IPv6:1:2::1` -> 32 nibbles.  IPv6 needs the `IPv6:` tag (any case);
- * anything else finds nothing (status 65, EX_DATAERR).
+ * anything else finds nothing (status 65, EX_DATAERR).  Its K line knows
+ * only -a: another flag ends the flags (as in sendmail).
  */
 import { reverseAddressLabels } from '../../dns/index.js';
 import { registerMapClass } from '../registry.js';

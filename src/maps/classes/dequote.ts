@@ -3,9 +3,9 @@
  * nothing when the key has no quote, when quotes, angle brackets or
  * parentheses do not balance, when a backslash ends the key, or when an
  * unescaped blank remains (-s<c> / -S<c> turn blanks into <c> first).
- * Backslashes stay.  Other map flags (-a ...) do not apply, as in sendmail.
+ * Backslashes stay.  Its K line knows only -s and -S: another flag ends
+ * the flags, and -a, -m ... do not apply, as in sendmail.
  */
-import { rawFlagValue } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapFlags } from '../types.js';
 
@@ -40,10 +40,10 @@ export function dequote(key: string, spaceSub: string | undefined): string | und
   return out;
 }
 
+/** The blank substitute: the first -s or -S given (sendmail keeps the first). */
 function spaceSubOf(flags: MapFlags): string | undefined {
-  const s = rawFlagValue(flags, 's');
-  if (s !== undefined && s.length > 0) return s[0];
-  return flags.spaceSub;
+  const first = flags.raw.find((r) => r[1] === 's' || r[1] === 'S');
+  return first !== undefined && first.length > 2 ? first[2] : undefined;
 }
 
 registerMapClass('dequote', (decl) => {
