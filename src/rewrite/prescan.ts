@@ -116,6 +116,12 @@ export function prescan(
       if (c !== NOCHAR && !bslash) tok += String.fromCharCode(c);
       c = p < n ? text.charCodeAt(p) : EOS;
       p++;
+      // control characters vanish (even inside quotes); 0xff reads as a blank
+      if ((c < 0x20 && c !== EOS && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) {
+        c = NOCHAR;
+        continue;
+      }
+      if (c === 0xff) c = 0x20;
       if (c === EOS) {
         if (state === QST) {
           report?.("Unbalanced '\"'");

@@ -96,6 +96,9 @@ export const names = new NameIds();
 
 /** cat -v style text of one ordinary char. */
 function visibleChar(code: number): string {
+  if (code === 0x09) return '\\t';
+  if (code === 0x0a) return '\\n';
+  if (code === 0x0d) return '\\r';
   let out = '';
   if (code >= 0x80 && code <= 0xff) {
     out = 'M-';

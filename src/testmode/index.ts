@@ -190,6 +190,11 @@ export class TestMode {
     }
     const rsList = line.slice(0, sp);
     const text = line.slice(sp + 1);
+    // bytes 0x80-0x9f are sendmail's own meta characters: refused in addresses
+    if (/[\x80-\x9f]/.test(text)) {
+      out.line(`8-bit character in mailbox address "${text.replace(/[\x80-\x9f]/g, '?')}"`);
+      return;
+    }
     return this.addresses(rsList, text, 0);
   }
 
