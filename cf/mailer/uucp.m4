@@ -52,20 +52,20 @@ R$* < @ $- . UUCP >	$@ $2 ! $1
 R$* < @ $+ >	$@ $2 ! $1
 Muucp,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=DFMhuUd, S=FromU, R=EnvToU/HdrToU,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
-	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -z -a$g -gC $h!rmail ($u)')
+	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
 Muucp-old,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=DFMhuUd, S=FromU, R=EnvToU/HdrToU,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
-	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -z -a$g -gC $h!rmail ($u)')
+	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
 Msuucp,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMhuUd, S=FromU, R=EnvToU/HdrToU,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
-	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -z -a$g -gC $h!rmail ($u)')
+	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
 Muucp-new,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMhuUd, S=FromU, R=EnvToU/HdrToU,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
-	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -z -a$g -gC $h!rmail ($u)')
+	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
 Muucp-dom,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMhud, S=EnvFromUD/HdrFromSMTP, R=EnvToSMTP,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
-	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -z -a$g -gC $h!rmail ($u)')
+	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
 Muucp-uudom,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMhud, S=EnvFromUUD/HdrFromSMTP, R=EnvToSMTP,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
-	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -z -a$g -gC $h!rmail ($u)')
+	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
 divert(-1)changecom(`#')
