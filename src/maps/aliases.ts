@@ -22,7 +22,7 @@
  * the old database as it was.
  */
 import * as fs from 'node:fs';
-import { MapFile, MapFileError, giveMapFileTo, mapFilePath, type MapEntry } from './lmdb/index.js';
+import { MapFile, MapFileError, giveMapFileTo, mapFilePath, toMapFileError, type MapEntry } from './lmdb/index.js';
 
 /** One alias as read from the file. */
 export interface AliasEntry {
@@ -303,7 +303,7 @@ export async function buildAliasDatabases(
     try {
       readable.push({ spec, text: (await fs.promises.readFile(spec.path)).toString('latin1') });
     } catch (err) {
-      report(`newaliases: cannot open ${spec.path}: ${strerror((err as NodeJS.ErrnoException).code ?? '', err)}`);
+      report(`newaliases: cannot open ${spec.path}: ${toMapFileError(spec.path, err).reason}`);
       ok = false;
     }
   }
@@ -328,15 +328,6 @@ export async function buildAliasDatabases(
     report(aliasSummary(spec.path, parsed.entries));
   }
   return ok;
-}
-
-function strerror(code: string, err: unknown): string {
-  switch (code) {
-    case 'ENOENT': return 'No such file or directory';
-    case 'EACCES': return 'Permission denied';
-    case 'EISDIR': return 'Is a directory';
-    default: return err instanceof Error ? err.message : String(err);
-  }
 }
 
 /** Every entry of an alias database, in key order, without the NULs. */

@@ -12,6 +12,6 @@ import { createKeyedLmdbMap } from './keyed-map.js';
 registerMapClass('hash', createKeyedLmdbMap);
 registerMapClass('btree', createKeyedLmdbMap);
 
-export { MapFile, MapFileError, MAX_KEY_BYTES, giveMapFileTo, type MapEntry, type ExistingKeyAction } from './map-file.js';
+export { MapFile, MapFileError, MAX_KEY_BYTES, giveMapFileTo, toMapFileError, type MapEntry, type ExistingKeyAction } from './map-file.js';
 export { createKeyedLmdbMap, mapFilePath, keyBytes, valueText } from './keyed-map.js';
 export { parseMakemapSource, type SourceEntry, type SourceProblem, type SourceOptions } from './makemap-source.js';
