@@ -7,7 +7,8 @@
 //   node bench/deliver-smtp.mjs [--messages 300] [--concurrency 1,8]
 //
 // Ours: deliverSmtp (dist/deliver) for each message, one connection per
-// message, with the given number of deliveries in flight.  Real sendmail:
+// message, with the given number of deliveries in flight; then one at a time
+// over a cached session (SmtpConnectionCache, RSET between messages).  Real sendmail:
 // the same messages queued with -odq (not timed), then one timed queue run
 // (sendmail -q -v) delivering them to [127.0.0.1] on the sink's port.
 // Prints messages per second and the ratio ours / real.  Not like for like:
@@ -24,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { deliverSmtp, systemResolver } = await import(path.join(repo, 'dist/deliver/index.js'));
+const { deliverSmtp, systemResolver, SmtpConnectionCache } = await import(path.join(repo, 'dist/deliver/index.js'));
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -86,7 +87,7 @@ const body = 'x'.repeat(72) + '\n';
 const message = (i) =>
   `From: bench@host.example.com\nTo: bob@example.test\nSubject: bench ${i}\nMessage-ID: <bench${i}@host.example.com>\n\n${body.repeat(30)}`;
 
-async function ours(concurrency) {
+async function ours(concurrency, cache) {
   let next = 0;
   let sent = 0;
   const t = process.hrtime.bigint();
@@ -100,6 +101,7 @@ async function ours(concurrency) {
         message: Buffer.from(message(i)),
         heloName: 'host.example.com',
         noTls: true,
+        connectionCache: cache,
         route: { resolver: systemResolver, localNames: ['host.example.com'], defaultPort: 25 },
       });
       if (rep.results.get('bob@example.test')?.kind === 'sent') sent++;
@@ -159,9 +161,13 @@ const fmt = (r) => `${r.sent} sent in ${r.seconds.toFixed(2)} s = ${r.rate.toFix
 const realResult = real();
 console.log(`messages: ${count} of ${message(0).length} bytes, peer: postfix smtp-sink on 127.0.0.1:${port}`);
 console.log(realResult ? `real sendmail queue run (-q): ${fmt(realResult)}` : 'real sendmail: not available');
+const ratio = (r) => (realResult && realResult.rate > 0 ? `  ratio ours/real ${(r.rate / realResult.rate).toFixed(2)}x` : '');
 for (const c of concurrencies) {
   const r = await ours(c);
-  const ratio = realResult && realResult.rate > 0 ? `  ratio ours/real ${(r.rate / realResult.rate).toFixed(2)}x` : '';
-  console.log(`ours deliverSmtp, ${c} in flight: ${fmt(r)}${ratio}`);
+  console.log(`ours deliverSmtp, ${c} in flight, new connection each: ${fmt(r)}${ratio(r)}`);
 }
+const cache = new SmtpConnectionCache({ size: 2 });
+const cached = await ours(1, cache);
+cache.close();
+console.log(`ours deliverSmtp, 1 in flight, connection cache: ${fmt(cached)}${ratio(cached)}`);
 sinkProc.kill();

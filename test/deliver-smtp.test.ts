@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverSmtp, parseReply, type SmtpDeliveryRequest } from '../src/deliver/smtp-client.js';
+import { SmtpConnectionCache } from '../src/deliver/smtp-connection-cache.js';
 import { dropSelfAndWorse, orderMxRecords, parseNextHops, planRoute } from '../src/deliver/mx.js';
 import {
   buildRealSendmailCf,
@@ -365,6 +366,28 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
     } finally {
       silent.close();
       await good.close();
+    }
+  });
+
+  it('reuses a cached session for the next message (RSET), and reconnects when the peer closed it', async () => {
+    const sink = await startSink({ rcpt: { 'bad@example.test': { code: 550, text: 'no' } }, options: { socketTimeout: 300 } });
+    const cache = new SmtpConnectionCache({ size: 2, idleTimeoutMs: 10_000 });
+    try {
+      const hop = `[127.0.0.1]:${sink.port}`;
+      for (const rcpt of ['a@example.test', 'bad@example.test', 'b@example.test']) {
+        const rep = await deliverSmtp(request(hop, [rcpt, 'c@example.test'], { connectionCache: cache }));
+        expect(rep.results.get(rcpt)?.kind).toBe(rcpt.startsWith('bad') ? 'permfail' : 'sent');
+      }
+      expect(sink.connections).toBe(1);
+      expect(sink.messages.map((m) => m.to[0])).toEqual(['a@example.test', 'c@example.test', 'b@example.test']);
+      expect(cache.idle).toBe(1);
+      await new Promise((r) => setTimeout(r, 600)); // the peer drops the idle session
+      const rep = await deliverSmtp(request(hop, ['d@example.test'], { connectionCache: cache }));
+      expect(rep.results.get('d@example.test')?.kind).toBe('sent');
+      expect(sink.connections).toBe(2);
+    } finally {
+      cache.close();
+      await sink.close();
     }
   });
 

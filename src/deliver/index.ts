@@ -12,3 +12,4 @@ export * from './smtp-client.js';
 export * from './dsn.js';
 export * from './mailers/index.js';
 export * from './alias-expand.js';
+export { SmtpConnectionCache, type ConnectionCacheOptions } from './smtp-connection-cache.js';

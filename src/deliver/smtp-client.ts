@@ -24,6 +24,7 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SMTPEnvelope, SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
 import { planRoute, type RouteOptions, type TargetHost } from './mx.js';
+import type { CachedSession, SmtpConnectionCache } from './smtp-connection-cache.js';
 import { EX_NOUSER, EX_UNAVAILABLE, resultFromExit } from './mailers/sysexits.js';
 import { classDigit, kindOfReplyCode, makeResult, type DeliveryKind, type DeliveryResult } from './status.js';
 
@@ -79,6 +80,8 @@ export interface SmtpDeliveryRequest {
   readonly noTls?: boolean;
   readonly timeouts?: SmtpTimeouts;
   readonly route: RouteOptions;
+  /** Keep sessions open for the next message to the same host (see smtp-connection-cache.ts). */
+  readonly connectionCache?: SmtpConnectionCache;
 }
 
 /** One connection attempt, for logs and tests. */
@@ -236,13 +239,13 @@ interface NodemailerError extends Error {
 }
 
 /** Collects the SMTP dialogue for bounce transcripts (nodemailer's transactionLog). */
-function transcriptLogger(lines: string[]): Record<string, (...args: unknown[]) => void> {
+function transcriptLogger(capture: { lines: string[] }): Record<string, (...args: unknown[]) => void> {
   const debug = (entry: unknown, message: unknown, ...args: unknown[]): void => {
     if (typeof entry !== 'object' || entry === null || typeof message !== 'string') return;
     const tnx = (entry as { tnx?: unknown }).tnx;
     const text = args.length > 0 ? message.replace(/%s/g, () => String(args.shift())) : message;
-    if (tnx === 'client') lines.push(`>>> ${text}`);
-    else if (tnx === 'server') for (const l of text.split(/\r?\n/)) lines.push(`<<< ${l}`);
+    if (tnx === 'client') capture.lines.push(`>>> ${text}`);
+    else if (tnx === 'server') for (const l of text.split(/\r?\n/)) capture.lines.push(`<<< ${l}`);
   };
   const ignore = (): void => {};
   return { debug, trace: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };
@@ -316,54 +319,61 @@ function connectionFailure(host: string, address: string, err: NodemailerError |
   return makeResult('tempfail', '4.4.1', text, { remoteMta: host });
 }
 
-function waitConnected(conn: SMTPConnection): Promise<NodemailerError | undefined> {
+/**
+ * Runs one step on the connection (`start` gets the callback to finish it)
+ * and resolves with its error, if any: the step's own callback, an 'error'
+ * event or the connection ending, whichever comes first.  The listeners are
+ * removed afterwards, so a cached connection does not collect them.
+ */
+function settle<T>(conn: SMTPConnection, start: (done: (err: NodemailerError | undefined, value?: T) => void) => void): Promise<{ err?: NodemailerError; value?: T }> {
   return new Promise((resolve) => {
     let done = false;
-    const finish = (err?: NodemailerError) => {
+    const onError = (err: NodemailerError) => finish(err);
+    const onEnd = () => finish(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }));
+    const finish = (err: NodemailerError | undefined, value?: T) => {
       if (done) return;
       done = true;
-      resolve(err);
+      conn.removeListener('error', onError);
+      conn.removeListener('end', onEnd);
+      resolve(err ? { err } : { value });
     };
-    conn.once('error', (err: NodemailerError) => finish(err));
-    conn.once('end', () => finish(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
-    conn.connect((err) => finish(err as NodemailerError | undefined));
+    conn.on('error', onError);
+    conn.once('end', onEnd);
+    start(finish);
   });
 }
 
-function login(conn: SMTPConnection, creds: SmtpCredentials): Promise<NodemailerError | undefined> {
-  return new Promise((resolve) => {
-    conn.login({ user: creds.user, pass: creds.pass, method: creds.method }, (err) =>
-      resolve(err ? (err as NodemailerError) : undefined),
-    );
-  });
-}
+const waitConnected = async (conn: SMTPConnection): Promise<NodemailerError | undefined> =>
+  (await settle(conn, (done) => conn.connect((err) => done(err as NodemailerError | undefined)))).err;
 
-function send(
+const login = async (conn: SMTPConnection, creds: SmtpCredentials): Promise<NodemailerError | undefined> =>
+  (
+    await settle(conn, (done) =>
+      conn.login({ user: creds.user, pass: creds.pass, method: creds.method }, (err) => done(err ?? undefined)),
+    )
+  ).err;
+
+const resetSession = async (conn: SMTPConnection): Promise<NodemailerError | undefined> =>
+  (await settle(conn, (done) => conn.reset((err) => done(err ?? undefined)))).err;
+
+async function send(
   conn: SMTPConnection,
   envelope: SMTPEnvelope,
   message: Buffer,
 ): Promise<{ err?: NodemailerError; info?: SMTPConnectionSendInfo }> {
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (r: { err?: NodemailerError; info?: SMTPConnectionSendInfo }) => {
-      if (done) return;
-      done = true;
-      resolve(r);
-    };
-    conn.on('error', (err: NodemailerError) => finish({ err }));
-    conn.once('end', () => finish({ err: Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }) }));
-    conn.send(envelope, message, (err, info) => finish(err ? { err: err as NodemailerError } : { info }));
-  });
+  const r = await settle<SMTPConnectionSendInfo>(conn, (done) =>
+    conn.send(envelope, message, (err, info) => done(err ? (err as NodemailerError) : undefined, info)),
+  );
+  return { err: r.err, info: r.value };
 }
 
-/** One connection to one address of one host. */
-async function tryAddress(
+/** Opens a session to one address: connect, greeting, EHLO, STARTTLS, AUTH. */
+async function openSession(
   req: SmtpDeliveryRequest,
   host: TargetHost,
   address: string,
-  pending: readonly SmtpRecipient[],
-): Promise<HostOutcome> {
-  const transcript: string[] = [];
+): Promise<{ session: CachedSession } | { failed: HostOutcome }> {
+  const capture = { lines: [] as string[] };
   const t = req.timeouts ?? {};
   const conn = new SMTPConnection({
     host: address,
@@ -378,38 +388,64 @@ async function tryAddress(
     greetingTimeout: t.greeting ?? 300_000,
     socketTimeout: t.command ?? 3_600_000,
     socketCloseTimeout: 0,
-    logger: transcriptLogger(transcript),
+    logger: transcriptLogger(capture),
     transactionLog: true,
   });
-  conn.on('error', () => {}); // every error is also delivered to the waiting promise
-  try {
-    const connectErr = await waitConnected(conn);
-    if (connectErr) {
-      return { kind: 'next', result: connectionFailure(host.display, address, connectErr, 'connect'), detail: connectErr.message };
-    }
-    const creds = req.credentials?.(host);
-    if (creds && conn.allowsAuth) {
-      const authErr = await login(conn, creds);
-      if (authErr) {
-        return { kind: 'next', result: connectionFailure(host.display, address, authErr, 'AUTH'), detail: authErr.message };
-      }
-    }
-    installPerRecipientDsn(conn, pending);
-    const envelope: SMTPEnvelope = {
-      from: req.sender === '' ? false : req.sender,
-      to: pending.map((r) => r.address),
-      size: req.message.length,
-      use8BitMime: req.eightBitMime === true,
-    };
-    if (req.ret !== undefined || req.envid !== undefined) {
-      envelope.dsn = { ret: req.ret ?? null, envid: req.envid ?? null };
-    }
-    const { err, info } = await send(conn, envelope, req.message);
-    const secured = conn.secure;
-    return judgeTransaction(host, address, req, pending, transcript, err, info, secured);
-  } finally {
+  conn.on('error', () => {}); // errors also reach the step waiting for them
+  const connectErr = await waitConnected(conn);
+  if (connectErr) {
     conn.close();
+    const result = connectionFailure(host.display, address, connectErr, 'connect');
+    return { failed: { kind: 'next', result, detail: connectErr.message } };
   }
+  const creds = req.credentials?.(host);
+  if (creds && conn.allowsAuth) {
+    const authErr = await login(conn, creds);
+    if (authErr) {
+      conn.close();
+      const result = connectionFailure(host.display, address, authErr, 'AUTH');
+      return { failed: { kind: 'next', result, detail: authErr.message } };
+    }
+  }
+  return { session: { conn, capture, opening: [...capture.lines] } };
+}
+
+/** One transaction with one address of one host, on a cached session when there is one. */
+async function tryAddress(
+  req: SmtpDeliveryRequest,
+  host: TargetHost,
+  address: string,
+  pending: readonly SmtpRecipient[],
+): Promise<HostOutcome> {
+  const cache = req.connectionCache;
+  const key = [address, host.port, req.heloName, req.credentials?.(host)?.user ?? '', req.lmtp === true, req.noTls === true].join('|');
+  let session = cache?.take(key);
+  if (session && (await resetSession(session.conn)) !== undefined) {
+    session.conn.close();
+    session = undefined;
+  }
+  if (session === undefined) {
+    const opened = await openSession(req, host, address);
+    if ('failed' in opened) return opened.failed;
+    session = opened.session;
+  }
+  const { conn, capture } = session;
+  capture.lines = [];
+  installPerRecipientDsn(conn, pending);
+  const envelope: SMTPEnvelope = {
+    from: req.sender === '' ? false : req.sender,
+    to: pending.map((r) => r.address),
+    size: req.message.length,
+    use8BitMime: req.eightBitMime === true,
+  };
+  if (req.ret !== undefined || req.envid !== undefined) {
+    envelope.dsn = { ret: req.ret ?? null, envid: req.envid ?? null };
+  }
+  const { err, info } = await send(conn, envelope, req.message);
+  const outcome = judgeTransaction(host, address, req, pending, [...session.opening, ...capture.lines], err, info, conn.secure);
+  if (cache && err === undefined && !conn.destroyed) cache.put(key, session);
+  else conn.close();
+  return outcome;
 }
 
 /** Turns the end of a transaction into per-recipient results, or a reason to move on. */
