@@ -8,7 +8,7 @@
  */
 import { writeSync } from 'node:fs';
 import { Kind } from './lexer.js';
-import { InputStack, UnterminatedError } from './input.js';
+import { InputOverflow, InputStack, UnterminatedError, type Location } from './input.js';
 
 /** A builtin macro. */
 export interface BuiltinDef {
@@ -36,10 +36,7 @@ export class M4Exit extends Error {
   }
 }
 
-export interface Location {
-  file: string;
-  line: number;
-}
+export type { Location } from './input.js';
 
 export interface M4Options {
   progName: string;
@@ -318,19 +315,22 @@ export class M4 {
       if (e instanceof UnterminatedError) {
         this.fatal(`ERROR: end of file in ${e.what}`, e.file ? { file: e.file, line: e.line } : null);
       }
+      if (e instanceof InputOverflow) this.fatal(`ERROR: ${e.message}: the expansion does not terminate`);
       throw e;
     }
   }
 
+  /** Text that is not a macro call: to the output or the argument being collected. */
   private emit(s: string): void {
     const f = this.frames[this.frames.length - 1];
-    if (!f) {
-      this.output(s);
+    if (f === undefined) {
+      if (this.divNum >= 0) this.output(s);
       return;
     }
     if (f.skipWS) {
-      const m = WS.exec(s);
-      if (m) {
+      const c = s.charCodeAt(0);
+      if (c === 32 || (c >= 9 && c <= 13)) {
+        const m = WS.exec(s)!;
         if (m[0].length === s.length) return;
         s = s.slice(m[0].length);
       }
@@ -343,22 +343,21 @@ export class M4 {
     const input = this.input;
     const frames = this.frames;
     for (;;) {
-      const tok = input.next();
-      if (tok === null) {
-        const f = frames[frames.length - 1];
-        if (f) {
-          frames.length = 0;
-          this.fatal('ERROR: end of file in argument list', f.loc);
+      const kind = input.next();
+      switch (kind) {
+        case 0: {
+          const f = frames[frames.length - 1];
+          if (f) {
+            frames.length = 0;
+            this.fatal('ERROR: end of file in argument list', f.loc);
+          }
+          return;
         }
-        return;
-      }
-      switch (tok.kind) {
         case Kind.Name: {
-          const def = this.lookup(tok.text);
+          const name = input.text;
+          const def = this.lookup(name);
           if (def === undefined || (def.builtin !== undefined && def.builtin.blind && input.peekChar() !== '(')) {
-            const f = frames[frames.length - 1];
-            if (f) f.skipWS = false;
-            this.emit(tok.text);
+            this.emit(name);
             break;
           }
           const level = frames.length + 1;
@@ -366,53 +365,56 @@ export class M4 {
           if (level > limit) {
             this.fatal(`recursion limit of ${limit} exceeded, use -L<N> to change it`);
           }
+          const outer = frames[frames.length - 1];
+          if (outer !== undefined) outer.skipWS = false;
           const loc = input.location();
           const id = ++this.callId;
-          if (this.debugFlags.includes('c') && this.isTraced(tok.text)) {
-            this.debug(this.traceLine(tok.text, null, loc, level, id, false) + ' ...\n');
+          if (this.debugFlags !== '' && this.debugFlags.includes('c') && this.isTraced(name)) {
+            this.debug(this.traceLine(name, null, loc, level, id, false) + ' ...\n');
           }
           if (input.peekChar() === '(') {
             input.skipChar();
-            frames.push({ def, args: [tok.text], chunks: [], func: null, depth: 0, skipWS: true, loc, level, id });
+            frames.push({ def, args: [name], chunks: [], func: null, depth: 0, skipWS: true, loc, level, id });
           } else {
-            this.call(def, [tok.text], loc, level, id);
+            this.call(def, [name], loc, level, id);
           }
           break;
         }
         case Kind.Quoted: {
+          const t = input.text;
           const d = input.delims;
-          const body = tok.text.slice(d.lquote.length, tok.text.length - d.rquote.length);
+          const body = t.slice(d.lquote.length, t.length - d.rquote.length);
           const f = frames[frames.length - 1];
-          if (f) {
+          if (f !== undefined) {
             f.skipWS = false;
             if (f.func === null) f.chunks.push(body);
-          } else this.output(body);
+          } else if (this.divNum >= 0) this.output(body);
           break;
         }
         case Kind.LParen: {
           const f = frames[frames.length - 1];
-          if (f) {
+          if (f !== undefined) {
             f.depth++;
             f.skipWS = false;
-          }
-          this.emit('(');
+            if (f.func === null) f.chunks.push('(');
+          } else if (this.divNum >= 0) this.output('(');
           break;
         }
         case Kind.Comma: {
           const f = frames[frames.length - 1];
-          if (f && f.depth === 0) {
+          if (f !== undefined && f.depth === 0) {
             this.finishArg(f);
           } else this.emit(',');
           break;
         }
         case Kind.RParen: {
           const f = frames[frames.length - 1];
-          if (f && f.depth === 0) {
+          if (f !== undefined && f.depth === 0) {
             this.finishArg(f);
             frames.pop();
             this.call(f.def, f.args, f.loc, f.level, f.id);
           } else {
-            if (f) f.depth--;
+            if (f !== undefined) f.depth--;
             this.emit(')');
           }
           break;
@@ -420,13 +422,13 @@ export class M4 {
         case Kind.Builtin: {
           const f = frames[frames.length - 1];
           if (f && f.func === null && f.chunks.every((c) => c === '')) {
-            f.func = tok.builtin as BuiltinDef;
+            f.func = input.builtin as BuiltinDef;
             f.skipWS = false;
           }
           break;
         }
         default:
-          this.emit(tok.text);
+          this.emit(input.text);
       }
     }
   }

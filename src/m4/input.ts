@@ -28,16 +28,36 @@ interface Block {
   /** a builtin definition travelling as a token (from defn) */
   builtin: unknown;
   /** where text read from this block is said to come from (m4wrap text) */
-  loc?: { file: string; line: number } | null;
+  loc?: Location | null;
 }
 
-/** One token handed to the expansion loop. */
-export interface Token {
-  kind: Kind;
-  text: string;
-  /** the builtin carried by a Kind.Builtin token */
-  builtin?: unknown;
+/** A place in the input, for messages; the line is counted only when asked. */
+export interface Location {
+  readonly file: string;
+  readonly line: number;
 }
+
+class FilePosition implements Location {
+  constructor(
+    private readonly b: Block,
+    private readonly pos: number,
+  ) {}
+  get file(): string {
+    return this.b.file!.name;
+  }
+  get line(): number {
+    return lineAt(this.b, this.pos);
+  }
+}
+
+/** Raised when pushed-back input keeps growing (a non-terminating expansion). */
+export class InputOverflow extends Error {
+  constructor(readonly blocks: number) {
+    super(`input stack overflow (${blocks} pending expansions)`);
+  }
+}
+
+const MAX_BLOCKS = 1 << 20;
 
 /** Raised for a quote or comment still open at the end of all input. */
 export class UnterminatedError extends Error {
@@ -81,8 +101,13 @@ export class InputStack {
     this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: { name, countedLine: 1, countedTo: 0 }, builtin: undefined });
   }
 
-  pushString(text: string, loc?: { file: string; line: number } | null): void {
+  pushString(text: string, loc?: Location | null): void {
     if (text === '') return;
+    // drop finished expansions first, so tail recursion does not pile blocks up
+    for (let t = this.blocks[this.blocks.length - 1]; t && !t.file && t.builtin === undefined && t.pos >= t.text.length; t = this.blocks[this.blocks.length - 1]) {
+      this.pop();
+    }
+    if (this.blocks.length >= MAX_BLOCKS) throw new InputOverflow(this.blocks.length);
     this.pending += text.length;
     this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: null, builtin: undefined, loc });
   }
@@ -92,13 +117,19 @@ export class InputStack {
   }
 
   /** The innermost file being read and its current line (GNU's counting). */
-  location(): { file: string; line: number } | null {
+  location(): Location | null {
     for (let i = this.blocks.length - 1; i >= 0; i--) {
       const b = this.blocks[i]!;
-      if (b.file) return { file: b.file.name, line: lineOf(b) };
+      if (b.file) return new FilePosition(b, b.pos);
       if (b.loc) return b.loc;
     }
     return null;
+  }
+
+  /** The current location with its line counted now. */
+  locationNow(): Location | null {
+    const l = this.location();
+    return l ? { file: l.file, line: l.line } : null;
   }
 
   private pop(): void {
@@ -132,34 +163,36 @@ export class InputStack {
     b.lex = this.lex;
   }
 
-  /** Next whole token, or null at the end of all input. */
-  next(): Token | null {
+  /** Text of the token next() returned. */
+  text = '';
+  /** The builtin a Kind.Builtin token carries. */
+  builtin: unknown = undefined;
+
+  /** Kind of the next whole token (its text in `text`), or 0 at the end of all input. */
+  next(): Kind | 0 {
     const b = this.top();
-    if (!b) return null;
+    if (!b) return 0;
     if (b.builtin !== undefined) {
       this.pop();
-      return { kind: Kind.Builtin, text: '', builtin: b.builtin };
+      this.text = '';
+      this.builtin = b.builtin;
+      return Kind.Builtin;
     }
     if (b.lex !== this.lex || b.ti >= b.toks.length) this.refill(b);
     const t = b.toks[b.ti++]!;
-    const kind = b.lex!.kindOf.get(t.tokenType)!;
-    if (this.trackLines) {
-      b.pos = t.startOffset + 1;
-      this.tokenLine = this.location()?.line ?? 0;
-    }
-    b.pos = t.startOffset + t.image.length;
+    const kind = b.lex!.kinds[t.tokenTypeIdx]!;
+    const image = t.image;
+    if (this.trackLines) this.tokenLine = b.file ? lineAt(b, t.startOffset + 1) : this.location()?.line ?? 0;
+    b.pos = t.startOffset + image.length;
     if (kind === Kind.Name) {
-      if (b.pos === b.text.length) return { kind, text: this.joinName(t.image) };
-    } else if (kind === Kind.Quoted || kind === Kind.Comment) {
-      const p = t.payload as OpenPayload;
-      if (p.open) {
-        b.pos = t.startOffset + 1;
-        const start = this.location();
-        b.pos = t.startOffset + t.image.length;
-        return { kind, text: this.continueOpen(b, kind, t.image, p.depth, start) };
-      }
+      this.text = b.pos === b.text.length ? this.joinName(image) : image;
+    } else if ((kind === Kind.Quoted || kind === Kind.Comment) && (t.payload as OpenPayload).open) {
+      const start = b.file ? { file: b.file.name, line: lineAt(b, t.startOffset + 1) } : this.locationNow();
+      this.text = this.continueOpen(b, kind, image, (t.payload as OpenPayload).depth, start);
+    } else {
+      this.text = image;
     }
-    return { kind, text: t.image };
+    return kind;
   }
 
   /** A name at the end of a block goes on with word characters below it. */
@@ -178,7 +211,7 @@ export class InputStack {
   }
 
   /** Continue a quote or comment past the lexed window and block ends. */
-  private continueOpen(b: Block, kind: Kind, image: string, depth: number, start: { file: string; line: number } | null): string {
+  private continueOpen(b: Block, kind: Kind, image: string, depth: number, start: Location | null): string {
     const parts = [image];
     let blk: Block | null = b;
     let first = true;
@@ -254,9 +287,14 @@ export class InputStack {
   }
 }
 
-function lineOf(b: Block): number {
+/** GNU's current line after reading text[0, pos): a newline counts once passed. */
+function lineAt(b: Block, pos: number): number {
   const f = b.file!;
-  const upto = b.pos - 1; // the last character read counts only once passed
+  const upto = pos - 1;
+  if (upto < f.countedTo) {
+    f.countedTo = 0;
+    f.countedLine = 1;
+  }
   if (upto > f.countedTo) {
     let n = f.countedLine;
     const t = b.text;

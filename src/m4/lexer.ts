@@ -77,7 +77,8 @@ function escapeClass(ch: string): string {
 /** A chevrotain lexer for one delimiter set, and its token types by Kind. */
 export interface M4Lexer {
   lexer: LexerType;
-  kindOf: Map<TokenType, Kind>;
+  /** token kind by chevrotain's tokenTypeIdx */
+  kinds: Kind[];
 }
 
 const cache = new Map<string, M4Lexer>();
@@ -151,7 +152,9 @@ export function lexerFor(d: Delimiters): M4Lexer {
     skipValidations: true,
     ensureOptimizations: false,
   });
-  const made = { lexer, kindOf };
+  const kinds: Kind[] = [];
+  for (const [t, k] of kindOf) kinds[t.tokenTypeIdx!] = k;
+  const made = { lexer, kinds };
   cache.set(key, made);
   return made;
 }
