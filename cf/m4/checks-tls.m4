@@ -198,3 +198,14 @@ R<$* <TMPF>> <$*>	$@
 R<$+> <$*>	$# $1
 ', `R$*	$# _F_greet_pause
 ')')dnl
+ifdef(`_F_check_other', `Scheck_other
+R$* $| 2	$@ ok
+R$+ $| 5	$: $(badcmd $1 $)
+R$*<BADCMD>	$#error $@ 4.7.0 $: 421 bad command
+')dnl
+ifdef(`_F_queuegroup', `Squeuegroup
+R< $+ >	$1
+R $+ @ $+	$: $>SearchList <! qgrp> $| <F:$1@$2> <D:$2> <>
+ifelse(_F_queuegroup_default, `', `R<?>	$@', `R<?>	$# _F_queuegroup_default')
+R<$+>	$# $1
+')dnl

@@ -26,6 +26,8 @@ _CF_CONTROL_CALLS(`1')')dnl
 `#'#### check_relay: the connecting client (name | address)
 SLocal_check_relay
 ifelse(_CF_DELAY, `1', `Scheckrelay', `ifelse(_CF_HAS_EARLY, `1', `Scheckrelay', `Scheck_relay')')
+ifdef(`_F_use_client_ptr', `R$* $| $*	$: $&{client_ptr} $| $2
+')dnl
 R$*	$: $1 $| $>"Local_check_relay" $1
 R$* $| $* $| $#$*	$#$3
 R$* $| $* $| $*	$@ $>"Basic_check_relay" $1 $| $2
