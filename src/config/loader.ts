@@ -13,6 +13,8 @@ import { hostname } from 'node:os';
 import type { MapDecl, MapEnvironment, SendmailMap, SourcePos } from '../maps/types.js';
 import { createMap, isMapClass } from '../maps/registry.js';
 import { MapOpenError, parseMapFlags } from '../maps/common.js';
+import { useResolver } from '../maps/classes/resolverFor.js';
+import { Resolver, readResolvConf } from '../dns/index.js';
 import { ClassTable } from '../rewrite/classes.js';
 import { MacroTable, readName, translateDollars } from '../rewrite/macros.js';
 import { DEFAULT_OPERATOR_CHARS, tokenTable } from '../rewrite/prescan.js';
@@ -280,6 +282,21 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     }
   }
   for (const o of opts.overrides ?? []) setOption(config, engine, o.name, o.value);
+  if (opts.hostName !== undefined) {
+    // the resolver's local domain follows the host name we were given, as the C library's does
+    const conf = readResolvConf(undefined, opts.hostName);
+    useResolver(
+      env,
+      new Resolver({
+        nameservers: conf.nameservers,
+        timeoutMs: conf.timeoutMs,
+        attempts: conf.attempts,
+        domain: conf.domain,
+        hostsFile: config.options.get('HostsFile') || '/etc/hosts',
+        serviceSwitchFile: config.options.get('ServiceSwitchFile') || '/etc/mail/service.switch',
+      }),
+    );
+  }
   if (!engine.maps.has('aliases') && !engine.closedMaps.has('aliases')) aliasMap(config, engine, env, print);
   return { config, engine, macros, classes };
 }

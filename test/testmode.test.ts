@@ -1,0 +1,141 @@
+/**
+ * Address test mode (-bt): the command loop on a small cf, and the
+ * conformance corpus transcripts (real sendmail's output) when the corpus
+ * is present beside the checkout.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import '../src/maps/index.js';
+import { loadConfig } from '../src/config/loader.js';
+import { buildAliasDatabases } from '../src/maps/aliases.js';
+import { Output, TestMode, BANNER } from '../src/testmode/index.js';
+
+/** Run -bt commands in-process; returns the transcript as sendmail prints it. */
+async function transcript(cfFile: string, input: string, hostName: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  const out = new Output((b) => chunks.push(b));
+  const loaded = await loadConfig({ file: cfFile, print: (l) => out.line(l), hostName, opMode: 't' });
+  if (!loaded.config.mailers.some((m) => m.name === 'local')) out.line('No local mailer defined');
+  out.write(BANNER);
+  const tm = new TestMode(loaded, out);
+  out.write('> ');
+  const lines = input.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const line of lines) {
+    const r = tm.handle(line);
+    if (r) await r;
+    if (tm.quit) break;
+    out.write('> ');
+  }
+  out.flush();
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+const SMALL_CF = `V10/Berkeley
+Dj mail.example.com
+DXvalue
+CXbeta alpha gamma
+O OperatorChars=.:%@!^/[]+
+Scanonify=3
+R$* < $* > $*\t\t$2\tinner part
+R$+ @ $+\t\t$: $1 < @ $2 >
+SRecur
+R$*\t\t$: $>Recur x $1
+Mlocal, P=/bin/true, F=lsDFM, S=canonify, R=canonify, A=mail $u
+`;
+
+describe('address test mode commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'testmode-'));
+  const cf = join(dir, 'sendmail.cf');
+  writeFileSync(cf, SMALL_CF);
+
+  it('banner, prompts, traces with 16-column names', async () => {
+    const t = await transcript(cf, '3 Name <user@host>\n', 'mail.example.com');
+    expect(t).toBe(
+      BANNER +
+        '> canonify           input: Name < user @ host >\n' +
+        'canonify         returns: user < @ host >\n' +
+        '> ',
+    );
+  });
+
+  it('=S, $x, $=X, .D, .C and errors', async () => {
+    const t = await transcript(
+      cf,
+      ['=Scanonify', '$X', '${Unset}', '$=X', '.DXnew', '$X', '.CXzeta', '$=X', '3', '-x', 'nosuch a', '=S999', '#c', ''].join('\n') + '\n',
+      'mail.example.com',
+    );
+    expect(t.split('\n')).toEqual([
+      ...BANNER.split('\n').slice(0, 2),
+      '> R$* < $* > $* \t\t$2 ',
+      'R$+ @ $+ \t\t$: $1 < @ $2 > ',
+      '> value',
+      '> Undefined',
+      '> beta',
+      'alpha',
+      'gamma',
+      '> > new',
+      '> > beta',
+      'zeta',
+      'alpha',
+      'gamma',
+      '> No address!',
+      '> Unknown "-" command -x',
+      '> Undefined ruleset nosuch',
+      '> bad ruleset 999 (100 max)',
+      'Undefined ruleset 999',
+      '> > > ',
+    ]);
+  });
+
+  it('recursion limit, long addresses, 8-bit meta bytes', async () => {
+    const long = 'a'.repeat(300);
+    const t = await transcript(cf, `Recur a\n3 ${long}\n3 a\x81b\n`, 'mail.example.com');
+    expect(t).toContain('rewrite: excessive recursion (max 50), ruleset Recur\n');
+    expect(t).toContain('== Ruleset Recur (199) status 78\n');
+    expect(t).toContain(`> Address "${'a'.repeat(255)}" too long (255 bytes max)\n`);
+    expect(t).toContain('> 8-bit character in mailbox address "a?b"\n');
+  });
+});
+
+const CORPUS = resolve(__dirname, '../../shared/conformance');
+const CONFIGS = ['engine', 'nullclient', 'submit', 'satellite'];
+const haveCorpus = existsSync(join(CORPUS, 'engine', 'cases.bt.out'));
+const haveMakemap = existsSync(resolve(__dirname, '../dist/cli/makemap.js'));
+if (!haveCorpus || !haveMakemap) {
+  console.log(`testmode corpus transcripts skipped: ${!haveCorpus ? `no corpus at ${CORPUS}` : 'dist/ not built (npm run build)'}`);
+}
+
+describe.skipIf(!haveCorpus || !haveMakemap)('conformance corpus transcripts', () => {
+  for (const name of CONFIGS) {
+    it(`${name}: identical to real sendmail -bt`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), `testmode-${name}-`));
+      for (const f of readdirSync(join(CORPUS, name))) {
+        if (f.endsWith('.out')) continue;
+        const text = readFileSync(join(CORPUS, name, f), 'latin1');
+        writeFileSync(join(dir, f), text.split('/CONFDIR').join(dir), 'latin1');
+      }
+      const cfText = readFileSync(join(dir, 'sendmail.cf'), 'latin1');
+      for (const m of cfText.matchAll(/^K\S+\s+(hash|btree)\s.*?(\S+)\s*$/gm)) {
+        const file = m[2]!.replace(/\.db$/, '');
+        if (!file.startsWith(dir) || !existsSync(file)) continue;
+        spawnSync(process.execPath, [resolve(__dirname, '../bin/makemap'), m[1]!, file], {
+          cwd: dir,
+          input: readFileSync(file),
+        });
+      }
+      const alias = /^O AliasFile=(.*)$/m.exec(cfText);
+      if (alias) await buildAliasDatabases(alias[1]!.split(','), () => {});
+      const host = /^Dj(.*)$/m.exec(cfText)?.[1]?.trim() ?? 'mail.example.com';
+      const got = (await transcript(join(dir, 'sendmail.cf'), readFileSync(join(dir, 'cases.bt'), 'latin1'), host))
+        .split(dir)
+        .join('/CONFDIR');
+      const want = readFileSync(join(CORPUS, name, 'cases.bt.out'), 'latin1');
+      expect(got.split('\n')).toEqual(want.split('\n'));
+    });
+  }
+});
+void cpSync;
