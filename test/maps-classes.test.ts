@@ -2,9 +2,10 @@
 // `/map` queries, the same answers (value and status).  Expected values are
 // also written out, so the tests check behaviour where sendmail is absent.
 
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unsafeMapDirectory } from '../src/maps/index.js';
 import { FIRST_K_LINE, TestEnv, canRunRealSendmail, realSlashMaps, tempDir, writeResolverFiles } from './maps-helpers.js';
 
 const HOSTS = [
@@ -93,6 +94,30 @@ describe('text class', () => {
     const got = await runScenario(s);
     expectAnswers(s, got);
     expect(got.env.reports.filter((r) => r.includes('unsafe map file'))).toHaveLength(1);
+  });
+
+  it('refuses files below group- or world-writable directories, like sendmail', async () => {
+    const dir = tempDir();
+    for (const [sub, mode] of [['ww', 0o777], ['gw', 0o775], ['ok', 0o755]] as const) {
+      mkdirSync(path.join(dir, sub));
+      chmodSync(path.join(dir, sub), mode);
+      writeFileSync(path.join(dir, sub, 'f'), 'a b\n');
+    }
+    const s: Scenario = {
+      kLines: () => [`Kw text -v1 ${dir}/ww/f`, `Kg text -v1 ${dir}/gw/f`, `Ko text -v1 ${dir}/ok/f`].join('\n'),
+      expected: [
+        ['w', 'a', 'no match (75)'],
+        ['g', 'a', 'no match (75)'],
+        ['o', 'a', 'returns b (0)'],
+      ],
+    };
+    const got = await runScenario(s);
+    expectAnswers(s, got);
+    expect(got.env.reports).toEqual([`text map "w": unsafe map file ${dir}/ww/f`, `text map "g": unsafe map file ${dir}/gw/f`]);
+    const relaxed = new TestEnv({ DontBlameSendmail: 'TrustStickyBit, MapInUnsafeDirPath' }).declare(s.kLines(dir));
+    expect(await relaxed.lookup('w', 'a')).toEqual({ status: 'found', value: 'b' });
+    expect(unsafeMapDirectory(`${dir}/gw/f`, 'GroupWritableDirPathSafe TrustStickyBit')).toBeUndefined();
+    expect(unsafeMapDirectory(`${dir}/ok/f`, '')).toBe('World writable directory');
   });
 
   it('sees a changed file at the next lookup', async () => {

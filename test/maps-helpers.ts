@@ -32,7 +32,10 @@ export class TestEnv implements MapEnvironment {
   readonly notOpen = new Set<string>();
   readonly macros = new Map<string, string>();
   readonly reports: string[] = [];
-  constructor(readonly options: Record<string, string> = {}) {
+  readonly options: Record<string, string>;
+  constructor(options: Record<string, string> = {}) {
+    // as in the test cf: temporary directories lie under the sticky /tmp
+    this.options = { DontBlameSendmail: 'TrustStickyBit', ...options };
     // the local domain sendmail's resolver has in the test namespace (host.example.com)
     // no DNS server: a loopback port nobody listens on (tests use loopback only)
     useResolver(

@@ -11,7 +11,10 @@
  *   folding unless -f, the trailing NUL of -N / -O); `dequoteMapKey`: the
  *   dequoting (unless -q) the engine does to a `$( $)` key.
  * - `MapOpenError`: a map that cannot be opened, with sendmail's message.
+ * - `unsafeMapDirectory`: sendmail's check of the directories above a map file.
  */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { LookupResult, MapFlags, SourcePos } from './types.js';
 
 /**
@@ -336,4 +339,41 @@ export function normalizeMapKey(key: string, flags: MapFlags): string {
 /** Replace blanks by the -S character when one is set. */
 export function applySpaceSub(text: string, flags: MapFlags): string {
   return flags.spaceSub !== undefined ? text.replace(/ /g, flags.spaceSub) : text;
+}
+
+/** The DontBlameSendmail option's words, lower case. */
+export function dontBlameWords(option: string | undefined): Set<string> {
+  return new Set((option ?? '').toLowerCase().split(/[\s,]+/).filter((w) => w.length > 0));
+}
+
+/**
+ * Why sendmail would call a map file unsafe because of the directories
+ * above it (each from / down to the file's own): `World writable directory`
+ * or `Group writable directory`; undefined when they are safe.  A sticky
+ * world-writable directory passes with DontBlameSendmail TrustStickyBit, a
+ * group-writable one with GroupWritableDirPathSafe, any with
+ * MapInUnsafeDirPath.  Directories that cannot be read are left to the open.
+ */
+export function unsafeMapDirectory(path: string, dontBlameSendmail: string | undefined): string | undefined {
+  const words = dontBlameWords(dontBlameSendmail);
+  if (words.has('mapinunsafedirpath')) return undefined;
+  const dirs: string[] = [];
+  for (let d = dirname(resolve(path)); ; d = dirname(d)) {
+    dirs.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const dir of dirs) {
+    let mode: number;
+    try {
+      mode = statSync(dir).mode;
+    } catch {
+      return undefined;
+    }
+    const sticky = (mode & 0o1000) !== 0;
+    if (mode & 0o002 && !(sticky && words.has('truststickybit'))) return 'World writable directory';
+    if (mode & 0o020 && !(sticky && words.has('truststickybit')) && !words.has('groupwritabledirpathsafe')) {
+      return 'Group writable directory';
+    }
+  }
+  return undefined;
 }

@@ -1,15 +1,17 @@
 /**
- * The `text` class: a plain file scanned at every lookup.  Columns are split
- * by -z (one character, `\n`, `\t`) or, without it, by runs of blanks; -k is
- * the key column and -v the value column (both default 0, so without -v the
- * key column itself comes back, as in sendmail).  Keys compare without
- * regard to case (even with -f); lines starting with `#` are comments; the
- * first matching line wins; a carriage return stays part of the line.  A missing file is reported at the first lookup (`unsafe map
- * file`) and every lookup is then a temporary failure; with -o the map is
- * just not open.
+ * The `text` class: a plain file, read again whenever it changes.  Columns
+ * are split by -z (one character, `\n`, `\t`) or, without it, by runs of
+ * blanks; -k is the key column and -v the value column (both default 0, so
+ * without -v the key column itself comes back, as in sendmail).  Keys
+ * compare without regard to case (even with -f); lines starting with `#`
+ * are comments; the first line with a key wins; a carriage return stays
+ * part of the line.  A missing file, or one below a group- or
+ * world-writable directory (see unsafeMapDirectory), is reported at the
+ * first lookup (`unsafe map file`) and every lookup is then a temporary
+ * failure; with -o a missing file makes the map just not open.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { foldKey, foundResult, MapOpenError, NOT_FOUND_68, TEMP_FAIL_75 } from '../common.js';
+import { foldKey, foundResult, MapOpenError, NOT_FOUND_68, TEMP_FAIL_75, unsafeMapDirectory } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 
@@ -31,6 +33,8 @@ function columnNumber(decl: MapDecl, flag: 'k' | 'v', text: string | undefined):
 class TextMap implements SendmailMap {
   private reported = false;
   private failed = false;
+  /** The directories above the file were checked (at the first lookup, as sendmail opens it). */
+  private checked = false;
   private cache: { stamp: string; table: Map<string, string> } | undefined;
 
   constructor(
@@ -45,7 +49,9 @@ class TextMap implements SendmailMap {
     const valueCol = columnNumber(this.decl, 'v', flags.valueColumn);
     const problem = typeof keyCol === 'string' ? keyCol : typeof valueCol === 'string' ? valueCol : undefined;
     if (problem !== undefined) return this.fail(problem);
-    const table = this.table(keyCol as number, valueCol as number);
+    const unsafe = !this.checked && unsafeMapDirectory(this.path, this.env.option('DontBlameSendmail'));
+    this.checked = true;
+    const table = unsafe ? undefined : this.table(keyCol as number, valueCol as number);
     if (table === undefined) return this.fail(`text map "${this.decl.name}": unsafe map file ${this.path}`);
     if (this.failed) return TEMP_FAIL_75;
     const value = table.get(foldKey(key));
