@@ -93,7 +93,8 @@ R$*	$: <?> $>CanonAddr $1
 R<?> $* < @ $+ . >	<?> $1 < @ $2 >
 R<?> $* < @ $* $=P >	$: <OKR> $1 < @ $2 $3 >
 R<?> $* < @ $j >	$: <OKR> $1 < @ $j >
-ifdef(`_F_accept_unresolvable_domains', `', `R<?> $* < @ $+ >	$: <? $(resolve $2 $: $2 <PERM> $) > $1 < @ $2 >
+ifdef(`_F_accept_unresolvable_domains', `R<?> $* < @ $+ >	$: <OKR> $1 < @ $2 >
+', `R<?> $* < @ $+ >	$: <? $(resolve $2 $: $2 <PERM> $) > $1 < @ $2 >
 R<? $* <$->> $* < @ $+ >	$: <$2> $3 < @ $4 >
 ')dnl
 ifelse(_CF_ACCESS, `1', `R<$+> $+ < @ $* >	$: @<$1> <$2 < @ $3 >> $| <F:$2@$3> <U:$2@> <D:$3>

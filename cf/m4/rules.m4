@@ -94,13 +94,15 @@ R$* $| $* < @ $* > $*	$: $2 < @ $[ $3 $] > $4
 R$* $| $*	$: $2
 ')dnl
 R$* < @ $=w > $*	$: $1 < @ $2 . > $3
+ifdef(`_F_masquerade_entire_domain', `R$* < @ $* $=M > $*	$: $1 < @ $2 $3 . > $4
+', `R$* < @ $=M > $*	$: $1 < @ $2 . > $3
+')dnl
 ifdef(`_F_virtusertable', `ifdef(`_F_virtuser_entire_domain', `R$* < @ $* $={VirtHost} > $*	$: $1 < @ $2 $3 . > $4
 ', `R$* < @ $={VirtHost} > $*	$: $1 < @ $2 . > $3
 ')')dnl
 ifdef(`_F_genericstable', `ifdef(`_F_generics_entire_domain', `R$* < @ $* $=G > $*	$: $1 < @ $2 $3 . > $4
 ', `R$* < @ $=G > $*	$: $1 < @ $2 . > $3
 ')')dnl
-R$* < @ $=M > $*	$: $1 < @ $2 . > $3
 R$* < @ $* . . > $*	$1 < @ $2 . > $3
 `#'#### final: undo the focus for output
 Sfinal=4
