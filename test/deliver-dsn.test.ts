@@ -364,4 +364,42 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('failure report for a peer that refuses in its greeting', async () => {
+    const sink = await startSink({ greeting: { code: 554, text: 'go away' } });
+    const dir = tempDir('deliver-dsn-');
+    chmodSync(dir, 0o1777);
+    const box = path.join(dir, 'box');
+    try {
+      const cf = buildRealSendmailCf(dir, 0, [`define(\`ESMTP_MAILER_ARGS', \`TCP $h ${sink.port}')dnl`], [`bouncebox: ${box}`]);
+      await runRealSendmailAsync(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'bob@[127.0.0.1]'], MSG);
+      const real = readRealReport(box);
+      const rep = await deliverSmtp({
+        nextHop: `[127.0.0.1]:${sink.port}`,
+        sender: 'bouncebox@host.example.com',
+        recipients: [{ address: 'bob@[127.0.0.1]' }],
+        message: Buffer.from(MSG),
+        heloName: 'host.example.com',
+        route: { resolver: tableResolver({}, {}), localNames: ['host.example.com'], defaultPort: 25 },
+      });
+      const ours = buildReport({
+        kind: 'failure',
+        ...sameFacts(real),
+        recipients: [
+          {
+            display: 'bob@[127.0.0.1]',
+            finalRecipient: 'RFC822; bob@[127.0.0.1]',
+            actualRecipient: 'rfc822; bob@[127.0.0.1]',
+            result: rep.results.get('bob@[127.0.0.1]')!,
+            lastAttempt: real.lastAttempts[0]!,
+          },
+        ],
+        transcript: rep.transcript,
+      });
+      expect(ours.message.toString('latin1')).toBe(real.text);
+    } finally {
+      await sink.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -402,10 +402,12 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
       const rep2 = await deliverSmtp(request(`[127.0.0.1]:${busy.port}`, ['a@example.test']));
       expect(rep2.results.get('a@example.test')?.kind).toBe('tempfail');
       const rep3 = await deliverSmtp(request(`[127.0.0.1]:${refusing.port}`, ['a@example.test']));
+      // As sendmail: a refusing greeting is EX_UNAVAILABLE (5.5.0), the reply the diagnostic.
       expect([rep3.results.get('a@example.test')?.kind, rep3.results.get('a@example.test')?.status]).toEqual([
         'permfail',
-        '5.7.1',
+        '5.5.0',
       ]);
+      expect(rep3.transcript).toEqual(['... while talking to [127.0.0.1]:', '<<< 554 5.7.1 go away', '554 5.0.0 Service unavailable']);
     } finally {
       await Promise.all([busy.close(), refusing.close()]);
     }

@@ -305,13 +305,13 @@ function installPerRecipientDsn(conn: SMTPConnection, recipients: readonly SmtpR
 function connectionFailure(host: string, address: string, err: NodemailerError | undefined, what: string): DeliveryResult {
   const reply = err?.response ? parseReply(err.response) : undefined;
   if (reply && reply.code >= 400) {
-    // A refusing greeting or EHLO: the reply says how bad.
-    const kind = kindOfReplyCode(reply.code) === 'permfail' ? 'permfail' : 'tempfail';
-    return makeResult(kind, statusOf(reply, kind, true), kind === 'tempfail' ? `Deferred: ${reply.line}` : reply.text, {
-      diagnostic: reply.line,
-      diagnosticType: 'SMTP',
-      remoteMta: host,
-    });
+    // A refusing greeting (or EHLO): sendmail reports it with the status of
+    // EX_UNAVAILABLE or a deferral, the reply as diagnostic, no Remote-MTA.
+    const transcript = [`... while talking to ${host}:`, ...reply.lines.map((l) => `<<< ${l}`)];
+    const common = { diagnostic: reply.line, diagnosticType: 'SMTP' as const, transcript };
+    return kindOfReplyCode(reply.code) === 'permfail'
+      ? makeResult('permfail', '5.5.0', reply.line, common)
+      : makeResult('tempfail', statusOf(reply, 'tempfail', true), `Deferred: ${reply.line}`, common);
   }
   const cause = err?.message ?? what;
   const refused = /ECONNREFUSED/.test(String((err as { originalCode?: string } | undefined)?.originalCode ?? '') + cause);
@@ -583,9 +583,12 @@ export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliver
   // Every host failed before giving a verdict.  A permanent refusal from the
   // last host stays permanent; anything else is temporary.
   const final = last ?? makeResult('tempfail', '4.4.1', 'Deferred: no host to try');
+  const session = [...final.transcript];
   for (const r of pending) {
-    results.set(r.address, { ...final, transcript: [`${r.address}... ${final.text}`] });
-    transcript.push(`${r.address}... ${final.text}`);
+    const own = final.kind === 'permfail' ? (resultFromExit(EX_UNAVAILABLE, r.address, 'esmtp').transcript[0] ?? '') : `${r.address}... ${final.text}`;
+    if (!session.includes(own)) session.push(own);
+    results.set(r.address, { ...final, transcript: [...final.transcript, own] });
   }
+  transcript.push(...session);
   return { results, attempts, secured: false, transcript };
 }
