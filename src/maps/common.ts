@@ -53,7 +53,10 @@ export function atDecl(pos: SourcePos, message: string): string {
   return `${pos.file}: line ${pos.line}: ${message}`;
 }
 
-/** Letters sendmail's generic flag parser accepts. */
+/**
+ * Letters sendmail's generic flag parser accepts.  Class-specific letters
+ * (CLASS_FLAG_SYNTAX) are kept in `flags.raw` for the class to read.
+ */
 const GENERIC_FLAG_LETTERS = new Set([...'AaDdfkmNOoqSTtvz']);
 
 /** A K line's flags before the file name / arguments, split the sendmail way. */
@@ -75,13 +78,6 @@ export interface ParseMapFlagsOptions {
    * classes take extra letters, some ignore unknown ones, some take none.
    */
   className?: string;
-  /**
-   * Extra flag letters this class accepts on top of the generic ones (e.g.
-   * regex: "nbsd"); they are kept in `flags.raw` and not reported.
-   */
-  classLetters?: string;
-  /** Letters whose value may follow after blanks (like -k / -v). */
-  spacedValueLetters?: string;
 }
 
 interface ClassFlagSyntax {
@@ -161,8 +157,8 @@ export function parseMapFlags(
     const rest = rawArgs.replace(/^\s+/, '');
     return { flags, args: rest.split(/\s+/).filter((w) => w.length > 0), rest, problems };
   }
-  const classLetters = new Set([...(options.classLetters ?? ''), ...(syntax.letters ?? '')]);
-  const spaced = new Set([...'kv', ...(options.spacedValueLetters ?? ''), ...(syntax.spaced ?? '')]);
+  const classLetters = new Set([...(syntax.letters ?? '')]);
+  const spaced = new Set([...'kv', ...(syntax.spaced ?? '')]);
   let i = 0;
   const n = rawArgs.length;
   for (let guard = 0; guard <= n; guard++) {
