@@ -38,10 +38,18 @@ SAddDomain
 ifdef(`_F_always_add_domain', `R$* < @ $* > $*	$@ $1 < @ $2 > $3
 R$+	$@ $1 < @ *LOCAL* >
 ')dnl
-Mlocal,	P=_CF_LM_PATH, F=_CF_LM_FLAGS, S=ifdef(`_CF_LOCAL_LMTP_', `EnvFromSMTP', `EnvFromL')/HdrFromL, R=EnvToL/HdrToL,
+ifdef(`_F_msp', `dnl a submission program hands everything to the MTA by SMTP
+Mlocal,	P=[IPC], F=lmDFMuXkw5, S=EnvFromL/HdrFromL, R=EnvToL/HdrToL,
+	T=DNS/RFC822/SMTP,
+	A=TCP $h
+Mprog,	P=[IPC], F=lmDFMuXk5, S=EnvFromL/HdrFromL, R=EnvToL/HdrToL, D=$z:/,
+	T=X-Unix/X-Unix/X-Unix,
+	A=TCP $h
+', `Mlocal,	P=_CF_LM_PATH, F=_CF_LM_FLAGS, S=ifdef(`_CF_LOCAL_LMTP_', `EnvFromSMTP', `EnvFromL')/HdrFromL, R=EnvToL/HdrToL,
 	ifdef(`LOCAL_MAILER_MAX', `M=LOCAL_MAILER_MAX, ')T=DNS/RFC822/ifdef(`_CF_LOCAL_LMTP_', `SMTP', `X-Unix'),
 	A=_CF_LM_ARGS
 Mprog,	P=ifdef(`LOCAL_SHELL_PATH', `LOCAL_SHELL_PATH', `/bin/sh'), F=lsDFMoqeu9, S=EnvFromL/HdrFromL, R=EnvToL/HdrToL, D=ifdef(`LOCAL_SHELL_DIR', `LOCAL_SHELL_DIR', `$z:/'),
 	T=X-Unix/X-Unix/X-Unix,
 	A=ifdef(`LOCAL_SHELL_ARGS', `LOCAL_SHELL_ARGS', `sh -c $u')
+')dnl
 divert(-1)changecom(`#')
