@@ -23,6 +23,7 @@ import {
   SENDMAIL_CF_DIR,
   startSink,
   tableResolver,
+  type SinkScript,
   tempDir,
 } from './deliver-helpers.js';
 
@@ -402,4 +403,57 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  const SCENARIOS: { name: string; script: SinkScript; rcpts: string[] }[] = [
+    // No AUTH offered: sendmail would add an AUTH= parameter to MAIL, which we do not send.
+    {
+      name: 'MAIL refused 553',
+      script: { mail: { code: 553, text: 'sender rejected' }, options: { disabledCommands: ['AUTH'] } },
+      rcpts: ['a@[127.0.0.1]', 'b@[127.0.0.1]'],
+    },
+    { name: 'message refused 554 after DATA', script: { dataReply: { code: 554, text: 'content rejected' } }, rcpts: ['a@[127.0.0.1]', 'b@[127.0.0.1]'] },
+    {
+      name: 'every RCPT refused, 550 and 553',
+      script: { rcpt: { 'a@[127.0.0.1]': { code: 550, text: 'no a' }, 'b@[127.0.0.1]': { code: 553, text: 'no b' } } },
+      rcpts: ['a@[127.0.0.1]', 'b@[127.0.0.1]'],
+    },
+  ];
+  for (const sc of SCENARIOS) {
+    it(`failure report when the peer answers: ${sc.name}`, async () => {
+      const sink = await startSink(sc.script);
+      const dir = tempDir('deliver-dsn-');
+      chmodSync(dir, 0o1777);
+      const box = path.join(dir, 'box');
+      try {
+        const cf = buildRealSendmailCf(dir, 0, [`define(\`ESMTP_MAILER_ARGS', \`TCP $h ${sink.port}')dnl`], [`bouncebox: ${box}`]);
+        await runRealSendmailAsync(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', ...sc.rcpts], MSG);
+        const real = readRealReport(box);
+        const rep = await deliverSmtp({
+          nextHop: `[127.0.0.1]:${sink.port}`,
+          sender: 'bouncebox@host.example.com',
+          recipients: [...sc.rcpts].reverse().map((address) => ({ address })),
+          message: Buffer.from(MSG),
+          heloName: 'host.example.com',
+          route: { resolver: tableResolver({}, {}), localNames: ['host.example.com'], defaultPort: 25 },
+        });
+        const failed = sc.rcpts.filter((a) => rep.results.get(a)?.kind === 'permfail');
+        const ours = buildReport({
+          kind: 'failure',
+          ...sameFacts(real),
+          recipients: failed.map((a, i) => ({
+            display: a,
+            finalRecipient: `RFC822; ${a}`,
+            actualRecipient: `rfc822; ${a}`,
+            result: rep.results.get(a)!,
+            lastAttempt: real.lastAttempts[i] ?? real.now,
+          })),
+          transcript: rep.transcript,
+        });
+        expect(ours.message.toString('latin1')).toBe(real.text);
+      } finally {
+        await sink.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

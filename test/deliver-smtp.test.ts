@@ -209,7 +209,7 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
     try {
       const rep = await deliverSmtp(request(`[127.0.0.1]:${sink.port}`, ['a@example.test', 'b@example.test']));
       for (const r of rep.results.values()) expect([r.kind, r.status]).toEqual(['permfail', '5.1.3']);
-      expect(rep.transcript.slice(-2)).toEqual(['<<< 553 5.1.8 Domain of sender address does not exist', '554 5.0.0 Service unavailable']);
+      expect(rep.transcript.slice(-2)).toEqual(['<<< 553 5.1.8 Domain of sender address does not exist', '501 5.6.0 Data format error']);
     } finally {
       await sink.close();
     }

@@ -25,7 +25,7 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SMTPEnvelope, SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
 import { planRoute, type RouteOptions, type TargetHost } from './mx.js';
 import type { CachedSession, SmtpConnectionCache } from './smtp-connection-cache.js';
-import { EX_NOUSER, EX_UNAVAILABLE, resultFromExit } from './mailers/sysexits.js';
+import { EX_DATAERR, EX_NOUSER, EX_UNAVAILABLE, resultFromExit } from './mailers/sysexits.js';
 import { classDigit, kindOfReplyCode, makeResult, type DeliveryKind, type DeliveryResult } from './status.js';
 
 /** RFC 3461 NOTIFY values; NEVER stands alone. */
@@ -190,7 +190,9 @@ class SessionTranscript {
    * recipients is recorded once).
    */
   note(command: string, reply: ParsedReply, ownLine: string, record: boolean): string[] {
-    const shown = this.pipelined ? 'DATA' : command;
+    // With PIPELINING sendmail still waits for the reply to MAIL; the rest
+    // of the envelope goes in one batch ending with DATA.
+    const shown = this.pipelined && !command.startsWith('MAIL ') ? 'DATA' : command;
     const replyLines = reply.lines.map((l) => `<<< ${l}`);
     if (record) {
       if (this.lines.length === 0) this.lines.push(`... while talking to ${this.host}:`);
@@ -213,7 +215,8 @@ function resultFromReply(
 ): DeliveryResult {
   const kind = kindOfReplyCode(reply.code);
   const status = statusOf(reply, kind, session.trustEnhanced);
-  const common = { diagnostic: reply.line, diagnosticType: 'SMTP' as const, remoteMta: session.host };
+  // A refused sender is reported without Remote-MTA, as sendmail does.
+  const common = { diagnostic: reply.line, diagnosticType: 'SMTP' as const, remoteMta: stage === 'mail' ? undefined : session.host };
   if (kind === 'sent') return makeResult(kind, status, `Sent (${reply.text})`, common);
   let own: string;
   let text: string;
@@ -221,8 +224,10 @@ function resultFromReply(
     text = `Deferred: ${reply.line}`;
     own = `${address}... ${text}`;
   } else {
-    // sendmail reads a refused RCPT 550/551/553 as "User unknown", anything else as "Service unavailable".
-    const exit = stage === 'rcpt' && [550, 551, 553].includes(reply.code) ? EX_NOUSER : EX_UNAVAILABLE;
+    // sendmail reads a refused MAIL as "Data format error", a refused RCPT
+    // 550/551/553 as "User unknown", anything else as "Service unavailable".
+    const exit =
+      stage === 'mail' ? EX_DATAERR : stage === 'rcpt' && [550, 551, 553].includes(reply.code) ? EX_NOUSER : EX_UNAVAILABLE;
     own = resultFromExit(exit, address, 'esmtp').transcript[0] ?? '';
     text = reply.line;
   }
@@ -497,7 +502,9 @@ function judgeTransaction(
     return final ? forAccepted(final, 'data', 'DATA') : verdict();
   }
   if (err.command === 'MAIL FROM' && reply && reply.code >= 500) {
-    return forAccepted(reply, 'mail', `MAIL From:<${req.sender}>`);
+    // The command as we sent it, in sendmail's spelling.
+    const sent = log.filter((l) => /^>>> MAIL FROM:/i.test(l)).at(-1)?.slice('>>> MAIL FROM:'.length);
+    return forAccepted(reply, 'mail', `MAIL From:${sent ?? `<${req.sender}>`}`);
   }
   if (err.code === 'EMESSAGE' && !reply && /size/i.test(err.message)) {
     const res = makeResult('permfail', '5.3.4', `Message is too large for ${host.display}`, {
@@ -509,7 +516,13 @@ function judgeTransaction(
     return verdict();
   }
   if (err.code === 'EENVELOPE' && err.command === 'RCPT TO' && pending.every((r) => results.has(r.address))) {
-    return verdict(); // every recipient was refused, each with its own reply
+    // Every recipient was refused, each with its own reply.  The pipelined
+    // DATA was refused too ("503 need RCPT"); sendmail's transcript shows it.
+    const last = log.filter((l) => l.startsWith('<<< ')).at(-1);
+    if (session.pipelined && last !== undefined && /^<<< 5\d\d/.test(last) && session.lines.at(-1) !== last && !session.lines.includes(last)) {
+      session.lines.push(last);
+    }
+    return verdict();
   }
   if ((err.command === 'DATA' || err.code === 'EMESSAGE') && reply) {
     return forAccepted(reply, 'data', 'DATA');
