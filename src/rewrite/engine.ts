@@ -671,11 +671,11 @@ export class RewriteEngine {
         }
       }
       let repl: string[];
-      if (replac === null && defStart >= 0) replac = this.joinTokens(npvp, defStart, defEnd, '');
+      if (replac === null && defStart >= 0) replac = this.joinTokens(npvp, defStart, defEnd, this.spaceSub);
       if (replac === null) repl = npvp.slice(keyStart, keyEnd);
       else if (replac === '') repl = [];
       else {
-        const r = prescan(replac, 0, '', this.table, (m) => this.print(m));
+        const r = prescan(replac, 0, '', this.table, (m) => this.print(m), true);
         if (!r.tokens) return { status: EX_DATAERR };
         repl = r.tokens;
       }

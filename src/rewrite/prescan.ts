@@ -96,8 +96,15 @@ export function prescan(
   delim: string,
   table: TokenTable,
   report: ((msg: string) => void) | null,
+  /**
+   * Parenthesised comments are dropped (sendmail's external token table,
+   * used by /parse, /try, map results and macro values); otherwise, as for
+   * typed -bt addresses, parentheses are ordinary operator tokens.
+   */
+  comments = false,
 ): PrescanResult {
   const NOCHAR = -1;
+  let cmntcnt = 0;
   const EOS = 0;
   const classes = table.classes;
   const delimCode = delim === '' ? -2 : delim.charCodeAt(0);
@@ -123,6 +130,10 @@ export function prescan(
       }
       if (c === 0xff) c = 0x20;
       if (c === EOS) {
+        if (comments && cmntcnt > 0 && state !== QST) {
+          report?.("Unbalanced '('");
+          return { tokens: null, end: Math.max(start, p - 1) };
+        }
         if (state === QST) {
           report?.("Unbalanced '\"'");
           c = 0x22;
@@ -150,6 +161,21 @@ export function prescan(
         bslash = true;
       } else if (state === QST) {
         // inside quotes nothing else is special
+      } else if (comments && c === 0x28) {
+        cmntcnt++;
+        c = NOCHAR;
+        continue;
+      } else if (comments && c === 0x29) {
+        if (cmntcnt <= 0) {
+          report?.("Unbalanced ')'");
+          c = NOCHAR;
+          continue;
+        }
+        cmntcnt--;
+        c = 0x20;
+      } else if (cmntcnt > 0) {
+        c = NOCHAR;
+        continue;
       } else if (c === 0x3c) {
         anglecnt++;
         let q = p;
@@ -188,5 +214,5 @@ export function prescan(
 
 /** Tokenize a whole string quietly (macro values, map results). */
 export function tokenize(text: string, table: TokenTable): string[] {
-  return prescan(text, 0, '', table, null).tokens ?? [];
+  return prescan(text, 0, '', table, null, true).tokens ?? [];
 }

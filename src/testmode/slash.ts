@@ -22,6 +22,17 @@ const G = OP.MACROEXPAND + 'g';
  * keeping phrases and comments (`Full Name <$g>`, `$g (Comment)`).
  */
 export function crackaddr(addr: string): string {
+  // group syntax: keep "name:" and a closing ";" around the rest
+  const colon = groupColon(addr);
+  if (colon >= 0) {
+    const prefix = addr.slice(0, colon + 1) + (addr[colon + 1] === ' ' ? ' ' : '');
+    let rest = addr.slice(colon + 1).trim();
+    const semi = rest.endsWith(';');
+    if (semi) rest = rest.slice(0, -1).trim();
+    const inner = crackaddr(rest);
+    if (inner === '') return prefix.trimEnd() + (semi ? ';' : '') + G;
+    return prefix + inner + (semi ? ';' : '');
+  }
   // an angle-bracket group outside quotes and comments wins
   let depth = 0;
   let quoted = false;
@@ -71,13 +82,41 @@ export function crackaddr(addr: string): string {
       if (!out.endsWith(' ')) out += ' ';
       continue;
     }
+    if (!quoted && c === ';') {
+      out = out.trimEnd() + ';';
+      break;
+    }
     if (c === '"') quoted = !quoted;
     if (!emitted) {
       out += G;
       emitted = true;
     }
   }
+  if (depth > 0) out += ')'.repeat(depth);
   return out.trim();
+}
+
+/** Index of a group name's colon (`name: addr, ...;`), or -1. */
+function groupColon(addr: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < addr.length; i++) {
+    const c = addr[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (quoted) {
+      if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (depth === 0 && c === '<') return -1;
+    else if (depth === 0 && c === ':') return addr.trimStart().startsWith('@') || addr[i + 1] === ':' ? -1 : i;
+  }
+  return -1;
 }
 
 /** Tokens joined; with `sub`, atoms are separated by it (sendmail's cataddr). */
@@ -224,8 +263,12 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   out.line(`Cracked address = ${showText(crackaddr(addr))}`);
   const { header, sender } = tm.tryFlags;
   out.line(`Parsing ${header ? 'header' : 'envelope'} ${sender ? 'sender' : 'recipient'} address`);
-  const r = prescan(addr, 0, ',', table, (msg) => out.line(`${addr}... ${msg}`));
-  if (!r.tokens) return;
+  void header;
+  const r = prescan(addr, 0, '', table, (msg) => out.line(`${addr}... ${msg}`), true);
+  if (!r.tokens) {
+    out.line('Cannot parse');
+    return;
+  }
   const pvp = r.tokens;
   await engine.rewrite(pvp, 3);
   await engine.rewrite(pvp, 0);
@@ -243,7 +286,7 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   }
   let userToks = pvp[i] === OP.CANONUSER ? pvp.slice(i + 1) : [];
   if (mailerName === 'error') {
-    const host = cataddr(hostToks, '', table);
+    const host = cataddr(hostToks, engine.spaceSub, table);
     const user = cataddr(userToks, ' ', table);
     const text = stripQuotes(user);
     const m = /^([245]\d\d) (.*)$/s.exec(text);
@@ -264,17 +307,17 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   const p = first.startsWith('"') ? first.slice(1) : first;
   if (p.startsWith('|') && mailer.flags.has('|')) mailer = config.mailers.find((x) => x.name === 'prog') ?? mailer;
   else if (p.startsWith('/') && mailer.flags.has('/')) mailer = config.mailers.find((x) => x.name === '*file*') ?? mailer;
-  const host = cataddr(hostToks, '', table).toLowerCase();
+  let host = cataddr(hostToks, engine.spaceSub, table);
+  if (!mailer.flags.has('h')) host = host.toLowerCase();
   const savedH = macros.getByName('h');
   if (hostToks.length > 0) macros.setByName('h', host);
-  if (!sender && !header) {
-    await engine.rewrite(userToks, 2);
-    const rs = mailerRuleset(tm, mailer.recipientRulesets?.[0]);
-    if (rs > 0) await engine.rewrite(userToks, rs);
-  }
+  await engine.rewrite(userToks, 2);
+  const rs = mailerRuleset(tm, mailer.recipientRulesets?.[0]);
+  if (rs > 0) await engine.rewrite(userToks, rs);
   await engine.rewrite(userToks, 4);
   macros.setByName('h', savedH);
-  const user = cataddr(userToks, '', table);
+  let user = cataddr(userToks, engine.spaceSub, table);
+  if (!mailer.flags.has('u')) user = user.toLowerCase();
   out.line(hostToks.length > 0 ? `mailer ${mailer.name}, host ${host}, user ${user}` : `mailer ${mailer.name}, user ${user}`);
 }
 
@@ -287,7 +330,7 @@ async function tryCommand(tm: TestMode, mailer: MailerDecl, addr: string): Promi
   const rwset = mailerRuleset(tm, pair?.[header ? 1 : 0]);
   const fancy = mailer.flags.has('c') ? G : crackaddr(addr);
   let rcode = 0;
-  const r = prescan(addr, 0, '', engine.table, (msg) => out.line(`${addr}... ${msg}`));
+  const r = prescan(addr, 0, '', engine.table, (msg) => out.line(`${addr}... ${msg}`), true);
   let result = addr;
   if (r.tokens) {
     const pvp = r.tokens;
@@ -298,7 +341,7 @@ async function tryCommand(tm: TestMode, mailer: MailerDecl, addr: string): Promi
     note(await engine.rewrite(pvp, sender ? 1 : 2));
     if (rwset > 0) note(await engine.rewrite(pvp, rwset));
     note(await engine.rewrite(pvp, 4));
-    const g = cataddr(pvp, '', engine.table);
+    const g = cataddr(pvp, engine.spaceSub, engine.table);
     result = fancy.split(G).join(g);
   }
   out.line(`Rcode = ${rcode}, addr = ${result}`);
