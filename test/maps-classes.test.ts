@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unsafeMapDirectory } from '../src/maps/index.js';
+import { defaultUserIds } from '../src/maps/classes/program.js';
 import { FIRST_K_LINE, TestEnv, canRunRealSendmail, realSlashMaps, tempDir, writeResolverFiles } from './maps-helpers.js';
 
 const HOSTS = [
@@ -412,6 +413,21 @@ describe('program class', () => {
   };
   it('matches sendmail', async () => {
     expectAnswers(s, await runScenario(s));
+  });
+
+  it('runs as DefaultUser when we are root, like sendmail', async () => {
+    if (process.getuid?.() !== 0) return;
+    const scriptDir = tempDir();
+    chmodSync(scriptDir, 0o755); // the program runs as daemon
+    const script = path.join(scriptDir, 'ids.sh');
+    writeFileSync(script, '#!/bin/sh\necho "$(id -u):$(id -g)"\n', { mode: 0o755 });
+    const ids: Scenario = {
+      kLines: () => `Kp program ${script}`,
+      expected: [['p', 'x', 'returns 1:1 (0)']],
+    };
+    expectAnswers(ids, await runScenario(ids));
+    expect(defaultUserIds('nobody:nogroup')).toEqual({ uid: 65534, gid: 65534 });
+    expect(defaultUserIds('65534')).toEqual({ uid: 65534, gid: 1 });
   });
 });
 

@@ -4,19 +4,59 @@
  * arguments are replaced by the key and the `$@` arguments first) and
  * returns the first line of its standard output.  A non-zero exit status
  * finds nothing (with that status), as does empty output; a program that
- * cannot be started is status 78.  Runs with a time limit.
+ * cannot be started is status 78.  Runs with a time limit, and when we are
+ * root as the DefaultUser option's user:group (default 1:1), as sendmail.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { foundResult, MapOpenError, substitutePercent, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
-import type { LookupResult, MapDecl, SendmailMap } from '../types.js';
+import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
+import { findPasswdEntry } from './user.js';
+
+/** A group's id from /etc/group, by name. */
+function groupId(name: string): number | undefined {
+  try {
+    for (const line of readFileSync('/etc/group', 'latin1').split('\n')) {
+      const f = line.split(':');
+      if (f[0] === name && f.length >= 3) return Number(f[2]);
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The DefaultUser option (`user:group`, names or numbers; a user name alone
+ * brings its passwd group) as ids; 1:1 when unset or unknown.
+ */
+export function defaultUserIds(option: string | undefined): { uid: number; gid: number } {
+  const ids = { uid: 1, gid: 1 };
+  if (!option) return ids;
+  const [user, group] = option.split(':');
+  if (/^\d+$/.test(user)) ids.uid = Number(user);
+  else {
+    const entry = findPasswdEntry(user);
+    if (entry) {
+      ids.uid = Number(entry.uid);
+      ids.gid = Number(entry.gid);
+    }
+  }
+  if (group !== undefined && group !== '') ids.gid = /^\d+$/.test(group) ? Number(group) : (groupId(group) ?? ids.gid);
+  return ids;
+}
 
 /** How long a program may run before it counts as a temporary failure. */
 export const PROGRAM_TIMEOUT_MS = 60_000;
 const MAX_OUTPUT = 64 * 1024;
 
 /** Run `argv` and collect the first line of its output and its exit status. */
-export function runForFirstLine(argv: string[], timeoutMs = PROGRAM_TIMEOUT_MS): Promise<{ line: string | undefined; status: number }> {
+export function runForFirstLine(
+  argv: string[],
+  timeoutMs = PROGRAM_TIMEOUT_MS,
+  ids?: { uid: number; gid: number },
+): Promise<{ line: string | undefined; status: number }> {
   return new Promise((resolve) => {
     let out = '';
     let settled = false;
@@ -26,7 +66,7 @@ export function runForFirstLine(argv: string[], timeoutMs = PROGRAM_TIMEOUT_MS):
       clearTimeout(timer);
       resolve({ line, status });
     };
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], ...ids });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       finish(undefined, 75);
@@ -45,12 +85,16 @@ export function runForFirstLine(argv: string[], timeoutMs = PROGRAM_TIMEOUT_MS):
 }
 
 class ProgramMap implements SendmailMap {
-  constructor(readonly decl: MapDecl) {}
+  constructor(
+    readonly decl: MapDecl,
+    private readonly env: MapEnvironment,
+  ) {}
 
   async lookup(key: string, args: readonly string[]): Promise<LookupResult> {
     const av = [key, ...args];
     const argv = [...this.decl.args.map((a, i) => (i === 0 ? a : substitutePercent(a, av))), key];
-    const { line, status } = await runForFirstLine(argv);
+    const asRoot = process.getuid?.() === 0;
+    const { line, status } = await runForFirstLine(argv, PROGRAM_TIMEOUT_MS, asRoot ? defaultUserIds(this.env.option('DefaultUser')) : undefined);
     if (status === 75) return TEMP_FAIL_75;
     if (status !== 0) return { status: 'notfound', code: status };
     if (line === undefined) return { status: 'notfound', code: 0 };
@@ -58,7 +102,7 @@ class ProgramMap implements SendmailMap {
   }
 }
 
-registerMapClass('program', (decl) => {
+registerMapClass('program', (decl, env) => {
   if (decl.args[0] === undefined) throw new MapOpenError(`No file name for program map ${decl.name}`, decl.pos);
-  return new ProgramMap(decl);
+  return new ProgramMap(decl, env);
 });
