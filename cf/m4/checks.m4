@@ -11,16 +11,16 @@ define(`_CF_TMPF', `"451 Temporary system failure. Please try again later."')
 define(`_CF_DELAY', `ifdef(`_F_delay_checks', `1', `0')')
 define(`_CF_ACCESS', `ifdef(`_F_access_db', `1', `0')')
 define(`_CF_RO', `ifdef(`_F_relay_hosts_only', `', `$`'* ')')
-divert(0)dnl
 dnl Rate and connection limits run in Basic_check_relay, or -- delayed
 dnl checks with `nodelay' -- in a check_relay of their own at connect time.
 define(`_CF_EARLY', `ifelse(_CF_DELAY, `1', `ifdef(`_F_$1_nodelay', `1', `0')', `0')')
 define(`_CF_CONTROL_CALLS', `ifdef(`_F_ratecontrol', `ifelse(_CF_EARLY(`ratecontrol'), `$1', `R$`'*	$: $>"RateControl" dummy
 ')')dnl
 ifdef(`_F_conncontrol', `ifelse(_CF_EARLY(`conncontrol'), `$1', `R$`'*	$: $>"ConnControl" dummy
-')')')
+')')')dnl
 define(`_CF_HAS_EARLY', ifelse(_CF_EARLY(`ratecontrol'), `1', `ifdef(`_F_ratecontrol', `1', `0')',
 	`ifelse(_CF_EARLY(`conncontrol'), `1', `ifdef(`_F_conncontrol', `1', `0')', `0')'))
+divert(0)dnl
 ifelse(_CF_HAS_EARLY, `1', `Scheck_relay
 _CF_CONTROL_CALLS(`1')')dnl
 `#'#### check_relay: the connecting client (name | address)

@@ -35,12 +35,12 @@ ifdef(`_CF_MAILER_usenet_', `R$+ . USENET < @ $=w . >	$#usenet $@ usenet $: $1
 ')dnl
 ifdef(`_F_stickyhost', `ifdef(`MAIL_HUB', `R$+ < @ $=w . >	$: < $H > $1 < @ $2 . >
 R< $+ > $+ < $+ >	$>MailerToTriple < $1 > $2 < $3 >
-R< > $+ + $* < $+ >	$#local $: $1 + $2
-R< > $+ < $+ >	$#local $: @ $1
-', `R$=L < @ $=w . >	$#local $: @ $1
-R$+ < @ $=w . >	$#local $: $1
-')', `R$=L < @ $=w . >	$#local $: @ $1
-R$+ < @ $=w . >	$#local $: $1
+R< > $+ + $* < $+ >	$#_CF_LOCAL_MAILER $: $1 + $2
+R< > $+ < $+ >	$#_CF_LOCAL_MAILER $: @ $1
+', `R$=L < @ $=w . >	$#_CF_LOCAL_MAILER $: @ $1
+R$+ < @ $=w . >	$#_CF_LOCAL_MAILER $: $1
+')', `R$=L < @ $=w . >	$#_CF_LOCAL_MAILER $: @ $1
+R$+ < @ $=w . >	$#_CF_LOCAL_MAILER $: $1
 ')dnl
 ifdef(`_CF_MAILER_uucp_', `R$* < @ $=Z . UUCP. > $*	$#uucp-uudom $@ $2 $: $1 < @ $2 .UUCP. > $3
 R$* < @ $=Y . UUCP. > $*	$#uucp-new $@ $2 $: $1 < @ $2 .UUCP. > $3
@@ -67,5 +67,5 @@ R< $+ > $*	$: $>Mailertable <$1> $2
 ')dnl
 R$* < @ $* > $*	$: $>MailerToTriple < $S > $1 < @ $2 > $3
 R$* < @$* > $*	$#esmtp $@ $2 $: $1 < @ $2 > $3
-R$=L	$#local $: @ $1
-R$+	$#local $: $1
+R$=L	$#_CF_LOCAL_MAILER $: @ $1
+R$+	$#_CF_LOCAL_MAILER $: $1

@@ -9,6 +9,8 @@ dnl #
 define(`_CF_LDAP_RELAY', `ifdef(`confRELAY_MAILER', `confRELAY_MAILER', `relay')')
 dnl DECnet node::user syntax: asked for, or implied by a DECnet relay.
 define(`_CF_IF_DECNET', `ifdef(`_USE_DECNET_SYNTAX_', `$1', `ifdef(`DECNET_RELAY', `$1')')')
+dnl confLOCAL_MAILER names the mailer that local names resolve to.
+define(`_CF_LOCAL_MAILER', `ifdef(`confLOCAL_MAILER', `confLOCAL_MAILER', `local')')
 define(`_CF_HAS_PCT', `_CF_IF(`nopercenthack', `', `1')')
 define(`_CF_HAS_BANG', `_CF_IF(`nouucp', `', `1')')
 divert(0)dnl
@@ -126,7 +128,7 @@ R$*	$@ $>parse $1
 `#'#### parse: choose the mailer
 Sparse=0
 R$*	$: $>Parse0 $1
-R<@>	$#local $: <@>
+R<@>	$#_CF_LOCAL_MAILER $: <@>
 R$*	$: $>ParseLocal $1
 R$*	$: $>Parse1 $1
 SParse0
@@ -173,8 +175,8 @@ R$+ $| +$* $| $*	$: $1
 R$+ $| $* @ $+ $| $*	$: $(macro {Host} $@ @$3 $) $1
 R$+ $| $+ $| $*	$: $(macro {Host} $@ @$2 $) $1
 ')dnl
-ifdef(`_F_preserve_local_plus_detail', `', `R$+ + *	$#local $@ $&h $: $1
-R$+ + $*	$#local $@ + $2 $: $1 + *
+ifdef(`_F_preserve_local_plus_detail', `', `R$+ + *	$#_CF_LOCAL_MAILER $@ $&h $: $1
+R$+ + $*	$#_CF_LOCAL_MAILER $@ + $2 $: $1 + *
 ')dnl
 R$+	$: <> $1
 ifdef(`LUSER_RELAY', `dnl a name that is no local user goes to the luser relay
@@ -194,7 +196,7 @@ ifdef(`_F_preserve_luser_host', `R< > < $+ @ $+ <> + $* >	$: < > < $1 + $3 @ $2 
 R< > < $+ <> + $* >	$: < > < $1 + $2 >
 R< > < $+ <> $* >	$: < > < $1 >
 R< > < $+ + $* > $*	< > < $1 > + $2 $3
-R< > < $+ > + $*	$#local $@ $2 $: @ $1
+R< > < $+ > + $*	$#_CF_LOCAL_MAILER $@ $2 $: @ $1
 R< > < $+ >	$@ $1
 ')dnl
 ifdef(`_F_preserve_local_plus_detail', `', `R$+	$: $1 <> $&h
@@ -235,11 +237,11 @@ SCanonLocal
 R< $* > < @ $+ > : $+	$@ $>Recurse $3
 R< $* > $+ $=O $+ < @ $+ >	$@ $>Recurse $2 $3 $4
 R< $* > $* < @ $* . >	$: < $1 > $2 < @ $3 >
-R< > $* < @ $* > $*	$#local $@ $1@$2 $: $1
-R< > $+	$#local $@ $1    $: $1
+R< > $* < @ $* > $*	$#_CF_LOCAL_MAILER $@ $1@$2 $: $1
+R< > $+	$#_CF_LOCAL_MAILER $@ $1    $: $1
 R< $+ @ $+ > $* < @ $* >	$: < $1 > $3 < @ $4 >
-R< $+ > $* <@ $* > $*	$#local $@ $2@$3 $: $1
-R< $+ > $*	$#local $@ $2    $: $1
+R< $+ > $* <@ $* > $*	$#_CF_LOCAL_MAILER $@ $2@$3 $: $1
+R< $+ > $*	$#_CF_LOCAL_MAILER $@ $2    $: $1
 `#'#### MasqHdr: generics table and masquerading of header addresses
 SMasqHdr=93
 ifdef(`_F_genericstable', `ifdef(`_F_generics_entire_domain', `R$+ < @ $* $=G . >	$: < $1@$2$3 > $1 < @ $2$3 . > @
