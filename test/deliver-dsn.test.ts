@@ -161,6 +161,26 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
   const MSG = 'From: root@host.example.com\nTo: nosuchuser@host.example.com\nSubject: test bounce\nMessage-ID: <t1@host.example.com>\n\nHello body\nFrom here a line\n';
   const PROG = 'cat >/dev/null; exit 67';
 
+  /** Real sendmail queues a message for a domain it cannot look up, then a queue run with `option` reports on it. */
+  async function realQueueRunReport(dir: string, cf: string, box: string, option: string): Promise<RealReport> {
+    runRealSendmail(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'user@remote.invalid'], MSG);
+    expect(readdirSync(path.join(dir, 'q')).filter((f) => f.startsWith('qf'))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 2100));
+    runRealSendmail(['-q', '-v', '-O', option, '-C', cf], '');
+    return readRealReport(box);
+  }
+
+  /** Our attempt at the same recipient, whose domain lookup fails temporarily. */
+  const deferredRemote = () =>
+    deliverSmtp({
+      nextHop: 'remote.invalid',
+      sender: 'bouncebox@host.example.com',
+      recipients: [{ address: 'user@remote.invalid' }],
+      message: Buffer.from(MSG),
+      heloName: 'host.example.com',
+      route: { resolver: tableResolver({ 'remote.invalid': 'tempfail' }, {}), localNames: ['host.example.com'], defaultPort: 25 },
+    });
+
   function setup(): { dir: string; cf: string; box: string } {
     const dir = tempDir('deliver-dsn-');
     chmodSync(dir, 0o1777); // the *file* mailer writes as DefaultUser; sticky keeps the aliases file trusted
@@ -213,19 +233,8 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
   it('delay warning for a recipient whose domain lookup fails temporarily', async () => {
     const { dir, cf, box } = setup();
     try {
-      runRealSendmail(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'user@remote.invalid'], MSG);
-      expect(readdirSync(path.join(dir, 'q')).filter((f) => f.startsWith('qf'))).toHaveLength(1);
-      await new Promise((r) => setTimeout(r, 2100));
-      runRealSendmail(['-q', '-v', '-O', 'Timeout.queuewarn=1s', '-C', cf], '');
-      const real = readRealReport(box);
-      const rep = await deliverSmtp({
-        nextHop: 'remote.invalid',
-        sender: 'bouncebox@host.example.com',
-        recipients: [{ address: 'user@remote.invalid' }],
-        message: Buffer.from(MSG),
-        heloName: 'host.example.com',
-        route: { resolver: tableResolver({ 'remote.invalid': 'tempfail' }, {}), localNames: ['host.example.com'], defaultPort: 25 },
-      });
+      const real = await realQueueRunReport(dir, cf, box, 'Timeout.queuewarn=1s');
+      const rep = await deferredRemote();
       const result = rep.results.get('user@remote.invalid')!;
       const ours = buildReport({
         kind: 'delay',
@@ -245,53 +254,6 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       });
       expect(ours.message.toString('latin1')).toBe(real.text);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('failure report for a recipient refused by the remote peer, with another deferred', async () => {
-    const sink = await startSink({
-      rcpt: {
-        'bad1@[127.0.0.1]': { code: 550, text: '5.1.1 <bad1@[127.0.0.1]>... No such user here' },
-        'later@[127.0.0.1]': { code: 450, text: '4.2.1 Mailbox busy' },
-      },
-    });
-    const dir = tempDir('deliver-dsn-');
-    chmodSync(dir, 0o1777);
-    const box = path.join(dir, 'box');
-    try {
-      const cf = buildRealSendmailCf(dir, 0, [`define(\`ESMTP_MAILER_ARGS', \`TCP $h ${sink.port}')dnl`], [`bouncebox: ${box}`]);
-      const rcpts = ['bad1@[127.0.0.1]', 'good@[127.0.0.1]', 'later@[127.0.0.1]'];
-      await runRealSendmailAsync(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', ...rcpts], MSG);
-      const real = readRealReport(box);
-      // sendmail's queue holds recipients in reverse order; ours goes in the same order.
-      const rep = await deliverSmtp({
-        nextHop: `[127.0.0.1]:${sink.port}`,
-        sender: 'bouncebox@host.example.com',
-        recipients: [...rcpts].reverse().map((address) => ({ address })),
-        message: Buffer.from(MSG),
-        heloName: 'host.example.com',
-        route: { resolver: tableResolver({}, {}), localNames: ['host.example.com'], defaultPort: 25 },
-      });
-      expect(rep.results.get('good@[127.0.0.1]')?.kind).toBe('sent');
-      const bad = rep.results.get('bad1@[127.0.0.1]')!;
-      const ours = buildReport({
-        kind: 'failure',
-        ...sameFacts(real),
-        recipients: [
-          {
-            display: 'bad1@[127.0.0.1]',
-            finalRecipient: 'RFC822; bad1@[127.0.0.1]',
-            actualRecipient: 'rfc822; bad1@[127.0.0.1]',
-            result: bad,
-            lastAttempt: real.lastAttempts[0]!,
-          },
-        ],
-        transcript: rep.transcript,
-      });
-      expect(ours.message.toString('latin1')).toBe(real.text);
-    } finally {
-      await sink.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -333,18 +295,8 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
   it('failure report for a message that stayed in the queue too long', async () => {
     const { dir, cf, box } = setup();
     try {
-      runRealSendmail(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'user@remote.invalid'], MSG);
-      await new Promise((r) => setTimeout(r, 2100));
-      runRealSendmail(['-q', '-v', '-O', 'Timeout.queuereturn=1s', '-C', cf], '');
-      const real = readRealReport(box);
-      const rep = await deliverSmtp({
-        nextHop: 'remote.invalid',
-        sender: 'bouncebox@host.example.com',
-        recipients: [{ address: 'user@remote.invalid' }],
-        message: Buffer.from(MSG),
-        heloName: 'host.example.com',
-        route: { resolver: tableResolver({ 'remote.invalid': 'tempfail' }, {}), localNames: ['host.example.com'], defaultPort: 25 },
-      });
+      const real = await realQueueRunReport(dir, cf, box, 'Timeout.queuereturn=1s');
+      const rep = await deferredRemote();
       const ours = buildReport({
         kind: 'failure',
         ...sameFacts(real),
@@ -366,44 +318,6 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
     }
   });
 
-  it('failure report for a peer that refuses in its greeting', async () => {
-    const sink = await startSink({ greeting: { code: 554, text: 'go away' } });
-    const dir = tempDir('deliver-dsn-');
-    chmodSync(dir, 0o1777);
-    const box = path.join(dir, 'box');
-    try {
-      const cf = buildRealSendmailCf(dir, 0, [`define(\`ESMTP_MAILER_ARGS', \`TCP $h ${sink.port}')dnl`], [`bouncebox: ${box}`]);
-      await runRealSendmailAsync(['-odi', '-oem', '-C', cf, '-f', 'bouncebox', 'bob@[127.0.0.1]'], MSG);
-      const real = readRealReport(box);
-      const rep = await deliverSmtp({
-        nextHop: `[127.0.0.1]:${sink.port}`,
-        sender: 'bouncebox@host.example.com',
-        recipients: [{ address: 'bob@[127.0.0.1]' }],
-        message: Buffer.from(MSG),
-        heloName: 'host.example.com',
-        route: { resolver: tableResolver({}, {}), localNames: ['host.example.com'], defaultPort: 25 },
-      });
-      const ours = buildReport({
-        kind: 'failure',
-        ...sameFacts(real),
-        recipients: [
-          {
-            display: 'bob@[127.0.0.1]',
-            finalRecipient: 'RFC822; bob@[127.0.0.1]',
-            actualRecipient: 'rfc822; bob@[127.0.0.1]',
-            result: rep.results.get('bob@[127.0.0.1]')!,
-            lastAttempt: real.lastAttempts[0]!,
-          },
-        ],
-        transcript: rep.transcript,
-      });
-      expect(ours.message.toString('latin1')).toBe(real.text);
-    } finally {
-      await sink.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   const SCENARIOS: { name: string; script: SinkScript; rcpts: string[] }[] = [
     // No AUTH offered: sendmail would add an AUTH= parameter to MAIL, which we do not send.
     {
@@ -412,6 +326,17 @@ describe.skipIf(!realSendmail)('reports compared byte for byte with real sendmai
       rcpts: ['a@[127.0.0.1]', 'b@[127.0.0.1]'],
     },
     { name: 'message refused 554 after DATA', script: { dataReply: { code: 554, text: 'content rejected' } }, rcpts: ['a@[127.0.0.1]', 'b@[127.0.0.1]'] },
+    {
+      name: '550 to one RCPT, 450 to another, 250 to a third',
+      script: {
+        rcpt: {
+          'bad1@[127.0.0.1]': { code: 550, text: '5.1.1 <bad1@[127.0.0.1]>... No such user here' },
+          'later@[127.0.0.1]': { code: 450, text: '4.2.1 Mailbox busy' },
+        },
+      },
+      rcpts: ['bad1@[127.0.0.1]', 'good@[127.0.0.1]', 'later@[127.0.0.1]'],
+    },
+    { name: '554 greeting', script: { greeting: { code: 554, text: 'go away' } }, rcpts: ['bob@[127.0.0.1]'] },
     {
       name: 'every RCPT refused, 550 and 553',
       script: { rcpt: { 'a@[127.0.0.1]': { code: 550, text: 'no a' }, 'b@[127.0.0.1]': { code: 553, text: 'no b' } } },
