@@ -152,6 +152,8 @@ R< $* > $*	$: $2
 R$*	$: $1 $| @ $>"Rcpt_ok" $1
 R$* $| @ $#TEMP $+	$: $1 $| T $2
 R$* $| @ $#$*	$#$2
+ifdef(`_F_promiscuous_relay', `dnl anyone may relay: nothing more to check
+', `dnl
 R$* $| @ RELAY	$@ RELAY
 R$* $| @ $*	$: O $| $>"Relay_ok" $1
 R$* $| T $+	$: T $2 $| $>"Relay_ok" $1
@@ -160,6 +162,7 @@ R$* $| $#$*	$#$2
 R$* $| RELAY	$@ RELAY
 R T $+ $| $*	$#error $1
 R$*	$#error $@ 5.7.1 $: ifdef(`confRELAY_MSG', `confRELAY_MSG', `ifdef(`_CF_CLASS_TrustAuthMech_', `"550 Relaying denied. Proper authentication required."', `"550 Relaying denied"')')
+')dnl
 SRcpt_ok
 ifdef(`_F_loose_relay_check', `R$*	$: $>CanonAddr $1
 R$* < @ $* . >	$1 < @ $2 >
@@ -173,6 +176,8 @@ R<> <$*> $| <$+>	$: <@> <$1> $| $>SearchList <+ To> $| <$2> <>
 R<@> <$*> $| <$*>	$: <$2> <$1>
 R<?> <$*>	$: @ $1
 R<$={Accept}> <$*>	$: @ $2
+ifdef(`_F_access_skip', `R<SKIP> <$*>	$: @ $1
+')dnl
 ifdef(`_F_delay_checks_friend', `R<$={SpamTag}> <$*>	$: @ $2
 ')dnl
 R<REJECT> $*	$#error $@ 5.2.1 $: "550 Mailbox disabled for this recipient"
@@ -184,6 +189,7 @@ R<<TMPF>> $*	$#error $@ 4.3.0 $: _CF_TMPF
 R<$+> $*	$#error $: $1
 R@ $*	$1
 ')dnl
+ifdef(`_F_promiscuous_relay', `', `dnl
 R$*	$: $1 $| $>RelayTLS
 R$* $| $# $+	$# $2
 R$* $| $*	$: $1
@@ -194,8 +200,6 @@ R$* $| $*	$: $1 $| $&{auth_type}
 R$* $|	$: $1
 R$* $| $={TrustAuthMech}	$# RELAY
 R$* $| $*	$: $1
-ifdef(`_F_promiscuous_relay', `R$*	$@ RELAY
-')dnl
 ifdef(`_F_nouucp_reject', `R$* ! $* < @ $* >	$: <REMOTE> $2 < @ BANG_PATH >
 R$* ! $*	$: <REMOTE> $2 < @ BANG_PATH >
 ')dnl
@@ -269,6 +273,7 @@ R<?> <$*>	$: <$(access $1 $: ? $)> <$1>
 R<RELAY> $*	$@ RELAY
 R<$* <TMPF>> $*	$#TEMP $@ 4.3.0 $: _CF_TMPF
 R<$*> <$*>	$: $2
+')dnl
 ')dnl
 ifelse(_CF_DELAY, `1', `include(_CF_DIR_`m4/checks-delay.m4')')dnl
 ifelse(_CF_ACCESS, `1', `include(_CF_DIR_`m4/checks-search.m4')')dnl

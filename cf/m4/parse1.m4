@@ -33,13 +33,12 @@ R< $+ > $+ < @ $+ >	$: $>Recurse $1
 ')dnl
 ifdef(`_CF_MAILER_usenet_', `R$+ . USENET < @ $=w . >	$#usenet $@ usenet $: $1
 ')dnl
-ifdef(`_F_stickyhost', `ifdef(`MAIL_HUB', `R$+ < @ $=w . >	$: < $H > $1 < @ $2 . >
+ifdef(`_F_stickyhost', `dnl user@host stays with the hub (if any) or is delivered as @user
+R$+ < @ $=w . >	$: < $H > $1 < @ $2 . >
 R< $+ > $+ < $+ >	$>MailerToTriple < $1 > $2 < $3 >
 R< > $+ + $* < $+ >	$#_CF_LOCAL_MAILER $: $1 + $2
 R< > $+ < $+ >	$#_CF_LOCAL_MAILER $: @ $1
 ', `R$=L < @ $=w . >	$#_CF_LOCAL_MAILER $: @ $1
-R$+ < @ $=w . >	$#_CF_LOCAL_MAILER $: $1
-')', `R$=L < @ $=w . >	$#_CF_LOCAL_MAILER $: @ $1
 R$+ < @ $=w . >	$#_CF_LOCAL_MAILER $: $1
 ')dnl
 ifdef(`_CF_MAILER_uucp_', `R$* < @ $=Z . UUCP. > $*	$#uucp-uudom $@ $2 $: $1 < @ $2 .UUCP. > $3

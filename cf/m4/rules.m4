@@ -71,21 +71,17 @@ ifdef(`_F_bitdomain', `R$* < @ $+ .BITNET > $*	$: $1 < @ $(bitdomain $2 $: $2.BI
 ')dnl
 ifdef(`_F_uucpdomain', `R$* < @ $+ .UUCP > $*	$: $1 < @ $(uudomain $2 $: $2.UUCP $) > $3
 ')dnl
-ifelse(_CF_HAS_BANG, `1', `ifdef(`_F_uucpdomain', `R$* < @ $+ . UUCP > $*	$@ $1 < @ $2 . UUCP . > $3
-', `ifdef(`_F_nocanonify', `R$* < @ $+ . UUCP > $*	$@ $1 < @ $2 . UUCP . > $3
-', `R$* < @ $+ . UUCP > $*	$: $1 < @ $[ $2 $] . UUCP . > $3
+ifelse(_CF_HAS_BANG, `1', `ifdef(`_F_nocanonify', `', `R$* < @ $+ . UUCP > $*	$: $1 < @ $[ $2 $] . UUCP . > $3
 R$* < @ $+ . . UUCP . > $*	$@ $1 < @ $2 . > $3
-')')')dnl
+')')dnl
 R$* < @ $* $=P > $*	$: $1 < @ $2 $3 . > $4
 ifdef(`_F_nocanonify',
 `R$* < @ $* $~P > $*	$: $&{daemon_flags} $| $1 < @ $2 $3 > $4
-ifdef(`_CF_CLASS_Canonify_', `define(`_CF_CANON_DOMS_', 1)')ifdef(`_CF_FILES_Canonify_', `define(`_CF_CANON_DOMS_', 1)')dnl
-ifdef(`_CF_CANON_DOMS_', `R$* $| $* < @ $* $={Canonify} > $*	$: $2 < @ $[ $3 $4 $] > $5
-')dnl
+R$* $| $* < @ $* $={Canonify} > $*	$: $2 < @ $[ $3 $4 $] > $5
 R$* c $* $| $* < @ $* > $*	$: $3 < @ $[ $4 $] > $5
-ifelse(_F_nocanonify, `canonify_hosts', `R$* $| $* < @ $+ . > $*	$: $2 < @ $3 . > $4
+R$* $| $* < @ $+ . > $*	$: $2 < @ $3 . > $4
 R$* $| $* < @ $+.$+ > $*	$: $2 < @ $3.$4 . > $5
-R$* $| $* < @ $* > $*	$: $2 < @ $[ $3 $] > $4
+ifelse(_F_nocanonify, `canonify_hosts', `R$* $| $* < @ $* > $*	$: $2 < @ $[ $3 $] > $4
 ')dnl
 R$* $| $*	$: $2
 ',
