@@ -155,65 +155,57 @@ const lookupDeferred = (host: string): DeliveryResult =>
     remoteMta: host,
   });
 
-async function addressesOf(hop: NextHop, resolver: MxResolver): Promise<AddressAnswer> {
-  if (isIP(hop.host) !== 0) {
-    return { kind: 'found', addresses: [hop.host] };
+async function addressesOf(host: string, resolver: MxResolver): Promise<AddressAnswer> {
+  return isIP(host) !== 0 ? { kind: 'found', addresses: [host] } : resolver.lookupAddresses(host);
+}
+
+type MailHostNames =
+  | { readonly names: readonly { readonly name: string; readonly preference?: number }[] }
+  | { readonly failure: DeliveryResult };
+
+/** The mail host names of one (unbracketed) hop: its MX hosts, or itself when it has none. */
+async function mailHostNames(domain: string, options: RouteOptions, local: ReadonlySet<string>): Promise<MailHostNames> {
+  const mx = await options.resolver.lookupMx(domain);
+  if (mx.kind === 'tempfail') return { failure: lookupDeferred(domain) };
+  if (mx.kind === 'nxdomain') return { failure: hostUnknown(domain) };
+  if (mx.kind === 'none' || mx.records.length === 0) return { names: [{ name: domain }] };
+  if (mx.records.length === 1 && (mx.records[0]?.exchange ?? '').replace(/\.$/, '') === '') {
+    // RFC 7505 null MX: the domain accepts no mail.
+    return {
+      failure: makeResult('permfail', '5.1.10', `Domain ${domain} does not accept mail (nullMX)`, {
+        diagnosticType: 'X-Unix',
+        diagnostic: '556 5.1.10 Domain does not accept mail',
+      }),
+    };
   }
-  return resolver.lookupAddresses(hop.host);
+  const kept = dropSelfAndWorse(orderMxRecords(mx.records, options.random ?? Math.random), local);
+  if (kept.records.length > 0) {
+    return { names: kept.records.map((r) => ({ name: r.exchange.replace(/\.$/, ''), preference: r.preference })) };
+  }
+  if (options.tryNullMxList === true) return { names: [{ name: domain }] };
+  return {
+    failure: makeResult('permfail', '5.3.5', `MX list for ${domain}. points back to ${[...local][0] ?? 'this host'}`, {
+      diagnosticType: 'X-Unix',
+      diagnostic: '554 5.3.5 Local configuration error',
+    }),
+  };
 }
 
 /** Resolves a next-hop spec into the hosts to try, in order. */
 export async function planRoute(spec: string, options: RouteOptions): Promise<RoutePlan> {
-  const random = options.random ?? Math.random;
   const local = new Set([...options.localNames].map(normalName));
-  const hops = parseNextHops(spec);
   const hosts: TargetHost[] = [];
   let lastFailure: DeliveryResult | undefined;
-  for (const hop of hops) {
+  for (const hop of parseNextHops(spec)) {
     const port = hop.port ?? options.defaultPort;
-    let names: { name: string; preference?: number }[];
     const literal = hop.bracketed || isIP(hop.host) !== 0;
-    if (literal) {
-      names = [{ name: hop.host }];
-    } else {
-      const mx = await options.resolver.lookupMx(hop.host);
-      if (mx.kind === 'tempfail') {
-        lastFailure = lookupDeferred(hop.host);
-        continue;
-      }
-      if (mx.kind === 'nxdomain') {
-        lastFailure = hostUnknown(hop.host);
-        continue;
-      }
-      if (mx.kind === 'found' && mx.records.length > 0) {
-        if (mx.records.length === 1 && (mx.records[0]?.exchange ?? '').replace(/\.$/, '') === '') {
-          // RFC 7505 null MX: the domain accepts no mail.
-          lastFailure = makeResult('permfail', '5.1.10', `Domain ${hop.host} does not accept mail (nullMX)`, {
-            diagnosticType: 'X-Unix',
-            diagnostic: '556 5.1.10 Domain does not accept mail',
-          });
-          continue;
-        }
-        const kept = dropSelfAndWorse(orderMxRecords(mx.records, random), local);
-        if (kept.records.length === 0 && options.tryNullMxList === true) {
-          names = [{ name: hop.host }];
-        } else if (kept.records.length === 0) {
-          lastFailure = makeResult(
-            'permfail',
-            '5.3.5',
-            `MX list for ${hop.host}. points back to ${[...local][0] ?? 'this host'}`,
-            { diagnosticType: 'X-Unix', diagnostic: '554 5.3.5 Local configuration error' },
-          );
-          continue;
-        } else {
-          names = kept.records.map((r) => ({ name: r.exchange.replace(/\.$/, ''), preference: r.preference }));
-        }
-      } else {
-        names = [{ name: hop.host }];
-      }
+    const found = literal ? { names: [{ name: hop.host }] } : await mailHostNames(hop.host, options, local);
+    if ('failure' in found) {
+      lastFailure = found.failure;
+      continue;
     }
-    for (const n of names) {
-      const answer = await addressesOf({ host: n.name, bracketed: true }, options.resolver);
+    for (const n of found.names) {
+      const answer = await addressesOf(n.name, options.resolver);
       if (answer.kind === 'found' && answer.addresses.length > 0) {
         const display = literal ? `[${n.name}]` : n.name;
         hosts.push({ name: n.name, display, addresses: answer.addresses, port, preference: n.preference });
