@@ -18,7 +18,7 @@ import type { ClassTable } from './classes.js';
 import type { MacroTable } from './macros.js';
 import { isAtomToken, prescan, tokenize, type TokenTable, MAXATOM } from './prescan.js';
 import { PatKind, literalIds, type CompiledRule, type PatElem } from './rules.js';
-import { OP, showTokens } from './tokens.js';
+import { OP, diagText, showTokens } from './tokens.js';
 
 /** sysexits values used by the engine. */
 export const EX_OK = 0;
@@ -594,6 +594,8 @@ export class RewriteEngine {
           if (st.status === EX_TEMPFAIL) rstat = EX_TEMPFAIL;
         }
         if (rule.hasCalls) {
+          // sendmail strips the quotes of a $>"name" in place, in the rule itself
+          if (!rule.callNamesBare) unquoteCallNames(rule);
           const status = this.callSubroutines(npvp, reclevel);
           if (rstat === EX_OK || status === EX_TEMPFAIL) rstat = status;
         }
@@ -675,7 +677,8 @@ export class RewriteEngine {
       if (replac === null) repl = npvp.slice(keyStart, keyEnd);
       else if (replac === '') repl = [];
       else {
-        const r = prescan(replac, 0, '', this.table, (m) => this.print(m), true);
+        const text = replac;
+        const r = prescan(text, 0, '', this.table, (m) => this.print(`${diagText(text)}... ${m}`), true);
         if (!r.tokens) return { status: EX_DATAERR };
         repl = r.tokens;
       }
@@ -733,4 +736,16 @@ export class RewriteEngine {
     }
     return rstat;
   }
+}
+
+/** Remove the quotes around `$>` ruleset names in a rule's RHS (once). */
+function unquoteCallNames(rule: CompiledRule): void {
+  for (const list of [rule.rhs, rule.body]) {
+    for (let i = 0; i + 1 < list.length; i++) {
+      const t = list[i + 1]!;
+      if (list[i] === OP.CALLSUBR && t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"') list[i + 1] = t.slice(1, -1);
+    }
+  }
+  rule.bodyIds = undefined;
+  rule.callNamesBare = true;
 }

@@ -58,6 +58,8 @@ export interface CompiledRule {
   minRest: Int32Array;
   /** Literal numbers of the body's tokens (filled on first use, -1 = none). */
   bodyIds?: Int32Array;
+  /** Set once the quotes of `$>"name"` were stripped (after the first call). */
+  callNamesBare?: boolean;
   /** Number of elements that bind $1..$9. */
   bindings: number;
   /** 0 = plain, 1 = `$:` prefix, 2 = `$@` prefix. */

@@ -153,3 +153,17 @@ export function showTokens(tokens: readonly string[]): string {
   }
   return out;
 }
+
+/**
+ * Text as sendmail's diagnostics print it: 8-bit bytes lose their high bit,
+ * control characters become `?`.
+ */
+export function diagText(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    let code = s.charCodeAt(i);
+    if (code >= 0x80 && code <= 0xff) code &= 0x7f;
+    out += code < 0x20 || code === 0x7f ? '?' : String.fromCharCode(code);
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { SENDMAIL_VERSION } from '../config/loader.js';
 import { showMailer } from '../config/mailers.js';
 import { readName, translateDollars } from '../rewrite/macros.js';
 import { prescan, MAXNAME } from '../rewrite/prescan.js';
-import { names, showText, showTokens } from '../rewrite/tokens.js';
+import { diagText, names, showText, showTokens } from '../rewrite/tokens.js';
 import { EX_OK } from '../rewrite/engine.js';
 import { slashCommand } from './slash.js';
 
@@ -192,7 +192,7 @@ export class TestMode {
     const text = line.slice(sp + 1);
     // bytes 0x80-0x9f are sendmail's own meta characters: refused in addresses
     if (/[\x80-\x9f]/.test(text)) {
-      out.line(`8-bit character in mailbox address "${text.replace(/[\x80-\x9f]/g, '?')}"`);
+      out.line(`8-bit character in mailbox address "${diagText(text)}"`);
       return;
     }
     return this.addresses(rsList, text, 0);
@@ -207,7 +207,7 @@ export class TestMode {
         return;
       }
       const addr = text.slice(p);
-      const r = prescan(text, p, ',', engine.table, (m) => out.line(`${addr}... ${m}`));
+      const r = prescan(text, p, ',', engine.table, (m) => out.line(`${diagText(addr)}... ${m}`));
       if (r.tokens && r.tokens.length > 0) {
         let q = rsList;
         while (q.length > 0) {
@@ -218,7 +218,7 @@ export class TestMode {
           }
           const status = engine.rewrite(r.tokens, rs);
           const comma = q.indexOf(',');
-          const label = comma < 0 ? q : q.slice(0, comma);
+          const label = q;
           const rest = comma < 0 ? '' : q.slice(comma + 1);
           if (typeof status !== 'number') {
             return status.then((st) => {
@@ -248,7 +248,7 @@ export class TestMode {
       }
       const st = await engine.rewrite(tokens, rs);
       const comma = q.indexOf(',');
-      const label = comma < 0 ? q : q.slice(0, comma);
+      const label = q;
       if (st !== EX_OK) out.line(`== Ruleset ${label} (${rs}) status ${st}`);
       q = comma < 0 ? '' : q.slice(comma + 1);
     }

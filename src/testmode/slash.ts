@@ -10,7 +10,7 @@
 import type { LookupResult } from '../maps/types.js';
 import type { MailerDecl } from '../config/types.js';
 import { isAtomToken, prescan, type TokenTable } from '../rewrite/prescan.js';
-import { OP, showText } from '../rewrite/tokens.js';
+import { OP, diagText, showText } from '../rewrite/tokens.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import type { TestMode } from './index.js';
 
@@ -168,6 +168,7 @@ export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
         else if (c === 'S' || c === 's') tm.tryFlags.sender = true;
         else if (c === 'R' || c === 'r') tm.tryFlags.sender = false;
       }
+      setAddrType(tm);
       return;
     }
     case 'map':
@@ -264,7 +265,7 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   const { header, sender } = tm.tryFlags;
   out.line(`Parsing ${header ? 'header' : 'envelope'} ${sender ? 'sender' : 'recipient'} address`);
   void header;
-  const r = prescan(addr, 0, '', table, (msg) => out.line(`${addr}... ${msg}`), true);
+  const r = prescan(addr, 0, '', table, (msg) => out.line(`${diagText(addr)}... ${msg}`), true);
   if (!r.tokens) {
     out.line('Cannot parse');
     return;
@@ -273,7 +274,7 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   await engine.rewrite(pvp, 3);
   await engine.rewrite(pvp, 0);
   if (pvp[0] !== OP.CANONNET || pvp.length < 2) {
-    out.line(`${addr}... buildaddr: no mailer in parsed address`);
+    out.line(`${diagText(addr)}... buildaddr: no mailer in parsed address`);
     return;
   }
   const mailerName = pvp[1]!;
@@ -293,13 +294,13 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
     let msg = m ? m[2]! : text;
     const dsn = /^\d\.\d{1,3}\.\d{1,3} /.exec(msg);
     if (m && dsn) msg = msg.slice(dsn[0].length);
-    out.line(m && m[1] === '551' ? msg : `${addr}... ${msg}`);
+    out.line(m && m[1] === '551' ? msg : `${diagText(addr)}... ${msg}`);
     out.line(`mailer *error*, host ${host}, user ${user}`);
     return;
   }
   let mailer: MailerDecl | undefined = config.mailers.find((x) => x.name === mailerName);
   if (!mailer) {
-    out.line(`${addr}... buildaddr: unknown mailer ${mailerName}`);
+    out.line(`${diagText(addr)}... buildaddr: unknown mailer ${mailerName}`);
     return;
   }
   if (mailerName === 'local' && userToks[0] === '@') userToks = userToks.slice(1);
@@ -326,11 +327,12 @@ async function tryCommand(tm: TestMode, mailer: MailerDecl, addr: string): Promi
   const { engine } = tm.loaded;
   const { header, sender } = tm.tryFlags;
   out.line(`Trying ${header ? 'header' : 'envelope'} ${sender ? 'sender' : 'recipient'} address ${addr} for mailer ${mailer.name}`);
+  setAddrType(tm);
   const pair = sender ? mailer.senderRulesets : mailer.recipientRulesets;
   const rwset = mailerRuleset(tm, pair?.[header ? 1 : 0]);
   const fancy = mailer.flags.has('c') ? G : crackaddr(addr);
   let rcode = 0;
-  const r = prescan(addr, 0, '', engine.table, (msg) => out.line(`${addr}... ${msg}`), true);
+  const r = prescan(addr, 0, '', engine.table, (msg) => out.line(`${diagText(addr)}... ${msg}`), true);
   let result = addr;
   if (r.tokens) {
     const pvp = r.tokens;
@@ -345,4 +347,10 @@ async function tryCommand(tm: TestMode, mailer: MailerDecl, addr: string): Promi
     result = fancy.split(G).join(g);
   }
   out.line(`Rcode = ${rcode}, addr = ${result}`);
+}
+
+/** ${addr_type}: `e`/`h` and `s`/`r`, as the /tryflags state says. */
+function setAddrType(tm: TestMode): void {
+  const { header, sender } = tm.tryFlags;
+  tm.loaded.macros.setByName('addr_type', `${header ? 'h' : 'e'} ${sender ? 's' : 'r'}`);
 }
