@@ -99,6 +99,23 @@ function unquote(item: string): string {
   return item.length >= 2 && item.startsWith('"') && item.endsWith('"') ? item.slice(1, -1) : item;
 }
 
+/** What makes two targets the same delivery, for duplicate suppression. */
+function targetKey(r: ExpandedRecipient): string {
+  const t = r.target;
+  switch (t.kind) {
+    case 'local':
+      return `local:${t.user}`;
+    case 'remote':
+      return `remote:${t.address.toLowerCase()}`;
+    case 'program':
+      return `program:${t.command}`;
+    case 'file':
+      return `file:${t.path}`;
+    case 'failed':
+      return `failed:${r.display}`;
+  }
+}
+
 const loopBroken = (text: string): DeliveryResult =>
   makeResult('permfail', '5.4.6', text, { diagnosticType: 'X-Unix', diagnostic: `554 5.4.6 ${text}` });
 
@@ -110,17 +127,7 @@ export async function expandAliases(addresses: readonly string[], options: Expan
   const seen = new Set<string>();
 
   const emit = (r: ExpandedRecipient): void => {
-    const t = r.target;
-    const key =
-      t.kind === 'local'
-        ? `local:${t.user}`
-        : t.kind === 'remote'
-          ? `remote:${t.address.toLowerCase()}`
-          : t.kind === 'program'
-            ? `program:${t.command}`
-            : t.kind === 'file'
-              ? `file:${t.path}`
-              : `failed:${r.display}`;
+    const key = targetKey(r);
     if (seen.has(key)) return;
     seen.add(key);
     out.push(r);
