@@ -132,8 +132,8 @@ ifdef(`_F_nullclient', `DH`'_F_nullclient
 ')')dnl
 ifdef(`LOCAL_RELAY', `DR`'LOCAL_RELAY
 ')dnl
-ifdef(`_F_nullclient', `DM`'_F_nullclient
-', `ifdef(`_CF_MASQ_AS_', `DM`'_CF_MASQ_AS_
+ifdef(`_CF_MASQ_AS_', `DM`'_CF_MASQ_AS_
+', `ifdef(`_F_nullclient', `DM`'_F_nullclient
 ')')dnl
 ifdef(`LUSER_RELAY', `Kuser user -m -a<>
 DL`'LUSER_RELAY
