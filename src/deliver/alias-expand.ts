@@ -105,8 +105,11 @@ function targetKey(r: ExpandedRecipient): string {
   switch (t.kind) {
     case 'local':
       return `local:${t.user}`;
-    case 'remote':
-      return `remote:${t.address.toLowerCase()}`;
+    case 'remote': {
+      // Host names compare without case, local parts with it.
+      const at = t.address.lastIndexOf('@');
+      return `remote:${at < 0 ? t.address : t.address.slice(0, at) + t.address.slice(at).toLowerCase()}`;
+    }
     case 'program':
       return `program:${t.command}`;
     case 'file':
