@@ -106,6 +106,12 @@ define(`confMILTER_MACROS_ENVRCPT', ``{rcpt_mailer}, {rcpt_host}, {rcpt_addr}'')
 define(`confMILTER_MACROS_EOM', ``{msg_id}'')
 
 # UUCP helpers (classic configurations).
+# SITECONFIG(file, name, class): $class is set to name (for class U, the
+# local UUCP name, also entered into class w as name and name.UUCP), then
+# siteconfig/file.m4 of this library is read, whose SITE(...) lines add
+# the connected hosts to class `class'.  As with the real build, a site
+# file that does not exist adds nothing and is no error (cf.README calls
+# the mechanism obsolete and points to mailertables instead).
 define(`SITECONFIG',
 	`ifelse(`$3', `U', `DU$2
 C{w}$2 $2.UUCP
