@@ -25,5 +25,6 @@ ifdef(`_CF_DIR_', `',
 include(_CF_DIR_`m4/api.m4')
 include(_CF_DIR_`m4/options.m4')
 include(_CF_DIR_`m4/write.m4')
-m4wrap(`_CF_WRITE')
+dnl Written once, even when a .mc includes this file that m4 already read.
+ifdef(`_CF_WRAPPED_', `', `define(`_CF_WRAPPED_', `1')m4wrap(`_CF_WRITE')')
 divert(0)dnl
