@@ -72,6 +72,17 @@ describe.skipIf(!gnu)('cf library with GNU m4', () => {
     }
   });
 
+  it('an .mc that includes cf.m4 gives the same cf alone and after cf.m4 on the command line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-test-'));
+    const mc = join(dir, 'inc.mc');
+    writeFileSync(mc, `include(\`${cfEntry}')dnl\nOSTYPE(\`linux')dnl\nMAILER(\`smtp')dnl\n`);
+    const alone = run('m4', [mc]);
+    const twice = run('m4', [cfEntry, mc]);
+    expect(alone.status).toBe(0);
+    expect(alone.stdout.match(/^V10\/Berkeley$/gm)).toHaveLength(1);
+    expect(twice.stdout).toBe(alone.stdout);
+  });
+
   it('FEATURE arguments reach the map declarations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cf-test-'));
     const mc = join(dir, 'maps.mc');
