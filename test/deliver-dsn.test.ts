@@ -13,6 +13,8 @@ import {
 } from '../src/deliver/dsn.js';
 import { deliverToFile, deliverToProgram } from '../src/deliver/mailers/index.js';
 import { deliverSmtp } from '../src/deliver/smtp-client.js';
+import { envelopeDsn, notifyOf, recipientWantsReport, reportedRecipientOf } from '../src/deliver/queue-bridge.js';
+import { defaultRecipientFlags, newEnvelope, type QueuedRecipient } from '../src/queue/envelope.js';
 import { makeResult } from '../src/deliver/status.js';
 import {
   buildRealSendmailCf,
@@ -48,6 +50,27 @@ describe('who gets a report', () => {
     const never = { given: true, success: false, failure: false, delay: false };
     expect([wantsReport('failure', never), wantsReport('delay', never)]).toEqual([false, false]);
     expect(wantsReport('success', { given: true, success: true, failure: false, delay: false })).toBe(true);
+  });
+
+  it('reads NOTIFY, ORCPT and the final recipient from a queued recipient', () => {
+    const never: QueuedRecipient = {
+      address: '<bob@x.test>',
+      flags: { ...defaultRecipientFlags(), notifyGiven: true, notifyFailure: false, notifyDelay: false },
+    };
+    expect(notifyOf(never.flags)).toBe('NEVER');
+    expect(recipientWantsReport(never, 'failure')).toBe(false);
+    const plain: QueuedRecipient = { address: 'ann@x.test', flags: defaultRecipientFlags(), originalRecipient: 'rfc822;Ann@x.test' };
+    expect(notifyOf(plain.flags)).toBeUndefined();
+    expect([recipientWantsReport(plain, 'failure'), recipientWantsReport(plain, 'success')]).toEqual([true, false]);
+    const r = makeResult('permfail', '5.1.1', 'User unknown');
+    expect(reportedRecipientOf(plain, r, NOW)).toEqual({
+      display: 'ann@x.test',
+      finalRecipient: 'RFC822; ann@x.test',
+      originalRecipient: 'rfc822;Ann@x.test',
+      result: r,
+      lastAttempt: NOW,
+    });
+    expect(envelopeDsn({ ...newEnvelope('Q1', 'a@x.test'), flags: 'ds', envelopeId: 'E1' })).toEqual({ ret: 'FULL', envid: 'E1' });
   });
 
   it('words intervals as sendmail does', () => {

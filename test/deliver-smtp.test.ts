@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverSmtp, parseReply, type SmtpDeliveryRequest } from '../src/deliver/smtp-client.js';
 import { SmtpConnectionCache } from '../src/deliver/smtp-connection-cache.js';
+import { envelopeDsn, smtpRecipientOf } from '../src/deliver/queue-bridge.js';
+import { parseQf } from '../src/queue/qf-file.js';
 import { dropSelfAndWorse, orderMxRecords, parseNextHops, planRoute } from '../src/deliver/mx.js';
 import {
   buildRealSendmailCf,
@@ -499,5 +501,11 @@ describe.skipIf(!realSendmail)('SMTP delivery against real sendmail -bD on loopb
     expect(text).toMatch(/^R[A-Z]*FD:<root@host\.example\.com>$/m); // NOTIFY=FAILURE,DELAY
     expect(text).toMatch(/^F[a-z]*n[a-z]*$/m); // RET=HDRS
     expect(text).not.toMatch(/^R.*nosuchuser/m);
+    // Round trip: the queue file real sendmail wrote, read back, gives the same DSN parameters to pass on.
+    const env = parseQf(text, qf[0]!.slice(2), qf[0]!);
+    expect(envelopeDsn(env)).toEqual({ ret: 'HDRS', envid: 'ENV42' });
+    expect(env.recipients.map(smtpRecipientOf)).toEqual([
+      { address: 'root@host.example.com', notify: ['FAILURE', 'DELAY'], orcpt: 'rfc822;orig@example.test' },
+    ]);
   });
 });

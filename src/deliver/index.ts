@@ -3,7 +3,8 @@
 // local mailers for mailboxes, programs and files (mailers/), the
 // per-recipient outcome every mailer returns (status.ts: sent, temporary or
 // permanent failure as a type), and RFC 3464 reports in sendmail's layout
-// (dsn.ts).
+// (dsn.ts); alias and .forward expansion (alias-expand.ts); what delivery
+// reads from a queued envelope (queue-bridge.ts).
 
 export * from './status.js';
 export * from './mx.js';
@@ -13,3 +14,4 @@ export * from './dsn.js';
 export * from './mailers/index.js';
 export * from './alias-expand.js';
 export { SmtpConnectionCache, type ConnectionCacheOptions } from './smtp-connection-cache.js';
+export * from './queue-bridge.js';
