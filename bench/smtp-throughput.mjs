@@ -84,6 +84,7 @@ function oneClient(port, n) {
     });
     s.on('close', () => resolve(accepted));
     s.on('error', reject);
+    setTimeout(() => { s.destroy(); reject(new Error(`port ${port}: no progress after 60 s (${accepted} accepted)`)); }, 60_000).unref();
   });
 }
 

@@ -2,11 +2,12 @@
 // present), durable writes, listing, reading, and setting corrupt files aside.
 //
 // Durable write of a new message: the data goes to df<id> and the control
-// file to tf<id> (sendmail's own temporary name), both fsynced; the data
-// directory is fsynced, then tf<id> is renamed to qf<id> and the control
-// directory fsynced.  The qf rename is the commit point: a df without its qf
-// is never taken by a queue runner (sendmail writes its df the same way), so
-// the df needs no temporary name of its own.  Only after the last fsync does
+// file to tf<id> (sendmail's own temporary name), both fsynced; tf<id> is
+// renamed to qf<id> and the directory fsynced, which makes both new entries
+// durable (when df/ is a separate directory it is fsynced before the
+// rename).  The qf rename is the commit point: a df without its qf is never
+// taken by a queue runner (sendmail writes its df the same way), so the df
+// needs no temporary name of its own.  Only after the directory fsync does
 // the message exist, and only then may the SMTP 250 be sent.  Directory
 // fsyncs asked for while one is running share the next one (group commit).
 // A corrupt qf is renamed to Qf<id> (sendmail's "lost" queue file), never
@@ -159,7 +160,8 @@ export class QueueDirectory {
       if (written[1]?.status === 'fulfilled') await fs.rm(controlTemp, { force: true });
       throw failed.reason;
     }
-    await this.syncDir(ddir);
+    // df/ apart from the qf: its entry must be on disk before the qf can be
+    if (ddir !== qdir) await this.syncDir(ddir);
     await fs.rename(controlTemp, controlFinal);
     await this.syncDir(qdir);
   }
