@@ -105,7 +105,7 @@ export interface AdapterOptions {
 /** What the adapter uses of smtp-server's SMTPConnection (pinned 3.21.6). */
 interface Connection {
   _socket: Socket;
-  _parser: (NodeJS.WritableStream & { startDataMode(max?: number): PassThrough; continue(): void; _remainder: string; _write: (chunk: Buffer, enc: string, next: (err?: Error) => void) => void }) | false;
+  _parser: LineParser | false;
   _ready: boolean;
   _closing: boolean;
   _closed: boolean;

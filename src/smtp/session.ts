@@ -61,8 +61,6 @@ export interface SessionOptions {
   receivedHeader?: (macros: SessionMacros) => string;
   /** Called for ETRN with its argument (start a queue run). */
   onEtrn?: (arg: string) => void;
-  /** Warnings (malformed configured replies and the like). */
-  warn?: (message: string) => void;
   now?: () => Date;
 }
 
@@ -144,7 +142,6 @@ export function parsePathArgument(
 export class SmtpSession {
   private readonly privacy: Set<string>;
   private readonly macros = new Map<string, string>();
-  private readonly warn: (m: string) => void;
   private readonly now: () => Date;
   private heloName: string | undefined;
   private protocol: 'SMTP' | 'ESMTP' | undefined;
@@ -160,7 +157,6 @@ export class SmtpSession {
     this.privacy = new Set([...(opts.privacy ?? [])].map((p) => p.toLowerCase()));
     if (this.privacy.has('goaway')) for (const p of GOAWAY) this.privacy.add(p);
     if (this.privacy.has('noexpn')) this.privacy.add('noverb');
-    this.warn = opts.warn ?? ((m) => process.stderr.write(`${m}\n`));
     this.now = opts.now ?? (() => new Date());
     const { client, daemon, identity } = opts;
     const m = this.macros;
