@@ -144,14 +144,13 @@ export function showText(s: string): string {
   return out;
 }
 
-/** Tokens separated by single spaces (trace and =S form). */
+/** Tokens separated by single spaces (trace and =S form); a flat string. */
 export function showTokens(tokens: readonly string[]): string {
-  let out = '';
   for (let i = 0; i < tokens.length; i++) {
-    if (i > 0) out += ' ';
-    out += showText(tokens[i]!);
+    const t = tokens[i]!;
+    if (showText(t) !== t) return tokens.map(showText).join(' ');
   }
-  return out;
+  return tokens.join(' ');
 }
 
 /**
