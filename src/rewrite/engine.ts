@@ -82,6 +82,15 @@ class Workspace {
     /** Literal number of each token (-1 when no rule names it). */
     public ids: number[],
   ) {}
+
+  /** Start a new ruleset run (workspaces are reused per recursion depth). */
+  reset(pvp: string[], ids: number[]): void {
+    this.pvp = pvp;
+    this.ids = ids;
+    this.lowerGen = -1;
+    this.loopcount = 0;
+    this.mlp = 0;
+  }
 }
 
 export class RewriteEngine {
@@ -98,6 +107,8 @@ export class RewriteEngine {
   print: (line: string) => void;
   /** Print "input:"/"returns:" lines (address test mode). */
   trace = true;
+  /** One workspace per recursion depth, reused. */
+  private readonly workspaces: Workspace[] = [];
   /** Literal number by token as written (a cache of lower-casing and lookup). */
   private readonly tokenIds = new Map<string, number>();
   /** Ruleset labels padded or cut to 16 columns, by number. */
@@ -556,7 +567,8 @@ export class RewriteEngine {
     let rstat = EX_OK;
     if (rules !== undefined && rules.length > 0) {
       this.stampFor(literalIds.size);
-      const ws = new Workspace(pvp, this.computeIds(pvp));
+      const ws = (this.workspaces[reclevel] ??= new Workspace(pvp, []));
+      ws.reset(pvp, this.computeIds(pvp));
       try {
         rstat = this.applyRules(rules, ws, reclevel, maxatom, label);
       } finally {
