@@ -3,8 +3,9 @@
  *
  * sendmail's flags are getopt-style with glued values (`-bt`, `-Cfile`,
  * `-d21.12`, `-oQ/var/spool`, `-O Name=value`), so they are parsed here by
- * hand.  Implemented modes: -bt (address test mode) and -bi (newaliases);
- * the others exit with a clear "not yet implemented".
+ * hand.  Implemented modes: -bt (address test mode) and -bi (newaliases)
+ * here; -bd/-bD, -bs, -bm (the default, with -t), -bv and -bp in
+ * src/submit/modes.ts; the others exit with a clear "not yet implemented".
  */
 import { loadConfig, type LoadedConfig } from '../config/loader.js';
 import { parseOptionText } from '../config/options.js';
@@ -173,7 +174,17 @@ export async function main(argv: string[], progName: string): Promise<void> {
     case 'd':
     case 'D':
     case 's':
-    case 'm':
+    case 'm': {
+      const { runMailMode } = await import('../submit/modes.js');
+      const loadReporting = async (): Promise<LoadedConfig | null> => {
+        const out = new Output((b) => process.stderr.write(b));
+        const loaded = await load(args, out);
+        out.flush();
+        return loaded;
+      };
+      process.exitCode = await runMailMode(args, progName, loadReporting, argv);
+      return;
+    }
     case 'h':
     case 'H':
     case 'P':

@@ -1,0 +1,102 @@
+// Parsing an address to its mailer triple, as sendmail's parseaddr: prescan,
+// rulesets 3 and 0, then the triple is built from `$# mailer $@ host $: user`
+// and the user part rewritten (ruleset 2 and the mailer's R= for a
+// recipient, 1 and S= for a sender, then 4).  An error mailer result, an
+// unknown mailer or an address that cannot be scanned is an error Reply.
+
+import type { LoadedConfig } from '../config/loader.js';
+import type { MailerDecl } from '../config/types.js';
+import { EX_TEMPFAIL } from '../rewrite/engine.js';
+import { prescan } from '../rewrite/prescan.js';
+import { OP } from '../rewrite/tokens.js';
+import { makeReply, type Reply } from '../smtp/reply.js';
+import { errorMailerReply, TEMP_SYSTEM_FAILURE } from './error-reply.js';
+import { joinTokens, verdictOfTokens } from './rscheck.js';
+
+export interface MailerTriple {
+  /** The mailer's name ("local", "esmtp", "prog", "*file*", "discard", ...). */
+  mailer: string;
+  host: string;
+  user: string;
+  /** The mailer's declaration (undefined for the discard mailer). */
+  decl: MailerDecl | undefined;
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly triple: MailerTriple }
+  | { readonly ok: false; readonly reply: Reply };
+
+export interface ParseOptions {
+  /** Parse as an envelope sender (rulesets 1 and S=) instead of a recipient. */
+  sender?: boolean;
+  warn?: (message: string) => void;
+}
+
+function mailerRuleset(loaded: LoadedConfig, ref: string | undefined): number {
+  if (ref === undefined || ref === '') return -1;
+  return loaded.engine.findRuleset(ref, () => {});
+}
+
+/** The bare address: one pair of angle brackets and surrounding blanks removed. */
+function bare(address: string): string {
+  const t = address.trim();
+  return t.startsWith('<') && t.endsWith('>') ? t.slice(1, -1).trim() : t;
+}
+
+export async function parseAddress(loaded: LoadedConfig, address: string, opts: ParseOptions = {}): Promise<ParseResult> {
+  const { engine, config, macros } = loaded;
+  const warn = opts.warn ?? (() => {});
+  const table = engine.table;
+  let scanError = '';
+  const scanned = prescan(address, 0, '', table, (m) => (scanError ||= m), true);
+  if (!scanned.tokens) {
+    return { ok: false, reply: makeReply(553, '5.1.3', `${address}... ${scanError || 'Cannot parse address'}`) };
+  }
+  const pvp = scanned.tokens;
+  if (bare(address) === '' && opts.sender) {
+    // the null sender has no triple of its own
+    return { ok: true, triple: { mailer: 'local', host: '', user: '<>', decl: config.mailers.find((m) => m.name === 'local') } };
+  }
+  macros.setByName('addr_type', opts.sender ? 'e s' : 'e r');
+  let status = await engine.rewrite(pvp, 3);
+  if (status !== EX_TEMPFAIL) status = await engine.rewrite(pvp, 0);
+  if (status === EX_TEMPFAIL) return { ok: false, reply: TEMP_SYSTEM_FAILURE };
+  const verdict = verdictOfTokens(pvp, table);
+  if (verdict.kind === 'error') return { ok: false, reply: errorMailerReply(verdict.status, verdict.text, address, warn) };
+  if (pvp[0] !== OP.CANONNET || pvp.length < 2) {
+    return { ok: false, reply: makeReply(553, '5.3.5', `${address}... buildaddr: no mailer in parsed address`) };
+  }
+  const mailerName = pvp[1]!;
+  let i = 2;
+  let hostToks: string[] = [];
+  if (pvp[i] === OP.CANONHOST) {
+    const j = pvp.indexOf(OP.CANONUSER, i + 1);
+    hostToks = pvp.slice(i + 1, j < 0 ? pvp.length : j);
+    i = j < 0 ? pvp.length : j;
+  }
+  let userToks = pvp[i] === OP.CANONUSER ? pvp.slice(i + 1) : [];
+  if (mailerName === 'discard') return { ok: true, triple: { mailer: 'discard', host: '', user: joinTokens(userToks, ' ', table), decl: undefined } };
+  let decl = config.mailers.find((m) => m.name === mailerName);
+  if (!decl) return { ok: false, reply: makeReply(553, '5.3.5', `${address}... buildaddr: unknown mailer ${mailerName}`) };
+  if (mailerName === 'local' && userToks[0] === '@') userToks = userToks.slice(1);
+  const first = userToks[0] ?? '';
+  const p = first.startsWith('"') ? first.slice(1) : first;
+  if (p.startsWith('|') && decl.flags.has('|')) decl = config.mailers.find((m) => m.name === 'prog') ?? decl;
+  else if (p.startsWith('/') && decl.flags.has('/')) decl = config.mailers.find((m) => m.name === '*file*') ?? decl;
+  let host = joinTokens(hostToks, engine.spaceSub, table);
+  if (!decl.flags.has('h')) host = host.toLowerCase();
+  const savedH = macros.getByName('h');
+  if (hostToks.length > 0) macros.setByName('h', host);
+  try {
+    await engine.rewrite(userToks, opts.sender ? 1 : 2);
+    const pair = opts.sender ? decl.senderRulesets : decl.recipientRulesets;
+    const rs = mailerRuleset(loaded, pair?.[0]);
+    if (rs > 0) await engine.rewrite(userToks, rs);
+    await engine.rewrite(userToks, 4);
+  } finally {
+    macros.setByName('h', savedH);
+  }
+  let user = joinTokens(userToks, engine.spaceSub, table);
+  if (!decl.flags.has('u')) user = user.toLowerCase();
+  return { ok: true, triple: { mailer: decl.name, host, user, decl } };
+}

@@ -1,0 +1,41 @@
+// `sendmail -bd` / `-bD`: the SMTP daemon on the cf's listeners with the cf
+// policy, the PidFile, SIGHUP reloading the cf.  -bd and -bD both stay in
+// the foreground here (a service manager or `&` puts -bd in the
+// background); the queue run interval of -q is kept for the queue runner.
+
+import type { LoadedConfig } from '../config/loader.js';
+import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
+import { daemonListeners, sessionOptionsFromConfig } from './session-options.js';
+
+export interface CfDaemonOptions {
+  loaded: LoadedConfig;
+  /** -O/-o overrides from the command line (DaemonPortOptions among them). */
+  overrides: readonly { name: string; value: string }[];
+  /** The command line for the PidFile. */
+  commandLine: string;
+  /** Re-reads the cf (SIGHUP). */
+  reload?: () => Promise<LoadedConfig | null>;
+  /** -q interval, in seconds (0: none). */
+  queueIntervalSeconds?: number;
+  log?: (message: string) => void;
+}
+
+export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon> {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const session = await sessionOptionsFromConfig(opts.loaded, log);
+  const pid = opts.loaded.config.options.get('PidFile');
+  const running = await runDaemon({
+    listeners: daemonListeners(opts.loaded, opts.overrides),
+    session,
+    ...(pid ? { pidFile: opts.loaded.macros.expand(pid) } : {}),
+    commandLine: opts.commandLine,
+    log,
+    onError: (err) => log(`session error: ${err.message}`),
+    onReload: async () => {
+      const fresh = await opts.reload?.();
+      if (fresh) Object.assign(session, await sessionOptionsFromConfig(fresh, log));
+    },
+  });
+  for (const a of running.addresses) log(`listening on ${a.address} port ${a.port}`);
+  return running;
+}

@@ -1,0 +1,116 @@
+// Local submission: `sendmail [-t] [-i|-oi] [-f from] [-F name] rcpt...`
+// (and -bm): the message is read from standard input (up to a line with a
+// single "." unless -i), its recipients are the arguments, or with -t the
+// To:, Cc: and Bcc: headers (arguments then are left out); it goes through
+// an SMTP session with the cf's policy as the local user and is queued.
+// Refused recipients are printed "addr... text"; exit 67 when none was
+// taken, 75 on a temporary failure.
+
+import os from 'node:os';
+import type { LoadedConfig } from '../config/loader.js';
+import { splitAddressList } from '../deliver/alias-expand.js';
+import { SmtpSession } from '../smtp/session.js';
+import { sessionOptionsFromConfig } from './session-options.js';
+
+export interface LocalSubmitOptions {
+  recipients: readonly string[];
+  /** -t: recipients from the headers. */
+  fromHeaders: boolean;
+  /** -i / -oi: a line "." does not end the message. */
+  ignoreDots: boolean;
+  /** -f / -r: the envelope sender (default: the invoking user). */
+  sender?: string;
+  /** -F: the sender's full name, for a From: header the message lacks. */
+  fullName?: string;
+}
+
+const EX_NOUSER = 67;
+const EX_TEMPFAIL = 75;
+const EX_DATAERR = 65;
+
+/** The message text: LF line ends, cut at a lone "." unless `ignoreDots`. */
+export function messageText(raw: Buffer, ignoreDots: boolean): string {
+  const lines = raw.toString('latin1').replace(/\r\n/g, '\n').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const end = ignoreDots ? -1 : lines.indexOf('.');
+  return (end < 0 ? lines : lines.slice(0, end)).join('\n') + '\n';
+}
+
+/** The header block's fields, unfolded: [name, value]. */
+function headerFields(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') break;
+    if (/^[ \t]/.test(line) && out.length > 0) out[out.length - 1]![1] += ' ' + line.trim();
+    else {
+      const colon = line.indexOf(':');
+      if (colon <= 0) break;
+      out.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+    }
+  }
+  return out;
+}
+
+/** Recipients of -t: To:, Cc:, Bcc:, less those named on the command line (as sendmail 8.17). */
+export function headerRecipients(text: string, excluded: readonly string[]): string[] {
+  const skip = new Set(excluded.map((a) => a.toLowerCase()));
+  return headerFields(text)
+    .filter(([name]) => /^(to|cc|bcc)$/i.test(name))
+    .flatMap(([, value]) => splitAddressList(value))
+    .filter((a) => !skip.has(a.toLowerCase()));
+}
+
+/** The message with "Bcc:" lines removed and a From: line added when it has none. */
+function preparedMessage(text: string, sender: string, fullName: string | undefined): string {
+  const blank = text.indexOf('\n\n');
+  const head = blank < 0 ? text : text.slice(0, blank + 1);
+  const body = blank < 0 ? '' : text.slice(blank + 1);
+  const kept = head.replace(/^Bcc:.*\n([ \t].*\n)*/gim, '');
+  const from = /^From:/im.test(kept) ? '' : `From: ${fullName ? `${fullName} <${sender}>` : sender}\n`;
+  return from + kept + body;
+}
+
+export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: LocalSubmitOptions, print: (line: string) => void): Promise<number> {
+  const session = new SmtpSession({
+    ...(await sessionOptionsFromConfig(loaded, print)),
+    daemon: { name: '', addr: '', port: 0, family: 'inet', modifiers: '' },
+    client: { addr: '', port: 0, name: 'localhost', resolve: 'OK' },
+  });
+  const text = messageText(raw, opts.ignoreDots);
+  const sender = opts.sender ?? os.userInfo().username;
+  const recipients = opts.fromHeaders ? headerRecipients(text, opts.recipients) : [...opts.recipients];
+  if (recipients.length === 0) {
+    print('No recipient addresses found in header');
+    return EX_DATAERR;
+  }
+  await session.start();
+  await session.command(`HELO localhost`);
+  const mail = await session.command(`MAIL FROM:<${sender}>`);
+  if (mail.reply.code >= 400) {
+    print(mail.reply.lines.join(' '));
+    return mail.reply.code < 500 ? EX_TEMPFAIL : EX_NOUSER;
+  }
+  let accepted = 0;
+  let temporary = false;
+  for (const r of recipients) {
+    const answer = await session.command(`RCPT TO:<${r.replace(/^<(.*)>$/, '$1')}>`);
+    if (answer.reply.code < 400) accepted++;
+    else {
+      temporary ||= answer.reply.code < 500;
+      print(answer.reply.lines[0] ?? '');
+    }
+  }
+  if (accepted === 0) return temporary ? EX_TEMPFAIL : EX_NOUSER;
+  const data = await session.command('DATA');
+  if (data.reply.code !== 354) {
+    print(data.reply.lines.join(' '));
+    return EX_TEMPFAIL;
+  }
+  const message = Buffer.from(preparedMessage(text, sender, opts.fullName).replace(/\n/g, '\r\n'), 'latin1');
+  const stored = await session.message(message, message.length);
+  if (stored.code >= 400) {
+    print(stored.lines.join(' '));
+    return stored.code < 500 ? EX_TEMPFAIL : EX_NOUSER;
+  }
+  return 0;
+}

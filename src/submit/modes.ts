@@ -1,0 +1,105 @@
+// The command-line side of the modes that take mail: which mode runs, what
+// its flags mean (-t, -i/-oi, -f/-r, -F, -q interval), reading standard
+// input, exit statuses.  src/cli/sendmail.ts calls runMailMode with the
+// parsed arguments and its config loader.
+
+import { mkdirSync } from 'node:fs';
+import type { LoadedConfig } from '../config/loader.js';
+import { runCfDaemon } from './daemon.js';
+import { submitLocal } from './local.js';
+import { serveStdio } from './stdio.js';
+import { verifyAddresses } from './verify.js';
+
+export interface MailModeArgs {
+  mode: string;
+  configFile: string;
+  options: { name: string; value: string }[];
+  flags: Map<string, string>;
+  recipients: string[];
+}
+
+const EX_USAGE = 64;
+const EX_CONFIG = 78;
+const EX_OSERR = 71;
+
+/** The modes this module runs. */
+export const MAIL_MODES = new Set(['d', 'D', 's', 'm', 'v', 'p']);
+
+/** "-q30m" -> 1800 (s, m, h, d, w units; bare numbers are seconds). */
+export function queueInterval(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  let total = 0;
+  for (const m of value.matchAll(/(\d+)([smhdw]?)/g)) {
+    const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as '' | 's' | 'm' | 'h' | 'd' | 'w'];
+    total += Number(m[1]) * unit;
+  }
+  return total;
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function runMailMode(
+  args: MailModeArgs,
+  progName: string,
+  load: () => Promise<LoadedConfig | null>,
+  argv: readonly string[],
+): Promise<number> {
+  const err = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (args.mode === 'p') {
+    const { main } = await import('../cli/mailq.js');
+    await main(['-C', args.configFile], 'mailq');
+    return Number(process.exitCode ?? 0);
+  }
+  const loaded = await load();
+  if (!loaded) return EX_CONFIG;
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  try {
+    switch (args.mode) {
+      case 'd':
+      case 'D': {
+        const queue = loaded.config.options.get('QueueDirectory');
+        if (queue !== undefined && !queue.includes('*')) mkdirSync(queue, { recursive: true, mode: 0o700 });
+        await runCfDaemon({
+          loaded,
+          overrides: args.options,
+          commandLine: [progName, ...argv].join(' '),
+          reload: load,
+          queueIntervalSeconds: queueInterval(args.flags.get('q')),
+        });
+        return 0;
+      }
+      case 's':
+        await serveStdio(loaded, process.stdin, process.stdout, err);
+        return 0;
+      case 'v':
+        if (args.recipients.length === 0) {
+          err('Recipient names must be specified');
+          return EX_USAGE;
+        }
+        return await verifyAddresses(loaded, args.recipients, print);
+      default: {
+        const fromHeaders = args.flags.has('t');
+        if (!fromHeaders && args.recipients.length === 0) {
+          err('Recipient names must be specified');
+          return EX_USAGE;
+        }
+        const ignoreDots = args.flags.has('i') || args.options.some((o) => o.name === 'IgnoreDots' && !/^(f|false|n|no)$/i.test(o.value));
+        const sender = args.flags.get('f') ?? args.flags.get('r');
+        const fullName = args.flags.get('F');
+        return await submitLocal(
+          loaded,
+          await readStdin(),
+          { recipients: args.recipients, fromHeaders, ignoreDots, ...(sender ? { sender } : {}), ...(fullName ? { fullName } : {}) },
+          err,
+        );
+      }
+    }
+  } catch (e) {
+    err(`${progName}: ${(e as Error).message}`);
+    return EX_OSERR;
+  }
+}

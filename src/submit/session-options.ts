@@ -1,0 +1,80 @@
+// The SMTP session's settings from a loaded cf: host name ($j), version
+// ($v), the queue (QueueDirectory; "dir/q*" takes the first), limits
+// (MaxRecipientsPerMessage, MaxMessageSize), PrivacyOptions, HelpFile, the
+// cf policy; and the listeners of every DaemonPortOptions line.
+
+import { promises as fs, readFileSync } from 'node:fs';
+import type { LoadedConfig } from '../config/loader.js';
+import { parseDaemonOptions, type ListenerSpec } from '../smtp/adapter.js';
+import { CfPolicy } from '../smtp/cf-policy.js';
+import { readHelpFile } from '../smtp/helpfile.js';
+import type { SessionOptions } from '../smtp/session.js';
+import { QueueDirectory, expandQueueDirectory } from '../queue/queue-directory.js';
+import { QueueIdGenerator } from '../queue/queue-id.js';
+
+export type CfSessionOptions = Omit<SessionOptions, 'daemon' | 'client'>;
+
+function numberOption(loaded: LoadedConfig, name: string): number | undefined {
+  const v = loaded.config.options.get(name);
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v.trim());
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The queue directory the cf names (the first of "dir/q*"); an Error naming the option when it is missing. */
+export async function queueDirectoryOf(loaded: LoadedConfig): Promise<string> {
+  const option = loaded.config.options.get('QueueDirectory') ?? '/var/spool/mqueue';
+  const dirs = await expandQueueDirectory(option).catch(() => [option]);
+  const dir = dirs[0] ?? option;
+  const st = await fs.stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new Error(`${loaded.config.file}: QueueDirectory ${option}: no such directory (create it, e.g. mkdir -p ${dir})`);
+  return dir;
+}
+
+export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: string) => void): Promise<CfSessionOptions> {
+  const { macros, config } = loaded;
+  const macro = (name: string): string | undefined => {
+    const v = macros.getByName(name);
+    return v === undefined ? undefined : macros.expand(v);
+  };
+  const hostName = macro('j') ?? 'localhost';
+  const version = macro('v') ?? '8.17.1.9';
+  const privacy = (config.options.get('PrivacyOptions') ?? '').split(/[\s,]+/).filter((p) => p !== '');
+  const helpPath = config.options.get('HelpFile');
+  const opts: CfSessionOptions = {
+    identity: { hostName, version },
+    policy: new CfPolicy(loaded, { warn }),
+    queue: new QueueDirectory(await queueDirectoryOf(loaded)),
+    ids: new QueueIdGenerator(),
+    privacy,
+  };
+  const maxRcpt = numberOption(loaded, 'MaxRecipientsPerMessage');
+  if (maxRcpt !== undefined) opts.maxRecipients = maxRcpt;
+  const maxSize = numberOption(loaded, 'MaxMessageSize');
+  if (maxSize !== undefined) opts.maxMessageSize = maxSize;
+  if (helpPath) opts.helpFile = readHelpFile(helpPath);
+  return opts;
+}
+
+/**
+ * The listeners of the cf: every `O DaemonPortOptions=` line (the loaded
+ * options keep only the last), then -O/-o overrides.  None means the
+ * default: port 25 on every address, as sendmail.
+ */
+export function daemonListeners(loaded: LoadedConfig, overrides: readonly { name: string; value: string }[]): ListenerSpec[] {
+  const values: string[] = [];
+  const text = readFileSync(loaded.config.file, 'latin1');
+  for (const line of text.split('\n')) {
+    const m = /^O\s*DaemonPortOptions\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) values.push(m[1]!);
+  }
+  for (const o of overrides) if (o.name === 'DaemonPortOptions') values.push(o.value);
+  if (values.length === 0) values.push('Port=smtp');
+  return values.map((v, i) => {
+    try {
+      return parseDaemonOptions(v);
+    } catch (err) {
+      throw new Error(`${loaded.config.file}: DaemonPortOptions #${i + 1}: ${(err as Error).message}`);
+    }
+  });
+}
