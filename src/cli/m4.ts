@@ -5,17 +5,27 @@
  * read in order, `-` (or none) meaning standard input.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { runM4, type Predefine } from '../m4/index.js';
+import { runM4, type Predefine, type RunRequest } from '../m4/index.js';
 import { writeFd } from '../m4/engine.js';
 
 const VERSION = 'm4 (GNU M4 compatible, sendmail-ts) 1.4.19\n';
 
+/** Run the m4 command; output through the given writers. Returns the exit status. */
+export function runM4Command(argv: string[], progName: string, writeOut: (s: string) => void, writeErr: (s: string) => void): number {
+  const req = parseM4Args(argv, progName, writeOut, writeErr);
+  return typeof req === 'number' ? req : runM4(req);
+}
+
 export function main(argv: string[], progName: string): void {
+  process.exitCode = runM4Command(argv, progName, (s) => writeFd(1, s), (s) => writeFd(2, s));
+}
+
+/** GNU m4's command line to a run request, or an exit status (help, version, bad usage). */
+export function parseM4Args(argv: string[], progName: string, writeOut: (s: string) => void, writeErr: (s: string) => void): RunRequest | number {
   const predefines: Predefine[] = [];
   const trace: string[] = [];
   const includeDirs: string[] = [];
   let fatalWarnings = 0;
-  const writeErr = (s: string): void => writeFd(2, s);
   const intArg = (v: string): number => {
     if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`invalid number \`${v}'`);
     return Number(v);
@@ -64,7 +74,7 @@ export function main(argv: string[], progName: string): void {
     .argument('[FILE...]')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => writeFd(1, s),
+      writeOut,
       writeErr,
       outputError: (s, write) => write(`${progName}: ${s.replace(/^error: /, '')}`),
     });
@@ -75,24 +85,20 @@ export function main(argv: string[], progName: string): void {
     opts = program.opts();
     files = program.args;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : 1;
-      return;
-    }
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
     throw e;
   }
   if (opts.version) {
-    writeFd(1, VERSION);
-    return;
+    writeOut(VERSION);
+    return 0;
   }
   if (opts.freezeState || opts.reloadState) {
     writeErr(`${progName}: frozen state files are not supported\n`);
-    process.exitCode = 1;
-    return;
+    return 1;
   }
   let debugFlags = '';
   if (opts.debug !== undefined) debugFlags = opts.debug === true || opts.debug === '' ? 'aeq' : String(opts.debug);
-  process.exitCode = runM4({
+  return {
     options: {
       progName,
       prefixBuiltins: Boolean(opts.prefixBuiltins),
@@ -103,11 +109,11 @@ export function main(argv: string[], progName: string): void {
       synclines: Boolean(opts.synclines),
       includeDirs,
       debugFlags,
-      writeOut: (s) => writeFd(1, s),
+      writeOut,
       writeErr,
     },
     predefines,
     trace,
     files,
-  });
+  };
 }

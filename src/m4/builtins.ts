@@ -241,14 +241,19 @@ function mkstemp(m: M4, args: Arg[]): string | void {
 function runShell(m: M4, cmd: string, capture: boolean): string {
   m.flushOut();
   const r = spawnSync('/bin/sh', ['-c', cmd], {
-    stdio: capture ? ['inherit', 'pipe', 'inherit'] : 'inherit',
+    stdio: ['inherit', 'pipe', 'pipe'],
     encoding: 'latin1',
     maxBuffer: 1 << 30,
   });
   if (r.status !== null) m.sysval = r.status;
   else if (r.signal) m.sysval = 128 + (signalNumber(r.signal) ?? 0);
   else m.sysval = 127;
-  return capture ? (r.stdout as unknown as string) ?? '' : '';
+  const out = (r.stdout as unknown as string | null) ?? '';
+  const err = (r.stderr as unknown as string | null) ?? '';
+  if (err !== '') m.opts.writeErr(err);
+  if (capture) return out;
+  if (out !== '') m.opts.writeOut(out);
+  return '';
 }
 
 function signalNumber(sig: string): number | undefined {

@@ -67,7 +67,7 @@ interface Frame {
 
 /** Safety limits when the user set none: deep argument nesting, runaway pushback. */
 const DEFAULT_NESTING_GUARD = 65536;
-const PUSHBACK_LIMIT = 256 * 1024 * 1024;
+const PUSHBACK_LIMIT = 64 * 1024 * 1024;
 
 const WS = /^[ \t\n\v\f\r]+/;
 

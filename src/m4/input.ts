@@ -75,6 +75,8 @@ const WORD = /[A-Za-z0-9_]*/y;
 
 export class InputStack {
   private blocks: Block[] = [];
+  /** indexes in `blocks` of the blocks that carry a location (files, m4wrap text) */
+  private located: number[] = [];
   private lex: M4Lexer;
   delims: Delimiters;
   /** total characters pushed back and not yet read, to stop runaway growth */
@@ -98,6 +100,7 @@ export class InputStack {
   }
 
   pushFile(name: string, text: string): void {
+    this.located.push(this.blocks.length);
     this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: { name, countedLine: 1, countedTo: 0 }, builtin: undefined });
   }
 
@@ -109,6 +112,7 @@ export class InputStack {
     }
     if (this.blocks.length >= MAX_BLOCKS) throw new InputOverflow(this.blocks.length);
     this.pending += text.length;
+    if (loc) this.located.push(this.blocks.length);
     this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: null, builtin: undefined, loc });
   }
 
@@ -118,12 +122,10 @@ export class InputStack {
 
   /** The innermost file being read and its current line (GNU's counting). */
   location(): Location | null {
-    for (let i = this.blocks.length - 1; i >= 0; i--) {
-      const b = this.blocks[i]!;
-      if (b.file) return new FilePosition(b, b.pos);
-      if (b.loc) return b.loc;
-    }
-    return null;
+    const i = this.located[this.located.length - 1];
+    if (i === undefined) return null;
+    const b = this.blocks[i]!;
+    return b.file ? new FilePosition(b, b.pos) : b.loc!;
   }
 
   /** The current location with its line counted now. */
@@ -134,6 +136,7 @@ export class InputStack {
 
   private pop(): void {
     const b = this.blocks.pop()!;
+    if (this.located[this.located.length - 1] === this.blocks.length) this.located.pop();
     if (!b.file) this.pending -= b.text.length;
     else this.onFileEnd?.();
   }
