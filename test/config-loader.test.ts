@@ -86,7 +86,7 @@ describe('loader', () => {
 
   it('a missing cf is an error naming the file', async () => {
     await expect(loadConfig({ file: '/nonexistent/sendmail.cf', print: () => {} })).rejects.toThrow(
-      '/nonexistent/sendmail.cf: No such file or directory',
+      '/nonexistent/sendmail.cf: line 0: cannot open: No such file or directory',
     );
   });
 });

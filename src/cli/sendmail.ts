@@ -7,7 +7,7 @@
  * here; -bd/-bD, -bs, -bm (the default, with -t), -bv and -bp in
  * src/submit/modes.ts; the others exit with a clear "not yet implemented".
  */
-import { loadConfig, type LoadedConfig } from '../config/loader.js';
+import { ConfigOpenError, loadConfig, type LoadedConfig } from '../config/loader.js';
 import { parseOptionText } from '../config/options.js';
 import { BANNER, Output, TestMode } from '../testmode/index.js';
 
@@ -82,7 +82,8 @@ async function load(args: SendmailArgs, out: Output): Promise<LoadedConfig | nul
       overrides: args.options,
     });
   } catch (e) {
-    out.line(`sendmail: ${(e as Error).message}`);
+    if (!(e instanceof ConfigOpenError)) throw e;
+    out.line(e.message);
     return null;
   }
 }
@@ -93,7 +94,7 @@ async function testMode(args: SendmailArgs): Promise<number> {
   const loaded = await load(args, out);
   if (!loaded) {
     out.flush();
-    return 78;
+    return 72;
   }
   if (!loaded.config.mailers.some((m) => m.name === 'local')) out.line('No local mailer defined');
   out.write(BANNER);
@@ -144,7 +145,7 @@ async function newAliases(args: SendmailArgs): Promise<number> {
   const out = new Output((b) => process.stdout.write(b));
   const loaded = await load(args, out);
   out.flush();
-  if (!loaded) return 78;
+  if (!loaded) return 72;
   const spec = loaded.config.options.get('AliasFile') ?? '';
   const specs = spec.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const { buildAliasDatabases } = await import('../maps/aliases.js');

@@ -28,6 +28,11 @@ import { splitFields } from './fields.js';
 
 export const SENDMAIL_VERSION = '8.17.1.9';
 
+/** The cf could not be read; the message is sendmail's. */
+export class ConfigOpenError extends Error {
+  override name = 'ConfigOpenError';
+}
+
 export interface LoadOptions {
   file: string;
   /** Where diagnostics go (stdout in -bt). */
@@ -131,7 +136,8 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     text = readFileSync(file, 'latin1');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new Error(`${file}: ${err.code === 'ENOENT' ? 'No such file or directory' : err.message}`);
+    const why = err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EACCES' ? 'Permission denied' : err.message;
+    throw new ConfigOpenError(`${file}: line 0: cannot open: ${why}`);
   }
 
   const at = (pos: number, msg: string): void => print(`${file}: line ${pos}: ${msg}`);
