@@ -59,6 +59,10 @@ export class CfPolicy implements SmtpPolicy {
 
   private setMacros(macros: SessionMacros): void {
     for (const name of SESSION_MACROS) this.loaded.macros.setByName(name, macros.get(name));
+    // $f and {mail_from}, the envelope sender; delay_checks hands it to checkmail at RCPT time
+    const sender = macros.get('mail_addr');
+    this.loaded.macros.setByName('f', sender === undefined ? undefined : sender === '' ? '<>' : sender);
+    this.loaded.macros.setByName('mail_from', sender === undefined ? undefined : `<${sender}>`);
   }
 
   private check(ruleset: string, args: readonly string[]): Promise<RulesetVerdict> {
@@ -69,6 +73,8 @@ export class CfPolicy implements SmtpPolicy {
   private decide(verdict: RulesetVerdict, address: string | undefined): Decision {
     switch (verdict.kind) {
       case 'error':
+        // an access map's QUARANTINE: comes back as the error mailer with status "quarantine"
+        if (verdict.status.toLowerCase() === 'quarantine') return quarantine(verdict.text);
         return failure(errorMailerReply(verdict.status, verdict.text, address, this.warn));
       case 'tempfail':
         return failure(TEMP_SYSTEM_FAILURE);

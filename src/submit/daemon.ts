@@ -5,7 +5,7 @@
 
 import type { LoadedConfig } from '../config/loader.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
-import { daemonListeners, sessionOptionsFromConfig } from './session-options.js';
+import { resolveClientAddress, daemonListeners, sessionOptionsFromConfig } from './session-options.js';
 
 export interface CfDaemonOptions {
   loaded: LoadedConfig;
@@ -27,6 +27,7 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
   const running = await runDaemon({
     listeners: daemonListeners(opts.loaded, opts.overrides),
     session,
+    resolveClient: resolveClientAddress,
     ...(pid ? { pidFile: opts.loaded.macros.expand(pid) } : {}),
     commandLine: opts.commandLine,
     log,

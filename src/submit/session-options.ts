@@ -5,6 +5,7 @@
 
 import { promises as fs, readFileSync } from 'node:fs';
 import type { LoadedConfig } from '../config/loader.js';
+import { promises as dnsPromises } from 'node:dns';
 import { parseDaemonOptions, type ListenerSpec } from '../smtp/adapter.js';
 import { CfPolicy } from '../smtp/cf-policy.js';
 import { readHelpFile } from '../smtp/helpfile.js';
@@ -78,3 +79,21 @@ export function daemonListeners(loaded: LoadedConfig, overrides: readonly { name
     }
   });
 }
+
+export type ClientResolver = (addr: string) => Promise<{ name: string | undefined; resolve: string }>;
+
+/**
+ * The name of a client address as sendmail finds it: through the system's
+ * resolver (getnameinfo: /etc/hosts and DNS as nsswitch.conf says), not the
+ * cf's HostsFile.  {client_resolve} is OK, FAIL when there is no name, TEMP
+ * when the lookup failed for now.
+ */
+export const resolveClientAddress: ClientResolver = async (addr) => {
+  try {
+    const { hostname } = await dnsPromises.lookupService(addr, 0);
+    return hostname === addr || hostname === '' ? { name: undefined, resolve: 'FAIL' } : { name: hostname, resolve: 'OK' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { name: undefined, resolve: code === 'ENOTFOUND' || code === 'EAI_NONAME' ? 'FAIL' : 'TEMP' };
+  }
+};

@@ -47,7 +47,7 @@ export async function verifyAddresses(loaded: LoadedConfig, addresses: readonly 
         for (const item of splitAddressList(value)) await visit(item, depth + 1, true);
         return;
       }
-      if (!users.hasAccount(user.replace(/\+.*$/, ''))) return fail(user, 'User unknown');
+      if (!users.hasAccount(user.replace(/\+.*$/, ''))) return fail(addr, 'User unknown');
     }
     deliverable.push(
       host !== '' && mailer !== 'local'
@@ -56,6 +56,7 @@ export async function verifyAddresses(loaded: LoadedConfig, addresses: readonly 
     );
   };
   for (const arg of addresses) for (const addr of splitAddressList(arg)) await visit(addr, 0, false);
-  for (const line of deliverable) print(line);
+  // sendmail keeps its send queue newest first
+  for (const line of deliverable.reverse()) print(line);
   return failed ? EX_NOUSER : 0;
 }
