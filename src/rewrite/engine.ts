@@ -16,7 +16,8 @@
 import type { LookupResult, SendmailMap } from '../maps/types.js';
 import type { ClassTable } from './classes.js';
 import type { MacroTable } from './macros.js';
-import { isAtomToken, prescan, tokenize, type TokenTable, MAXATOM } from './prescan.js';
+import { prescan, tokenize, type TokenTable, MAXATOM } from './prescan.js';
+import { cataddr } from './cataddr.js';
 import { PatKind, literalIds, type CompiledRule, type PatElem } from './rules.js';
 import { OP, diagText, showTokens } from './tokens.js';
 
@@ -316,20 +317,10 @@ export class RewriteEngine {
           case PatKind.InClass: {
             mpat[mlp] = rvp;
             first[mlp] = avp;
-            const longest = this.classes.maxLength(el.text);
-            const lower = this.lowerOf(ws);
-            let phrase = '';
-            let ok = false;
-            while (avp < n) {
-              phrase += lower[avp]!;
-              last[mlp] = avp++;
-              if (phrase.length > longest || !this.classes.hasPrefix(el.text, phrase)) break;
-              if (this.classes.hasLower(el.text, phrase)) {
-                ok = true;
-                break;
-              }
-            }
-            if (!ok) break matchOne;
+            const end = this.classPhraseEnd(el.text, ws, avp, avp);
+            if (end < 0) break matchOne;
+            last[mlp] = end;
+            avp = end + 1;
             mlp++;
             break;
           }
@@ -369,21 +360,10 @@ export class RewriteEngine {
           continue outer;
         }
         if (el.kind === PatKind.InClass) {
-          const longest = this.classes.maxLength(el.text);
-          const lower = this.lowerOf(ws);
-          let phrase = '';
-          for (let i = first[mlp]!; i < avp; i++) phrase += lower[i]!;
-          let ok = false;
-          while (avp < n) {
-            phrase += lower[avp]!;
-            last[mlp] = avp++;
-            if (phrase.length > longest || !this.classes.hasPrefix(el.text, phrase)) break;
-            if (this.classes.hasLower(el.text, phrase)) {
-              ok = true;
-              break;
-            }
-          }
-          if (!ok) continue;
+          const end = this.classPhraseEnd(el.text, ws, first[mlp]!, avp);
+          if (end < 0) continue;
+          last[mlp] = end;
+          avp = end + 1;
           rvp++;
           mlp++;
           continue outer;
@@ -406,19 +386,26 @@ export class RewriteEngine {
     return this.stamps;
   }
 
-  /** Join tokens for a map key or argument: atoms separated by `sub`. */
-  private joinTokens(toks: readonly string[], from: number, to: number, sub: string): string {
-    let out = '';
-    let prevAtom = false;
-    for (let i = from; i < to; i++) {
-      const t = toks[i]!;
-      const atom = sub !== '' && isAtomToken(t, this.table);
-      if (prevAtom && atom) out += sub;
-      out += t;
-      prevAtom = atom;
+  /**
+   * The last token of the shortest phrase starting at `from` and ending at
+   * `from2` or later that is a member of class `id` (tokens joined without
+   * spaces); -1 when there is none.
+   */
+  private classPhraseEnd(id: string, ws: Workspace, from: number, from2: number): number {
+    const longest = this.classes.maxLength(id);
+    const lower = this.lowerOf(ws);
+    const n = lower.length;
+    let phrase = '';
+    for (let i = from; i < from2; i++) phrase += lower[i]!;
+    for (let k = from2; k < n; k++) {
+      phrase += lower[k]!;
+      if (phrase.length > longest || !this.classes.hasPrefix(id, phrase)) return -1;
+      if (this.classes.hasLower(id, phrase)) return k;
     }
-    return out;
+    return -1;
   }
+
+
 
   /** Lower-cased tokens of the workspace, computed when a class needs them. */
   private lowerOf(ws: Workspace): string[] {
@@ -669,9 +656,9 @@ export class RewriteEngine {
       if (argStart >= 0) argRanges.push([argStart, closeAt]);
       if (defStart >= 0 && defEnd < 0) defEnd = closeAt;
       const sub = map?.decl.flags.spaceSub ?? this.spaceSub;
-      const key = this.joinTokens(npvp, keyStart, keyEnd, sub);
+      const key = cataddr(npvp, sub, this.table, keyStart, keyEnd);
       const args: string[] = [];
-      for (const [a, b] of argRanges.slice(0, MAX_MAP_ARGS - 1)) args.push(this.joinTokens(npvp, a, b, sub));
+      for (const [a, b] of argRanges.slice(0, MAX_MAP_ARGS - 1)) args.push(cataddr(npvp, sub, this.table, a, b));
       let replac: string | null = null;
       if (map) {
         const memoKey = `${mapName}\0${key}\0${args.join('\0')}`;
@@ -685,7 +672,7 @@ export class RewriteEngine {
         }
       }
       let repl: string[];
-      if (replac === null && defStart >= 0) replac = this.joinTokens(npvp, defStart, defEnd, this.spaceSub);
+      if (replac === null && defStart >= 0) replac = cataddr(npvp, this.spaceSub, this.table, defStart, defEnd);
       if (replac === null) repl = npvp.slice(keyStart, keyEnd);
       else if (replac === '') repl = [];
       else {

@@ -9,7 +9,9 @@
  */
 import type { LookupResult } from '../maps/types.js';
 import type { MailerDecl } from '../config/types.js';
-import { isAtomToken, prescan, type TokenTable } from '../rewrite/prescan.js';
+import { prescan } from '../rewrite/prescan.js';
+import { cataddr } from '../rewrite/cataddr.js';
+import { stripQuotes } from '../maps/common.js';
 import { OP, diagText, showText } from '../rewrite/tokens.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import type { TestMode } from './index.js';
@@ -34,37 +36,22 @@ export function crackaddr(addr: string): string {
     return prefix + inner + (semi ? ';' : '');
   }
   // an angle-bracket group outside quotes and comments wins
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < addr.length; i++) {
-    const c = addr[i];
-    if (c === '\\') {
-      i++;
-      continue;
+  const lt = firstBare(addr, '<');
+  if (lt >= 0) {
+    let nest = 0;
+    let j = lt;
+    for (; j < addr.length; j++) {
+      if (addr[j] === '<') nest++;
+      else if (addr[j] === '>' && --nest === 0) break;
     }
-    if (quoted) {
-      if (c === '"') quoted = false;
-      continue;
-    }
-    if (c === '"') quoted = true;
-    else if (c === '(') depth++;
-    else if (c === ')' && depth > 0) depth--;
-    else if (c === '<' && depth === 0) {
-      let nest = 0;
-      let j = i;
-      for (; j < addr.length; j++) {
-        if (addr[j] === '<') nest++;
-        else if (addr[j] === '>' && --nest === 0) break;
-      }
-      const inner = addr.slice(i + 1, j).trim();
-      const close = j < addr.length ? j + 1 : addr.length;
-      return addr.slice(0, i) + '<' + (inner.length > 0 ? G : '') + '>' + addr.slice(close);
-    }
+    const inner = addr.slice(lt + 1, j).trim();
+    const close = j < addr.length ? j + 1 : addr.length;
+    return addr.slice(0, lt) + '<' + (inner.length > 0 ? G : '') + '>' + addr.slice(close);
   }
   let out = '';
   let emitted = false;
-  depth = 0;
-  quoted = false;
+  let depth = 0;
+  let quoted = false;
   for (let i = 0; i < addr.length; i++) {
     const c = addr[i]!;
     if (depth > 0) {
@@ -96,53 +83,30 @@ export function crackaddr(addr: string): string {
   return out.trim();
 }
 
-/** Index of a group name's colon (`name: addr, ...;`), or -1. */
-function groupColon(addr: string): number {
+/**
+ * Index of the first of `chars` outside quotes, backslash escapes and
+ * comments, or -1.
+ */
+function firstBare(addr: string, chars: string): number {
   let depth = 0;
   let quoted = false;
   for (let i = 0; i < addr.length; i++) {
-    const c = addr[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (quoted) {
-      if (c === '"') quoted = false;
-      continue;
-    }
-    if (c === '"') quoted = true;
+    const c = addr[i]!;
+    if (c === '\\') i++;
+    else if (quoted) quoted = c !== '"';
+    else if (c === '"') quoted = true;
     else if (c === '(') depth++;
     else if (c === ')' && depth > 0) depth--;
-    else if (depth === 0 && c === '<') return -1;
-    else if (depth === 0 && c === ':') return addr.trimStart().startsWith('@') || addr[i + 1] === ':' ? -1 : i;
+    else if (depth === 0 && chars.includes(c)) return i;
   }
   return -1;
 }
 
-/** Tokens joined; with `sub`, atoms are separated by it (sendmail's cataddr). */
-function cataddr(tokens: readonly string[], sub: string, table: TokenTable): string {
-  let out = '';
-  let prev = false;
-  for (const t of tokens) {
-    const atom = sub !== '' && isAtomToken(t, table);
-    if (prev && atom) out += sub;
-    out += t;
-    prev = atom;
-  }
-  return out;
-}
-
-function stripQuotes(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' && i + 1 < s.length) {
-      out += s[++i];
-      continue;
-    }
-    if (c !== '"') out += c;
-  }
-  return out;
+/** Index of a group name's colon (`name: addr, ...;`), or -1. */
+function groupColon(addr: string): number {
+  const i = firstBare(addr, '<:');
+  if (i < 0 || addr[i] === '<') return -1;
+  return addr.trimStart().startsWith('@') || addr[i + 1] === ':' ? -1 : i;
 }
 
 export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
