@@ -1,6 +1,6 @@
 // src/deliver — getting a queued message to its recipients: remote SMTP
 // delivery with sendmail's MX loop and a connection cache (smtp-client.ts,
-// mx.ts, mx-dns.ts, smtp-connection-cache.ts), the
+// smtp-replies.ts, mx.ts, mx-dns.ts, smtp-connection-cache.ts), the
 // local mailers for mailboxes, programs and files (mailers/), the
 // per-recipient outcome every mailer returns (status.ts: sent, temporary or
 // permanent failure as a type), and RFC 3464 reports in sendmail's layout
