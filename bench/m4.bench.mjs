@@ -86,7 +86,7 @@ for (const name of configs) {
     line += `, GNU m4 command ${gnu.toFixed(1)} ms`;
     line += `\n  ratio in-process/GNU = ${(ours / gnu).toFixed(2)} (target <= 1)`;
     line += `\n  ratio command/(node + GNU) = ${(cmd / (bare + gnu)).toFixed(2)} (target <= 1)`;
-    const same = compile() === execFileSync('m4', [cfm4, mc], { cwd: '/', encoding: 'latin1', maxBuffer: 1 << 28 });
+    const same = compile() === execFileSync('m4', [cfm4, mc], { cwd: '/', encoding: 'latin1', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
     line += `\n  output identical to GNU m4 (build-info lines aside): ${same ? 'yes' : 'check run-m4-cf.sh'}`;
   } else line += ' (GNU m4 not installed: no ratios)';
   console.log(line);

@@ -67,7 +67,8 @@ function readText(path: string): string {
   return readFileSync(path, 'latin1');
 }
 
-function errnoText(e: unknown): string {
+/** The C library's text for a file error, as GNU m4 prints it. */
+export function errnoText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'No such file or directory';
   if (code === 'EACCES') return 'Permission denied';

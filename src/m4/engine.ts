@@ -187,18 +187,10 @@ export class M4 {
 
   // ---------- output ----------
 
+  /** Text to the current diversion (discarded for negative ones). */
   output(s: string): void {
     if (this.divNum < 0 || s === '') return;
-    if (this.opts.synclines) s = this.withSynclines(s);
-    if (this.divNum === 0) {
-      this.out.push(s);
-      this.outLen += s.length;
-      if (this.outLen > 65536) this.flushOut();
-    } else {
-      let d = this.diversions.get(this.divNum);
-      if (!d) this.diversions.set(this.divNum, (d = []));
-      d.push(s);
-    }
+    this.outputRaw(this.opts.synclines ? this.withSynclines(s) : s);
   }
 
   /**
@@ -246,19 +238,7 @@ export class M4 {
     this.diversions.delete(n);
     this.syncLine = -1;
     this.syncFile = '';
-    const saveSync = this.opts.synclines;
-    for (const s of d) {
-      if (this.divNum === 0) {
-        this.out.push(s);
-        this.outLen += s.length;
-      } else if (this.divNum > 0) {
-        let t = this.diversions.get(this.divNum);
-        if (!t) this.diversions.set(this.divNum, (t = []));
-        t.push(s);
-      }
-    }
-    void saveSync;
-    if (this.outLen > 65536) this.flushOut();
+    for (const s of d) this.outputRaw(s);
   }
 
   undivertAll(): void {
@@ -266,11 +246,12 @@ export class M4 {
     for (const n of nums) this.undivertNumber(n);
   }
 
-  /** Text diverted to out without synclines processing (undivert of a file). */
+  /** Text to the current diversion as it is, without synclines (undivert). */
   outputRaw(s: string): void {
     if (this.divNum === 0) {
       this.out.push(s);
       this.outLen += s.length;
+      if (this.outLen > 65536) this.flushOut();
     } else if (this.divNum > 0) {
       let t = this.diversions.get(this.divNum);
       if (!t) this.diversions.set(this.divNum, (t = []));

@@ -8,7 +8,7 @@
  * whole program minus command-line parsing (src/cli/m4.ts does that).
  */
 import { readFileSync } from 'node:fs';
-import { installBuiltins } from './builtins.js';
+import { errnoText, installBuiltins } from './builtins.js';
 import { M4, M4Exit, type M4Options } from './engine.js';
 
 export { M4, M4Exit } from './engine.js';
@@ -66,10 +66,8 @@ export function runM4(req: RunRequest): number {
       try {
         text = read(f);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : code === 'EACCES' ? 'Permission denied' : (e as Error).message;
         m.flushOut();
-        opts.writeErr(`${opts.progName}: cannot open \`${f}': ${why}\n`);
+        opts.writeErr(`${opts.progName}: cannot open \`${f}': ${errnoText(e)}\n`);
         m.exitStatus = 1;
         continue;
       }
