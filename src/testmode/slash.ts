@@ -11,6 +11,7 @@ import type { LookupResult } from '../maps/types.js';
 import type { MailerDecl } from '../config/types.js';
 import { prescan } from '../rewrite/prescan.js';
 import { cataddr } from '../rewrite/cataddr.js';
+import { splitTriple } from '../rewrite/triple.js';
 import { stripQuotes } from '../maps/common.js';
 import { OP, diagText, showText } from '../rewrite/tokens.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
@@ -237,19 +238,14 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   const pvp = r.tokens;
   await engine.rewrite(pvp, 3);
   await engine.rewrite(pvp, 0);
-  if (pvp[0] !== OP.CANONNET || pvp.length < 2) {
+  const triple = splitTriple(pvp);
+  if (!triple) {
     out.line(`${diagText(addr)}... buildaddr: no mailer in parsed address`);
     return;
   }
-  const mailerName = pvp[1]!;
-  let i = 2;
-  let hostToks: string[] = [];
-  if (pvp[i] === OP.CANONHOST) {
-    const j = pvp.indexOf(OP.CANONUSER, i + 1);
-    hostToks = pvp.slice(i + 1, j < 0 ? pvp.length : j);
-    i = j < 0 ? pvp.length : j;
-  }
-  let userToks = pvp[i] === OP.CANONUSER ? pvp.slice(i + 1) : [];
+  const mailerName = triple.mailer;
+  const hostToks = triple.host;
+  let userToks = triple.user;
   if (mailerName === 'error') {
     const host = cataddr(hostToks, engine.spaceSub, table);
     const user = cataddr(userToks, ' ', table);
