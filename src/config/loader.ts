@@ -50,6 +50,8 @@ export interface LoadedConfig {
   engine: RewriteEngine;
   macros: MacroTable;
   classes: ClassTable;
+  /** What the maps of this configuration see (and the resolver they share). */
+  env: MapEnvironment;
 }
 
 /** One logical cf line with continuation lines joined. */
@@ -304,7 +306,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     );
   }
   if (!engine.maps.has('aliases') && !engine.closedMaps.has('aliases')) aliasMap(config, engine, env, print);
-  return { config, engine, macros, classes };
+  return { config, engine, macros, classes, env };
 }
 
 function setOption(config: Config, engine: RewriteEngine, name: string, value: string): void {

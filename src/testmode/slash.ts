@@ -12,6 +12,7 @@ import type { MailerDecl } from '../config/types.js';
 import { prescan } from '../rewrite/prescan.js';
 import { cataddr } from '../rewrite/cataddr.js';
 import { splitTriple } from '../rewrite/triple.js';
+import { resolverFor } from '../maps/classes/resolverFor.js';
 import { stripQuotes } from '../maps/common.js';
 import { OP, diagText, showText } from '../rewrite/tokens.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
@@ -143,8 +144,7 @@ export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
         out.line('Usage: /mx address');
         return;
       }
-      out.line(`getmxrr(${arg}) returns 0 value(s):`);
-      return;
+      return mxCommand(tm, arg);
     case 'canon':
       if (arg.length === 0) {
         out.line('Usage: /canon address');
@@ -199,6 +199,12 @@ function mapCommand(tm: TestMode, arg: string): void | Promise<void> {
   const r = map.lookup(key, []);
   if (r instanceof Promise) return r.then(show);
   show(r);
+}
+
+async function mxCommand(tm: TestMode, host: string): Promise<void> {
+  const { count, hosts } = await resolverFor(tm.loaded.env).getmxrr(host);
+  tm.out.line(`getmxrr(${host}) returns ${count} value(s):`);
+  for (const h of hosts) tm.out.line(`\t${h}`);
 }
 
 async function canonCommand(tm: TestMode, host: string): Promise<void> {
