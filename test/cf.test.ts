@@ -83,6 +83,16 @@ describe.skipIf(!gnu)('cf library with GNU m4', () => {
     expect(twice.stdout).toBe(alone.stdout);
   });
 
+  it('a FEATURE missing a required argument is a warning naming the .mc line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-test-'));
+    const mc = join(dir, 'warn.mc');
+    writeFileSync(mc, 'OSTYPE(`linux\')dnl\nFEATURE(`nouucp\')dnl\n');
+    const r = run('m4', [cfEntry, mc]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warn\.mc:2: warning: FEATURE\(nouucp\) needs an argument/);
+    expect(r.stdout).toMatch(/^CO @ % $/m);
+  });
+
   it('FEATURE arguments reach the map declarations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cf-test-'));
     const mc = join(dir, 'maps.mc');

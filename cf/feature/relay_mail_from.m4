@@ -3,6 +3,4 @@ divert(-1)
 # envelope sender (From: tag) as RELAY; with `domain', its domain may do.
 define(`_CF_LOADED_', `1')
 define(`_F_relay_mail_from', ifelse(_ARG_, `domain', `domain', `1'))
-errprint(`*** WARNING: FEATURE(`relay_mail_from') trusts a sender address that is easily forged;
-	prefer SMTP AUTH or STARTTLS.
-')
+_CF_WARN(`FEATURE(relay_mail_from) trusts a sender address that is easily forged; prefer SMTP AUTH or STARTTLS')

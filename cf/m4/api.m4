@@ -21,10 +21,16 @@ define(`_CF_APPEND', `define(`$1', ifdef(`$1', `defn(`$1')` '')`$2')')
 define(`_CF_LOAD',
 	`ifelse(`$2', `', `_CF_ERR(`$3 needs a name')')dnl
 pushdef(`_CF_PREVDIV_', divnum)divert(-1)define(`_CF_LOADED_', `0')dnl
+pushdef(`_CF_WHERE_', __file__:__line__)dnl
 sinclude(_CF_DIR_`$1/$2.m4')dnl
 ifelse(_CF_LOADED_, `1', `',
 	`_CF_ERR(`unknown $3 `$2' (no file $1/$2.m4 in the cf library)')')dnl
-divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')
+popdef(`_CF_WHERE_')divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')
+
+# _CF_WARN(message): a warning naming the .mc line of the FEATURE (or
+# other library call) being read.
+define(`_CF_WARN', `errprint(_CF_WHERE_`: warning: $1
+')')
 
 # The documented entry points.
 # VERSIONID(text): the text becomes a comment line at the top of the cf.
