@@ -1,6 +1,7 @@
 // The reply sendmail gives for a `$#error $@ status $: text` result: the
 // text may start with an SMTP code and its own enhanced code; otherwise the
-// code follows the status (4.x.x: 451, else 553).  The address the client
+// code follows the status (4.x.x: 451, else 553).  Without an enhanced code
+// anywhere it is x.0.0 after a code in the text, else x.3.0.  The address the client
 // gave is put in front ("<a@b>... text") except for 551 replies and when no
 // address applies (check_relay).
 
@@ -34,7 +35,8 @@ export function errorMailerReply(status: string, text: string, address: string |
   const codeMatch = /^([245]\d\d)(?: |$)/.exec(text);
   const code = codeMatch ? Number(codeMatch[1]) : defaultCode;
   let rest = codeMatch ? text.slice(codeMatch[0].length) : text;
-  let enh = enhanced ?? (code >= 500 ? '5.0.0' : '4.0.0');
+  // without a code in the text sendmail answers 553 5.3.0 (e.g. a virtusertable's "error:nouser User unknown")
+  let enh = enhanced ?? (codeMatch ? `${String(code)[0]}.0.0` : `${String(code)[0]}.3.0`);
   const own = /^(\d\.\d{1,3}\.\d{1,3})(?: |$)/.exec(rest);
   if (own) {
     enh = own[1]!;
