@@ -54,6 +54,21 @@ function parseFloatArg(a: string, onError: (msg: string) => void): number {
   return v;
 }
 
+/**
+ * toFixed with C's rounding: JavaScript rounds exact ties up, C to even.
+ * toFixed's long expansions are exact, so a tie shows as 5 then zeros.
+ */
+function fixedC(a: number, prec: number): string {
+  const r = a.toFixed(prec);
+  if (a >= 1e21 || prec > 40) return r;
+  const exact = a.toFixed(prec + 60);
+  const cut = exact.length - 60;
+  if (!/^50*$/.test(exact.slice(cut))) return r;
+  const kept = exact.slice(0, cut).replace(/\.$/, '');
+  const last = Number(kept[kept.length - 1]);
+  return last % 2 === 0 ? kept : r;
+}
+
 function expC(v: number, prec: number, upper: boolean): string {
   let s = v.toExponential(prec);
   s = s.replace(/e([+-])(\d)$/, 'e$10$2');
@@ -73,14 +88,14 @@ function fmtFloat(v: number, conv: string, s: Spec): string {
   const prec = s.prec < 0 ? 6 : s.prec;
   const c = conv.toLowerCase();
   if (c === 'f') {
-    body = a.toFixed(Math.min(prec, 100));
+    body = fixedC(a, Math.min(prec, 100));
     if (s.alt && prec === 0) body += '.';
   } else if (c === 'e') {
     body = expC(a, Math.min(prec, 100), upper);
   } else if (c === 'g') {
     const p = prec === 0 ? 1 : prec;
     const x = a === 0 ? 0 : Number(a.toExponential(p - 1).split('e')[1]);
-    if (p > x && x >= -4) body = a.toFixed(Math.min(p - 1 - x, 100));
+    if (p > x && x >= -4) body = fixedC(a, Math.min(p - 1 - x, 100));
     else body = expC(a, p - 1, upper);
     if (!s.alt) {
       const strip = (t: string): string => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
@@ -198,8 +213,9 @@ export function formatM4(fmt: string, args: string[], onError: (msg: string) => 
         out.push(fmtInt(parseIntArg(next(), onError), conv, s));
         break;
       case 'c': {
-        const ch = String.fromCharCode(parseIntArg(next(), onError) & 255);
-        out.push(pad(ch, '', s, false));
+        const code = parseIntArg(next(), onError) & 255;
+        // GNU m4 builds the result as a C string: a NUL ends this conversion
+        if (code !== 0) out.push(pad(String.fromCharCode(code), '', s, false));
         break;
       }
       case 's': {
