@@ -27,6 +27,8 @@ import type { Config, HeaderDecl, MailerDecl } from './types.js';
 import { splitFields } from './fields.js';
 
 export const SENDMAIL_VERSION = '8.17.1.9';
+/** The newest configuration version this program understands. */
+export const MAX_CONFIG_LEVEL = 10;
 
 /** The cf could not be read; the message is sendmail's. */
 export class ConfigOpenError extends Error {
@@ -171,7 +173,11 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
         let rEnd = rest.indexOf('\t', r);
         if (rEnd < 0) rEnd = rest.length;
         const rhsText = rest.slice(r, rEnd).replace(/\n/g, '');
-        if (currentRuleset < 0) currentRuleset = 0;
+        if (currentRuleset < 0) {
+          // sendmail shows the line with each `$` as a \x01 byte here
+          at(line, `missing valid ruleset for "${raw.split('$').join('\x01')}"`);
+          break;
+        }
         const lhs = tokenizeRuleText(macros.expand(translateDollars(lhsText)), engine.table);
         const rhs = tokenizeRuleText(macros.expand(translateDollars(rhsText)), engine.table);
         const rule = compileRule(lhs, rhs, file, line);
@@ -194,6 +200,10 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
           break;
         }
         macros.setByName(nm.name, translateDollars(rest.slice(nm.next)));
+        // old configurations name their operator characters in $o
+        if (nm.name === 'o' && config.level < 6 && !config.options.has('OperatorChars')) {
+          engine.table = tokenTable(macros.value('o') ?? DEFAULT_OPERATOR_CHARS);
+        }
         break;
       }
       case 'C': {
@@ -288,6 +298,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
       default:
         at(line, `unknown configuration line "${raw}"`);
     }
+  }
+  if (config.level < MAX_CONFIG_LEVEL) {
+    print(`Warning: .cf file is out of date: sendmail ${SENDMAIL_VERSION} supports version ${MAX_CONFIG_LEVEL}, .cf file is version ${config.level}`);
   }
   for (const o of opts.overrides ?? []) setOption(config, engine, o.name, o.value);
   if (opts.hostName !== undefined) {

@@ -32,8 +32,8 @@ const STATE: readonly (readonly number[])[] = [
   /* ILL */ [OPR | B, ATM | B, QST | B, SPC | M | B, ONE | B, ILL | M],
 ];
 
-/** The operator set sendmail uses when the cf sets none (config level >= 6). */
-export const DEFAULT_OPERATOR_CHARS = '.:%@!^/[]+';
+/** The operator set sendmail uses when the cf sets no OperatorChars (nor, before level 6, $o). */
+export const DEFAULT_OPERATOR_CHARS = '.:@[]';
 /** Characters that are always single-char tokens. */
 const ALWAYS_SPECIAL = '()<>,;';
 
