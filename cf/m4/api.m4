@@ -122,7 +122,7 @@ define(`SITECONFIG',
 	`ifelse(`$3', `U', `DU$2
 C{w}$2 $2.UUCP
 ', `D$3$2
-')pushdef(`_CF_SITE_CLASS_', `$3')sinclude(_CF_DIR_`siteconfig/$1.m4')popdef(`_CF_SITE_CLASS_')')
+')define(`_CF_SITE_$3_', `1')pushdef(`_CF_SITE_CLASS_', `$3')sinclude(_CF_DIR_`siteconfig/$1.m4')popdef(`_CF_SITE_CLASS_')')
 define(`SITE', `ifelse(`$#', `0', `', `C'_CF_SITE_CLASS_`$1
 '`'ifelse(`$#', `1', `', `SITE(shift($@))')')')
 define(`_CF_SITE_CLASS_', `U')

@@ -223,6 +223,10 @@ O Milter.macros.helo=confMILTER_MACROS_HELO
 O Milter.macros.envfrom=confMILTER_MACROS_ENVFROM
 O Milter.macros.envrcpt=confMILTER_MACROS_ENVRCPT
 O Milter.macros.eom=confMILTER_MACROS_EOM
+ifdef(`confMILTER_MACROS_EOH', `O Milter.macros.eoh=confMILTER_MACROS_EOH
+')dnl
+ifdef(`confMILTER_MACROS_DATA', `O Milter.macros.data=confMILTER_MACROS_DATA
+')dnl
 ')dnl
 ')
 ifdef(`MAIL_SETTINGS_DIR', `', `define(`MAIL_SETTINGS_DIR', `/etc/mail/')')

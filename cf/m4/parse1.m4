@@ -10,9 +10,9 @@ R$+ < @ $={LDAPRouteEquiv} . >	$: $>LDAPExpand <$1 < @ $2 . >> <$1 @ $M> <>
 ')dnl
 R$* < @ [ $+ ] > $*	$: $>ParseLocal $1 < @ [ $2 ] > $3
 R$* < @ [ $+ ] > $*	$: $1 < @ [ $2 ] : $S > $3
-R$* < @ [ $+ ] : > $*	$#esmtp $@ [$2] $: $1 < @ [$2] > $3
+R$* < @ [ $+ ] : > $*	$#_CF_SMTP_MAILER $@ [$2] $: $1 < @ [$2] > $3
 R$* < @ [ $+ ] : $- : $*> $*	$#$3 $@ $4 $: $1 < @ [$2] > $5
-R$* < @ [ $+ ] : $+ > $*	$#esmtp $@ $3 $: $1 < @ [$2] > $4
+R$* < @ [ $+ ] : $+ > $*	$#_CF_SMTP_MAILER $@ $3 $: $1 < @ [$2] > $4
 ifdef(`_F_virtusertable', `R$+	$: <!> $1
 ifdef(`_F_virtuser_entire_domain', `R<!> $+ < @ $* $={VirtHost} . >	$: < $(virtuser $1 @ $2 $3 $@ $1 $: @ $) > $1 < @ $2 $3 . >
 ', `R<!> $+ < @ $={VirtHost} . >	$: < $(virtuser $1 @ $2 $@ $1 $: @ $) > $1 < @ $2 . >
@@ -44,7 +44,10 @@ R$+ < @ $=w . >	$#_CF_LOCAL_MAILER $: $1
 ifdef(`_CF_MAILER_uucp_', `R$* < @ $=Z . UUCP. > $*	$#uucp-uudom $@ $2 $: $1 < @ $2 .UUCP. > $3
 R$* < @ $=Y . UUCP. > $*	$#uucp-new $@ $2 $: $1 < @ $2 .UUCP. > $3
 R$* < @ $=U . UUCP. > $*	$#uucp-old $@ $2 $: $1 < @ $2 .UUCP. > $3
-R$* < @ $=W . UUCP . > $*	$: $>MailerToTriple < $W > $1 <@$2.UUCP.> $3
+ifdef(`_CF_SITE_W_', `R$* < @ $=W . UUCP . > $*	$: $>MailerToTriple < $W > $1 <@$2.UUCP.> $3
+')dnl
+ifdef(`_CF_SITE_X_', `R$* < @ $=X . UUCP . > $*	$: $>MailerToTriple < $X > $1 <@$2.UUCP.> $3
+')dnl
 ')dnl
 ifdef(`BITNET_RELAY', `R$*<@$+.BITNET.>$*	$: $>MailerToTriple < $B > $1 <@$2.BITNET.> $3
 ')dnl
@@ -55,7 +58,8 @@ ifdef(`_CF_MAILER_pop_', `R$+ < @ POP. >	$#pop $: $1
 ifdef(`_CF_MAILER_fax_', `R$+ < @ $+ .FAX. >	$#fax $@ $2 $: $1
 ')dnl
 ifdef(`UUCP_RELAY', `R$*<@$*.UUCP.>$*	$: $>MailerToTriple < $Y > $1 <@$2.UUCP.> $3
-')dnl
+', `ifdef(`_CF_MAILER_uucp_', `R$* < @ $+ .UUCP. > $*	$#ifdef(`confUUCP_MAILER', `confUUCP_MAILER', `uucp-old') $@ $2 $: $1 < @ $2 .UUCP. > $3
+')')dnl
 ifdef(`_CF_MAILER_usenet_', `R$+ . USENET	$#usenet $@ usenet $: $1
 ')dnl
 ifdef(`_F_mailertable', `R$* <@ $+ > $*	$: < $2 > $1 < @ $2 > $3
@@ -65,6 +69,6 @@ R< $~[ : $* > $*	$>MailerToTriple < $1 : $2 > $3
 R< $+ > $*	$: $>Mailertable <$1> $2
 ')dnl
 R$* < @ $* > $*	$: $>MailerToTriple < $S > $1 < @ $2 > $3
-R$* < @$* > $*	$#esmtp $@ $2 $: $1 < @ $2 > $3
+R$* < @$* > $*	$#_CF_SMTP_MAILER $@ $2 $: $1 < @ $2 > $3
 R$=L	$#_CF_LOCAL_MAILER $: @ $1
 R$+	$#_CF_LOCAL_MAILER $: $1

@@ -11,6 +11,8 @@ dnl DECnet node::user syntax: asked for, or implied by a DECnet relay.
 define(`_CF_IF_DECNET', `ifdef(`_USE_DECNET_SYNTAX_', `$1', `ifdef(`DECNET_RELAY', `$1')')')
 dnl confLOCAL_MAILER names the mailer that local names resolve to.
 define(`_CF_LOCAL_MAILER', `ifdef(`confLOCAL_MAILER', `confLOCAL_MAILER', `local')')
+dnl confSMTP_MAILER names the mailer for plain SMTP destinations.
+define(`_CF_SMTP_MAILER', `ifdef(`confSMTP_MAILER', `confSMTP_MAILER', `esmtp')')
 define(`_CF_HAS_PCT', `_CF_IF(`nopercenthack', `', `1')')
 define(`_CF_HAS_BANG', `_CF_IF(`nouucp', `', `1')')
 divert(0)dnl

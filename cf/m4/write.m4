@@ -82,6 +82,8 @@ ifdef(`_F_use_ct_file', `Ft`'ifdef(`confCT_FILE', `confCT_FILE', `MAIL_SETTINGS_
 ')dnl
 ifdef(`confDOMAIN_NAME', `Dj`'confDOMAIN_NAME
 ')dnl
+ifdef(`confLDAP_CLUSTER', `D{sendmailMTACluster}`'confLDAP_CLUSTER
+')dnl
 CP.
 ifdef(`UUCP_RELAY', `DY`'UUCP_RELAY
 CPUUCP
@@ -113,7 +115,7 @@ ifdef(`_F_access_db', `Kmacro macro
 C{Tls}VERIFY ENCR
 C{TlsVerified}OK TRUSTED
 ')dnl
-Kdequote dequote
+Kdequote dequote`'ifdef(`confDEQUOTE_OPTS', ` confDEQUOTE_OPTS')
 _CF_CLASSDEF(`E')dnl
 _CF_CLASSDEF(`L')dnl
 _CF_CLASSDEF(`M')dnl
