@@ -1,31 +1,55 @@
 #!/usr/bin/env node
-// bench/smtp-throughput.mjs — messages per second accepted over SMTP by our
-// daemon and by real sendmail 8.17 -bd, side by side in one run: C
-// connections each sending M messages (EHLO once, then MAIL/RCPT/DATA per
-// message), queue-only delivery, both writing qf/df with fsync.  Prints both
-// rates and the ratio.  Needs root (unshare: sendmail runs as
-// mx.example.com in a private network), real sendmail, m4 and sendmail-cf;
-// without them it measures ours alone.
+// bench/smtp-throughput.mjs — SMTP daemon throughput, ours against real
+// sendmail 8.17 -bd, side by side in one run.  Load comes from postfix's
+// smtp-source (fetched with `apt-get download postfix` and unpacked into a
+// cache directory, postfix is not installed) at 1, 10 and 50 concurrent
+// connections; each daemon listens on its own loopback port, both
+// queue-only with fsync on (ours: df/tf fsync, rename, directory fsync
+// before the 250; sendmail: SuperSafe).  Prints messages/s, peak memory (sum
+// of RSS over the daemon's process tree, sampled every 20 ms) and ratios.
+// Needs root (unshare: both run as mx.example.com in a private network);
+// without real sendmail, m4 and sendmail-cf it measures ours alone.
 //
-// usage: npm run build && node bench/smtp-throughput.mjs [C=8] [M=50] [bodyBytes=2000]
+// usage: npx tsc -p tsconfig.json && node bench/smtp-throughput.mjs [levels=1,10,50] [messagesPerConnection=40] [bodyBytes=2000]
+//   BENCH_RECONNECT=1   one message per connection (smtp-source without -d)
+//   BENCH_PROF=dir      CPU profile of our daemon into dir
+//   SMTP_SOURCE=path    use this smtp-source (its libraries beside it in ../lib/postfix)
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const [C = 8, M = 50, BODY = 2000] = process.argv.slice(2).map(Number);
+const args = process.argv.slice(2);
+const LEVELS = (args[0] ?? '1,10,50').split(',').map(Number);
+const PER_CONN = Number(args[1] ?? 40);
+const BODY = Number(args[2] ?? 2000);
+const RECONNECT = process.env.BENCH_RECONNECT === '1';
 
 if (!process.env.BENCH_INNER) {
   const pin = spawnSync('unshare', ['--uts', '--net', 'true']);
   if (pin.status === 0) {
     const r = spawnSync('unshare', ['--uts', '--net', '--fork', 'sh', '-c',
-      `hostname mx.example.com; ip link set lo up; BENCH_INNER=1 exec "${process.execPath}" "${import.meta.filename}" ${C} ${M} ${BODY}`], { stdio: 'inherit' });
+      `hostname mx.example.com; ip link set lo up; BENCH_INNER=1 exec "${process.execPath}" "${import.meta.filename}" ${args.map((a) => `'${a}'`).join(' ')}`], { stdio: 'inherit' });
     process.exit(r.status ?? 1);
   }
   console.log('note: cannot unshare (not root); measuring our daemon only');
   process.env.BENCH_INNER = 'ours-only';
+}
+
+/** smtp-source from the postfix package, unpacked once into a cache directory. */
+function smtpSource() {
+  if (process.env.SMTP_SOURCE) return process.env.SMTP_SOURCE;
+  const cache = path.join(tmpdir(), 'bench-postfix');
+  const bin = path.join(cache, 'x/usr/sbin/smtp-source');
+  if (existsSync(bin)) return bin;
+  mkdirSync(cache, { recursive: true });
+  execFileSync('apt-get', ['download', 'postfix'], { cwd: cache, stdio: 'ignore' });
+  const deb = readdirSync(cache).find((f) => /^postfix_.*\.deb$/.test(f));
+  if (!deb) throw new Error('apt-get download postfix gave no .deb');
+  execFileSync('dpkg', ['-x', deb, 'x'], { cwd: cache });
+  return bin;
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-smtp-'));
@@ -62,41 +86,55 @@ async function waitPort(port) {
   throw new Error(`nothing listens on ${port}`);
 }
 
-/** One connection sending n messages; resolves with the number of 250s after DATA. */
-function oneClient(port, n) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    const body = `Subject: bench\r\n\r\n${'x'.repeat(76)}\r\n`.padEnd(BODY, 'y') + '\r\n.\r\n';
-    const cmds = ['EHLO bench.example.org\r\n'];
-    for (let i = 0; i < n; i++) cmds.push('MAIL FROM:<bench@example.org>\r\n', 'RCPT TO:<root>\r\n', 'DATA\r\n', body);
-    cmds.push('QUIT\r\n');
-    let buf = ''; let k = 0; let accepted = 0;
-    s.on('data', (d) => {
-      buf += d.toString('latin1');
-      let nl;
-      while ((nl = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, nl); buf = buf.slice(nl + 2);
-        if (!/^\d{3} /.test(line)) continue;
-        if (/^250 2\.0\.0 \S+ Message accepted/.test(line)) accepted++;
-        else if (/^[45]/.test(line)) { reject(new Error(`port ${port}: ${line}`)); s.destroy(); return; }
-        if (k < cmds.length) s.write(cmds[k++]);
-      }
-    });
-    s.on('close', () => resolve(accepted));
-    s.on('error', reject);
-    setTimeout(() => { s.destroy(); reject(new Error(`port ${port}: no progress after 60 s (${accepted} accepted)`)); }, 60_000).unref();
-  });
+/** Sum of RSS (bytes) over pid and all its descendants, from /proc. */
+function treeRss(pid) {
+  const parent = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), { ppid: Number(fields[1]), rss: Number(fields[21]) * 4096 });
+    } catch { /* exited meanwhile */ }
+  }
+  let sum = 0;
+  for (const [p, info] of parent) {
+    for (let q = p, hops = 0; q > 1 && hops < 64; q = parent.get(q)?.ppid ?? 0, hops++) {
+      if (q === pid) { sum += info.rss; break; }
+    }
+  }
+  return sum;
 }
 
-async function measure(port) {
-  await Promise.all(Array.from({ length: C }, () => oneClient(port, 2))); // warm-up
+function countQf(q) {
+  return readdirSync(q).filter((f) => f.startsWith('qf')).length;
+}
+
+/** One smtp-source run at `conns` concurrent connections; msg/s and peak tree RSS. */
+async function load(bin, port, pid, queue, conns) {
+  const total = conns * PER_CONN;
+  const before = countQf(queue);
+  const argv = ['-s', String(conns), '-m', String(total), '-l', String(BODY), '-M', 'bench.example.org',
+    '-f', 'bench@example.org', '-t', 'root@mx.example.com', ...(RECONNECT ? [] : ['-d']), `127.0.0.1:${port}`];
+  let peak = treeRss(pid);
+  const sampler = setInterval(() => { peak = Math.max(peak, treeRss(pid)); }, 20);
   const t0 = process.hrtime.bigint();
-  const counts = await Promise.all(Array.from({ length: C }, () => oneClient(port, M)));
+  const status = await new Promise((resolve) => {
+    const p = spawn(bin, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LD_LIBRARY_PATH: path.join(path.dirname(bin), '../lib/postfix') } });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => resolve({ code, err }));
+  });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const total = counts.reduce((a, b) => a + b, 0);
-  return { total, secs, rate: total / secs };
+  clearInterval(sampler);
+  peak = Math.max(peak, treeRss(pid));
+  if (status.code !== 0) throw new Error(`smtp-source on port ${port} failed (${status.code}): ${status.err.trim()}`);
+  const queued = countQf(queue) - before;
+  if (queued !== total) throw new Error(`port ${port}: ${total} messages sent, ${queued} qf files written`);
+  return { total, secs, rate: total / secs, peak };
 }
 
+const bin = smtpSource();
 const oursQueue = path.join(dir, 'our-queue');
 mkdirSync(oursQueue);
 const child = path.join(dir, 'ours.mjs');
@@ -113,23 +151,32 @@ await runDaemon({
   resolveClient: async () => ({ name: 'localhost', resolve: 'OK' }), log: () => {},
 });
 `);
-const ours = spawn(process.execPath, [...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=" + process.env.BENCH_PROF] : []), child], { stdio: "inherit", env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "4" } });
+const ours = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), child], { stdio: 'inherit' });
+let realPid;
+const mb = (b) => (b / 1048576).toFixed(1);
 try {
   await waitPort(2526);
-  const o = await measure(2526);
-  console.log(`ours:     ${o.total} messages in ${o.secs.toFixed(2)} s = ${o.rate.toFixed(0)} msg/s (${C} connections x ${M}, ${BODY}-byte messages)`);
   const real = realConfig();
   if (real) {
     execFileSync('sendmail', ['-bd', '-C', real.cf, '-ODeliveryMode=queueonly', '-ODaemonPortOptions=Port=2525,Addr=127.0.0.1'], { stdio: 'ignore' });
     await waitPort(2525);
-    const r = await measure(2525);
-    console.log(`sendmail: ${r.total} messages in ${r.secs.toFixed(2)} s = ${r.rate.toFixed(0)} msg/s`);
-    console.log(`ratio ours/sendmail: ${(o.rate / r.rate).toFixed(2)}`);
-    console.log(`queue files: ours ${readdirSync(oursQueue).filter((f) => f.startsWith('qf')).length} qf, sendmail ${readdirSync(real.q).filter((f) => f.startsWith('qf')).length} qf`);
-    spawnSync('sh', ['-c', `kill $(head -1 ${dir}/sendmail.pid)`]);
-  } else {
-    console.log('sendmail: not measured (needs root, sendmail, m4 and sendmail-cf)');
+    realPid = Number(readFileSync(path.join(dir, 'sendmail.pid'), 'latin1').split('\n')[0]);
   }
+  console.log(`smtp-source ${RECONNECT ? 'one message per connection' : '-d (messages share connections)'}, ${PER_CONN} messages per connection, ${BODY}-byte messages, fsync on (${dir})`);
+  // warm-up: JIT for ours, page cache for both
+  await load(bin, 2526, ours.pid, oursQueue, 2);
+  if (real) await load(bin, 2525, realPid, real.q, 2);
+  const rows = [['conns', 'ours msg/s', 'sendmail msg/s', 'ratio', 'ours peak MB', 'sendmail peak MB', 'mem ratio']];
+  for (const conns of LEVELS) {
+    const o = await load(bin, 2526, ours.pid, oursQueue, conns);
+    const r = real ? await load(bin, 2525, realPid, real.q, conns) : undefined;
+    rows.push([String(conns), o.rate.toFixed(0), r ? r.rate.toFixed(0) : '-', r ? (o.rate / r.rate).toFixed(2) : '-',
+      mb(o.peak), r ? mb(r.peak) : '-', r ? (o.peak / r.peak).toFixed(2) : '-']);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  for (const row of rows) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));
+  if (!real) console.log('sendmail: not measured (needs root, sendmail, m4 and sendmail-cf)');
 } finally {
   ours.kill('SIGTERM');
+  if (realPid) try { process.kill(realPid, 'SIGTERM'); } catch { /* gone */ }
 }
