@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { type Arg, type BuiltinDef, type Def, M4, M4Exit, DEFAULT_DELIMS, writeFd } from './engine.js';
 import { evaluate, formatRadix } from './eval.js';
@@ -232,7 +233,7 @@ function mkstemp(m: M4, args: Arg[]): string | void {
       return m.quote(name);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        m.error(`cannot create file from template \`${tmpl}': ${errnoText(e)}`);
+        m.error(`${str(args[0])}: cannot create tempfile \`${tmpl}': ${errnoText(e)}`);
         return;
       }
     }
@@ -247,7 +248,7 @@ function runShell(m: M4, cmd: string, capture: boolean): string {
     maxBuffer: 1 << 30,
   });
   if (r.status !== null) m.sysval = r.status;
-  else if (r.signal) m.sysval = 128 + (signalNumber(r.signal) ?? 0);
+  else if (r.signal) m.sysval = (osConstants.signals[r.signal] ?? 0) * 256;
   else m.sysval = 127;
   const out = (r.stdout as unknown as string | null) ?? '';
   const err = (r.stderr as unknown as string | null) ?? '';
@@ -257,10 +258,6 @@ function runShell(m: M4, cmd: string, capture: boolean): string {
   return '';
 }
 
-function signalNumber(sig: string): number | undefined {
-  const os = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 } as Record<string, number>;
-  return os[sig];
-}
 
 function undivert(m: M4, args: Arg[]): void {
   if (args.length < 2) {
