@@ -2,7 +2,7 @@
 // temporary directory listening on a free loopback port, our daemon started
 // from it, and the SMTP chat client (test/fixtures/e2e/chat.mjs) run from a
 // chosen loopback address.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -28,7 +28,8 @@ export function freePort(): Promise<number> {
 /** A copy of etc-mail/ under a fresh directory, its one listener on 127.0.0.1:`port`; returns the directory. */
 export function sampleConfigCopy(port: number): string {
   const dir = tempDir('e2e-');
-  cpSync(path.join(ROOT, 'etc-mail'), path.join(dir, 'etc-mail'), { recursive: true });
+  // the sources only: the databases are built here, as on a fresh clone
+  cpSync(path.join(ROOT, 'etc-mail'), path.join(dir, 'etc-mail'), { recursive: true, filter: (src) => !/\.db(-lock)?$/.test(src) });
   mkdirSync(path.join(dir, 'var/spool/mqueue'), { recursive: true, mode: 0o700 });
   const cf = path.join(dir, 'etc-mail/sendmail.cf');
   const text = readFileSync(cf, 'latin1')
@@ -37,6 +38,10 @@ export function sampleConfigCopy(port: number): string {
     .join('\n')
     .replace(/^(O QueueDirectory=.*)$/m, `$1\nO DaemonPortOptions=Port=${port}, Addr=127.0.0.1, Name=MTA`);
   writeFileSync(cf, text, 'latin1');
+  for (const map of ['access', 'virtusertable', 'mailertable']) {
+    execFileSync(process.execPath, [path.join(ROOT, 'bin/makemap'), 'hash', `etc-mail/${map}`], { cwd: dir, input: readFileSync(path.join(dir, 'etc-mail', map)) });
+  }
+  execFileSync(process.execPath, [SENDMAIL, '-bi', '-C', 'etc-mail/sendmail.cf'], { cwd: dir, stdio: 'ignore' });
   return dir;
 }
 
