@@ -85,6 +85,7 @@ export class TestMode {
     let s = 0;
     while (s < line.length && isSpace(line[s])) s++;
     if (s >= line.length) return;
+    line = line.slice(s);
     const out = this.out;
     const { engine, macros, classes } = this.loaded;
     switch (line[0]) {
@@ -92,10 +93,10 @@ export class TestMode {
         return this.dotCommand(line);
       case '=':
         if (line[1] === 'S') {
-          const spec = line.slice(2);
+          const spec = line.slice(2).replace(/^[ \t]+/, '');
           const rs = engine.findRuleset(spec, (m) => out.line(m));
           if (rs < 0) {
-            out.line(`Undefined ruleset ${spec}`);
+            out.line(`Undefined ruleset ${/^[A-Za-z0-9_]*/.exec(spec)![0] || spec}`);
             return;
           }
           for (const r of engine.rulesets[rs] ?? []) {
@@ -114,6 +115,12 @@ export class TestMode {
         out.line(`Unknown "-" command ${line}`);
         return;
       case '$': {
+        const brace = line[1] === '=' ? 2 : 1;
+        if (line[brace] === '{' && !line.includes('}', brace + 1)) {
+          out.line(`Unbalanced { on ${line.slice(brace + 1)}`);
+          out.line('Unable to assign macro/class ID (mid = 0xffffffff)');
+          return;
+        }
         if (line[1] === '=') {
           const nm = readName(line, 2);
           if (!nm) {
@@ -123,7 +130,7 @@ export class TestMode {
           for (const w of classes.members(names.id(nm.name))) out.line(showText(w));
           return;
         }
-        const nm = readName(line, 1);
+        const nm = line[1] === ' ' || line[1] === '\t' ? { name: line[1], next: 2 } : readName(line, 1);
         if (!nm) {
           out.line('Name required for macro/class');
           return;

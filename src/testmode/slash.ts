@@ -177,9 +177,13 @@ export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
 
 function mapCommand(tm: TestMode, arg: string): void | Promise<void> {
   const out = tm.out;
-  const m = /^(\S+)\s+(.*)$/s.exec(arg);
+  const m = /^(\S+)\s*(.*)$/s.exec(arg);
   if (!m) {
     out.line('Usage: /map mapname key');
+    return;
+  }
+  if (m[2] === '') {
+    out.line('No key specified');
     return;
   }
   const name = m[1]!;
