@@ -6,7 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { hasTool } from './smtp-helpers.js';
 import { chatFrom, freePort, replyTo, sampleConfigCopy, startOurDaemon, stopDaemon } from './e2e-helpers.js';
+
+const noSwaks = !hasTool('swaks');
+if (noSwaks) console.log('swaks tests skipped: swaks is not installed (apt-get install swaks)');
+
+/** swaks against our daemon; its transcript (stdout and stderr), whatever the exit status. */
+function swaks(port: number, args: string[]): string {
+  try {
+    return execFileSync('swaks', ['--server', `127.0.0.1:${port}`, '--timeout', '15', ...args], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`;
+  }
+}
 
 const MESSAGE = ['DATA', '<DATA>', 'Subject: e2e', '', 'hello', '.', 'QUIT'];
 
@@ -89,5 +104,15 @@ describe('sendmail -bD with the sample cf', () => {
     const t = await chatFrom(port, '127.0.0.2', ['EHLO c', 'MAIL FROM:<sender@mail.example.test>', 'RCPT TO:<root@mail.example.test>', 'RCPT TO:<x@relay.example.test>', 'QUIT']);
     expect(replyTo(t, 'RCPT TO:<root@mail.example.test>')).toBe('250 2.1.5 <root@mail.example.test>... Recipient ok');
     expect(replyTo(t, 'RCPT TO:<x@relay.example.test>')).toBe('250 2.1.5 <x@relay.example.test>... Recipient ok');
+  });
+
+  it.skipIf(noSwaks)('swaks delivers into the queue from 127.0.0.1 and is refused relaying from 127.0.0.2', () => {
+    const before = queue().length;
+    const ok = swaks(port, ['--from', 'you@mail.example.test', '--to', 'postmaster@mail.example.test']);
+    expect(ok).toMatch(/<- {2}250 2\.0\.0 \S+ Message accepted for delivery/);
+    expect(queue().length).toBe(before + 1);
+    const denied = swaks(port, ['--local-interface', '127.0.0.2', '--from', 'you@mail.example.test', '--to', 'friend@elsewhere.example']);
+    expect(denied).toContain('<** 550 5.7.1 <friend@elsewhere.example>... Relaying denied. IP name lookup failed [127.0.0.2]');
+    expect(queue().length).toBe(before + 1);
   });
 });
