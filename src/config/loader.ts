@@ -93,7 +93,6 @@ function initHostMacros(macros: MacroTable, classes: ClassTable, host: string): 
   macros.setByName('k', host);
   classes.add('k', host);
   classes.add('w', host);
-  classes.add('w', 'localhost');
   for (const w of ['7bit', '8bit', 'binary']) classes.add('e', w);
   for (const w of ['r', 's', '_', '{if_addr}', '{daemon_flags}']) classes.add(names.id('persistentMacros'), w);
 }

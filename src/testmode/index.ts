@@ -62,6 +62,13 @@ export class Output {
 
 export const BANNER = 'ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n';
 
+/** A macro/class name in a command: any character (a blank too) or `{name}`. */
+function commandName(line: string, i: number): { name: string; next: number } | null {
+  const c = line[i];
+  if (c === ' ' || c === '\t') return { name: c, next: i + 1 };
+  return readName(line, i);
+}
+
 function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
 }
@@ -122,7 +129,7 @@ export class TestMode {
           return;
         }
         if (line[1] === '=') {
-          const nm = readName(line, 2);
+          const nm = commandName(line, 2);
           if (!nm) {
             out.line('Name required for macro/class');
             return;
@@ -130,7 +137,7 @@ export class TestMode {
           for (const w of classes.members(names.id(nm.name))) out.line(showText(w));
           return;
         }
-        const nm = line[1] === ' ' || line[1] === '\t' ? { name: line[1], next: 2 } : readName(line, 1);
+        const nm = commandName(line, 1);
         if (!nm) {
           out.line('Name required for macro/class');
           return;
@@ -164,7 +171,7 @@ export class TestMode {
     const out = this.out;
     const { macros, classes } = this.loaded;
     if (line[1] === 'D') {
-      const nm = readName(line, 2);
+      const nm = commandName(line, 2);
       if (!nm) {
         out.line('Name required for macro/class');
         return;
@@ -174,7 +181,7 @@ export class TestMode {
     }
     if (line[1] === 'C') {
       if (line.length <= 2) return;
-      const nm = readName(line, 2);
+      const nm = commandName(line, 2);
       if (!nm) {
         out.line('Name required for macro/class');
         return;
