@@ -3,8 +3,8 @@
 // single "." unless -i), its recipients are the arguments, or with -t the
 // To:, Cc: and Bcc: headers (arguments then are left out); it goes through
 // an SMTP session with the cf's policy as the local user and is queued.
-// Refused recipients are printed "addr... text"; exit 67 when none was
-// taken, 75 on a temporary failure.
+// Refused recipients are printed "addr... text" and make the exit status 67
+// (the others are still queued); 75 when only temporary failures stopped it.
 
 import os from 'node:os';
 import type { LoadedConfig } from '../config/loader.js';
@@ -92,12 +92,18 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
   }
   let accepted = 0;
   let temporary = false;
+  let refused = false;
   for (const r of recipients) {
-    const answer = await session.command(`RCPT TO:<${r.replace(/^<(.*)>$/, '$1')}>`);
+    const bare = r.replace(/^<(.*)>$/, '$1');
+    const answer = await session.command(`RCPT TO:<${bare}>`);
     if (answer.reply.code < 400) accepted++;
     else {
       temporary ||= answer.reply.code < 500;
-      print(answer.reply.lines[0] ?? '');
+      refused ||= answer.reply.code >= 500;
+      // sendmail names the address as given: "nosuch... User unknown"
+      const text = answer.reply.lines[0] ?? '';
+      const dots = text.indexOf('... ');
+      print(`${bare}... ${dots >= 0 ? text.slice(dots + 4) : text}`);
     }
   }
   if (accepted === 0) return temporary ? EX_TEMPFAIL : EX_NOUSER;
@@ -112,5 +118,5 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
     print(stored.lines.join(' '));
     return stored.code < 500 ? EX_TEMPFAIL : EX_NOUSER;
   }
-  return 0;
+  return refused ? EX_NOUSER : 0;
 }

@@ -1,0 +1,136 @@
+// Local submission on the sample cf copied to a temporary directory:
+// sendmail -bs (SMTP on stdin/stdout), -bm with recipients and with -t,
+// -bv, -bp; replies, output, exit statuses and queue files.  The texts
+// and exit statuses are those real sendmail 8.17 gave for the same commands.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort, sampleConfigCopy, SENDMAIL } from './e2e-helpers.js';
+
+let dir = '';
+const queueFiles = (prefix: string): string[] => readdirSync(path.join(dir, 'var/spool/mqueue')).filter((f) => f.startsWith(prefix));
+
+function sendmail(args: string[], input = ''): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', ...args], { cwd: dir, input, encoding: 'latin1' });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** sendmail -bs, one line after each complete reply; the transcript. */
+function smtpOnStdio(script: readonly string[]): Promise<string[]> {
+  const child = spawn(process.execPath, [SENDMAIL, '-bs', '-C', 'etc-mail/sendmail.cf'], { cwd: dir });
+  const out: string[] = [];
+  let buf = '';
+  let i = 0;
+  return new Promise((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      for (let n = buf.indexOf('\r\n'); n >= 0; n = buf.indexOf('\r\n')) {
+        const line = buf.slice(0, n);
+        buf = buf.slice(n + 2);
+        out.push(line);
+        if (/^\d{3}( |$)/.test(line)) {
+          if (i < script.length) child.stdin.write(script[i++] + '\r\n');
+          else child.stdin.end();
+        }
+      }
+    });
+    child.on('close', () => resolve(out));
+  });
+}
+
+beforeAll(async () => {
+  dir = sampleConfigCopy(await freePort());
+});
+
+describe('sendmail -bs', () => {
+  it('talks SMTP on standard input and output with the cf policy and queues the message', async () => {
+    const before = queueFiles('qf').length;
+    const t = await smtpOnStdio([
+      'HELO localhost',
+      'MAIL FROM:<me@mail.example.test>',
+      'RCPT TO:<nosuchuser>',
+      'RCPT TO:<root>',
+      'DATA',
+      'Subject: bs\r\n\r\nbody\r\n.',
+      'QUIT',
+    ]);
+    expect(t[0]).toMatch(/^220 mail\.example\.test ESMTP Sendmail /);
+    expect(t[1]).toBe('250 mail.example.test Hello localhost [[UNIX: localhost]], pleased to meet you');
+    expect(t).toContain('550 5.1.1 <nosuchuser>... User unknown');
+    expect(t).toContain('250 2.1.5 <root>... Recipient ok');
+    expect(t.some((l) => /^250 2\.0\.0 \S+ Message accepted for delivery$/.test(l))).toBe(true);
+    expect(t[t.length - 1]).toBe('221 2.0.0 mail.example.test closing connection');
+    expect(queueFiles('qf').length).toBe(before + 1);
+  });
+});
+
+describe('sendmail [-t] [-i] [-f] rcpt... (local submission)', () => {
+  it('queues a message for the named recipients, stopping at a lone dot', () => {
+    const before = new Set(queueFiles('qf'));
+    const r = sendmail(['-f', 'me@mail.example.test', 'root'], 'Subject: hi\n\nline one\n.\nafter the dot\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const fresh = queueFiles('qf').filter((f) => !before.has(f));
+    expect(fresh.length).toBe(1);
+    const id = fresh[0]!.slice(2);
+    expect(readFileSync(path.join(dir, 'var/spool/mqueue', `df${id}`), 'latin1')).toBe('line one\n');
+    const qf = readFileSync(path.join(dir, 'var/spool/mqueue', `qf${id}`), 'latin1');
+    expect(qf).toMatch(/^S<me@mail\.example\.test>$/m);
+    expect(qf).toMatch(/^R.*:<root>$/m);
+  });
+
+  it('-t takes recipients from To:, Cc: and Bcc: and removes Bcc:; -i keeps lines after a dot', () => {
+    const before = new Set(queueFiles('qf'));
+    const r = sendmail(['-t', '-i', '-f', 'me@mail.example.test'], 'To: root\nCc: postmaster\nBcc: admin\nSubject: t\n\nbody\n.\nmore\n');
+    expect(r.status).toBe(0);
+    const id = queueFiles('qf').filter((f) => !before.has(f))[0]!.slice(2);
+    const qf = readFileSync(path.join(dir, 'var/spool/mqueue', `qf${id}`), 'latin1');
+    expect(qf.match(/^R.*$/gm)!.map((l) => l.replace(/^R[A-Z]*:/, ''))).toEqual(['<root>', '<postmaster>', '<admin>']);
+    expect(qf).not.toMatch(/^H.*Bcc:/m);
+    expect(readFileSync(path.join(dir, 'var/spool/mqueue', `df${id}`), 'latin1')).toBe('body\n.\nmore\n');
+  });
+
+  it('prints a refused recipient as sendmail (address as given) and exits 67', () => {
+    const r = sendmail(['-f', 'me@mail.example.test', 'nosuchuser'], 'Subject: x\n\nx\n');
+    expect(r.stderr).toBe('nosuchuser... User unknown\n');
+    expect(r.status).toBe(67);
+  });
+
+  it('queues for the good recipients and still exits 67 when one is refused', () => {
+    const before = queueFiles('qf').length;
+    const r = sendmail(['-f', 'me@mail.example.test', 'nosuchuser', 'root'], 'Subject: x\n\nx\n');
+    expect(r.stderr).toBe('nosuchuser... User unknown\n');
+    expect(r.status).toBe(67);
+    expect(queueFiles('qf').length).toBe(before + 1);
+  });
+
+  it('without recipients says so and exits 64', () => {
+    const r = sendmail([], 'x\n');
+    expect(r.stderr).toBe('Recipient names must be specified\n');
+    expect(r.status).toBe(64);
+  });
+});
+
+describe('sendmail -bv and -bp', () => {
+  it('-bv prints errors first, then the deliverable targets newest first, aliases expanded', () => {
+    const r = sendmail(['-bv', 'postmaster', 'nosuchuser', 'friend@elsewhere.example', '|/bin/cat']);
+    expect(r.stdout).toBe(
+      [
+        'nosuchuser... User unknown',
+        '|/bin/cat... Cannot mail directly to programs',
+        'friend@elsewhere.example... deliverable: mailer esmtp, host elsewhere.example, user friend@elsewhere.example',
+        'root... deliverable: mailer local, user root',
+        '',
+      ].join('\n'),
+    );
+    expect(r.status).toBe(67);
+  });
+
+  it('-bp lists the queue as mailq does', () => {
+    const r = sendmail(['-bp']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\t\tvar\/spool\/mqueue \(\d+ requests?\)$/m);
+    expect(r.stdout).toMatch(/Total requests: \d+/);
+  });
+});
