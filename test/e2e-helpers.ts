@@ -25,8 +25,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface CopyOptions {
+  /** Lines appended to the access map's source. */
+  extraAccess?: readonly string[];
+  /** Paths in the cf made absolute (for loading it in this process). */
+  absolutePaths?: boolean;
+}
+
 /** A copy of etc-mail/ under a fresh directory, its one listener on 127.0.0.1:`port`; returns the directory. */
-export function sampleConfigCopy(port: number): string {
+export function sampleConfigCopy(port: number, opts: CopyOptions = {}): string {
   const dir = tempDir('e2e-');
   // the sources only: the databases are built here, as on a fresh clone
   cpSync(path.join(ROOT, 'etc-mail'), path.join(dir, 'etc-mail'), { recursive: true, filter: (src) => !/\.db(-lock)?$/.test(src) });
@@ -37,7 +44,11 @@ export function sampleConfigCopy(port: number): string {
     .filter((l) => !/^O DaemonPortOptions=/.test(l))
     .join('\n')
     .replace(/^(O QueueDirectory=.*)$/m, `$1\nO DaemonPortOptions=Port=${port}, Addr=127.0.0.1, Name=MTA`);
-  writeFileSync(cf, text, 'latin1');
+  writeFileSync(cf, opts.absolutePaths ? text.replace(/(^|[\s=:,])(etc-mail|var)\//gm, `$1${dir}/$2/`) : text, 'latin1');
+  if (opts.extraAccess) {
+    const access = path.join(dir, 'etc-mail/access');
+    writeFileSync(access, readFileSync(access, 'latin1') + opts.extraAccess.join('\n') + '\n', 'latin1');
+  }
   for (const map of ['access', 'virtusertable', 'mailertable']) {
     execFileSync(process.execPath, [path.join(ROOT, 'bin/makemap'), 'hash', `etc-mail/${map}`], { cwd: dir, input: readFileSync(path.join(dir, 'etc-mail', map)) });
   }
