@@ -82,7 +82,10 @@ export function writeFd(fd: number, s: string): void {
       off += writeSync(fd, buf, off, buf.length - off);
       tries = 0;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || ++tries > 100000) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      // a closed pipe ends the run quietly, as SIGPIPE ends GNU m4
+      if (code === 'EPIPE') throw new M4Exit(141);
+      if (code !== 'EAGAIN' || ++tries > 100000) throw e;
     }
   }
 }
@@ -213,7 +216,13 @@ export class M4 {
         this.syncLine = line;
       }
     }
-    if (s.includes('\n')) this.startOfLine = true;
+    // newlines inside a token move the output on without a check of their own
+    let nl = s.indexOf('\n');
+    while (nl >= 0 && nl < s.length - 1) {
+      this.syncLine++;
+      nl = s.indexOf('\n', nl + 1);
+    }
+    this.startOfLine = s.endsWith('\n');
     return prefix + s;
   }
 
@@ -468,7 +477,8 @@ export class M4 {
       this.debug(s + '\n');
     }
     if (exp !== '') {
-      this.input.pushString(exp);
+      // as in GNU m4, text read from an expansion is at the line of its call
+      this.input.pushString(exp, loc);
       if (this.input.pending > PUSHBACK_LIMIT) {
         this.fatal(`expansion of \`${name}' too large (over ${PUSHBACK_LIMIT} bytes pending)`, loc);
       }
