@@ -95,6 +95,10 @@ describe('m4 language', () => {
     expect(m4("a dnl gone\n# define(`x') kept\n__line__\n").out).toBe('a # define(`x\') kept\n3\n');
   });
 
+  it('text of an expansion is at the line where its call began', () => {
+    expect(m4("define(`f', `__line__ $1')f(a,\nb)\nf(`__line__\n')\n").out).toBe('1 a\n3 3\n\n');
+  });
+
   it('unterminated quote, comment and argument list are fatal with the start line', () => {
     expect(m4("x\n`never\nclosed\n")).toEqual({ out: 'x\n', err: 'm4:in.m4:2: ERROR: end of file in string\n', rc: 1 });
     expect(m4('define(`f\', `$1\')f(a,\nb\n')).toEqual({ out: '', err: 'm4:in.m4:1: ERROR: end of file in argument list\n', rc: 1 });
