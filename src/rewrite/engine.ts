@@ -407,6 +407,27 @@ export class RewriteEngine {
 
 
 
+  /**
+   * The tokens as a trace line shows them (with a leading blank).  One
+   * ruleset's result is usually the next one's input, so the last text is
+   * reused when the tokens are the same.
+   */
+  private traceText(pvp: readonly string[]): string {
+    const last = this.lastTraced;
+    if (last.length === pvp.length) {
+      let k = 0;
+      while (k < pvp.length && last[k] === pvp[k]) k++;
+      if (k === pvp.length) return this.lastTracedText;
+    }
+    const text = pvp.length > 0 ? ' ' + showTokens(pvp) : '';
+    this.lastTraced = pvp.slice();
+    this.lastTracedText = text;
+    return text;
+  }
+
+  private lastTraced: string[] = [];
+  private lastTracedText = '';
+
   /** Lower-cased tokens of the workspace, computed when a class needs them. */
   private lowerOf(ws: Workspace): string[] {
     if (ws.lowerGen !== ws.gen) {
@@ -541,7 +562,7 @@ export class RewriteEngine {
   rewriteSync(pvp: string[], rs: number, reclevel: number, maxatom: number): number {
     const label = this.rulesetLabel(rs);
     const padded = (this.paddedLabels[rs] ??= pad16(label));
-    if (this.trace) this.print(`${padded}   input:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
+    if (this.trace) this.print(`${padded}   input:${this.traceText(pvp)}`);
     if (reclevel > MAX_RECURSION) {
       this.print(`rewrite: excessive recursion (max ${MAX_RECURSION}), ruleset ${label}`);
       return EX_CONFIG;
@@ -566,7 +587,7 @@ export class RewriteEngine {
       }
       if (rstat < 0) return -rstat;
     }
-    if (this.trace) this.print(`${padded} returns:${pvp.length ? ' ' + showTokens(pvp) : ''}`);
+    if (this.trace) this.print(`${padded} returns:${this.traceText(pvp)}`);
     return rstat;
   }
 
