@@ -11,6 +11,9 @@
 // without real sendmail, m4 and sendmail-cf it measures ours alone.
 //
 // usage: npx tsc -p tsconfig.json && node bench/smtp-throughput.mjs [levels=1,10,50] [messagesPerConnection=40] [bodyBytes=2000]
+//   BENCH_ROUNDS=n      rounds per level, ours and sendmail alternating (default 3); the
+//                       median rate and the highest peak are shown (fsync latency on a
+//                       shared machine varies a lot from second to second)
 //   BENCH_RECONNECT=1   one message per connection (smtp-source without -d)
 //   BENCH_PROF=dir      CPU profile of our daemon into dir
 //   SMTP_SOURCE=path    use this smtp-source (its libraries beside it in ../lib/postfix)
@@ -26,6 +29,7 @@ const LEVELS = (args[0] ?? '1,10,50').split(',').map(Number);
 const PER_CONN = Number(args[1] ?? 40);
 const BODY = Number(args[2] ?? 2000);
 const RECONNECT = process.env.BENCH_RECONNECT === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 if (!process.env.BENCH_INNER) {
   const pin = spawnSync('unshare', ['--uts', '--net', 'true']);
@@ -162,16 +166,23 @@ try {
     await waitPort(2525);
     realPid = Number(readFileSync(path.join(dir, 'sendmail.pid'), 'latin1').split('\n')[0]);
   }
-  console.log(`smtp-source ${RECONNECT ? 'one message per connection' : '-d (messages share connections)'}, ${PER_CONN} messages per connection, ${BODY}-byte messages, fsync on (${dir})`);
+  console.log(`smtp-source ${RECONNECT ? 'one message per connection' : '-d (messages share connections)'}, ${PER_CONN} messages per connection, ${BODY}-byte messages, fsync on, median of ${ROUNDS} rounds (${dir})`);
   // warm-up: JIT for ours, page cache for both
   await load(bin, 2526, ours.pid, oursQueue, 2);
   if (real) await load(bin, 2525, realPid, real.q, 2);
   const rows = [['conns', 'ours msg/s', 'sendmail msg/s', 'ratio', 'ours peak MB', 'sendmail peak MB', 'mem ratio']];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const conns of LEVELS) {
-    const o = await load(bin, 2526, ours.pid, oursQueue, conns);
-    const r = real ? await load(bin, 2525, realPid, real.q, conns) : undefined;
-    rows.push([String(conns), o.rate.toFixed(0), r ? r.rate.toFixed(0) : '-', r ? (o.rate / r.rate).toFixed(2) : '-',
-      mb(o.peak), r ? mb(r.peak) : '-', r ? (o.peak / r.peak).toFixed(2) : '-']);
+    const o = []; const r = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      o.push(await load(bin, 2526, ours.pid, oursQueue, conns));
+      if (real) r.push(await load(bin, 2525, realPid, real.q, conns));
+    }
+    const oRate = median(o.map((x) => x.rate)); const oPeak = Math.max(...o.map((x) => x.peak));
+    const rRate = real ? median(r.map((x) => x.rate)) : 0; const rPeak = real ? Math.max(...r.map((x) => x.peak)) : 0;
+    rows.push([String(conns), oRate.toFixed(0), real ? rRate.toFixed(0) : '-', real ? (oRate / rRate).toFixed(2) : '-',
+      mb(oPeak), real ? mb(rPeak) : '-', real ? (oPeak / rPeak).toFixed(2) : '-']);
+    if (process.env.BENCH_VERBOSE) console.log(conns, 'ours', o.map((x) => x.rate.toFixed(0)).join(' '), 'sendmail', r.map((x) => x.rate.toFixed(0)).join(' '));
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));

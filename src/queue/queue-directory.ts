@@ -50,8 +50,21 @@ async function fsyncPath(p: string, flags: number = fsConstants.O_RDONLY): Promi
   }
 }
 
-/** Creates `file` (it must not exist), writes `data`, fsyncs it. */
+/** Exclusive create, every write durable before it returns (O_SYNC: write and fsync in one call). */
+const CREATE_SYNCED =
+  fsConstants.O_SYNC === undefined ? undefined : fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_SYNC;
+
+/**
+ * Creates `file` (it must not exist), writes `data` and makes it durable:
+ * with O_SYNC the write itself waits for the disk (open, write, close: one
+ * thread-pool round trip fewer per file than write, fsync); where the
+ * platform has no O_SYNC, an explicit fsync.
+ */
 async function writeSynced(file: string, data: Uint8Array): Promise<void> {
+  if (CREATE_SYNCED !== undefined) {
+    await fs.writeFile(file, data, { flag: CREATE_SYNCED, mode: 0o600 });
+    return;
+  }
   const fh = await fs.open(file, 'wx', 0o600);
   try {
     await fh.writeFile(data);
