@@ -1,0 +1,72 @@
+// Resolving a queued recipient to where it goes: the cf's rulesets 3 and 0
+// give the mailer triple (src/address parseAddress, which also applies the
+// mailer's R= rules to the user part), and whether an address is one of
+// this host's local names, for alias expansion.
+
+import type { LoadedConfig } from '../config/loader.js';
+import type { MailerDecl } from '../config/types.js';
+import { parseAddress, type ParseResult } from '../address/index.js';
+import { joinTokens } from '../address/rscheck.js';
+import { prescan } from '../rewrite/prescan.js';
+
+/** Where a recipient address goes; an interface so a runner can be given another. */
+export interface RecipientResolver {
+  /** The mailer triple of a recipient (or the sender, with `sender`), or the error reply. */
+  resolve(address: string, sender?: boolean): Promise<ParseResult>;
+  /** The local user an address names when it is for this host (no domain, or a domain in $=w). */
+  localName(address: string): string | undefined;
+  /** This host's names (class w). */
+  localNames(): string[];
+  /** The envelope sender as `mailer` sends it: rulesets 1, the mailer's S=, 4 (masquerading, genericstable). */
+  senderFor(sender: string, mailer: MailerDecl | undefined): Promise<string>;
+}
+
+/** Strips one pair of angle brackets. */
+export function unbracket(address: string): string {
+  const t = address.trim();
+  return t.startsWith('<') && t.endsWith('>') ? t.slice(1, -1).trim() : t;
+}
+
+export function cfResolver(loaded: LoadedConfig): RecipientResolver {
+  // parseAddress uses the shared engine and macros: one address at a time
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    resolve(address, sender = false) {
+      const run = chain.then(() => parseAddress(loaded, address, { sender }));
+      chain = run.catch(() => undefined);
+      return run;
+    },
+    localName(address) {
+      const a = unbracket(address);
+      const at = a.lastIndexOf('@');
+      if (at < 0) return a === '' ? undefined : a;
+      const domain = a.slice(at + 1).replace(/^\[|\]$/g, '').replace(/\.$/, '');
+      return loaded.classes.has('w', domain) ? a.slice(0, at) : undefined;
+    },
+    localNames() {
+      return loaded.classes.members('w');
+    },
+    senderFor(sender, mailer) {
+      const run = chain.then(() => rewriteSender(loaded, sender, mailer));
+      chain = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+async function rewriteSender(loaded: LoadedConfig, sender: string, mailer: MailerDecl | undefined): Promise<string> {
+  const bare = unbracket(sender);
+  if (bare === '' || mailer === undefined) return bare;
+  const { engine } = loaded;
+  const scanned = prescan(bare, 0, '', engine.table, () => {}, true);
+  if (!scanned.tokens) return bare;
+  const toks = scanned.tokens;
+  loaded.macros.setByName('addr_type', 'e s');
+  await engine.rewrite(toks, 1);
+  const ref = mailer.senderRulesets?.[0];
+  const rs = ref === undefined || ref === '' ? -1 : engine.findRuleset(ref, () => {});
+  if (rs > 0) await engine.rewrite(toks, rs);
+  await engine.rewrite(toks, 4);
+  const out = joinTokens(toks, engine.spaceSub, engine.table);
+  return out === '' ? bare : out;
+}

@@ -1,0 +1,591 @@
+// The queue runner: taking queued messages (qf/df) to their recipients.
+// Each recipient is resolved through the cf (rulesets 3 and 0, resolve.ts);
+// local-mailer recipients are expanded through the aliases database and
+// .forward files (alias-expand.ts); what remains is grouped by mailer and
+// host (plan.ts) and handed to the mailbox, program, file or SMTP mailer.
+// Results go back into the qf (write-then-rename with fsync, by
+// QueueDirectory.rewriteControl): delivered and failed recipients leave it,
+// deferred ones stay; permanent failures are reported to the sender from
+// MAILER-DAEMON (dsn.ts) by a report queued beside the message; a delay
+// warning goes out once after Timeout.queuewarn and every deferred recipient
+// is returned after Timeout.queuereturn.  When no recipient is left the
+// message is removed.  `runQueue` runs one queue directory once,
+// `runQueuesOf` every QueueDirectory of a cf, and `scheduleQueueRuns` repeats
+// that every interval (sendmail -q30m) with backoff after a failing run.
+// Time comes from a Clock (clock.ts) so tests can move it.
+
+import { promises as fsp, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadedConfig } from '../config/loader.js';
+import type { MailerDecl } from '../config/types.js';
+import { LocalUsers } from '../address/index.js';
+import { resolverFor } from '../maps/classes/resolverFor.js';
+import { defaultRecipientFlags, newEnvelope, type Envelope, type QueuedRecipient } from '../queue/envelope.js';
+import { QueueDirectory, expandQueueDirectory, type QueueEntry } from '../queue/queue-directory.js';
+import { sortEntries } from '../queue/listing.js';
+import { QueueIdGenerator } from '../queue/queue-id.js';
+import { parseMessage } from '../smtp/message.js';
+import { MACRO_EXPAND } from '../queue/qf-file.js';
+import { queueInterval } from '../submit/modes.js';
+import { expandAliases, readForwardFile } from './alias-expand.js';
+import { systemClock, type Clock } from './clock.js';
+import {
+  buildReport,
+  expiredInQueue,
+  intervalText,
+  queueTimeoutLines,
+  delayWarningLines,
+  reportRecipient,
+  type ReportKind,
+  type ReportedRecipient,
+} from './dsn.js';
+import { deliverToFile, deliverToMailbox, deliverToProgram } from './mailers/index.js';
+import { mxResolverFrom } from './mx-dns.js';
+import type { MxResolver } from './mx.js';
+import { composeMessage, groupByMailerHost } from './plan.js';
+import { envelopeDsn, notifyOf, recipientWantsReport } from './queue-bridge.js';
+import { cfResolver, unbracket, type RecipientResolver } from './resolve.js';
+import { deliverSmtp, type SmtpTimeouts } from './smtp-client.js';
+import { makeResult, type DeliveryResult } from './status.js';
+
+/** One -qI / -qR / -qS selection: a substring of the queue id, a recipient or the sender; `negate` for -q!X. */
+export interface QueueSelection {
+  readonly kind: 'I' | 'R' | 'S';
+  readonly value: string;
+  readonly negate: boolean;
+}
+
+/** Reads "-qIabc", "-q!Rbob", "Sfoo" style selections; throws on an unknown letter. */
+export function parseQueueSelection(spec: string): QueueSelection {
+  let s = spec.replace(/^-q/, '');
+  const negate = s.startsWith('!');
+  if (negate) s = s.slice(1);
+  const kind = s[0];
+  if (kind !== 'I' && kind !== 'R' && kind !== 'S') {
+    throw new Error(`queue selection "${spec}": expected I (queue id), R (recipient) or S (sender) after -q`);
+  }
+  return { kind, value: s.slice(1), negate };
+}
+
+/** Whether a message is selected: selections of one kind are alternatives, different kinds must all hold. */
+export function selects(env: Envelope, selections: readonly QueueSelection[]): boolean {
+  for (const kind of ['I', 'R', 'S'] as const) {
+    const mine = selections.filter((s) => s.kind === kind);
+    if (mine.length === 0) continue;
+    const hit = mine.some((s) => {
+      const v = s.value.toLowerCase();
+      const found =
+        kind === 'I'
+          ? env.id.includes(s.value)
+          : kind === 'S'
+            ? env.sender.toLowerCase().includes(v)
+            : env.recipients.some((r) => r.address.toLowerCase().includes(v));
+      return found !== s.negate;
+    });
+    if (!hit) return false;
+  }
+  return true;
+}
+
+export interface QueueRunOptions {
+  readonly loaded: LoadedConfig;
+  readonly clock?: Clock;
+  /** Where local mailboxes are (default /var/mail). */
+  readonly mailboxDir?: string;
+  /** The password file for local users and their .forward (default /etc/passwd). */
+  readonly passwdFile?: string;
+  /** Address resolution; default: the cf's rulesets. */
+  readonly resolver?: RecipientResolver;
+  /** MX and address lookups; default: the cf's resolver (service switch, hosts file, DNS). */
+  readonly mxResolver?: MxResolver;
+  /** Port for SMTP mailers whose host names none (default 25). */
+  readonly smtpPort?: number;
+  readonly smtpTimeouts?: SmtpTimeouts;
+  readonly selections?: readonly QueueSelection[];
+  /** Run every selected message, whatever its retry time (sendmail -q with a selection, or -qf). */
+  readonly ignoreRetryTime?: boolean;
+  /** Smallest wait after a failed attempt (s); doubled per attempt up to maxRetrySeconds. Default MinQueueAge or 0. */
+  readonly minRetrySeconds?: number;
+  readonly maxRetrySeconds?: number;
+  /** Timeout.queuereturn and Timeout.queuewarn overrides (s). */
+  readonly queueReturnSeconds?: number;
+  readonly queueWarnSeconds?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** What one queue run did. */
+export interface QueueRunSummary {
+  /** Messages tried. */
+  attempted: number;
+  /** Messages finished and removed (every recipient delivered or reported). */
+  completed: number;
+  /** Messages kept for a later try. */
+  deferred: number;
+  /** Reports (bounces, delay warnings) queued. */
+  reports: number;
+  /** Messages not due yet or not selected. */
+  skipped: number;
+}
+
+/** One thing to deliver for a queued recipient. */
+type Target =
+  | { kind: 'mailbox'; user: string }
+  | { kind: 'program'; command: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'mailer'; mailer: string; host: string; user: string; decl: MailerDecl | undefined }
+  | { kind: 'done'; result: DeliveryResult };
+
+interface Work {
+  rcpt: QueuedRecipient;
+  /** How the report and transcripts name it. */
+  display: string;
+  expandedFrom?: string;
+  /** The address this becomes in the qf if it is deferred. */
+  requeueAs: string;
+  target: Target;
+  result?: DeliveryResult;
+}
+
+const DEFAULT_QUEUE_RETURN = 5 * 86400;
+const DEFAULT_QUEUE_WARN = 4 * 3600;
+const inFlight = new Set<string>();
+
+function timeoutOption(loaded: LoadedConfig, name: string): number | undefined {
+  const o = loaded.config.options;
+  const v = o.get(`Timeout.${name}.normal`) ?? o.get(`Timeout.${name}`) ?? (name === 'queuereturn' ? o.get('QueueTimeout') : undefined);
+  return v === undefined || v === '' ? undefined : queueInterval(v);
+}
+
+function failedReply(code: number, enhanced: string | undefined, text: string): DeliveryResult {
+  const kind = code >= 500 ? 'permfail' : 'tempfail';
+  const status = enhanced ?? (kind === 'permfail' ? '5.0.0' : '4.0.0');
+  return makeResult(kind, status, text, { diagnosticType: 'SMTP', diagnostic: `${code} ${status} ${text}`, transcript: [`${code} ${status} ${text}`] });
+}
+
+/** Password file entry: uid and home directory of a user. */
+function account(passwdFile: string, user: string): { uid: number; home: string } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(passwdFile, 'latin1');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (f[0] === user && f.length >= 6) return { uid: Number(f[2]), home: f[5] ?? '' };
+  }
+  return undefined;
+}
+
+/** The runner's view of one configuration, shared by every message of a run. */
+class Deliverer {
+  readonly clock: Clock;
+  readonly resolver: RecipientResolver;
+  readonly mx: MxResolver;
+  readonly users: LocalUsers;
+  readonly passwdFile: string;
+  readonly mailboxDir: string;
+  readonly log: (line: string) => void;
+  readonly ids = new QueueIdGenerator();
+
+  constructor(readonly opts: QueueRunOptions) {
+    const { loaded } = opts;
+    this.clock = opts.clock ?? systemClock;
+    this.resolver = opts.resolver ?? cfResolver(loaded);
+    this.mx = opts.mxResolver ?? mxResolverFrom(resolverFor(loaded.env));
+    this.passwdFile = opts.passwdFile ?? '/etc/passwd';
+    this.mailboxDir = opts.mailboxDir ?? '/var/mail';
+    this.log = opts.log ?? (() => {});
+    const aliasFiles = (loaded.config.options.get('AliasFile') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    this.users = new LocalUsers({ aliasFiles, passwdFile: this.passwdFile, warn: this.log });
+  }
+
+  get loaded(): LoadedConfig {
+    return this.opts.loaded;
+  }
+
+  mailer(name: string): MailerDecl | undefined {
+    return this.loaded.config.mailers.find((m) => m.name === name);
+  }
+
+  macro(env: Envelope, sender: string) {
+    return (name: string): string | undefined =>
+      env.macros.get(name) ?? (name === 'g' || name === 'f' ? sender : this.loaded.macros.getByName(name));
+  }
+
+  /** The targets a queued recipient stands for. */
+  async plan(rcpt: QueuedRecipient): Promise<Work[]> {
+    const address = unbracket(rcpt.address);
+    const base = { rcpt, display: address, requeueAs: rcpt.address };
+    const parsed = await this.resolver.resolve(rcpt.address);
+    if (!parsed.ok) {
+      const r = parsed.reply;
+      return [{ ...base, target: { kind: 'done', result: failedReply(r.code, r.enhanced, r.lines.join(' ')) } }];
+    }
+    const t = parsed.triple;
+    if (t.mailer === 'discard') return [{ ...base, target: { kind: 'done', result: makeResult('sent', '2.0.0', 'Discarded') } }];
+    if (t.mailer === 'prog') return [{ ...base, target: { kind: 'program', command: t.user.replace(/^"?\|/, '').replace(/"$/, '') } }];
+    if (t.mailer === '*file*') return [{ ...base, target: { kind: 'file', path: t.user.replace(/^"|"$/g, '') } }];
+    if (t.mailer !== 'local') return [{ ...base, target: { kind: 'mailer', mailer: t.mailer, host: t.host, user: t.user, decl: t.decl } }];
+    const expanded = await expandAliases([t.user], {
+      lookup: (name) => this.users.alias(name),
+      localName: (a) => this.resolver.localName(a),
+      forward: (user) => this.forward(user),
+      maxDepth: Number(this.loaded.config.options.get('MaxAliasRecursion') ?? 10) || 10,
+    });
+    const works: Work[] = [];
+    for (const e of expanded) {
+      const w = { rcpt, display: e.display, expandedFrom: e.expandedFrom };
+      const tg = e.target;
+      if (tg.kind === 'local') works.push({ ...w, requeueAs: `\\${tg.user}`, target: { kind: 'mailbox', user: tg.user } });
+      else if (tg.kind === 'program') works.push({ ...w, requeueAs: `"|${tg.command}"`, target: { kind: 'program', command: tg.command } });
+      else if (tg.kind === 'file') works.push({ ...w, requeueAs: tg.path, target: { kind: 'file', path: tg.path } });
+      else if (tg.kind === 'failed') works.push({ ...w, requeueAs: e.display, target: { kind: 'done', result: tg.result } });
+      else {
+        const sub = await this.plan({ ...rcpt, address: tg.address });
+        works.push(...sub.map((s) => ({ ...s, display: e.display, expandedFrom: e.expandedFrom })));
+      }
+    }
+    return works;
+  }
+
+  async forward(user: string): Promise<readonly string[] | undefined> {
+    const acct = account(this.passwdFile, user);
+    if (!acct || acct.home === '') return undefined;
+    const r = await readForwardFile(path.join(acct.home, '.forward'), acct.uid);
+    if (r === undefined) return undefined;
+    if ('refused' in r) {
+      this.log(`forward: ${r.refused}`);
+      return undefined;
+    }
+    return r.items;
+  }
+
+  /** Runs the mailers for every work item of a message; fills in `result`. */
+  async deliver(env: Envelope, body: Buffer, works: Work[]): Promise<void> {
+    const now = this.clock.now();
+    const pending = works.filter((w) => {
+      if (w.target.kind === 'done') w.result = w.target.result;
+      return w.result === undefined;
+    });
+    const local = pending.filter((w) => w.target.kind !== 'mailer');
+    for (const w of local) w.result = await this.deliverLocal(env, body, w, now);
+    const remote = pending.filter((w) => w.target.kind === 'mailer');
+    const groups = groupByMailerHost(remote, (w) => {
+      const t = w.target as Extract<Target, { kind: 'mailer' }>;
+      return { mailer: t.mailer, host: t.host };
+    });
+    for (const g of groups) await this.deliverGroup(env, body, g.mailer, g.host, g.items);
+  }
+
+  private async deliverLocal(env: Envelope, body: Buffer, w: Work, now: Date): Promise<DeliveryResult> {
+    const t = w.target;
+    if (t.kind === 'mailbox') {
+      const decl = this.mailer('local');
+      const sender = await this.resolver.senderFor(env.sender, decl);
+      const plus = t.user.indexOf('+');
+      const user = plus > 0 ? t.user.slice(0, plus) : t.user;
+      if (!this.users.hasAccount(user)) {
+        const text = 'User unknown';
+        return makeResult('permfail', '5.1.1', text, {
+          diagnosticType: 'X-Unix',
+          diagnostic: '550 5.1.1 User unknown',
+          transcript: [`550 5.1.1 ${w.display}... ${text}`],
+        });
+      }
+      const message = composeMessage(env, body, decl, this.macro(env, sender));
+      return deliverToMailbox({ mailbox: path.join(this.mailboxDir, user), recipient: w.display, sender, message, date: now });
+    }
+    if (t.kind === 'program') {
+      const decl = this.mailer('prog');
+      const sender = await this.resolver.senderFor(env.sender, decl);
+      const message = composeMessage(env, body, decl, this.macro(env, sender));
+      return deliverToProgram({ command: t.command, recipient: w.display, message, env: { SENDER: sender } });
+    }
+    if (t.kind === 'file') {
+      const decl = this.mailer('*file*');
+      const sender = await this.resolver.senderFor(env.sender, decl);
+      const message = composeMessage(env, body, decl, this.macro(env, sender));
+      return deliverToFile({
+        path: t.path,
+        recipient: w.display,
+        sender,
+        message,
+        date: now,
+        safeFileEnvironment: this.loaded.config.options.get('SafeFileEnvironment'),
+      });
+    }
+    throw new Error(`deliverLocal: ${t.kind} is not a local target`);
+  }
+
+  private async deliverGroup(env: Envelope, body: Buffer, mailer: string, host: string, items: Work[]): Promise<void> {
+    const decl = this.mailer(mailer);
+    if (!decl || decl.path !== '[IPC]') {
+      const text = `Deferred: mailer ${mailer} (P=${decl?.path ?? '?'}) is not run by this queue runner`;
+      for (const w of items) w.result = makeResult('tempfail', '4.3.0', text, { transcript: [`${w.display}... ${text}`] });
+      return;
+    }
+    const sender = await this.resolver.senderFor(env.sender, decl);
+    const users = new Map<string, Work[]>();
+    for (const w of items) {
+      const u = (w.target as Extract<Target, { kind: 'mailer' }>).user;
+      users.set(u, [...(users.get(u) ?? []), w]);
+    }
+    const report = await deliverSmtp({
+      nextHop: host,
+      sender,
+      recipients: [...users].map(([address, ws]) => ({ address, notify: notifyOf(ws[0]!.rcpt.flags), orcpt: ws[0]!.rcpt.originalRecipient })),
+      message: composeMessage(env, body, decl, this.macro(env, sender)),
+      heloName: this.loaded.macros.getByName('j') ?? 'localhost',
+      ...envelopeDsn(env),
+      eightBitMime: env.bodyType === '8BITMIME',
+      lmtp: decl.fields.get('A')?.includes('LMTP') === true || decl.flags.has('z'),
+      timeouts: this.opts.smtpTimeouts,
+      route: { resolver: this.mx, localNames: this.resolver.localNames(), defaultPort: this.opts.smtpPort ?? 25 },
+    });
+    for (const [address, ws] of users) {
+      const r =
+        report.results.get(address) ??
+        makeResult('tempfail', '4.4.0', 'Deferred: no result from the SMTP client', { transcript: [...report.transcript] });
+      for (const w of ws) w.result = r;
+    }
+  }
+}
+
+async function setFlag(env: Envelope, letter: string): Promise<void> {
+  if (!env.flags.includes(letter)) env.flags += letter;
+}
+
+/** Queues a report about `env` (a bounce or delay warning) as a new message from <>. */
+async function queueReport(
+  d: Deliverer,
+  queue: QueueDirectory,
+  env: Envelope,
+  body: Buffer,
+  kind: ReportKind,
+  recipients: ReportedRecipient[],
+  extraTranscript: string[],
+  delayedFor?: string,
+): Promise<boolean> {
+  const target = reportRecipient(env.sender, { messageIsDoubleBounce: env.flags.includes('b') && unbracket(env.sender) === '' });
+  if (!target || recipients.length === 0) return false;
+  const now = d.clock.now();
+  const id = d.ids.next(now);
+  const host = d.loaded.macros.getByName('j') ?? 'localhost';
+  const original = composeMessage(env, body, undefined, d.macro(env, unbracket(env.sender)));
+  const report = buildReport({
+    kind,
+    reportingMta: host,
+    reportId: id,
+    now,
+    arrivalDate: new Date(env.createdAt * 1000),
+    receivedFrom: env.macros.get('_'),
+    envelopeId: env.envelopeId,
+    to: unbracket(target.to),
+    recipients,
+    extraTranscript,
+    delayedFor,
+    original,
+    headersOnly: env.flags.includes('n'),
+  });
+  const parsed = parseMessage(report.message);
+  const out = newEnvelope(id, '<>', now);
+  out.flags = target.doubleBounce ? 'b' : '';
+  out.recipients.push({ address: `<${unbracket(target.to)}>`, flags: defaultRecipientFlags() });
+  out.headers = [{ conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` }, ...parsed.headers];
+  await queue.storeNew(out, parsed.body);
+  d.log(`${env.id}: ${id}: ${kind === 'delay' ? 'delay warning' : 'DSN'}: to ${target.to}`);
+  return true;
+}
+
+function reported(w: Work, result: DeliveryResult, when: Date, until?: Date): ReportedRecipient {
+  const address = unbracket(w.rcpt.address);
+  return {
+    display: w.display,
+    finalRecipient: w.rcpt.finalRecipient ?? `RFC822; ${address}`,
+    originalRecipient: w.rcpt.originalRecipient,
+    expandedFrom: w.expandedFrom,
+    result,
+    lastAttempt: when,
+    willRetryUntil: until,
+  };
+}
+
+/** What makes two targets one delivery; undefined for a result already known. */
+function targetKey(t: Target): string | undefined {
+  switch (t.kind) {
+    case 'mailbox':
+      return `mailbox:${t.user}`;
+    case 'program':
+      return `program:${t.command}`;
+    case 'file':
+      return `file:${t.path}`;
+    case 'mailer':
+      return `mailer:${t.mailer}:${t.host.toLowerCase()}:${t.user}`;
+    case 'done':
+      return undefined;
+  }
+}
+
+type MessageOutcome = 'completed' | 'deferred';
+
+/** One delivery attempt of one queued message; the qf is rewritten or removed. */
+async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry): Promise<{ outcome: MessageOutcome; reports: number }> {
+  const env = entry.envelope;
+  const body = await queue.readBody(env.id);
+  const works: Work[] = [];
+  const seen = new Set<string>();
+  for (const rcpt of env.recipients) {
+    // the same target reached from two recipients is delivered once
+    for (const w of await d.plan(rcpt)) {
+      const key = targetKey(w.target);
+      if (key !== undefined && seen.has(key)) continue;
+      if (key !== undefined) seen.add(key);
+      works.push(w);
+    }
+  }
+  await d.deliver(env, body, works);
+  const now = d.clock.now();
+  const age = Math.floor(now.getTime() / 1000) - env.createdAt;
+  const returnAfter = d.opts.queueReturnSeconds ?? timeoutOption(d.loaded, 'queuereturn') ?? DEFAULT_QUEUE_RETURN;
+  const warnAfter = d.opts.queueWarnSeconds ?? timeoutOption(d.loaded, 'queuewarn') ?? DEFAULT_QUEUE_WARN;
+  const expired = returnAfter > 0 && age >= returnAfter;
+  const failed: ReportedRecipient[] = [];
+  const delayed: ReportedRecipient[] = [];
+  const deferred: Work[] = [];
+  for (const w of works) {
+    const r = w.result!;
+    d.log(`${env.id}: to=${w.display}, stat=${r.kind === 'sent' ? 'Sent' : r.text}`);
+    if (r.kind === 'permfail') {
+      if (recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(w, r, now));
+    } else if (r.kind === 'tempfail') {
+      if (expired) {
+        if (recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(w, expiredInQueue(r), now));
+      } else {
+        deferred.push(w);
+        if (recipientWantsReport(w.rcpt, 'delay')) delayed.push(reported(w, r, now, new Date((env.createdAt + returnAfter) * 1000)));
+      }
+    }
+  }
+  let reports = 0;
+  if (failed.length > 0) {
+    const extra = expired && failed.some((f) => f.result.status === '4.4.7') ? queueTimeoutLines(returnAfter) : [];
+    if (await queueReport(d, queue, env, body, 'failure', failed, extra)) reports++;
+  }
+  if (deferred.length === 0) {
+    await queue.remove(env.id);
+    return { outcome: 'completed', reports };
+  }
+  if (warnAfter > 0 && age >= warnAfter && !env.flags.includes('w') && delayed.length > 0) {
+    if (await queueReport(d, queue, env, body, 'delay', delayed, delayWarningLines(warnAfter, returnAfter), intervalText(warnAfter))) reports++;
+    await setFlag(env, 'w');
+  }
+  // deferred recipients stay, each once, as the address it was expanded to
+  const kept = new Map<string, QueuedRecipient>();
+  for (const w of deferred) {
+    const primary = w.requeueAs === w.rcpt.address;
+    if (!kept.has(w.requeueAs)) kept.set(w.requeueAs, primary ? w.rcpt : { ...w.rcpt, address: w.requeueAs, flags: { ...w.rcpt.flags, primary: false } });
+  }
+  env.recipients = [...kept.values()];
+  env.attempts += 1;
+  env.lastAttempt = Math.floor(now.getTime() / 1000);
+  const last = deferred[deferred.length - 1]!.result!;
+  env.statusMessage = last.text.startsWith('Deferred') ? last.text : `Deferred: ${last.text}`;
+  await queue.rewriteControl(env);
+  return { outcome: 'deferred', reports };
+}
+
+/** Seconds to wait after the `attempts`-th failed try: doubling from minRetry, at most maxRetry. */
+export function retryDelay(attempts: number, minRetry: number, maxRetry: number): number {
+  if (attempts <= 0 || minRetry <= 0) return 0;
+  return Math.min(maxRetry, minRetry * 2 ** Math.min(attempts - 1, 30));
+}
+
+/** Runs one queue directory once. */
+export async function runQueue(dir: string, options: QueueRunOptions): Promise<QueueRunSummary> {
+  const d = new Deliverer(options);
+  const queue = new QueueDirectory(dir);
+  const summary: QueueRunSummary = { attempted: 0, completed: 0, deferred: 0, reports: 0, skipped: 0 };
+  const entries = sortEntries(await queue.readAll((f) => d.log(`${f.id}: set aside as ${f.path}: ${f.reason}`)));
+  const minAge = options.minRetrySeconds ?? queueInterval(options.loaded.config.options.get('MinQueueAge'));
+  const maxRetry = options.maxRetrySeconds ?? 4 * 3600;
+  for (const entry of entries) {
+    const env = entry.envelope;
+    const nowSec = Math.floor(d.clock.now().getTime() / 1000);
+    const due = options.ignoreRetryTime || nowSec - env.lastAttempt >= retryDelay(env.attempts, minAge, maxRetry);
+    const key = `${path.resolve(dir)}/${env.id}`;
+    if (!selects(env, options.selections ?? []) || !due || entry.dataSize === undefined || inFlight.has(key)) {
+      summary.skipped++;
+      continue;
+    }
+    inFlight.add(key);
+    summary.attempted++;
+    try {
+      const r = await runMessage(d, queue, entry);
+      summary[r.outcome]++;
+      summary.reports += r.reports;
+    } catch (err) {
+      summary.deferred++;
+      d.log(`${env.id}: queue run failed: ${(err as Error).message}`);
+    } finally {
+      inFlight.delete(key);
+    }
+  }
+  return summary;
+}
+
+/** Runs every queue directory the cf's QueueDirectory option names (a trailing * names several). */
+export async function runQueuesOf(options: QueueRunOptions): Promise<QueueRunSummary> {
+  const option = options.loaded.config.options.get('QueueDirectory') ?? '/var/spool/mqueue';
+  const total: QueueRunSummary = { attempted: 0, completed: 0, deferred: 0, reports: 0, skipped: 0 };
+  for (const dir of await expandQueueDirectory(option)) {
+    await fsp.access(dir);
+    const s = await runQueue(dir, options);
+    for (const k of Object.keys(total) as (keyof QueueRunSummary)[]) total[k] += s[k];
+  }
+  return total;
+}
+
+export interface ScheduledRuns {
+  /** Stops after the current run; resolves when it has. */
+  stop(): Promise<void>;
+  /** Runs finished so far. */
+  readonly runs: number;
+}
+
+/**
+ * sendmail -q30m: a queue run now and then every `intervalSeconds`; after a
+ * run that fails (queue directory unreadable) the wait doubles, up to an hour
+ * or the interval when that is longer.
+ */
+export function scheduleQueueRuns(intervalSeconds: number, options: QueueRunOptions, run: (o: QueueRunOptions) => Promise<QueueRunSummary> = runQueuesOf): ScheduledRuns {
+  if (!(intervalSeconds > 0)) throw new Error(`queue interval must be positive, got ${intervalSeconds}`);
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => {});
+  const abort = new AbortController();
+  let runs = 0;
+  let failures = 0;
+  const loop = (async () => {
+    while (!abort.signal.aborted) {
+      try {
+        await run(options);
+        failures = 0;
+      } catch (err) {
+        failures++;
+        log(`queue run failed: ${(err as Error).message}`);
+      }
+      runs++;
+      const wait = failures === 0 ? intervalSeconds : Math.max(intervalSeconds, Math.min(3600, intervalSeconds * 2 ** failures));
+      await clock.sleep(wait * 1000, abort.signal);
+    }
+  })();
+  return {
+    stop: async () => {
+      abort.abort();
+      await loop;
+    },
+    get runs() {
+      return runs;
+    },
+  };
+}

@@ -1,0 +1,207 @@
+// The queue runner end to end on the sample cf (copied to a temp dir, its
+// maps built as on a fresh clone): a queued message to a local user lands in
+// the mailbox and leaves the queue; an alias fans out; a message to a
+// mailertable domain goes to a loopback SMTP peer; a dead next hop defers,
+// warns after Timeout.queuewarn and bounces after Timeout.queuereturn, with
+// a manual clock instead of sleeping; -qR/-qI selections; scheduled runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type LoadedConfig } from '../src/config/loader.js';
+import { ManualClock } from '../src/deliver/clock.js';
+import { parseQueueSelection, runQueue, scheduleQueueRuns, selects, type QueueRunOptions } from '../src/deliver/runner.js';
+import { defaultRecipientFlags, newEnvelope, QueueDirectory, QueueIdGenerator } from '../src/queue/index.js';
+import { MACRO_EXPAND } from '../src/queue/qf-file.js';
+import { freePort, startSink, tableResolver, type Sink } from './deliver-helpers.js';
+import { ROOT, SENDMAIL, sampleConfigCopy } from './e2e-helpers.js';
+
+let dir = '';
+let qdir = '';
+let mailDir = '';
+let loaded: LoadedConfig;
+let sink: Sink;
+const ids = new QueueIdGenerator();
+const START = new Date('2026-11-20T10:00:00Z');
+
+beforeAll(async () => {
+  dir = sampleConfigCopy(2525, { absolutePaths: true });
+  qdir = path.join(dir, 'var/spool/mqueue');
+  mailDir = path.join(dir, 'var/mail');
+  mkdirSync(mailDir, { recursive: true });
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  mkdirSync(path.join(dir, 'home/carol'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'passwd'),
+    ['alice', 'bob', 'carol', 'root'].map((u) => `${u}:x:${uid}:${gid}::${path.join(dir, 'home', u)}:/bin/sh`).join('\n') + '\n',
+  );
+  writeFileSync(path.join(dir, 'home/carol/.forward'), 'bob\n', { mode: 0o600 });
+  appendFileSync(path.join(dir, 'etc-mail/aliases'), 'team: alice, bob\n');
+  execFileSync(process.execPath, [SENDMAIL, '-bi', '-C', 'etc-mail/sendmail.cf'], { cwd: dir, stdio: 'ignore' });
+  loaded = await loadConfig({ file: path.join(dir, 'etc-mail/sendmail.cf'), print: () => {}, hostName: 'host.example.com' });
+  sink = await startSink();
+});
+
+afterAll(async () => {
+  await sink?.close();
+});
+
+/** Queues a message the way the SMTP server does (headers in the qf, body in the df). */
+async function enqueue(sender: string, recipients: string[], subject: string, at = START): Promise<string> {
+  const id = ids.next(at);
+  const env = newEnvelope(id, sender, at);
+  env.recipients = recipients.map((r) => ({ address: r, flags: defaultRecipientFlags() }));
+  env.headers = [
+    { conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` },
+    { conditions: '', name: 'From', value: ` ${sender.replace(/[<>]/g, '')}` },
+    { conditions: '', name: 'Subject', value: ` ${subject}` },
+  ];
+  await new QueueDirectory(qdir).storeNew(env, `body of ${subject}\n`);
+  return id;
+}
+
+function options(clock: ManualClock, extra: Partial<QueueRunOptions> = {}): QueueRunOptions {
+  return {
+    loaded,
+    clock,
+    mailboxDir: mailDir,
+    passwdFile: path.join(dir, 'passwd'),
+    mxResolver: tableResolver({}, { 'mx.partner.example.test': ['127.0.0.1'] }),
+    smtpPort: sink.port,
+    ...extra,
+  };
+}
+
+const mailbox = (user: string): string => (existsSync(path.join(mailDir, user)) ? readFileSync(path.join(mailDir, user), 'latin1') : '');
+const queueFiles = (): string[] => readdirSync(qdir).filter((f) => /^[qd]f/.test(f));
+
+describe('queue runner', () => {
+  it('delivers a queued message to a local mailbox and removes qf and df', async () => {
+    const id = await enqueue('<sender@example.org>', ['<alice@host.example.com>'], 'first');
+    const s = await runQueue(qdir, options(new ManualClock(START)));
+    expect(s).toMatchObject({ attempted: 1, completed: 1, deferred: 0 });
+    const box = mailbox('alice');
+    expect(box).toMatch(/^From sender@example\.org /);
+    expect(box).toContain('Return-Path: <sender@example.org>\n');
+    expect(box).toContain('Subject: first\n\nbody of first\n');
+    expect(queueFiles().filter((f) => f.endsWith(id))).toEqual([]);
+  });
+
+  it('expands aliases and .forward before local delivery; an unknown user bounces to the sender', async () => {
+    await enqueue('<alice@host.example.com>', ['<team@host.example.com>', '<carol>', '<nosuchuser@host.example.com>'], 'fanout');
+    const s = await runQueue(qdir, options(new ManualClock(START)));
+    expect(s).toMatchObject({ attempted: 1, completed: 1, reports: 1 });
+    expect(mailbox('bob').match(/Subject: fanout/g)).toHaveLength(1); // team and carol's .forward both reach bob: once
+    expect(mailbox('alice')).toContain('Subject: fanout');
+    // the bounce is queued from <> and delivered by the next run
+    const s2 = await runQueue(qdir, options(new ManualClock(START)));
+    expect(s2).toMatchObject({ attempted: 1, completed: 1 });
+    const box = mailbox('alice');
+    expect(box).toContain('From: Mail Delivery Subsystem <MAILER-DAEMON>');
+    expect(box).toMatch(/550 5\.1\.1 nosuchuser\.\.\. User unknown/);
+    expect(box).toContain('Status: 5.1.1');
+    expect(queueFiles()).toEqual([]);
+  });
+
+  it('sends a mailertable domain to the loopback SMTP peer with the masqueraded sender', async () => {
+    await enqueue('<alice@host.example.com>', ['<user1@partner.example.test>', '<user2@partner.example.test>'], 'remote');
+    const before = sink.messages.length;
+    const s = await runQueue(qdir, options(new ManualClock(START)));
+    expect(s).toMatchObject({ attempted: 1, completed: 1 });
+    const got = sink.messages.slice(before);
+    expect(got).toHaveLength(1); // one connection's transaction for both recipients
+    expect(got[0]!.to.sort()).toEqual(['user1@partner.example.test', 'user2@partner.example.test']);
+    expect(got[0]!.from).toBe('alice@host.example.com');
+    expect(got[0]!.data).toContain('Subject: remote');
+    expect(got[0]!.data).not.toContain('Return-Path'); // esmtp has no P flag
+    expect(queueFiles()).toEqual([]);
+  });
+
+  it('defers on a dead next hop, warns after queuewarn, bounces after queuereturn', async () => {
+    const clock = new ManualClock(START);
+    const dead = await freePort();
+    const opts = options(clock, { smtpPort: dead, queueWarnSeconds: 600, queueReturnSeconds: 3600, minRetrySeconds: 60 });
+    const id = await enqueue('<alice@host.example.com>', ['<far@partner.example.test>'], 'stuck', clock.now());
+    const aliceBefore = mailbox('alice').length;
+
+    const s1 = await runQueue(qdir, opts);
+    expect(s1).toMatchObject({ attempted: 1, deferred: 1 });
+    let qf = readFileSync(path.join(qdir, `qf${id}`), 'latin1');
+    expect(qf).toMatch(/^N1$/m);
+    expect(qf).toMatch(/^M.*Deferred/m);
+    expect(qf).toContain('far@partner.example.test');
+
+    // not due yet: retry time is 60 s after the first attempt
+    clock.advance(30);
+    expect(await runQueue(qdir, opts)).toMatchObject({ attempted: 0, skipped: 1 });
+
+    // past queuewarn: a second deferral and one delay warning
+    clock.advance(700);
+    const s2 = await runQueue(qdir, opts);
+    expect(s2).toMatchObject({ attempted: 1, deferred: 1, reports: 1 });
+    qf = readFileSync(path.join(qdir, `qf${id}`), 'latin1');
+    expect(qf).toMatch(/^N2$/m);
+    expect(qf).toMatch(/^F.*w/m);
+    await runQueue(qdir, { ...opts, selections: [parseQueueSelection('-qRalice')] }); // delivers the warning only
+    expect(existsSync(path.join(qdir, `qf${id}`))).toBe(true);
+    const warned = mailbox('alice').slice(aliceBefore);
+    expect(warned).toContain('Subject: Warning: could not send message for past 10 minutes');
+    expect(warned).toContain('Will keep trying until message is 1 hour old');
+
+    // past queuereturn: returned to the sender, removed from the queue
+    clock.advance(3600);
+    const s3 = await runQueue(qdir, opts);
+    expect(s3).toMatchObject({ completed: 1, reports: 1 });
+    expect(existsSync(path.join(qdir, `qf${id}`))).toBe(false);
+    expect(existsSync(path.join(qdir, `df${id}`))).toBe(false);
+    await runQueue(qdir, opts);
+    const bounced = mailbox('alice').slice(aliceBefore);
+    expect(bounced).toContain('Message could not be delivered for 1 hour');
+    expect(bounced).toContain('Status: 4.4.7');
+    expect(queueFiles()).toEqual([]);
+  });
+});
+
+describe('queue selection and scheduling', () => {
+  it('-qI, -qR, -qS and their negations choose messages', () => {
+    const env = newEnvelope('6AM4JfgJ000018', '<alice@host.example.com>');
+    env.recipients = [{ address: '<bob@example.net>', flags: defaultRecipientFlags() }];
+    const sel = (...specs: string[]) => selects(env, specs.map(parseQueueSelection));
+    expect(sel('-qIJfgJ')).toBe(true);
+    expect(sel('-qIzzz')).toBe(false);
+    expect(sel('-qRBOB')).toBe(true);
+    expect(sel('-q!Rbob')).toBe(false);
+    expect(sel('-qSalice', '-qRcarol')).toBe(false);
+    expect(sel('-qRcarol', '-qRbob')).toBe(true);
+    expect(() => parseQueueSelection('-qXfoo')).toThrow(/expected I \(queue id\), R \(recipient\) or S \(sender\)/);
+  });
+
+  it('runs every interval and backs off after a failing run', async () => {
+    const clock = new ManualClock(START);
+    const starts: number[] = [];
+    let fail = true;
+    const runs = scheduleQueueRuns(60, options(clock), async () => {
+      starts.push(clock.now().getTime());
+      if (fail) throw new Error('queue directory unreadable');
+      return { attempted: 0, completed: 0, deferred: 0, reports: 0, skipped: 0 };
+    });
+    const tick = () => new Promise((r) => setImmediate(r));
+    await tick();
+    expect(starts).toHaveLength(1);
+    clock.advance(60); // backoff: the next run waits 120 s after a failure
+    await tick();
+    expect(starts).toHaveLength(1);
+    fail = false;
+    clock.advance(60);
+    await tick();
+    expect(starts).toHaveLength(2);
+    clock.advance(60); // a good run: back to the interval
+    await tick();
+    expect(starts).toHaveLength(3);
+    await runs.stop();
+    expect(runs.runs).toBe(3);
+  });
+});
+
+void ROOT;
