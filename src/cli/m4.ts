@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runM4, type Predefine, type RunRequest } from '../m4/index.js';
+import { decodeDebug } from '../m4/builtins.js';
 import { writeFd } from '../m4/engine.js';
 
 const VERSION = 'm4 (GNU M4 compatible, sendmail-ts) 1.4.19\n';
@@ -81,7 +82,10 @@ export function parseM4Args(argv: string[], progName: string, writeOut: (s: stri
   let opts: Record<string, unknown>;
   let files: string[];
   try {
-    program.parse(argv, { from: 'user' });
+    // GNU's optional values must be attached (-dFLAGS, --debugfile=FILE):
+    // a bare -d or --debugfile must not take the next argument
+    const attached = argv.map((a) => (a === '-d' || a === '--debug' ? '--debug=' : a === '--debugfile' ? '--debugfile=' : a));
+    program.parse(attached, { from: 'user' });
     opts = program.opts();
     files = program.args;
   } catch (e) {
@@ -97,7 +101,11 @@ export function parseM4Args(argv: string[], progName: string, writeOut: (s: stri
     return 1;
   }
   let debugFlags = '';
-  if (opts.debug !== undefined) debugFlags = opts.debug === true || opts.debug === '' ? 'aeq' : String(opts.debug);
+  if (opts.debug !== undefined) {
+    const f = decodeDebug(opts.debug === true ? '' : String(opts.debug));
+    if (f === null) writeErr(`${progName}: bad debug flags: \`${String(opts.debug)}'\n`);
+    else debugFlags = f;
+  }
   return {
     options: {
       progName,

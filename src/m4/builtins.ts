@@ -84,7 +84,7 @@ function include(m: M4, args: Arg[], silent: boolean): void {
   try {
     if (path === null) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
     const text = readText(path);
-    m.input.pushFile(path, text);
+    m.pushFile(path, text);
   } catch (e) {
     if (silent) return;
     m.error(`cannot open \`${name}': ${errnoText(e)}`);
@@ -176,7 +176,8 @@ function dumpdef(m: M4, args: Arg[]): void {
   }
 }
 
-function decodeDebug(s: string): string | null {
+/** Debug flags from GNU's letters ('' means aeq, V means all); null if bad. */
+export function decodeDebug(s: string): string | null {
   if (s === '') return 'aeq';
   if (!/^[acefilpqtxV]*$/.test(s)) return null;
   return s.replace('V', 'acefilpqtx');

@@ -121,6 +121,11 @@ export class M4 {
     this.input.onFileEnd = () => {
       this.syncLine = -1;
       this.syncFile = '';
+      const back = this.input.location();
+      if (back) {
+        this.lastLoc = { file: back.file, line: back.line };
+        this.debugInput(`input reverted to ${back.file}, line ${back.line}`);
+      }
     };
     this.debugFlags = opts.debugFlags;
     this.debugOut = opts.writeErr;
@@ -226,9 +231,29 @@ export class M4 {
     return prefix + s;
   }
 
-  /** Called when a new input file starts (synclines restart). */
-  private fileStarted(): void {
-    this.syncLine = -1;
+  /** Where input stood when the last file ended (for the 'input exhausted' note). */
+  private lastLoc: Location | null = null;
+
+  /** A note of the debug flag i (input files), "m4debug:file:line: msg". */
+  debugInput(msg: string, loc: Location | null = this.location()): void {
+    const fl = this.debugFlags;
+    if (!fl.includes('i')) return;
+    let h = 'm4debug:';
+    if (fl.includes('f') && loc) h += `${loc.file}:`;
+    if (fl.includes('l') && loc) h += `${loc.line}:`;
+    this.debug(`${h} ${msg}\n`);
+  }
+
+  /** Start reading a file on top of the input (include, command line). */
+  pushFile(name: string, text: string): void {
+    this.debugInput(`input read from ${name}`);
+    this.input.pushFile(name, text);
+    this.lastLoc = { file: name, line: text.split('\n').length };
+  }
+
+  /** The end of all input. */
+  inputExhausted(): void {
+    this.debugInput('input exhausted', this.lastLoc);
   }
 
   flushOut(): void {
@@ -283,8 +308,8 @@ export class M4 {
 
   /** Read one file (or stdin) to its end, expanding macros. */
   runFile(name: string, text: string): void {
-    this.fileStarted();
-    this.input.pushFile(name, text);
+    this.syncLine = -1;
+    this.pushFile(name, text);
     this.expandUntilEnd();
   }
 
@@ -473,7 +498,7 @@ export class M4 {
     if (traced) {
       const fl = this.debugFlags;
       let s = fl.includes('c') ? this.traceLine(name, args, loc, level, id, false) : head;
-      if (fl.includes('e')) s += ` -> ${fl.includes('q') ? this.quote(exp) : exp}`;
+      if (fl.includes('e') && exp !== '') s += ` -> ${fl.includes('q') ? this.quote(exp) : exp}`;
       this.debug(s + '\n');
     }
     if (exp !== '') {

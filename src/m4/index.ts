@@ -74,6 +74,7 @@ export function runM4(req: RunRequest): number {
       m.runFile(f === '-' ? 'stdin' : f, text);
     }
     m.runWraps();
+    m.inputExhausted();
     m.divNum = 0;
     m.undivertAll();
     status = m.exitStatus;
