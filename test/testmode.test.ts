@@ -4,7 +4,7 @@
  * is present beside the checkout.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,4 +138,3 @@ describe.skipIf(!haveCorpus || !haveMakemap)('conformance corpus transcripts', (
     });
   }
 });
-void cpSync;

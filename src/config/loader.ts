@@ -251,7 +251,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
         break;
       }
       case 'M': {
-        const res = parseMailer(rest, pos, (name) => name);
+        const res = parseMailer(rest, pos);
         if (typeof res === 'string') {
           at(line, res);
           break;
@@ -536,4 +536,3 @@ function openMap(decl: MapDecl, engine: RewriteEngine, env: MapEnvironment, prin
   }
 }
 
-export type { MailerDecl };

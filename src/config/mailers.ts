@@ -26,7 +26,7 @@ function numberOr(v: string | undefined, d: number): number {
 }
 
 /** Parse the text after `M`: `name, P=..., F=..., ...`. */
-export function parseMailer(text: string, pos: SourcePos, _name?: (n: string) => string): MailerDecl | string {
+export function parseMailer(text: string, pos: SourcePos): MailerDecl | string {
   const parts = splitFields(text);
   const name = (parts.shift() ?? '').trim();
   if (name.length === 0) return 'readcf: mailer name required';

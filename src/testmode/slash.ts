@@ -239,7 +239,6 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   out.line(`Cracked address = ${showText(crackaddr(addr))}`);
   const { header, sender } = tm.tryFlags;
   out.line(`Parsing ${header ? 'header' : 'envelope'} ${sender ? 'sender' : 'recipient'} address`);
-  void header;
   const r = prescan(addr, 0, '', table, (msg) => out.line(`${diagText(addr)}... ${msg}`), true);
   if (!r.tokens) {
     out.line('Cannot parse');
