@@ -69,6 +69,7 @@ function options(clock: ManualClock, extra: Partial<QueueRunOptions> = {}): Queu
     passwdFile: path.join(dir, 'passwd'),
     mxResolver: tableResolver({}, { 'mx.partner.example.test': ['127.0.0.1'] }),
     smtpPort: sink.port,
+    log: process.env.RUNNER_LOG ? (l) => console.error(l) : undefined,
     ...extra,
   };
 }
@@ -104,7 +105,7 @@ describe('queue runner', () => {
     expect(queueFiles()).toEqual([]);
   });
 
-  it('sends a mailertable domain to the loopback SMTP peer with the masqueraded sender', async () => {
+  it('sends a mailertable domain to the loopback SMTP peer with the sender through the mailer S= rules', async () => {
     await enqueue('<alice@host.example.com>', ['<user1@partner.example.test>', '<user2@partner.example.test>'], 'remote');
     const before = sink.messages.length;
     const s = await runQueue(qdir, options(new ManualClock(START)));

@@ -17,7 +17,7 @@ export interface RecipientResolver {
   localName(address: string): string | undefined;
   /** This host's names (class w). */
   localNames(): string[];
-  /** The envelope sender as `mailer` sends it: rulesets 1, the mailer's S=, 4 (masquerading, genericstable). */
+  /** The envelope sender as `mailer` sends it: rulesets 3, 1, the mailer's S=, 4 (masquerading, genericstable). */
   senderFor(sender: string, mailer: MailerDecl | undefined): Promise<string>;
 }
 
@@ -62,6 +62,7 @@ async function rewriteSender(loaded: LoadedConfig, sender: string, mailer: Maile
   if (!scanned.tokens) return bare;
   const toks = scanned.tokens;
   loaded.macros.setByName('addr_type', 'e s');
+  await engine.rewrite(toks, 3);
   await engine.rewrite(toks, 1);
   const ref = mailer.senderRulesets?.[0];
   const rs = ref === undefined || ref === '' ? -1 : engine.findRuleset(ref, () => {});
