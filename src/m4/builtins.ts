@@ -126,34 +126,27 @@ function translit(m: M4, args: Arg[]): string | void {
   return out.join('');
 }
 
+/**
+ * The delimiter pair changequote/changecom set: `none` without arguments,
+ * both empty (disabled) when the opening one is empty, and `close` when the
+ * closing one is missing or empty.
+ */
+function delimiterPair(args: Arg[], none: [string, string], close: string): [string, string] {
+  if (args.length < 2) return none;
+  const open = str(args[1]);
+  if (open === '') return ['', ''];
+  const end = args.length > 2 ? str(args[2]) : '';
+  return [open, end === '' ? close : end];
+}
+
 function setQuotes(m: M4, args: Arg[]): void {
-  const d = { ...m.input.delims };
-  if (args.length < 2) {
-    d.lquote = DEFAULT_DELIMS.lquote;
-    d.rquote = DEFAULT_DELIMS.rquote;
-  } else {
-    const lq = str(args[1]);
-    let rq = args.length > 2 ? str(args[2]) : "'";
-    if (lq !== '' && rq === '') rq = "'";
-    d.lquote = lq;
-    d.rquote = lq === '' ? '' : rq;
-  }
-  m.input.setDelimiters(d);
+  const [lquote, rquote] = delimiterPair(args, [DEFAULT_DELIMS.lquote, DEFAULT_DELIMS.rquote], DEFAULT_DELIMS.rquote);
+  m.input.setDelimiters({ ...m.input.delims, lquote, rquote });
 }
 
 function setComment(m: M4, args: Arg[]): void {
-  const d = { ...m.input.delims };
-  if (args.length < 2) {
-    d.bcomm = '';
-    d.ecomm = '';
-  } else {
-    const bc = str(args[1]);
-    let ec = args.length > 2 ? str(args[2]) : '\n';
-    if (bc !== '' && ec === '') ec = '\n';
-    d.bcomm = bc;
-    d.ecomm = bc === '' ? '' : ec;
-  }
-  m.input.setDelimiters(d);
+  const [bcomm, ecomm] = delimiterPair(args, ['', ''], DEFAULT_DELIMS.ecomm);
+  m.input.setDelimiters({ ...m.input.delims, bcomm, ecomm });
 }
 
 function dumpdef(m: M4, args: Arg[]): void {
