@@ -37,7 +37,10 @@ beforeAll(async () => {
     ['alice', 'bob', 'carol', 'root'].map((u) => `${u}:x:${uid}:${gid}::${path.join(dir, 'home', u)}:/bin/sh`).join('\n') + '\n',
   );
   writeFileSync(path.join(dir, 'home/carol/.forward'), 'bob\n', { mode: 0o600 });
-  appendFileSync(path.join(dir, 'etc-mail/aliases'), 'team: alice, bob\n');
+  appendFileSync(
+    path.join(dir, 'etc-mail/aliases'),
+    `team: alice, bob\narchive: ${path.join(dir, 'archive.mbox')}\npiped: "|cat >> ${path.join(dir, 'piped.out')}"\n`,
+  );
   execFileSync(process.execPath, [SENDMAIL, '-bi', '-C', 'etc-mail/sendmail.cf'], { cwd: dir, stdio: 'ignore' });
   loaded = await loadConfig({ file: path.join(dir, 'etc-mail/sendmail.cf'), print: () => {}, hostName: 'host.example.com' });
   sink = await startSink();
@@ -102,6 +105,24 @@ describe('queue runner', () => {
     expect(box).toContain('From: Mail Delivery Subsystem <MAILER-DAEMON>');
     expect(box).toMatch(/550 5\.1\.1 nosuchuser\.\.\. User unknown/);
     expect(box).toContain('Status: 5.1.1');
+    expect(queueFiles()).toEqual([]);
+  });
+
+  it('delivers to a file and a program an alias names; NOTIFY=SUCCESS gets a return receipt', async () => {
+    const id = await enqueue('<alice@host.example.com>', ['<archive@host.example.com>', '<piped@host.example.com>'], 'to file and pipe');
+    const q = new QueueDirectory(qdir);
+    const { envelope } = await q.read(id);
+    envelope.recipients[0]!.flags = { ...envelope.recipients[0]!.flags, notifyGiven: true, notifySuccess: true };
+    await q.rewriteControl(envelope);
+    const before = mailbox('alice').length;
+    const s = await runQueue(qdir, options(new ManualClock(START)));
+    expect(s).toMatchObject({ attempted: 1, completed: 1, reports: 1 });
+    expect(readFileSync(path.join(dir, 'archive.mbox'), 'latin1')).toMatch(/^From alice@host\.example\.com [^\n]*\n[\s\S]*Subject: to file and pipe\n\nbody of to file and pipe\n/);
+    expect(readFileSync(path.join(dir, 'piped.out'), 'latin1')).toContain('Subject: to file and pipe\n\nbody of to file and pipe\n');
+    await runQueue(qdir, options(new ManualClock(START)));
+    const receipt = mailbox('alice').slice(before);
+    expect(receipt).toContain('Subject: Return receipt');
+    expect(receipt).toContain('Action: delivered');
     expect(queueFiles()).toEqual([]);
   });
 

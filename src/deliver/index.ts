@@ -5,7 +5,9 @@
 // per-recipient outcome every mailer returns (status.ts: sent, temporary or
 // permanent failure as a type), and RFC 3464 reports in sendmail's layout
 // (dsn.ts); alias and .forward expansion (alias-expand.ts); what delivery
-// reads from a queued envelope (queue-bridge.ts).
+// reads from a queued envelope (queue-bridge.ts); the queue runner that
+// takes queued messages through all of these (runner.ts, with resolve.ts,
+// plan.ts and the clock of clock.ts).
 
 export * from './status.js';
 export * from './mx.js';
@@ -16,3 +18,17 @@ export * from './mailers/index.js';
 export * from './alias-expand.js';
 export { SmtpConnectionCache, type ConnectionCacheOptions } from './smtp-connection-cache.js';
 export * from './queue-bridge.js';
+export {
+  runQueue,
+  runQueuesOf,
+  scheduleQueueRuns,
+  parseQueueSelection,
+  selects,
+  retryDelay,
+  type QueueRunOptions,
+  type QueueRunSummary,
+  type QueueSelection,
+  type ScheduledRuns,
+} from './runner.js';
+export { systemClock, ManualClock, type Clock } from './clock.js';
+export { cfResolver, type RecipientResolver } from './resolve.js';

@@ -386,7 +386,7 @@ async function queueReport(
     extraTranscript,
     delayedFor,
     original,
-    headersOnly: env.flags.includes('n'),
+    headersOnly: env.flags.includes('n') || undefined,
   });
   const parsed = parseMessage(report.message);
   const out = newEnvelope(id, '<>', now);
@@ -451,12 +451,15 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   const warnAfter = d.opts.queueWarnSeconds ?? timeoutOption(d.loaded, 'queuewarn') ?? DEFAULT_QUEUE_WARN;
   const expired = returnAfter > 0 && age >= returnAfter;
   const failed: ReportedRecipient[] = [];
+  const succeeded: ReportedRecipient[] = [];
   const delayed: ReportedRecipient[] = [];
   const deferred: Work[] = [];
   for (const w of works) {
     const r = w.result!;
     d.log(`${env.id}: to=${w.display}, stat=${r.kind === 'sent' ? 'Sent' : r.text}`);
-    if (r.kind === 'permfail') {
+    if (r.kind === 'sent') {
+      if (recipientWantsReport(w.rcpt, 'success')) succeeded.push(reported(w, r, now));
+    } else if (r.kind === 'permfail') {
       if (recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(w, r, now));
     } else if (r.kind === 'tempfail') {
       if (expired) {
@@ -472,6 +475,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
     const extra = expired && failed.some((f) => f.result.status === '4.4.7') ? queueTimeoutLines(returnAfter) : [];
     if (await queueReport(d, queue, env, body, 'failure', failed, extra)) reports++;
   }
+  if (succeeded.length > 0 && (await queueReport(d, queue, env, body, 'success', succeeded, []))) reports++;
   if (deferred.length === 0) {
     await queue.remove(env.id);
     return { outcome: 'completed', reports };
