@@ -140,6 +140,14 @@ describe('queue runner', () => {
     expect(queueFiles()).toEqual([]);
   });
 
+  it('masquerades an unqualified envelope sender for esmtp as real sendmail /try esmtp does', async () => {
+    // sendmail 8.17 on this cf: "/tryflags es" "/try esmtp alice" -> alice@mail.example.test
+    await enqueue('<alice>', ['<user3@partner.example.test>'], 'masq');
+    const before = sink.messages.length;
+    expect(await runQueue(qdir, options(new ManualClock(START)))).toMatchObject({ completed: 1 });
+    expect(sink.messages.slice(before).map((m) => m.from)).toEqual(['alice@mail.example.test']);
+  });
+
   it('defers on a dead next hop, warns after queuewarn, bounces after queuereturn', async () => {
     const clock = new ManualClock(START);
     const dead = await freePort();
