@@ -19,6 +19,12 @@ C{Multi}a.b x.y.z
 O OperatorChars=.:%@!^/[]+
 O BlankSub=.
 Karith arith
+Kecho program /bin/echo got
+Kstore macro
+SAsync
+R$*\t\t$: $(store {Acc} $@ $&{Acc}x $) $1
+R$*\t\t$: $(echo $1 $) $&{Acc}
+R$*\t\t$@ $1 $(echo again $)
 SPat
 R$@\t\t$@ EMPTY
 R$-\t\t$@ ONE $1
@@ -134,5 +140,23 @@ describe('limits', () => {
     const r = await run('Recur', 'a');
     expect(r.status).toBe(78);
     expect(r.printed).toContain('rewrite: excessive recursion (max 50), ruleset Recur');
+  });
+});
+
+describe('asynchronous lookups', () => {
+  it('waits for a program map, runs the ruleset again with the answers, prints the trace once', async () => {
+    loaded.engine.trace = true;
+    // the output owner lets a re-run take back what the first attempt printed
+    loaded.engine.mark = () => printed.length;
+    loaded.engine.rollback = (m) => {
+      printed.length = m;
+    };
+    const r = await run('Async', 'hello');
+    loaded.engine.trace = false;
+    expect(r.status).toBe(0);
+    expect(r.result).toBe('got hello x got again');
+    // the first rule appends to {Acc}: the re-runs start from the value before the run
+    expect(loaded.macros.getByName('Acc')).toBe('x');
+    expect(r.printed).toEqual(['Async              input: hello', 'Async            returns: got hello x got again']);
   });
 });
