@@ -110,6 +110,13 @@ function treeRss(pid) {
   return sum;
 }
 
+/** utime + stime of one process in ms (its own CPU; children not counted). */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ 100
+}
+
 function countQf(q) {
   return readdirSync(q).filter((f) => f.startsWith('qf')).length;
 }
@@ -122,6 +129,7 @@ async function load(bin, port, pid, queue, conns) {
     '-f', 'bench@example.org', '-t', 'root@mx.example.com', ...(RECONNECT ? [] : ['-d']), `127.0.0.1:${port}`];
   let peak = treeRss(pid);
   const sampler = setInterval(() => { peak = Math.max(peak, treeRss(pid)); }, 20);
+  const cpu0 = cpuMs(pid);
   const t0 = process.hrtime.bigint();
   const status = await new Promise((resolve) => {
     const p = spawn(bin, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LD_LIBRARY_PATH: path.join(path.dirname(bin), '../lib/postfix') } });
@@ -135,7 +143,7 @@ async function load(bin, port, pid, queue, conns) {
   if (status.code !== 0) throw new Error(`smtp-source on port ${port} failed (${status.code}): ${status.err.trim()}`);
   const queued = countQf(queue) - before;
   if (queued !== total) throw new Error(`port ${port}: ${total} messages sent, ${queued} qf files written`);
-  return { total, secs, rate: total / secs, peak };
+  return { total, secs, rate: total / secs, peak, cpuPerMsg: (cpuMs(pid) - cpu0) / total };
 }
 
 const bin = smtpSource();
@@ -155,7 +163,7 @@ await runDaemon({
   resolveClient: async () => ({ name: 'localhost', resolve: 'OK' }), log: () => {},
 });
 `);
-const ours = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), child], { stdio: 'inherit' });
+const ours = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []), ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), child], { stdio: 'inherit' });
 let realPid;
 const mb = (b) => (b / 1048576).toFixed(1);
 try {
@@ -170,7 +178,7 @@ try {
   // warm-up: JIT for ours, page cache for both
   await load(bin, 2526, ours.pid, oursQueue, 2);
   if (real) await load(bin, 2525, realPid, real.q, 2);
-  const rows = [['conns', 'ours msg/s', 'sendmail msg/s', 'ratio', 'ours peak MB', 'sendmail peak MB', 'mem ratio']];
+  const rows = [['conns', 'ours msg/s', 'sendmail msg/s', 'ratio', 'ours peak MB', 'sendmail peak MB', 'mem ratio', 'ours CPU ms/msg']];
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const conns of LEVELS) {
     const o = []; const r = [];
@@ -181,7 +189,7 @@ try {
     const oRate = median(o.map((x) => x.rate)); const oPeak = Math.max(...o.map((x) => x.peak));
     const rRate = real ? median(r.map((x) => x.rate)) : 0; const rPeak = real ? Math.max(...r.map((x) => x.peak)) : 0;
     rows.push([String(conns), oRate.toFixed(0), real ? rRate.toFixed(0) : '-', real ? (oRate / rRate).toFixed(2) : '-',
-      mb(oPeak), real ? mb(rPeak) : '-', real ? (oPeak / rPeak).toFixed(2) : '-']);
+      mb(oPeak), real ? mb(rPeak) : '-', real ? (oPeak / rPeak).toFixed(2) : '-', median(o.map((x) => x.cpuPerMsg)).toFixed(2)]);
     if (process.env.BENCH_VERBOSE) console.log(conns, 'ours', o.map((x) => x.rate.toFixed(0)).join(' '), 'sendmail', r.map((x) => x.rate.toFixed(0)).join(' '));
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

@@ -13,7 +13,7 @@
 // A corrupt qf is renamed to Qf<id> (sendmail's "lost" queue file), never
 // deleted.
 
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs, constants as fsConstants, open as openCb, write as writeCb, close as closeCb } from 'node:fs';
 import path from 'node:path';
 import type { Envelope } from './envelope.js';
 import { QfFormatError, formatQf, parseQf } from './qf-file.js';
@@ -60,11 +60,32 @@ const CREATE_SYNCED =
  * thread-pool round trip fewer per file than write, fsync); where the
  * platform has no O_SYNC, an explicit fsync.
  */
-async function writeSynced(file: string, data: Uint8Array): Promise<void> {
-  if (CREATE_SYNCED !== undefined) {
-    await fs.writeFile(file, data, { flag: CREATE_SYNCED, mode: 0o600 });
-    return;
-  }
+function writeSynced(file: string, data: Uint8Array): Promise<void> {
+  const flags = CREATE_SYNCED;
+  if (flags === undefined) return writeAndFsync(file, data);
+  // callback fs, not FileHandle: no handle object, event target and promise per call on the hot path
+  return new Promise((resolve, reject) => {
+    openCb(file, flags, 0o600, (openErr, fd) => {
+      if (openErr) return reject(openErr);
+      const finish = (writeErr: Error | null): void =>
+        closeCb(fd, (closeErr) => {
+          const err = writeErr ?? closeErr;
+          if (err) reject(err);
+          else resolve();
+        });
+      const writeFrom = (offset: number): void => {
+        if (offset >= data.length) return finish(null);
+        writeCb(fd, data, offset, data.length - offset, null, (writeErr, written) => {
+          if (writeErr) finish(writeErr);
+          else writeFrom(offset + written);
+        });
+      };
+      writeFrom(0);
+    });
+  });
+}
+
+async function writeAndFsync(file: string, data: Uint8Array): Promise<void> {
   const fh = await fs.open(file, 'wx', 0o600);
   try {
     await fh.writeFile(data);
