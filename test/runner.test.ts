@@ -148,6 +148,30 @@ describe('queue runner', () => {
     expect(sink.messages.slice(before).map((m) => m.from)).toEqual(['alice@mail.example.test']);
   });
 
+  it("splits recipients into transactions of the mailer's m= size", async () => {
+    const esmtp = loaded.config.mailers.find((m) => m.name === 'esmtp')!;
+    const saved = esmtp.maxRcpts;
+    esmtp.maxRcpts = 2;
+    try {
+      await enqueue('<alice@host.example.com>', ['<a@partner.example.test>', '<b@partner.example.test>', '<c@partner.example.test>'], 'chunks');
+      const before = sink.messages.length;
+      expect(await runQueue(qdir, options(new ManualClock(START)))).toMatchObject({ completed: 1 });
+      expect(sink.messages.slice(before).map((m) => m.to.length)).toEqual([2, 1]);
+    } finally {
+      esmtp.maxRcpts = saved;
+    }
+  });
+
+  it('leaves a message another live runner has locked; takes over a stale lock', async () => {
+    const id = await enqueue('<sender@example.org>', ['<bob@host.example.com>'], 'locked');
+    writeFileSync(path.join(qdir, `lf${id}`), `${process.pid}\n`);
+    expect(await runQueue(qdir, options(new ManualClock(START)))).toMatchObject({ attempted: 0, skipped: 1 });
+    expect(existsSync(path.join(qdir, `qf${id}`))).toBe(true);
+    writeFileSync(path.join(qdir, `lf${id}`), '2147483646\n'); // no such process
+    expect(await runQueue(qdir, options(new ManualClock(START)))).toMatchObject({ attempted: 1, completed: 1 });
+    expect(readdirSync(qdir).filter((f) => f.endsWith(id))).toEqual([]);
+  });
+
   it('defers on a dead next hop, warns after queuewarn, bounces after queuereturn', async () => {
     const clock = new ManualClock(START);
     const dead = await freePort();

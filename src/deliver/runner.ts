@@ -43,6 +43,7 @@ import { deliverToFile, deliverToMailbox, deliverToProgram } from './mailers/ind
 import { mxResolverFrom } from './mx-dns.js';
 import type { MxResolver } from './mx.js';
 import { composeMessage, groupByMailerHost } from './plan.js';
+import { lockMessage } from './queue-lock.js';
 import { envelopeDsn, notifyOf, recipientWantsReport } from './queue-bridge.js';
 import { cfResolver, unbracket, type RecipientResolver } from './resolve.js';
 import { deliverSmtp, type SmtpTimeouts } from './smtp-client.js';
@@ -326,11 +327,20 @@ class Deliverer {
       return;
     }
     const sender = await this.resolver.senderFor(env.sender, decl);
-    const users = new Map<string, Work[]>();
+    const all = new Map<string, Work[]>();
     for (const w of items) {
       const u = (w.target as Extract<Target, { kind: 'mailer' }>).user;
-      users.set(u, [...(users.get(u) ?? []), w]);
+      all.set(u, [...(all.get(u) ?? []), w]);
     }
+    // at most the mailer's m= recipients per transaction
+    const entries = [...all];
+    const max = decl.maxRcpts > 0 ? decl.maxRcpts : entries.length;
+    for (let i = 0; i < entries.length; i += max) {
+      await this.smtpTransaction(env, body, decl, host, sender, new Map(entries.slice(i, i + max)));
+    }
+  }
+
+  private async smtpTransaction(env: Envelope, body: Buffer, decl: MailerDecl, host: string, sender: string, users: Map<string, Work[]>): Promise<void> {
     const report = await deliverSmtp({
       nextHop: host,
       sender,
@@ -523,15 +533,29 @@ export async function runQueue(dir: string, options: QueueRunOptions): Promise<Q
       continue;
     }
     inFlight.add(key);
+    const unlock = await lockMessage(path.dirname(entry.controlPath), env.id).catch(() => undefined);
+    if (!unlock) {
+      inFlight.delete(key);
+      summary.skipped++;
+      continue;
+    }
     summary.attempted++;
     try {
-      const r = await runMessage(d, queue, entry);
+      // another runner may have finished it between our listing and the lock
+      const fresh = await queue.read(env.id);
+      const r = await runMessage(d, queue, fresh);
       summary[r.outcome]++;
       summary.reports += r.reports;
     } catch (err) {
-      summary.deferred++;
-      d.log(`${env.id}: queue run failed: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        summary.attempted--; // finished by another runner meanwhile
+        summary.skipped++;
+      } else {
+        summary.deferred++;
+        d.log(`${env.id}: queue run failed: ${(err as Error).message}`);
+      }
     } finally {
+      await unlock();
       inFlight.delete(key);
     }
   }
