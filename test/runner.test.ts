@@ -183,6 +183,7 @@ describe('queue runner', () => {
     expect(s1).toMatchObject({ attempted: 1, deferred: 1 });
     let qf = readFileSync(path.join(qdir, `qf${id}`), 'latin1');
     expect(qf).toMatch(/^N1$/m);
+    expect(qf).toMatch(/^P90000$/m); // RetryFactor's default per deferral
     expect(qf).toMatch(/^M.*Deferred/m);
     expect(qf).toContain('far@partner.example.test');
 

@@ -205,6 +205,16 @@ class Deliverer {
     return this.opts.loaded;
   }
 
+  /** Timeout.connect, .initial and .datafinal of the cf, in ms (unset: the SMTP client's defaults). */
+  cfTimeouts(): SmtpTimeouts {
+    const ms = (name: string): number | undefined => {
+      const v = this.loaded.config.options.get(`Timeout.${name}`);
+      const s = v === undefined ? 0 : queueInterval(v);
+      return s > 0 ? s * 1000 : undefined;
+    };
+    return { connect: ms('connect'), greeting: ms('initial'), command: ms('datafinal') };
+  }
+
   mailer(name: string): MailerDecl | undefined {
     return this.loaded.config.mailers.find((m) => m.name === name);
   }
@@ -350,7 +360,7 @@ class Deliverer {
       ...envelopeDsn(env),
       eightBitMime: env.bodyType === '8BITMIME',
       lmtp: decl.fields.get('A')?.includes('LMTP') === true || decl.flags.has('z'),
-      timeouts: this.opts.smtpTimeouts,
+      timeouts: this.opts.smtpTimeouts ?? this.cfTimeouts(),
       route: { resolver: this.mx, localNames: this.resolver.localNames(), defaultPort: this.opts.smtpPort ?? 25 },
     });
     for (const [address, ws] of users) {
@@ -502,6 +512,8 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   }
   env.recipients = [...kept.values()];
   env.attempts += 1;
+  // each retry ranks the message lower (RetryFactor, sendmail's default 90000)
+  env.priority += Number(d.loaded.config.options.get('RetryFactor') ?? 90000) || 0;
   env.lastAttempt = Math.floor(now.getTime() / 1000);
   const last = deferred[deferred.length - 1]!.result!;
   env.statusMessage = last.text.startsWith('Deferred') ? last.text : `Deferred: ${last.text}`;
@@ -523,7 +535,12 @@ export async function runQueue(dir: string, options: QueueRunOptions): Promise<Q
   const entries = sortEntries(await queue.readAll((f) => d.log(`${f.id}: set aside as ${f.path}: ${f.reason}`)));
   const minAge = options.minRetrySeconds ?? queueInterval(options.loaded.config.options.get('MinQueueAge'));
   const maxRetry = options.maxRetrySeconds ?? 4 * 3600;
+  const maxRun = Number(options.loaded.config.options.get('MaxQueueRunSize') ?? 0) || Infinity;
   for (const entry of entries) {
+    if (summary.attempted >= maxRun) {
+      summary.skipped++;
+      continue;
+    }
     const env = entry.envelope;
     const nowSec = Math.floor(d.clock.now().getTime() / 1000);
     const due = options.ignoreRetryTime || nowSec - env.lastAttempt >= retryDelay(env.attempts, minAge, maxRetry);
