@@ -82,6 +82,8 @@ export class TestMode {
     readonly loaded: LoadedConfig,
     readonly out: Output,
   ) {
+    // Address test mode starts as if testing an envelope recipient.
+    loaded.macros.setByName('addr_type', 'e r');
     loaded.engine.mark = () => out.mark();
     loaded.engine.rollback = (m) => out.rollback(m);
   }
