@@ -52,6 +52,11 @@ describe('address test mode commands', () => {
   const cf = join(dir, 'sendmail.cf');
   writeFileSync(cf, SMALL_CF);
 
+  it('starts with {addr_type} set to an envelope recipient ("e r")', async () => {
+    const t = await transcript(cf, '$&{addr_type}\n${addr_type}\n', 'mail.example.com');
+    expect(t).toBe(BANNER + '> $&\n> e r\n> ');
+  });
+
   it('banner, prompts, traces with 16-column names', async () => {
     const t = await transcript(cf, '3 Name <user@host>\n', 'mail.example.com');
     expect(t).toBe(
