@@ -13,4 +13,6 @@ export async function serveStdio(
 ): Promise<void> {
   const session = await sessionOptionsFromConfig(loaded, warn);
   await serveStream(input, output, { session, onError: (err) => warn(`sendmail: ${err.message}`) });
+  // after QUIT the rest of the input is not read; an open terminal or pipe must not keep the process alive
+  if ('destroy' in input && typeof input.destroy === 'function') input.destroy();
 }
