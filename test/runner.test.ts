@@ -39,7 +39,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'home/carol/.forward'), 'bob\n', { mode: 0o600 });
   appendFileSync(
     path.join(dir, 'etc-mail/aliases'),
-    `team: alice, bob\narchive: ${path.join(dir, 'archive.mbox')}\npiped: "|cat >> ${path.join(dir, 'piped.out')}"\n`,
+    `team: alice, bob\nvirt: info@virtual.example.test\narchive: ${path.join(dir, 'archive.mbox')}\npiped: "|cat >> ${path.join(dir, 'piped.out')}"\n`,
   );
   execFileSync(process.execPath, [SENDMAIL, '-bi', '-C', 'etc-mail/sendmail.cf'], { cwd: dir, stdio: 'ignore' });
   loaded = await loadConfig({ file: path.join(dir, 'etc-mail/sendmail.cf'), print: () => {}, hostName: 'host.example.com' });
@@ -105,6 +105,18 @@ describe('queue runner', () => {
     expect(box).toContain('From: Mail Delivery Subsystem <MAILER-DAEMON>');
     expect(box).toMatch(/550 5\.1\.1 nosuchuser\.\.\. User unknown/);
     expect(box).toContain('Status: 5.1.1');
+    expect(queueFiles()).toEqual([]);
+  });
+
+  it('alias items with a domain go through the cf again: virtusertable, its error catch-all', async () => {
+    const before = mailbox('root').length;
+    await enqueue('<alice@host.example.com>', ['<virt@host.example.com>', '<nobody@virtual.example.test>'], 'virtual');
+    expect(await runQueue(qdir, options(new ManualClock(START)))).toMatchObject({ completed: 1, reports: 1 });
+    // virt -> info@virtual.example.test -> (virtusertable) admin -> (aliases) root
+    expect(mailbox('root').slice(before)).toContain('Subject: virtual');
+    const aliceBefore = mailbox('alice').length;
+    await runQueue(qdir, options(new ManualClock(START)));
+    expect(mailbox('alice').slice(aliceBefore)).toContain('(reason: 550 5.0.0 <nobody@virtual.example.test>... No such user here)');
     expect(queueFiles()).toEqual([]);
   });
 

@@ -225,9 +225,15 @@ class Deliverer {
   }
 
   /** The targets a queued recipient stands for. */
-  async plan(rcpt: QueuedRecipient): Promise<Work[]> {
+  async plan(rcpt: QueuedRecipient, depth = 0): Promise<Work[]> {
     const address = unbracket(rcpt.address);
     const base = { rcpt, display: address, requeueAs: rcpt.address };
+    const maxDepth = Number(this.loaded.config.options.get('MaxAliasRecursion') ?? 10) || 10;
+    if (depth > maxDepth) {
+      // an alias that leads back to itself through another mailer's rules (virtusertable)
+      const text = `aliasing/forwarding loop broken (${depth} aliases deep; ${maxDepth} max)`;
+      return [{ ...base, target: { kind: 'done', result: failedReply(554, '5.4.6', text) } }];
+    }
     const parsed = await this.resolver.resolve(rcpt.address);
     if (!parsed.ok) {
       const r = parsed.reply;
@@ -240,9 +246,10 @@ class Deliverer {
     if (t.mailer !== 'local') return [{ ...base, target: { kind: 'mailer', mailer: t.mailer, host: t.host, user: t.user, decl: t.decl } }];
     const expanded = await expandAliases([t.user], {
       lookup: (name) => this.users.alias(name),
-      localName: (a) => this.resolver.localName(a),
+      // a name with a domain goes through the cf again (virtusertable, mailertable): only bare names are local here
+      localName: (a) => (unbracket(a).includes('@') ? undefined : unbracket(a)),
       forward: (user) => this.forward(user),
-      maxDepth: Number(this.loaded.config.options.get('MaxAliasRecursion') ?? 10) || 10,
+      maxDepth,
     });
     const works: Work[] = [];
     for (const e of expanded) {
@@ -253,7 +260,7 @@ class Deliverer {
       else if (tg.kind === 'file') works.push({ ...w, requeueAs: tg.path, target: { kind: 'file', path: tg.path } });
       else if (tg.kind === 'failed') works.push({ ...w, requeueAs: e.display, target: { kind: 'done', result: tg.result } });
       else {
-        const sub = await this.plan({ ...rcpt, address: tg.address });
+        const sub = await this.plan({ ...rcpt, address: tg.address }, depth + 1);
         works.push(...sub.map((s) => ({ ...s, display: e.display, expandedFrom: e.expandedFrom })));
       }
     }
