@@ -13,7 +13,7 @@
 // A corrupt qf is renamed to Qf<id> (sendmail's "lost" queue file), never
 // deleted.
 
-import { promises as fs, constants as fsConstants, open as openCb, write as writeCb, close as closeCb } from 'node:fs';
+import { promises as fs, constants as fsConstants, open as openCb, write as writeCb, fsync as fsyncCb, close as closeCb } from 'node:fs';
 import path from 'node:path';
 import type { Envelope } from './envelope.js';
 import { QfFormatError, formatQf, parseQf } from './qf-file.js';
@@ -41,13 +41,28 @@ export interface SetAsideFile {
   reason: string;
 }
 
-async function fsyncPath(p: string, flags: number = fsConstants.O_RDONLY): Promise<void> {
-  const fh = await fs.open(p, flags);
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+/**
+ * Opens `file`, runs `use` on the descriptor and closes it, all through
+ * callback fs (no FileHandle, event target and promise chain per file on
+ * the store path); the first error wins.
+ */
+function withDescriptor(file: string, flags: number, mode: number, use: (fd: number, done: (err: Error | null) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    openCb(file, flags, mode, (openErr, fd) => {
+      if (openErr) return reject(openErr);
+      use(fd, (useErr) =>
+        closeCb(fd, (closeErr) => {
+          const err = useErr ?? closeErr;
+          if (err) reject(err);
+          else resolve();
+        }),
+      );
+    });
+  });
+}
+
+function fsyncPath(p: string): Promise<void> {
+  return withDescriptor(p, fsConstants.O_RDONLY, 0, (fd, done) => fsyncCb(fd, done));
 }
 
 /** Exclusive create, every write durable before it returns (O_SYNC: write and fsync in one call). */
@@ -63,25 +78,15 @@ const CREATE_SYNCED =
 function writeSynced(file: string, data: Uint8Array): Promise<void> {
   const flags = CREATE_SYNCED;
   if (flags === undefined) return writeAndFsync(file, data);
-  // callback fs, not FileHandle: no handle object, event target and promise per call on the hot path
-  return new Promise((resolve, reject) => {
-    openCb(file, flags, 0o600, (openErr, fd) => {
-      if (openErr) return reject(openErr);
-      const finish = (writeErr: Error | null): void =>
-        closeCb(fd, (closeErr) => {
-          const err = writeErr ?? closeErr;
-          if (err) reject(err);
-          else resolve();
-        });
-      const writeFrom = (offset: number): void => {
-        if (offset >= data.length) return finish(null);
-        writeCb(fd, data, offset, data.length - offset, null, (writeErr, written) => {
-          if (writeErr) finish(writeErr);
-          else writeFrom(offset + written);
-        });
-      };
-      writeFrom(0);
-    });
+  return withDescriptor(file, flags, 0o600, (fd, done) => {
+    const writeFrom = (offset: number): void => {
+      if (offset >= data.length) return done(null);
+      writeCb(fd, data, offset, data.length - offset, null, (writeErr, written) => {
+        if (writeErr) done(writeErr);
+        else writeFrom(offset + written);
+      });
+    };
+    writeFrom(0);
   });
 }
 
