@@ -6,7 +6,7 @@
 // a manual clock instead of sleeping; -qR/-qI selections; scheduled runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../src/config/loader.js';
 import { ManualClock } from '../src/deliver/clock.js';
@@ -34,7 +34,8 @@ beforeAll(async () => {
   mkdirSync(path.join(dir, 'home/carol'), { recursive: true });
   writeFileSync(
     path.join(dir, 'passwd'),
-    ['alice', 'bob', 'carol', 'root'].map((u) => `${u}:x:${uid}:${gid}::${path.join(dir, 'home', u)}:/bin/sh`).join('\n') + '\n',
+    ['alice', 'bob', 'carol', 'root'].map((u) => `${u}:x:${uid}:${gid}::${path.join(dir, 'home', u)}:/bin/sh`).join('\n') +
+      `\ndave:x:4321:4322::${path.join(dir, 'home/dave')}:/bin/sh\n`,
   );
   writeFileSync(path.join(dir, 'home/carol/.forward'), 'bob\n', { mode: 0o600 });
   appendFileSync(
@@ -90,6 +91,13 @@ describe('queue runner', () => {
     expect(box).toContain('Return-Path: <sender@example.org>\n');
     expect(box).toContain('Subject: first\n\nbody of first\n');
     expect(queueFiles().filter((f) => f.endsWith(id))).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("running as root, a new mailbox belongs to its user", async () => {
+    await enqueue('<sender@example.org>', ['<dave@host.example.com>'], 'owned');
+    expect(await runQueue(qdir, options(new ManualClock(START)))).toMatchObject({ completed: 1 });
+    const st = statSync(path.join(mailDir, 'dave'));
+    expect([st.uid, st.gid]).toEqual([4321, 4322]);
   });
 
   it('expands aliases and .forward before local delivery; an unknown user bounces to the sender', async () => {

@@ -163,8 +163,8 @@ function failedReply(code: number, enhanced: string | undefined, text: string): 
   return makeResult(kind, status, text, { diagnosticType: 'SMTP', diagnostic: `${code} ${status} ${text}`, transcript: [`${code} ${status} ${text}`] });
 }
 
-/** Password file entry: uid and home directory of a user. */
-function account(passwdFile: string, user: string): { uid: number; home: string } | undefined {
+/** Password file entry: uid, gid and home directory of a user. */
+function account(passwdFile: string, user: string): { uid: number; gid: number; home: string } | undefined {
   let text: string;
   try {
     text = readFileSync(passwdFile, 'latin1');
@@ -173,7 +173,7 @@ function account(passwdFile: string, user: string): { uid: number; home: string 
   }
   for (const line of text.split('\n')) {
     const f = line.split(':');
-    if (f[0] === user && f.length >= 6) return { uid: Number(f[2]), home: f[5] ?? '' };
+    if (f[0] === user && f.length >= 6) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '' };
   }
   return undefined;
 }
@@ -312,7 +312,10 @@ class Deliverer {
         });
       }
       const message = composeMessage(env, body, decl, this.macro(env, sender));
-      return deliverToMailbox({ mailbox: path.join(this.mailboxDir, user), recipient: w.display, sender, message, date: now });
+      // running as root, a new mailbox belongs to its user
+      const acct = process.getuid?.() === 0 ? account(this.passwdFile, user) : undefined;
+      const owner = acct ? { uid: acct.uid, gid: acct.gid } : undefined;
+      return deliverToMailbox({ mailbox: path.join(this.mailboxDir, user), recipient: w.display, sender, message, date: now, owner });
     }
     if (t.kind === 'program') {
       const decl = this.mailer('prog');
