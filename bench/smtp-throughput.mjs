@@ -16,6 +16,7 @@
 //                       shared machine varies a lot from second to second)
 //   BENCH_RECONNECT=1   one message per connection (smtp-source without -d)
 //   BENCH_PROF=dir      CPU profile of our daemon into dir
+//   BENCH_ROOT=dir      take our daemon from dir/dist instead of this checkout's (A/B runs)
 //   SMTP_SOURCE=path    use this smtp-source (its libraries beside it in ../lib/postfix)
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = process.env.BENCH_ROOT ?? path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const LEVELS = (args[0] ?? '1,10,50').split(',').map(Number);
 const PER_CONN = Number(args[1] ?? 40);
