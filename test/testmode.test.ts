@@ -12,6 +12,7 @@ import '../src/maps/index.js';
 import { loadConfig } from '../src/config/loader.js';
 import { buildAliasDatabases } from '../src/maps/aliases.js';
 import { Output, TestMode, BANNER } from '../src/testmode/index.js';
+import { MapFile } from '../src/maps/lmdb/index.js';
 
 /** Run -bt commands in-process; returns the transcript as sendmail prints it. */
 async function transcript(cfFile: string, input: string, hostName: string): Promise<string> {
@@ -51,6 +52,25 @@ describe('address test mode commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'testmode-'));
   const cf = join(dir, 'sendmail.cf');
   writeFileSync(cf, SMALL_CF);
+
+  it('$( $) strips quotes from the key (not with -q, not for dequote maps)', async () => {
+    const mdir = mkdtempSync(join(tmpdir(), 'testmode-map-'));
+    const db = MapFile.open(join(mdir, 'acc.db'), { write: true, create: true });
+    db.replaceAll([[Buffer.from('srv_features:1.2.3.4'), Buffer.from('V')]]);
+    db.close();
+    const mcf = join(mdir, 'map.cf');
+    writeFileSync(
+      mcf,
+      `V10\nO DontBlameSendmail=TrustStickyBit\nKacc hash ${mdir}/acc\nKq hash -q ${mdir}/acc\n` +
+        `Kdq dequote\n` +
+        `Sacc\nR$*\t\t$: $(acc $1 $: nf $)\nSq\nR$*\t\t$: $(q $1 $: nf $)\n` +
+        `Sdq\nR$*\t\t$: $(dq $1 $)\n`,
+    );
+    const t = await transcript(mcf, 'acc "Srv_Features":1.2.3.4\nq "Srv_Features":1.2.3.4\ndq "qx"\n', 'mail.example.com');
+    expect(t).toContain('acc              returns: V\n');
+    expect(t).toContain('q                returns: nf\n');
+    expect(t).toContain('dq               returns: qx\n');
+  });
 
   it('starts with {addr_type} set to an envelope recipient ("e r")', async () => {
     const t = await transcript(cf, '$&{addr_type}\n${addr_type}\n', 'mail.example.com');

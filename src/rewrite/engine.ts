@@ -14,6 +14,7 @@
  * lookups now answering at once.  Synchronous maps cost nothing extra.
  */
 import type { LookupResult, SendmailMap } from '../maps/types.js';
+import { dequoteMapKey } from '../maps/common.js';
 import type { ClassTable } from './classes.js';
 import type { MacroTable } from './macros.js';
 import { prescan, tokenize, type TokenTable, MAXATOM } from './prescan.js';
@@ -682,14 +683,16 @@ export class RewriteEngine {
       for (const [a, b] of argRanges.slice(0, MAX_MAP_ARGS - 1)) args.push(cataddr(npvp, sub, this.table, a, b));
       let replac: string | null = null;
       if (map) {
-        const memoKey = `${mapName}\0${key}\0${args.join('\0')}`;
-        let res = this.memo?.get(memoKey) ?? map.lookup(key, args);
+        // `$( $)` strips quotes from the key unless the map has -q (`/map` does not).
+        const lookupKey = dequoteMapKey(key, map.decl.flags);
+        const memoKey = `${mapName}\0${lookupKey}\0${args.join('\0')}`;
+        let res = this.memo?.get(memoKey) ?? map.lookup(lookupKey, args);
         if (res instanceof Promise) throw new NeedAsync(memoKey, res);
         if (res.status === 'found') replac = res.value;
         else if (res.status === 'tempfail') {
           status = EX_TEMPFAIL;
           const tapp = map.decl.flags.tempfailAppend;
-          if (tapp !== undefined) replac = key + tapp;
+          if (tapp !== undefined) replac = lookupKey + tapp;
         }
       }
       let repl: string[];

@@ -47,6 +47,8 @@ function spaceSubOf(flags: MapFlags): string | undefined {
 }
 
 registerMapClass('dequote', (decl) => {
+  // The dequote class works on the quotes themselves: `$( $)` hands it the key as written.
+  decl.flags.noDequote = true;
   const spaceSub = spaceSubOf(decl.flags);
   return {
     decl,
