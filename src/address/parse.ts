@@ -8,7 +8,7 @@ import type { LoadedConfig } from '../config/loader.js';
 import type { MailerDecl } from '../config/types.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import { prescan } from '../rewrite/prescan.js';
-import { OP } from '../rewrite/tokens.js';
+import { splitTriple } from '../rewrite/triple.js';
 import { makeReply, type Reply } from '../smtp/reply.js';
 import { errorMailerReply, TEMP_SYSTEM_FAILURE } from './error-reply.js';
 import { joinTokens, verdictOfTokens } from './rscheck.js';
@@ -63,18 +63,13 @@ export async function parseAddress(loaded: LoadedConfig, address: string, opts: 
   if (status === EX_TEMPFAIL) return { ok: false, reply: TEMP_SYSTEM_FAILURE };
   const verdict = verdictOfTokens(pvp, table);
   if (verdict.kind === 'error') return { ok: false, reply: errorMailerReply(verdict.status, verdict.text, address, warn) };
-  if (pvp[0] !== OP.CANONNET || pvp.length < 2) {
+  const triple = splitTriple(pvp);
+  if (!triple) {
     return { ok: false, reply: makeReply(553, '5.3.5', `${address}... buildaddr: no mailer in parsed address`) };
   }
-  const mailerName = pvp[1]!;
-  let i = 2;
-  let hostToks: string[] = [];
-  if (pvp[i] === OP.CANONHOST) {
-    const j = pvp.indexOf(OP.CANONUSER, i + 1);
-    hostToks = pvp.slice(i + 1, j < 0 ? pvp.length : j);
-    i = j < 0 ? pvp.length : j;
-  }
-  let userToks = pvp[i] === OP.CANONUSER ? pvp.slice(i + 1) : [];
+  const mailerName = triple.mailer;
+  const hostToks = triple.host;
+  let userToks = triple.user;
   if (mailerName === 'discard') return { ok: true, triple: { mailer: 'discard', host: '', user: joinTokens(userToks, ' ', table), decl: undefined } };
   let decl = config.mailers.find((m) => m.name === mailerName);
   if (!decl) return { ok: false, reply: makeReply(553, '5.3.5', `${address}... buildaddr: unknown mailer ${mailerName}`) };

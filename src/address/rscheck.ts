@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../config/loader.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import { isAtomToken, prescan, type TokenTable } from '../rewrite/prescan.js';
 import { OP } from '../rewrite/tokens.js';
+import { splitTriple } from '../rewrite/triple.js';
 import { stripQuotes } from './error-reply.js';
 
 export type RulesetVerdict =
@@ -48,13 +49,10 @@ export function tokenizeArgument(text: string, table: TokenTable): string[] | un
 
 /** Reads a ruleset's result tokens as a verdict. */
 export function verdictOfTokens(pvp: readonly string[], table: TokenTable): RulesetVerdict {
-  if (pvp[0] !== OP.CANONNET) return { kind: 'continue', tokens: pvp };
-  const mailer = (pvp[1] ?? '').toLowerCase();
-  const hostAt = pvp.indexOf(OP.CANONHOST);
-  const userAt = pvp.indexOf(OP.CANONUSER);
-  const host = hostAt < 0 ? [] : pvp.slice(hostAt + 1, userAt > hostAt ? userAt : pvp.length);
-  const user = userAt < 0 ? [] : pvp.slice(userAt + 1);
-  switch (mailer) {
+  const triple = splitTriple(pvp);
+  if (!triple) return { kind: 'continue', tokens: pvp };
+  const { host, user } = triple;
+  switch (triple.mailer.toLowerCase()) {
     case 'error':
       return { kind: 'error', status: joinTokens(host, '', table), text: stripQuotes(joinTokens(user, ' ', table)) };
     case 'discard':
