@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../src/config/loader.js';
 import { ManualClock } from '../src/deliver/clock.js';
+import { parseQueueFlags, queueCommand } from '../src/deliver/queue-command.js';
 import { parseQueueSelection, runQueue, scheduleQueueRuns, selects, type QueueRunOptions } from '../src/deliver/runner.js';
 import { defaultRecipientFlags, newEnvelope, QueueDirectory, QueueIdGenerator } from '../src/queue/index.js';
 import { MACRO_EXPAND } from '../src/queue/qf-file.js';
@@ -250,6 +251,24 @@ describe('queue selection and scheduling', () => {
     expect(sel('-qSalice', '-qRcarol')).toBe(false);
     expect(sel('-qRcarol', '-qRbob')).toBe(true);
     expect(() => parseQueueSelection('-qXfoo')).toThrow(/expected I \(queue id\), R \(recipient\) or S \(sender\)/);
+  });
+
+  it('-q flags: once, every interval, selections; a bad one names itself', async () => {
+    expect(parseQueueFlags(['30m'])).toEqual({ intervalSeconds: 1800, selections: [] });
+    expect(parseQueueFlags(['p1h', 'f'])).toEqual({ intervalSeconds: 3600, selections: [] });
+    expect(parseQueueFlags(['Iabc', '!Rbob'])).toEqual({
+      intervalSeconds: 0,
+      selections: [
+        { kind: 'I', value: 'abc', negate: false },
+        { kind: 'R', value: 'bob', negate: true },
+      ],
+    });
+    expect(() => parseQueueFlags(['zz'])).toThrow('-qzz: expected an interval such as 30m, or I, R or S with a substring');
+    // a bare -q: one run over the cf's QueueDirectory
+    await enqueue('<sender@example.org>', ['<bob@host.example.com>'], 'via -q');
+    const r = await queueCommand([''], options(new ManualClock(START)));
+    expect(r.kind === 'once' && r.summary).toMatchObject({ attempted: 1, completed: 1 });
+    expect(mailbox('bob')).toContain('Subject: via -q');
   });
 
   it('runs every interval and backs off after a failing run', async () => {

@@ -7,7 +7,8 @@
 // (dsn.ts); alias and .forward expansion (alias-expand.ts); what delivery
 // reads from a queued envelope (queue-bridge.ts); the queue runner that
 // takes queued messages through all of these (runner.ts, with resolve.ts,
-// plan.ts and the clock of clock.ts).
+// plan.ts, queue-lock.ts, the clock of clock.ts, and what -q flags ask in
+// queue-command.ts).
 
 export * from './status.js';
 export * from './mx.js';
@@ -31,4 +32,5 @@ export {
   type ScheduledRuns,
 } from './runner.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
+export { queueCommand, parseQueueFlags, type QueueRequest } from './queue-command.js';
 export { cfResolver, type RecipientResolver } from './resolve.js';
