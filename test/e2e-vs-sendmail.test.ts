@@ -70,8 +70,8 @@ function normalize(transcript: string): string[] {
 async function transcript(side: Side, dir: string, host: string, client: string, script: string): Promise<string[]> {
   const daemon =
     side === 'real'
-      ? ['sendmail', '-bD', '-C', `${dir}/sendmail.cf`, `-oQ${dir}/mq`]
-      : [process.execPath, SENDMAIL, '-bD', '-C', `${dir}/sendmail.cf`, `-oQ${dir}/mq`];
+      ? ['sendmail', '-bD', '-C', `${dir}/sendmail.cf`, `-oQ${dir}/mq`, `-OPidFile=${dir}/${client}.pid`]
+      : [process.execPath, SENDMAIL, '-bD', '-C', `${dir}/sendmail.cf`, `-oQ${dir}/mq`, `-OPidFile=${dir}/${client}.pid`];
   const { stdout } = await execFileAsync(RUNNER, [host, client, script, '25', '--', ...daemon], { encoding: 'latin1', timeout: 60_000 });
   return normalize(stdout);
 }
