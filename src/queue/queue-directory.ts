@@ -2,7 +2,8 @@
 // present), durable writes, listing, reading, and setting corrupt files aside.
 //
 // Durable write of a new message: the data goes to df<id> and the control
-// file to tf<id> (sendmail's own temporary name), both fsynced; tf<id> is
+// file to tf<id> (sendmail's own temporary name), both written with O_SYNC
+// (each write returns once on disk, as write plus fsync); tf<id> is
 // renamed to qf<id> and the directory fsynced, which makes both new entries
 // durable (when df/ is a separate directory it is fsynced before the
 // rename).  The qf rename is the commit point: a df without its qf is never
@@ -80,7 +81,8 @@ function writeSynced(file: string, data: Uint8Array): Promise<void> {
   if (flags === undefined) return writeAndFsync(file, data);
   return withDescriptor(file, flags, 0o600, (fd, done) => {
     const writeFrom = (offset: number): void => {
-      if (offset >= data.length) return done(null);
+      // an empty file had no write to carry the sync: fsync its inode explicitly
+      if (offset >= data.length) return offset === 0 ? fsyncCb(fd, done) : done(null);
       writeCb(fd, data, offset, data.length - offset, null, (writeErr, written) => {
         if (writeErr) done(writeErr);
         else writeFrom(offset + written);
