@@ -47,6 +47,7 @@ import { lockMessage } from './queue-lock.js';
 import { envelopeDsn, notifyOf, recipientWantsReport } from './queue-bridge.js';
 import { cfResolver, unbracket, type RecipientResolver } from './resolve.js';
 import { deliverSmtp, type SmtpTimeouts } from './smtp-client.js';
+import { SmtpConnectionCache } from './smtp-connection-cache.js';
 import { makeResult, type DeliveryResult } from './status.js';
 
 /** One -qI / -qR / -qS selection: a substring of the queue id, a recipient or the sender; `negate` for -q!X. */
@@ -188,6 +189,8 @@ class Deliverer {
   readonly mailboxDir: string;
   readonly log: (line: string) => void;
   readonly ids = new QueueIdGenerator();
+  /** Sessions kept open between messages of one run (ConnectionCacheSize, ConnectionCacheTimeout). */
+  readonly connections: SmtpConnectionCache;
 
   constructor(readonly opts: QueueRunOptions) {
     const { loaded } = opts;
@@ -199,6 +202,9 @@ class Deliverer {
     this.log = opts.log ?? (() => {});
     const aliasFiles = (loaded.config.options.get('AliasFile') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
     this.users = new LocalUsers({ aliasFiles, passwdFile: this.passwdFile, warn: this.log });
+    const o = loaded.config.options;
+    const idle = queueInterval(o.get('ConnectionCacheTimeout') ?? '5m');
+    this.connections = new SmtpConnectionCache({ size: Number(o.get('ConnectionCacheSize') ?? 2) || 2, idleTimeoutMs: (idle || 300) * 1000 });
   }
 
   get loaded(): LoadedConfig {
@@ -372,6 +378,7 @@ class Deliverer {
       lmtp: decl.fields.get('A')?.includes('LMTP') === true || decl.flags.has('z'),
       timeouts: this.opts.smtpTimeouts ?? this.cfTimeouts(),
       route: { resolver: this.mx, localNames: this.resolver.localNames(), defaultPort: this.opts.smtpPort ?? 25 },
+      connectionCache: this.connections,
     });
     for (const [address, ws] of users) {
       const r =
@@ -586,6 +593,7 @@ export async function runQueue(dir: string, options: QueueRunOptions): Promise<Q
       inFlight.delete(key);
     }
   }
+  d.connections.close();
   return summary;
 }
 
