@@ -4,6 +4,7 @@
 // background); the queue run interval of -q is kept for the queue runner.
 
 import type { LoadedConfig } from '../config/loader.js';
+import { scheduleQueueRuns } from '../deliver/runner.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { resolveClientAddress, daemonListeners, sessionOptionsFromConfig } from './session-options.js';
 
@@ -38,5 +39,13 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
     },
   });
   for (const a of running.addresses) log(`listening on ${a.address} port ${a.port}`);
+  if ((opts.queueIntervalSeconds ?? 0) > 0) {
+    // the queue runner gets its own copy of the cf: the engine's macros are not shared with the SMTP policy
+    const runnerConfig = await opts.reload?.();
+    if (runnerConfig) {
+      scheduleQueueRuns(opts.queueIntervalSeconds!, { loaded: runnerConfig, log });
+      log(`queue runs every ${opts.queueIntervalSeconds} s`);
+    } else log('queue runs not started: the cf could not be read again');
+  }
   return running;
 }
