@@ -11,7 +11,7 @@ import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../src/config/loader.js';
 import { ManualClock } from '../src/deliver/clock.js';
 import { parseQueueFlags, queueCommand } from '../src/deliver/queue-command.js';
-import { parseQueueSelection, runQueue, scheduleQueueRuns, selects, type QueueRunOptions } from '../src/deliver/runner.js';
+import { mailerPort, parseQueueSelection, runQueue, scheduleQueueRuns, selects, type QueueRunOptions } from '../src/deliver/runner.js';
 import { defaultRecipientFlags, newEnvelope, QueueDirectory, QueueIdGenerator } from '../src/queue/index.js';
 import { MACRO_EXPAND } from '../src/queue/qf-file.js';
 import { freePort, startSink, tableResolver, type Sink } from './deliver-helpers.js';
@@ -251,6 +251,12 @@ describe('queue selection and scheduling', () => {
     expect(sel('-qSalice', '-qRcarol')).toBe(false);
     expect(sel('-qRcarol', '-qRbob')).toBe(true);
     expect(() => parseQueueSelection('-qXfoo')).toThrow(/expected I \(queue id\), R \(recipient\) or S \(sender\)/);
+  });
+
+  it("an [IPC] mailer's A= names the port (ESMTP_MAILER_ARGS `TCP $h 2525`)", () => {
+    const esmtp = loaded.config.mailers.find((m) => m.name === 'esmtp')!;
+    expect(mailerPort(esmtp)).toBe(25);
+    expect(mailerPort({ ...esmtp, argv: 'TCP $h 2525' })).toBe(2525);
   });
 
   it('-q flags: once, every interval, selections; a bad one names itself', async () => {

@@ -164,6 +164,12 @@ function failedReply(code: number, enhanced: string | undefined, text: string): 
   return makeResult(kind, status, text, { diagnosticType: 'SMTP', diagnostic: `${code} ${status} ${text}`, transcript: [`${code} ${status} ${text}`] });
 }
 
+/** The port of an [IPC] mailer's A= ("TCP $h 2525"), else 25. */
+export function mailerPort(decl: MailerDecl): number {
+  const m = /^TCP\s+\S+\s+(\d+)\s*$/.exec(decl.argv.trim());
+  return m ? Number(m[1]) : 25;
+}
+
 /** Password file entry: uid, gid and home directory of a user. */
 function account(passwdFile: string, user: string): { uid: number; gid: number; home: string } | undefined {
   let text: string;
@@ -377,7 +383,7 @@ class Deliverer {
       eightBitMime: env.bodyType === '8BITMIME',
       lmtp: decl.fields.get('A')?.includes('LMTP') === true || decl.flags.has('z'),
       timeouts: this.opts.smtpTimeouts ?? this.cfTimeouts(),
-      route: { resolver: this.mx, localNames: this.resolver.localNames(), defaultPort: this.opts.smtpPort ?? 25 },
+      route: { resolver: this.mx, localNames: this.resolver.localNames(), defaultPort: this.opts.smtpPort ?? mailerPort(decl) },
       connectionCache: this.connections,
     });
     for (const [address, ws] of users) {
