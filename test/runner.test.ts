@@ -15,7 +15,7 @@ import { mailerPort, parseQueueSelection, runQueue, scheduleQueueRuns, selects, 
 import { defaultRecipientFlags, newEnvelope, QueueDirectory, QueueIdGenerator } from '../src/queue/index.js';
 import { MACRO_EXPAND } from '../src/queue/qf-file.js';
 import { freePort, startSink, tableResolver, type Sink } from './deliver-helpers.js';
-import { ROOT, SENDMAIL, sampleConfigCopy } from './e2e-helpers.js';
+import { SENDMAIL, sampleConfigCopy } from './e2e-helpers.js';
 
 let dir = '';
 let qdir = '';
@@ -304,4 +304,3 @@ describe('queue selection and scheduling', () => {
   });
 });
 
-void ROOT;

@@ -395,10 +395,6 @@ class Deliverer {
   }
 }
 
-async function setFlag(env: Envelope, letter: string): Promise<void> {
-  if (!env.flags.includes(letter)) env.flags += letter;
-}
-
 /** Queues a report about `env` (a bounce or delay warning) as a new message from <>. */
 async function queueReport(
   d: Deliverer,
@@ -525,7 +521,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   }
   if (warnAfter > 0 && age >= warnAfter && !env.flags.includes('w') && delayed.length > 0) {
     if (await queueReport(d, queue, env, body, 'delay', delayed, delayWarningLines(warnAfter, returnAfter), intervalText(warnAfter))) reports++;
-    await setFlag(env, 'w');
+    if (!env.flags.includes('w')) env.flags += 'w'; // the warning is sent once
   }
   // deferred recipients stay, each once, as the address it was expanded to
   const kept = new Map<string, QueuedRecipient>();
