@@ -169,6 +169,25 @@ describe('queue runner', () => {
     expect(sink.messages.slice(before).map((m) => m.from)).toEqual(['alice@mail.example.test']);
   });
 
+  it("rewrites header addresses through the mailer's header rulesets, as real sendmail's /try with /tryflags hs and hr", async () => {
+    // sendmail 8.17 on this cf: header sender "alice" and header recipient "bob" for esmtp -> @mail.example.test
+    const id = ids.next(START);
+    const env = newEnvelope(id, '<alice@host.example.com>', START);
+    env.recipients = [{ address: '<user4@partner.example.test>', flags: defaultRecipientFlags() }];
+    env.headers = [
+      { conditions: '', name: 'From', value: ' alice' },
+      { conditions: '', name: 'To', value: ' bob, Carol <carol>, user4@partner.example.test' },
+      { conditions: '', name: 'Subject', value: ' headers' },
+    ];
+    await new QueueDirectory(qdir).storeNew(env, 'x\n');
+    const before = sink.messages.length;
+    expect(await runQueue(qdir, options(new ManualClock(START)))).toMatchObject({ completed: 1 });
+    const data = sink.messages.slice(before)[0]!.data;
+    expect(data).toContain('From: alice@mail.example.test\r\n');
+    expect(data).toContain('To: bob@mail.example.test, Carol <carol@mail.example.test>, user4@partner.example.test\r\n');
+    expect(data).toContain('Subject: headers\r\n');
+  });
+
   it("splits recipients into transactions of the mailer's m= size", async () => {
     const esmtp = loaded.config.mailers.find((m) => m.name === 'esmtp')!;
     const saved = esmtp.maxRcpts;

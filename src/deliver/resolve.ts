@@ -19,6 +19,8 @@ export interface RecipientResolver {
   localNames(): string[];
   /** The envelope sender as `mailer` sends it: rulesets 3, 1, the mailer's S=, 4 (masquerading, genericstable). */
   senderFor(sender: string, mailer: MailerDecl | undefined): Promise<string>;
+  /** An address in a header as `mailer` sends it: 3, then 1 and S= (sender) or 2 and R= (recipient) header rulesets, then 4. */
+  headerAddressFor(address: string, mailer: MailerDecl | undefined, sender: boolean): Promise<string>;
 }
 
 /** Strips one pair of angle brackets. */
@@ -47,24 +49,35 @@ export function cfResolver(loaded: LoadedConfig): RecipientResolver {
       return loaded.classes.members('w');
     },
     senderFor(sender, mailer) {
-      const run = chain.then(() => rewriteSender(loaded, sender, mailer));
+      const run = chain.then(() => rewriteForMailer(loaded, sender, mailer, { sender: true, header: false }));
+      chain = run.catch(() => undefined);
+      return run;
+    },
+    headerAddressFor(address, mailer, sender) {
+      const run = chain.then(() => rewriteForMailer(loaded, address, mailer, { sender, header: true }));
       chain = run.catch(() => undefined);
       return run;
     },
   };
 }
 
-async function rewriteSender(loaded: LoadedConfig, sender: string, mailer: MailerDecl | undefined): Promise<string> {
-  const bare = unbracket(sender);
+/** sendmail's remotename: an address through 3, 1 or 2, the mailer's envelope or header ruleset, and 4. */
+async function rewriteForMailer(
+  loaded: LoadedConfig,
+  address: string,
+  mailer: MailerDecl | undefined,
+  how: { sender: boolean; header: boolean },
+): Promise<string> {
+  const bare = unbracket(address);
   if (bare === '' || mailer === undefined) return bare;
   const { engine } = loaded;
   const scanned = prescan(bare, 0, '', engine.table, () => {}, true);
   if (!scanned.tokens) return bare;
   const toks = scanned.tokens;
-  loaded.macros.setByName('addr_type', 'e s');
+  loaded.macros.setByName('addr_type', `${how.header ? 'h' : 'e'} ${how.sender ? 's' : 'r'}`);
   await engine.rewrite(toks, 3);
-  await engine.rewrite(toks, 1);
-  const ref = mailer.senderRulesets?.[0];
+  await engine.rewrite(toks, how.sender ? 1 : 2);
+  const ref = (how.sender ? mailer.senderRulesets : mailer.recipientRulesets)?.[how.header ? 1 : 0];
   const rs = ref === undefined || ref === '' ? -1 : engine.findRuleset(ref, () => {});
   if (rs > 0) await engine.rewrite(toks, rs);
   await engine.rewrite(toks, 4);

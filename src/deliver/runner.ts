@@ -27,7 +27,7 @@ import { QueueIdGenerator } from '../queue/queue-id.js';
 import { parseMessage } from '../smtp/message.js';
 import { MACRO_EXPAND } from '../queue/qf-file.js';
 import { queueInterval } from '../submit/modes.js';
-import { expandAliases, readForwardFile } from './alias-expand.js';
+import { expandAliases, readForwardFile, splitAddressList } from './alias-expand.js';
 import { systemClock, type Clock } from './clock.js';
 import {
   buildReport,
@@ -162,6 +162,42 @@ function failedReply(code: number, enhanced: string | undefined, text: string): 
   const kind = code >= 500 ? 'permfail' : 'tempfail';
   const status = enhanced ?? (kind === 'permfail' ? '5.0.0' : '4.0.0');
   return makeResult(kind, status, text, { diagnosticType: 'SMTP', diagnostic: `${code} ${status} ${text}`, transcript: [`${code} ${status} ${text}`] });
+}
+
+const SENDER_HEADERS = new Set(['from', 'sender', 'reply-to', 'resent-from', 'resent-sender', 'resent-reply-to', 'errors-to']);
+const RECIPIENT_HEADERS = new Set(['to', 'cc', 'bcc', 'resent-to', 'resent-cc', 'resent-bcc', 'apparently-to']);
+
+/**
+ * The envelope's headers with their addresses as `mailer` sends them
+ * (masquerading, genericstable): each list item's address, the part in
+ * <> or a lone address before a comment, goes through the mailer's header
+ * rulesets; a header whose addresses do not change is kept as it was.
+ */
+async function headersFor(env: Envelope, mailer: MailerDecl | undefined, resolver: RecipientResolver): Promise<Envelope> {
+  if (!mailer) return env;
+  const headers = [];
+  for (const h of env.headers) {
+    const name = h.name.toLowerCase();
+    const sender = SENDER_HEADERS.has(name);
+    if ((!sender && !RECIPIENT_HEADERS.has(name)) || h.value.includes(MACRO_EXPAND)) {
+      headers.push(h);
+      continue;
+    }
+    let changed = false;
+    const items: string[] = [];
+    for (const item of splitAddressList(h.value.replace(/\n/g, ' '))) {
+      const m = /<([^<>]*)>/.exec(item) ?? /^([^\s()"<>,;:]+@?[^\s()"<>,;:]*)(?=\s*(\(.*\))?$)/.exec(item);
+      if (!m || m[1] === '') {
+        items.push(item);
+        continue;
+      }
+      const rewritten = await resolver.headerAddressFor(m[1]!, mailer, sender);
+      if (rewritten !== m[1]) changed = true;
+      items.push(item.slice(0, m.index) + m[0].replace(m[1]!, rewritten) + item.slice(m.index + m[0].length));
+    }
+    headers.push(changed ? { ...h, value: ` ${items.join(', ')}` } : h);
+  }
+  return { ...env, headers };
 }
 
 /** The port of an [IPC] mailer's A= ("TCP $h 2525"), else 25. */
@@ -323,7 +359,7 @@ class Deliverer {
           transcript: [`550 5.1.1 ${w.display}... ${text}`],
         });
       }
-      const message = composeMessage(env, body, decl, this.macro(env, sender));
+      const message = composeMessage(await headersFor(env, decl, this.resolver), body, decl, this.macro(env, sender));
       // running as root, a new mailbox belongs to its user
       const acct = process.getuid?.() === 0 ? account(this.passwdFile, user) : undefined;
       const owner = acct ? { uid: acct.uid, gid: acct.gid } : undefined;
@@ -377,7 +413,7 @@ class Deliverer {
       nextHop: host,
       sender,
       recipients: [...users].map(([address, ws]) => ({ address, notify: notifyOf(ws[0]!.rcpt.flags), orcpt: ws[0]!.rcpt.originalRecipient })),
-      message: composeMessage(env, body, decl, this.macro(env, sender)),
+      message: composeMessage(await headersFor(env, decl, this.resolver), body, decl, this.macro(env, sender)),
       heloName: this.loaded.macros.getByName('j') ?? 'localhost',
       ...envelopeDsn(env),
       eightBitMime: env.bodyType === '8BITMIME',
