@@ -4,7 +4,7 @@
 // and exit statuses are those real sendmail 8.17 gave for the same commands.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, sampleConfigCopy, SENDMAIL } from './e2e-helpers.js';
 
@@ -132,5 +132,21 @@ describe('sendmail -bv and -bp', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\t\tvar\/spool\/mqueue \(\d+ requests?\)$/m);
     expect(r.stdout).toMatch(/Total requests: \d+/);
+  });
+});
+
+describe('sendmail -q', () => {
+  it('runs the queue once (-qR selection): a message to an alias naming a file is delivered and leaves the queue', () => {
+    const box = path.join(dir, 'qrun.mbox');
+    writeFileSync(path.join(dir, 'etc-mail/aliases'), readFileSync(path.join(dir, 'etc-mail/aliases'), 'latin1') + `qrun: ${box}\n`);
+    expect(sendmail(['-bi']).status).toBe(0);
+    expect(sendmail(['qrun'], 'Subject: queue run\n\nbody of the queued message\n').status).toBe(0);
+    const qf = queueFiles('qf');
+    expect(qf.length).toBeGreaterThan(0);
+    // only this message: the other tests queued mail for root, which would go to /var/mail
+    const r = sendmail(['-qRqrun']);
+    expect(r.status).toBe(0);
+    expect(readFileSync(box, 'latin1')).toMatch(/^Subject: queue run\n\nbody of the queued message\n/m);
+    expect(r.stderr + r.stdout).toMatch(/to=.*qrun\.mbox, stat=Sent/);
   });
 });

@@ -9,6 +9,7 @@ import { runCfDaemon } from './daemon.js';
 import { submitLocal } from './local.js';
 import { serveStdio } from './stdio.js';
 import { verifyAddresses } from './verify.js';
+import { queueCommand } from '../deliver/queue-command.js';
 
 export interface MailModeArgs {
   mode: string;
@@ -82,6 +83,12 @@ export async function runMailMode(
         }
         return await verifyAddresses(loaded, args.recipients, print);
       default: {
+        if (args.flags.has('q') && args.recipients.length === 0) {
+          // `sendmail -q[...]`: run the queues once, or every interval in the foreground.
+          const done = await queueCommand([args.flags.get('q')!], { loaded, log: err });
+          if (done.kind === 'scheduled') await new Promise<never>(() => {});
+          return 0;
+        }
         const fromHeaders = args.flags.has('t');
         if (!fromHeaders && args.recipients.length === 0) {
           err('Recipient names must be specified');
