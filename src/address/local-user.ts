@@ -3,7 +3,7 @@
 // then user+*, then user), then the password file (the user without its
 // +detail).  An unknown user is "550 5.1.1 <addr>... User unknown".
 
-import { readFileSync } from 'node:fs';
+import { findPasswdEntry } from '../sys/passwd.js';
 import { lookupAlias, parseAliasSpecs } from '../maps/aliases.js';
 import { MapFile, MapFileError } from '../maps/lmdb/index.js';
 import { mapFilePath } from '../maps/lmdb/keyed-map.js';
@@ -54,15 +54,9 @@ export class LocalUsers {
 
   /** A password file entry for `name` (names compared exactly, as getpwnam does). */
   hasAccount(name: string): boolean {
-    let text: string;
-    try {
-      text = readFileSync(this.passwdFile, 'latin1');
-    } catch (err) {
-      this.warn(`${this.passwdFile}: ${(err as Error).message}`);
-      return false;
-    }
-    return text.split('\n').some((line) => line.split(':', 1)[0] === name);
+    return findPasswdEntry(name, this.passwdFile, this.warn) !== undefined;
   }
+
 
   /** True when the local mailer's user `user` (possibly user+detail) is an alias or an account. */
   exists(user: string): boolean {

@@ -5,6 +5,7 @@
  * writing large outputs to stdout in chunks, and handing new map files to
  * the cf's TrustedUser.
  */
+import { findPasswdEntry } from '../sys/passwd.js';
 import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { giveMapFileTo } from '../maps/lmdb/index.js';
@@ -112,15 +113,8 @@ export function trustedUserId(cfPath: string): number | undefined {
   const m = /^O\s*TrustedUser\s*=\s*(\S+)/m.exec(cf);
   if (!m) return undefined;
   if (/^\d+$/.test(m[1])) return Number(m[1]);
-  try {
-    for (const line of fs.readFileSync('/etc/passwd', 'latin1').split('\n')) {
-      const f = line.split(':');
-      if (f[0] === m[1] && /^\d+$/.test(f[2] ?? '')) return Number(f[2]);
-    }
-  } catch {
-    // no passwd file: leave the owner alone
-  }
-  return undefined;
+  const uid = findPasswdEntry(m[1])?.uid;
+  return uid !== undefined && /^\d+$/.test(uid) ? Number(uid) : undefined;
 }
 
 /**

@@ -14,7 +14,8 @@
 // that every interval (sendmail -q30m) with backoff after a failing run.
 // Time comes from a Clock (clock.ts) so tests can move it.
 
-import { promises as fsp, readFileSync } from 'node:fs';
+import { findPasswdEntry } from '../sys/passwd.js';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/loader.js';
 import type { MailerDecl } from '../config/types.js';
@@ -208,17 +209,8 @@ export function mailerPort(decl: MailerDecl): number {
 
 /** Password file entry: uid, gid and home directory of a user. */
 function account(passwdFile: string, user: string): { uid: number; gid: number; home: string } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(passwdFile, 'latin1');
-  } catch {
-    return undefined;
-  }
-  for (const line of text.split('\n')) {
-    const f = line.split(':');
-    if (f[0] === user && f.length >= 6) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '' };
-  }
-  return undefined;
+  const e = findPasswdEntry(user, passwdFile);
+  return e ? { uid: Number(e.uid), gid: Number(e.gid), home: e.dir } : undefined;
 }
 
 /** The runner's view of one configuration, shared by every message of a run. */

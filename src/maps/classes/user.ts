@@ -4,35 +4,22 @@
  * gecos, dir, shell; any case).  Names fold to lower case (even with -f,
  * as sendmail does).  A miss is status 67 (EX_NOUSER), as in sendmail.
  */
-import { readFileSync } from 'node:fs';
+import { findPasswdEntry as readPasswdEntry, PASSWD_COLUMNS, PASSWD_FILE, type PasswdColumn, type PasswdEntry } from '../../sys/passwd.js';
 import { foldKey, foundResult, TEMP_FAIL_75 } from '../common.js';
 import { registerMapClass } from '../registry.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
 
-export const PASSWD_COLUMNS = ['name', 'passwd', 'uid', 'gid', 'gecos', 'dir', 'shell'] as const;
+export { PASSWD_COLUMNS };
 
 /** The password file the class reads; tests may point it elsewhere. */
-export let passwdFile = '/etc/passwd';
+export let passwdFile = PASSWD_FILE;
 export function setPasswdFile(path: string): void {
   passwdFile = path;
 }
 
-/** One passwd entry as named fields, or undefined. */
-export function findPasswdEntry(name: string, path = passwdFile): Record<string, string> | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'latin1');
-  } catch {
-    return undefined;
-  }
-  for (const line of text.split('\n')) {
-    const fields = line.split(':');
-    if (fields.length < 7 || fields[0] !== name) continue;
-    const entry: Record<string, string> = {};
-    PASSWD_COLUMNS.forEach((col, i) => (entry[col] = fields[i]));
-    return entry;
-  }
-  return undefined;
+/** One passwd entry as named fields, or undefined (the class's password file by default). */
+export function findPasswdEntry(name: string, path = passwdFile): PasswdEntry | undefined {
+  return readPasswdEntry(name, path);
 }
 
 class UserMap implements SendmailMap {
@@ -54,7 +41,7 @@ class UserMap implements SendmailMap {
     const name = foldKey(key);
     const entry = findPasswdEntry(name);
     if (!entry) return { status: 'notfound', code: 67 };
-    const value = column ? entry[column] : entry.name;
+    const value = column ? entry[column as PasswdColumn] : entry.name;
     return foundResult(value, key, args, flags);
   }
 }
