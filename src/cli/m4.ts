@@ -4,7 +4,7 @@
  * -D/-U are applied in the order given, before the first file; files are
  * read in order, `-` (or none) meaning standard input.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { createRequire } from 'node:module';
 import { runM4, type Predefine, type RunRequest } from '../m4/index.js';
 import { decodeDebug } from '../m4/builtins.js';
 import { writeFd } from '../m4/engine.js';
@@ -21,8 +21,25 @@ export function main(argv: string[], progName: string): void {
   process.exitCode = runM4Command(argv, progName, (s) => writeFd(1, s), (s) => writeFd(2, s));
 }
 
+/** Options shared by both parsers, for a run with nothing but files. */
+function plainRequest(progName: string, files: string[], writeOut: (s: string) => void, writeErr: (s: string) => void): RunRequest {
+  return {
+    options: { progName, prefixBuiltins: false, gnu: true, quiet: false, fatalWarnings: 0, nestingLimit: 0, synclines: false, includeDirs: [], debugFlags: '', writeOut, writeErr },
+    predefines: [],
+    trace: [],
+    files,
+  };
+}
+
 /** GNU m4's command line to a run request, or an exit status (help, version, bad usage). */
 export function parseM4Args(argv: string[], progName: string, writeOut: (s: string) => void, writeErr: (s: string) => void): RunRequest | number {
+  // only file names (the usual `m4 cf.m4 sendmail.mc`): no need to load commander
+  if (argv.every((a) => a === '-' || !a.startsWith('-'))) return plainRequest(progName, argv, writeOut, writeErr);
+  return parseWithCommander(argv, progName, writeOut, writeErr);
+}
+
+function parseWithCommander(argv: string[], progName: string, writeOut: (s: string) => void, writeErr: (s: string) => void): RunRequest | number {
+  const { Command, CommanderError, InvalidArgumentError } = createRequire(import.meta.url)('commander') as typeof import('commander');
   const predefines: Predefine[] = [];
   const trace: string[] = [];
   const includeDirs: string[] = [];
