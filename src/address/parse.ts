@@ -10,6 +10,7 @@ import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import { prescan } from '../rewrite/prescan.js';
 import { splitTriple } from '../rewrite/triple.js';
 import { makeReply, type Reply } from '../smtp/reply.js';
+import { finishAddress } from './buildaddr.js';
 import { errorMailerReply, TEMP_SYSTEM_FAILURE } from './error-reply.js';
 import { joinTokens, verdictOfTokens } from './rscheck.js';
 
@@ -30,11 +31,6 @@ export interface ParseOptions {
   /** Parse as an envelope sender (rulesets 1 and S=) instead of a recipient. */
   sender?: boolean;
   warn?: (message: string) => void;
-}
-
-function mailerRuleset(loaded: LoadedConfig, ref: string | undefined): number {
-  if (ref === undefined || ref === '') return -1;
-  return loaded.engine.findRuleset(ref, () => {});
 }
 
 /** The bare address: one pair of angle brackets and surrounding blanks removed. */
@@ -69,29 +65,10 @@ export async function parseAddress(loaded: LoadedConfig, address: string, opts: 
   }
   const mailerName = triple.mailer;
   const hostToks = triple.host;
-  let userToks = triple.user;
+  const userToks = triple.user;
   if (mailerName === 'discard') return { ok: true, triple: { mailer: 'discard', host: '', user: joinTokens(userToks, ' ', table), decl: undefined } };
-  let decl = config.mailers.find((m) => m.name === mailerName);
+  const decl = config.mailers.find((m) => m.name === mailerName);
   if (!decl) return { ok: false, reply: makeReply(553, '5.3.5', `${address}... buildaddr: unknown mailer ${mailerName}`) };
-  if (mailerName === 'local' && userToks[0] === '@') userToks = userToks.slice(1);
-  const first = userToks[0] ?? '';
-  const p = first.startsWith('"') ? first.slice(1) : first;
-  if (p.startsWith('|') && decl.flags.has('|')) decl = config.mailers.find((m) => m.name === 'prog') ?? decl;
-  else if (p.startsWith('/') && decl.flags.has('/')) decl = config.mailers.find((m) => m.name === '*file*') ?? decl;
-  let host = joinTokens(hostToks, engine.spaceSub, table);
-  if (!decl.flags.has('h')) host = host.toLowerCase();
-  const savedH = macros.getByName('h');
-  if (hostToks.length > 0) macros.setByName('h', host);
-  try {
-    await engine.rewrite(userToks, opts.sender ? 1 : 2);
-    const pair = opts.sender ? decl.senderRulesets : decl.recipientRulesets;
-    const rs = mailerRuleset(loaded, pair?.[0]);
-    if (rs > 0) await engine.rewrite(userToks, rs);
-    await engine.rewrite(userToks, 4);
-  } finally {
-    macros.setByName('h', savedH);
-  }
-  let user = joinTokens(userToks, engine.spaceSub, table);
-  if (!decl.flags.has('u')) user = user.toLowerCase();
-  return { ok: true, triple: { mailer: decl.name, host, user, decl } };
+  const built = await finishAddress(loaded, decl, hostToks, userToks, opts.sender === true);
+  return { ok: true, triple: { mailer: built.decl.name, host: built.host, user: built.user, decl: built.decl } };
 }

@@ -4,9 +4,10 @@
 // `$#error` (with status and text), `$#discard`, `$#quarantine`, a
 // temporary failure of a lookup, or "go on".
 
+import { cataddr } from '../rewrite/cataddr.js';
 import type { LoadedConfig } from '../config/loader.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
-import { isAtomToken, prescan, type TokenTable } from '../rewrite/prescan.js';
+import { prescan, type TokenTable } from '../rewrite/prescan.js';
 import { OP } from '../rewrite/tokens.js';
 import { splitTriple } from '../rewrite/triple.js';
 import { stripQuotes } from './error-reply.js';
@@ -29,15 +30,7 @@ export interface CheckCall {
 
 /** Tokens joined; with `sub`, atoms are separated by it (sendmail's cataddr). */
 export function joinTokens(tokens: readonly string[], sub: string, table: TokenTable): string {
-  let out = '';
-  let prev = false;
-  for (const t of tokens) {
-    const atom = sub !== '' && isAtomToken(t, table);
-    if (prev && atom) out += sub;
-    out += t;
-    prev = atom;
-  }
-  return out;
+  return cataddr(tokens, sub, table);
 }
 
 /** The tokens of one argument (comments dropped, as for SMTP input); undefined when it cannot be parsed. */

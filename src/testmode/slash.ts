@@ -17,6 +17,7 @@ import { stripQuotes } from '../maps/common.js';
 import { OP, diagText, showText } from '../rewrite/tokens.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import type { TestMode } from './index.js';
+import { finishAddress } from '../address/buildaddr.js';
 
 /** The `$g` placeholder in a crackaddr template. */
 const G = OP.MACROEXPAND + 'g';
@@ -272,22 +273,8 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
     out.line(`${diagText(addr)}... buildaddr: unknown mailer ${mailerName}`);
     return;
   }
-  if (mailerName === 'local' && userToks[0] === '@') userToks = userToks.slice(1);
-  const first = userToks[0] ?? '';
-  const p = first.startsWith('"') ? first.slice(1) : first;
-  if (p.startsWith('|') && mailer.flags.has('|')) mailer = config.mailers.find((x) => x.name === 'prog') ?? mailer;
-  else if (p.startsWith('/') && mailer.flags.has('/')) mailer = config.mailers.find((x) => x.name === '*file*') ?? mailer;
-  let host = cataddr(hostToks, engine.spaceSub, table);
-  if (!mailer.flags.has('h')) host = host.toLowerCase();
-  const savedH = macros.getByName('h');
-  if (hostToks.length > 0) macros.setByName('h', host);
-  await engine.rewrite(userToks, 2);
-  const rs = mailerRuleset(tm, mailer.recipientRulesets?.[0]);
-  if (rs > 0) await engine.rewrite(userToks, rs);
-  await engine.rewrite(userToks, 4);
-  macros.setByName('h', savedH);
-  let user = cataddr(userToks, engine.spaceSub, table);
-  if (!mailer.flags.has('u')) user = user.toLowerCase();
+  const { decl, host, user } = await finishAddress(tm.loaded, mailer, hostToks, userToks, false);
+  mailer = decl;
   out.line(hostToks.length > 0 ? `mailer ${mailer.name}, host ${host}, user ${user}` : `mailer ${mailer.name}, user ${user}`);
 }
 
