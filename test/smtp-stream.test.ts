@@ -39,7 +39,7 @@ describe('serveStream (sendmail -bs)', () => {
     const { out, queueDir } = await converse(['HELO c.example.org', 'MAIL FROM:<a@example.org>', 'RCPT TO:<root>', 'DATA', 'Subject: x\r\n\r\nhi\r\n.', 'QUIT']);
     expect(out[0]).toMatch(/^220 mx\.example\.com ESMTP Sendmail 8\.17\.1\.9\/8\.17\.1\.9; /);
     expect(out.slice(1, 6)).toEqual([
-      '250 mx.example.com Hello localhost [[UNIX: localhost]], pleased to meet you',
+      '250 mx.example.com Hello root@localhost, pleased to meet you',
       '250 2.1.0 <a@example.org>... Sender ok',
       '250 2.1.5 <root>... Recipient ok',
       '354 End data with <CR><LF>.<CR><LF>',
@@ -49,8 +49,8 @@ describe('serveStream (sendmail -bs)', () => {
     expect(out[6]).toBe('221 2.0.0 mx.example.com closing connection');
     const qf = readdirSync(queueDir).find((f) => f.startsWith('qf')) ?? '';
     const text = readFileSync(path.join(queueDir, qf), 'latin1');
-    expect(text).toContain('\n$_localhost [[UNIX: localhost]]\n$rSMTP\n$sc.example.org\n${daemon_flags}c u\nS<a@example.org>\n');
-    expect(text).toContain('H??Received: from c.example.org (localhost [[UNIX: localhost]])\n\tby mx.example.com (8.17.1.9/8.17.1.9) with SMTP id ');
+    expect(text).toContain('\n$_root@localhost\n$rSMTP\n$sc.example.org\n${daemon_flags}c u\nS<a@example.org>\n');
+    expect(text).toContain('H??Received: from c.example.org (root@localhost)\n\tby mx.example.com (8.17.1.9/8.17.1.9) with SMTP id ');
   });
 
   it('ends when the input ends', async () => {

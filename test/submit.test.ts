@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort, sampleConfigCopy, SENDMAIL } from './e2e-helpers.js';
 
@@ -17,8 +18,8 @@ function sendmail(args: string[], input = ''): { stdout: string; stderr: string;
 }
 
 /** sendmail -bs, one line after each complete reply; the transcript. */
-function smtpOnStdio(script: readonly string[]): Promise<string[]> {
-  const child = spawn(process.execPath, [SENDMAIL, '-bs', '-C', 'etc-mail/sendmail.cf'], { cwd: dir });
+function smtpOnStdio(script: readonly string[], cf = 'etc-mail/sendmail.cf'): Promise<string[]> {
+  const child = spawn(process.execPath, [SENDMAIL, '-bs', '-C', cf], { cwd: dir });
   const out: string[] = [];
   let buf = '';
   let i = 0;
@@ -44,6 +45,21 @@ beforeAll(async () => {
 });
 
 describe('sendmail -bs', () => {
+  it("greets with the cf's SmtpGreetingMessage expanded with the session's macros, as real sendmail 8.17", async () => {
+    // Debian's greeting; real sendmail -bs answered (user root):
+    // 220 mail.example.test ESMTP Sendmail 8.17.1.9/8.17.1.9/Debian-2+deb12u2; <date>; (No UCE/UBE) logging access from: ()-root@localhost
+    const cf = readFileSync(path.join(dir, 'etc-mail/sendmail.cf'), 'latin1').replace(
+      /^O SmtpGreetingMessage=.*$/m,
+      'O SmtpGreetingMessage=$j Sendmail $v/$Z; $b; (No UCE/UBE) $?{client_addr}logging access from: ${client_name}(${client_resolve})-$_$.',
+    );
+    writeFileSync(path.join(dir, 'etc-mail/greeting.cf'), cf, 'latin1');
+    const t = await smtpOnStdio(['QUIT'], 'etc-mail/greeting.cf');
+    expect(t[0]).toMatch(/^220 mail\.example\.test ESMTP Sendmail 8\.17\.1\.9\/8\.17\.1\.9; \w{3}, \d+ \w{3} \d{4} [\d:]{8} [-+A-Z0-9]+; \(No UCE\/UBE\) logging access from: \(\)-(\S+)@localhost$/);
+    expect(t[0]).toContain(`-${os.userInfo().username}@localhost`);
+    writeFileSync(path.join(dir, 'etc-mail/greeting.cf'), cf.replace(/^O SmtpGreetingMessage=.*$/m, 'O SmtpGreetingMessage=hello'), 'latin1');
+    expect((await smtpOnStdio(['QUIT'], 'etc-mail/greeting.cf'))[0]).toBe('220 hello ESMTP');
+  });
+
   it('talks SMTP on standard input and output with the cf policy and queues the message', async () => {
     const before = queueFiles('qf').length;
     const t = await smtpOnStdio([
@@ -56,7 +72,7 @@ describe('sendmail -bs', () => {
       'QUIT',
     ]);
     expect(t[0]).toMatch(/^220 mail\.example\.test ESMTP Sendmail /);
-    expect(t[1]).toBe('250 mail.example.test Hello localhost [[UNIX: localhost]], pleased to meet you');
+    expect(t[1]).toBe(`250 mail.example.test Hello ${os.userInfo().username}@localhost, pleased to meet you`);
     expect(t).toContain('550 5.1.1 <nosuchuser>... User unknown');
     expect(t).toContain('250 2.1.5 <root>... Recipient ok');
     expect(t.some((l) => /^250 2\.0\.0 \S+ Message accepted for delivery$/.test(l))).toBe(true);

@@ -391,7 +391,7 @@ class CommandDriver {
 export interface StreamSessionOptions {
   /** Session options except the daemon and client facts. */
   session: Omit<SessionOptions, 'daemon' | 'client'>;
-  /** The client; sendmail -bs says "localhost [[UNIX: localhost]]". */
+  /** The client; sendmail -bs: address "0", no name, $_ "user@localhost". */
   client?: ClientInfo;
   onError?: (err: Error) => void;
 }
@@ -405,7 +405,7 @@ export function serveStream(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   const session = new SmtpSession({
     ...opts.session,
     daemon: { name: '', addr: '', port: 0, family: 'inet', modifiers: 'cu' },
-    client: opts.client ?? { addr: '[UNIX: localhost]', port: 0, name: 'localhost', resolve: 'OK' },
+    client: opts.client ?? { addr: '0', port: 0, name: '', resolve: '', description: 'root@localhost' },
   });
   return new Promise<void>((resolve) => {
     let closed = false;

@@ -33,6 +33,8 @@ export interface ClientInfo {
   name: string | undefined;
   /** {client_resolve}: OK, FAIL, FORGED, TEMP. */
   resolve: string;
+  /** $_ when it is not "name [addr]": sendmail -bs says "user@localhost". */
+  description?: string;
 }
 
 export interface SessionOptions {
@@ -50,8 +52,11 @@ export interface SessionOptions {
   privacy?: Iterable<string>;
   /** The SMTP help file, if it could be read. */
   helpFile?: HelpFile | undefined;
-  /** SmtpGreetingMessage already expanded; default "$j Sendmail $v/$Z; $b". */
-  greetingMessage?: string;
+  /**
+   * The cf's SmtpGreetingMessage, expanded per connection with the session's
+   * macros ($b, {client_addr}, $_ ...); default "$j Sendmail $v/$Z; $b".
+   */
+  greetingMessage?: string | ((macros: SessionMacros) => string);
   /**
    * The Received: header value (with its leading space) from the cf's
    * HReceived: line, expanded with the macros of the message ("i", "u" for a
@@ -173,7 +178,7 @@ export class SmtpSession {
     m.set('daemon_flags', daemon.modifiers.split('').join(' '));
     m.set('if_addr', daemon.addr);
     m.set('if_family', daemon.family);
-    m.set('_', R.clientDescription(client.name, client.addr));
+    m.set('_', client.description ?? R.clientDescription(client.name, client.addr));
   }
 
   /** The macros as they stand (a copy). */
@@ -195,7 +200,11 @@ export class SmtpSession {
       this.connectRefused = true;
     }
     const greetPauseMs = this.refusal ? 0 : ((await this.opts.policy.greetPause?.(this.macroSnapshot())) ?? 0);
-    const message = this.opts.greetingMessage ?? R.defaultGreetingMessage(this.opts.identity, this.macros.get('b') ?? '');
+    const configured = this.opts.greetingMessage;
+    const message =
+      typeof configured === 'function'
+        ? configured(this.macroSnapshot())
+        : (configured ?? R.defaultGreetingMessage(this.opts.identity, this.macros.get('b') ?? ''));
     return { reply: R.greeting(message), next: 'continue', greetPauseMs };
   }
 

@@ -8,6 +8,8 @@ import type { LoadedConfig } from '../config/loader.js';
 import { promises as dnsPromises } from 'node:dns';
 import { parseDaemonOptions, type ListenerSpec } from '../smtp/adapter.js';
 import { CfPolicy } from '../smtp/cf-policy.js';
+import type { SessionMacros } from '../smtp/policy.js';
+import { translateDollars } from '../rewrite/macros.js';
 import { readHelpFile } from '../smtp/helpfile.js';
 import type { SessionOptions } from '../smtp/session.js';
 import { QueueDirectory, expandQueueDirectory } from '../queue/queue-directory.js';
@@ -49,12 +51,33 @@ export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: s
     ids: new QueueIdGenerator(),
     privacy,
   };
+  const greeting = config.options.get('SmtpGreetingMessage');
+  if (greeting !== undefined) opts.greetingMessage = greetingExpander(loaded, greeting);
   const maxRcpt = numberOption(loaded, 'MaxRecipientsPerMessage');
   if (maxRcpt !== undefined) opts.maxRecipients = maxRcpt;
   const maxSize = numberOption(loaded, 'MaxMessageSize');
   if (maxSize !== undefined) opts.maxMessageSize = maxSize;
   if (helpPath) opts.helpFile = readHelpFile(helpPath);
   return opts;
+}
+
+/**
+ * SmtpGreetingMessage expanded with the cf's macros and the session's own
+ * ($b, {client_addr}, {client_name}, $_ ...), set for the expansion only.
+ */
+function greetingExpander(loaded: LoadedConfig, text: string): (session: SessionMacros) => string {
+  const internal = translateDollars(text);
+  return (session) => {
+    const table = loaded.macros;
+    const pos = table.startJournal();
+    try {
+      for (const [name, value] of session) table.setByName(name, value);
+      return table.expand(internal);
+    } finally {
+      table.rollbackJournal(pos);
+      table.endJournal(pos);
+    }
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 // `sendmail -bs`: one SMTP session on standard input and output, with the
-// cf's policy; the client is the invoking user ("localhost"), as sendmail.
+// cf's policy; the client is the invoking user ("user@localhost", address
+// "0", no name), as real sendmail 8.17 shows in the greeting and HELO reply.
 
+import os from 'node:os';
 import type { LoadedConfig } from '../config/loader.js';
 import { serveStream } from '../smtp/adapter.js';
 import { sessionOptionsFromConfig } from './session-options.js';
@@ -12,7 +14,8 @@ export async function serveStdio(
   warn: (m: string) => void,
 ): Promise<void> {
   const session = await sessionOptionsFromConfig(loaded, warn);
-  await serveStream(input, output, { session, onError: (err) => warn(`sendmail: ${err.message}`) });
+  const client = { addr: '0', port: 0, name: '', resolve: '', description: `${os.userInfo().username}@localhost` };
+  await serveStream(input, output, { session, client, onError: (err) => warn(`sendmail: ${err.message}`) });
   // after QUIT the rest of the input is not read; an open terminal or pipe must not keep the process alive
   if ('destroy' in input && typeof input.destroy === 'function') input.destroy();
 }
