@@ -79,6 +79,10 @@ export interface M4Lexer {
   lexer: LexerType;
   /** token kind by chevrotain's tokenTypeIdx */
   kinds: Kind[];
+  /** the delimiters the token patterns were built for */
+  delims: Delimiters;
+  /** chevrotain's tokenTypeIdx of each token type, by role (for the hand path) */
+  idx: { name: number; quoted: number; comment: number; lparen: number; comma: number; rparen: number; newline: number; text: number; char: number };
 }
 
 const cache = new Map<string, M4Lexer>();
@@ -154,13 +158,87 @@ export function lexerFor(d: Delimiters): M4Lexer {
   });
   const kinds: Kind[] = [];
   for (const [t, k] of kindOf) kinds[t.tokenTypeIdx!] = k;
-  const made = { lexer, kinds };
+  const byName = new Map(types.map((t) => [t.name.replace(/\d+$/, ''), t.tokenTypeIdx!]));
+  const at = (n: string): number => byName.get(n) ?? -1;
+  const idx = { name: at('Name'), quoted: at('Quoted'), comment: at('Comment'), lparen: at('LParen'), comma: at('Comma'), rparen: at('RParen'), newline: at('Newline'), text: at('Text'), char: at('Char') };
+  const made = { lexer, kinds, delims: { ...d }, idx };
   cache.set(key, made);
   return made;
 }
 
 /** Tokenize `text` from `from`; offsets in the result are relative to `text`. */
 export function tokenize(m: M4Lexer, text: string, from: number): IToken[] {
+  return handTokenize(m, text, from);
+}
+
+/** A token as chevrotain's offset-only lexer makes it. */
+function tok(image: string, startOffset: number, tokenTypeIdx: number, payload?: OpenPayload): IToken {
+  return { image, startOffset, tokenTypeIdx, payload } as unknown as IToken;
+}
+
+/** Word characters: [A-Za-z0-9_] (first: no digit). */
+function isWordStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isWord(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57);
+}
+
+/**
+ * The same tokens as m.lexer.tokenize(text.slice(from)), offsets relative
+ * to `text`, found by hand: the patterns above tried in their order, without
+ * chevrotain's per-token matching machinery (the compile's hottest path).
+ */
+export function handTokenize(m: M4Lexer, text: string, from: number): IToken[] {
+  const { lquote: lq, rquote: rq, bcomm: bc, ecomm: ec } = m.delims;
+  const ix = m.idx;
+  const lq0 = lq === '' ? -1 : lq.charCodeAt(0);
+  const bc0 = bc === '' ? -1 : bc.charCodeAt(0);
+  const n = text.length;
+  const out: IToken[] = [];
+  let p = from;
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if (c === bc0 && text.startsWith(bc, p)) {
+      const end = scanComment(text, p + bc.length, ec);
+      const e = end < 0 ? n : end;
+      out.push(tok(text.slice(p, e), p, ix.comment, { open: end < 0, depth: 0 }));
+      p = e;
+    } else if (isWordStart(c)) {
+      let e = p + 1;
+      while (e < n && isWord(text.charCodeAt(e))) e++;
+      out.push(tok(text.slice(p, e), p, ix.name));
+      p = e;
+    } else if (c === lq0 && text.startsWith(lq, p)) {
+      const s = scanQuoted(text, p + lq.length, 1, lq, rq);
+      out.push(tok(text.slice(p, s.end), p, ix.quoted, { open: s.depth > 0, depth: s.depth }));
+      p = s.end;
+    } else if (c === 40) {
+      out.push(tok('(', p++, ix.lparen));
+    } else if (c === 44) {
+      out.push(tok(',', p++, ix.comma));
+    } else if (c === 41) {
+      out.push(tok(')', p++, ix.rparen));
+    } else if (c === 10) {
+      out.push(tok('\n', p++, ix.newline));
+    } else if (c === lq0 || c === bc0) {
+      out.push(tok(text[p]!, p, ix.char));
+      p++;
+    } else {
+      let e = p + 1;
+      for (; e < n; e++) {
+        const d = text.charCodeAt(e);
+        if (isWordStart(d) || d === 40 || d === 41 || d === 44 || d === 10 || d === lq0 || d === bc0) break;
+      }
+      out.push(tok(text.slice(p, e), p, ix.text));
+      p = e;
+    }
+  }
+  return out;
+}
+
+/** The same, through chevrotain (the lexer of record; tests compare the two). */
+export function chevrotainTokenize(m: M4Lexer, text: string, from: number): IToken[] {
   const src = from === 0 ? text : text.slice(from);
   const r = m.lexer.tokenize(src);
   const toks = r.tokens;
