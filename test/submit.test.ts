@@ -94,6 +94,11 @@ describe('sendmail [-t] [-i] [-f] rcpt... (local submission)', () => {
     const qf = readFileSync(path.join(dir, 'var/spool/mqueue', `qf${id}`), 'latin1');
     expect(qf).toMatch(/^S<me@mail\.example\.test>$/m);
     expect(qf).toMatch(/^R.*:<root>$/m);
+    // real sendmail 8.17 on this cf: "H??Received: (from root@localhost)\n\tby mail.example.test (8.17.1.9/8.17.1.9) id <id>\n\tfor root; <date>"
+    const user = os.userInfo().username;
+    expect(qf).toContain(`\nH??Received: (from ${user}@localhost)\n\tby mail.example.test (8.17.1.9/8.17.1.9) id ${id}\n\tfor root; `);
+    expect(qf).toContain(`\n$_${user}@localhost\n`);
+    expect(qf).not.toMatch(/^\$r/m);
   });
 
   it('-t takes recipients from To:, Cc: and Bcc: and removes Bcc:; -i keeps lines after a dot', () => {
@@ -104,6 +109,8 @@ describe('sendmail [-t] [-i] [-f] rcpt... (local submission)', () => {
     const qf = readFileSync(path.join(dir, 'var/spool/mqueue', `qf${id}`), 'latin1');
     expect(qf.match(/^R.*$/gm)!.map((l) => l.replace(/^R[A-Z]*:/, ''))).toEqual(['<root>', '<postmaster>', '<admin>']);
     expect(qf).not.toMatch(/^H.*Bcc:/m);
+    // with -t real sendmail writes no "for": "H??Received: (from root@localhost)\n\tby mail.example.test (8.17.1.9/8.17.1.9) id <id>;\n\t<date>"
+    expect(qf).toContain(`\nH??Received: (from ${os.userInfo().username}@localhost)\n\tby mail.example.test (8.17.1.9/8.17.1.9) id ${id};\n\t`);
     expect(readFileSync(path.join(dir, 'var/spool/mqueue', `df${id}`), 'latin1')).toBe('body\n.\nmore\n');
   });
 

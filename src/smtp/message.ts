@@ -55,8 +55,8 @@ export interface TraceInfo {
   hostName: string;
   /** $v */
   version: string;
-  /** $r: SMTP or ESMTP */
-  protocol: string;
+  /** $r: SMTP or ESMTP; undefined for local submission (no "with"). */
+  protocol: string | undefined;
   queueId: string;
   /** The single recipient as given, when there is exactly one. */
   onlyRecipient: string | undefined;
@@ -70,8 +70,9 @@ export interface TraceInfo {
 
 /** The Received: header value as sendmail's default configuration writes it (leading space included). */
 export function receivedValue(t: TraceInfo): string {
-  const from = t.heloName ? ` from ${t.heloName} (${t.clientDescription})` : ` from ${t.clientDescription}`;
-  const by = `\n\tby ${t.hostName} (${t.version}/${t.version}) with ${t.protocol} id ${t.queueId}`;
+  // $?sfrom $s $.$?_($?s$|from $.$_)
+  const from = t.heloName ? ` from ${t.heloName} (${t.clientDescription})` : ` (from ${t.clientDescription})`;
+  const by = `\n\tby ${t.hostName} (${t.version}/${t.version})${t.protocol ? ` with ${t.protocol}` : ''} id ${t.queueId}`;
   const tail = t.onlyRecipient !== undefined ? `\n\tfor ${t.onlyRecipient}; ${t.date}` : `;\n\t${t.date}`;
   return from + by + tail;
 }

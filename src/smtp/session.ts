@@ -64,6 +64,13 @@ export interface SessionOptions {
    * default configuration's form.
    */
   receivedHeader?: (macros: SessionMacros) => string;
+  /**
+   * Local submission (sendmail -bm: recipients from the 'arguments', -t: from
+   * the 'headers'): no HELO needed, no $r; Received: "for" shows the single
+   * argument recipient without angle brackets, and never with -t (real
+   * sendmail 8.17 collects the header recipients after writing Received:).
+   */
+  localSubmission?: 'arguments' | 'headers';
   /** Called for ETRN with its argument (start a queue run). */
   onEtrn?: (arg: string) => void;
   now?: () => Date;
@@ -308,7 +315,7 @@ export class SmtpSession {
   }
 
   private async mail(arg: string): Promise<Reply> {
-    if (this.heloName === undefined && this.privacy.has('needmailhelo')) return R.politeHelo();
+    if (this.heloName === undefined && this.privacy.has('needmailhelo') && !this.opts.localSubmission) return R.politeHelo();
     if (this.txn) return R.senderAlreadySpecified();
     const parsed = parsePathArgument(arg, 'FROM');
     if (!parsed.ok) {
@@ -447,9 +454,9 @@ export class SmtpSession {
       clientDescription: this.macros.get('_') ?? '',
       hostName: this.opts.identity.hostName,
       version: this.opts.identity.version,
-      protocol: this.protocol ?? 'SMTP',
+      protocol: this.opts.localSubmission ? this.protocol : (this.protocol ?? 'SMTP'),
       queueId: id,
-      onlyRecipient: notes.addresses === 1 ? txn.recipients[0]?.address : undefined,
+      onlyRecipient: notes.addresses === 1 && this.opts.localSubmission !== 'headers' ? this.shownRecipient(txn.recipients[0]?.address) : undefined,
       date,
       bareSender: bareAddress(txn.sender),
       stamp: `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}${two(now.getHours())}${two(now.getMinutes())}`,
@@ -463,6 +470,11 @@ export class SmtpSession {
     }
     env.headers = queueHeaders(parsed.headers, trace, received);
     return env;
+  }
+
+  /** A recipient as Received: "for" shows it: as given; local submission gives it without angle brackets. */
+  private shownRecipient(address: string | undefined): string | undefined {
+    return address !== undefined && this.opts.localSubmission ? address.replace(/^<(.*)>$/, '$1') : address;
   }
 
   private async vrfy(arg: string): Promise<Reply> {

@@ -73,8 +73,9 @@ function preparedMessage(text: string, sender: string, fullName: string | undefi
 export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: LocalSubmitOptions, print: (line: string) => void): Promise<number> {
   const session = new SmtpSession({
     ...(await sessionOptionsFromConfig(loaded, print)),
-    daemon: { name: '', addr: '', port: 0, family: 'inet', modifiers: '' },
-    client: { addr: '', port: 0, name: 'localhost', resolve: 'OK' },
+    daemon: { name: '', addr: '', port: 0, family: 'inet', modifiers: 'cu' },
+    client: { addr: '0', port: 0, name: '', resolve: '', description: `${os.userInfo().username}@localhost` },
+    localSubmission: opts.fromHeaders ? 'headers' : 'arguments',
   });
   const text = messageText(raw, opts.ignoreDots);
   const sender = opts.sender ?? os.userInfo().username;
@@ -84,7 +85,6 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
     return EX_DATAERR;
   }
   await session.start();
-  await session.command(`HELO localhost`);
   const mail = await session.command(`MAIL FROM:<${sender}>`);
   if (mail.reply.code >= 400) {
     print(mail.reply.lines.join(' '));
