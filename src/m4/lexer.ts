@@ -76,7 +76,8 @@ function escapeClass(ch: string): string {
 
 /** A chevrotain lexer for one delimiter set, and its token types by Kind. */
 export interface M4Lexer {
-  lexer: LexerType;
+  /** chevrotain's lexer for these delimiters (built when first asked for) */
+  readonly lexer: LexerType;
   /** token kind by chevrotain's tokenTypeIdx */
   kinds: Kind[];
   /** the delimiters the token patterns were built for */
@@ -151,17 +152,22 @@ export function lexerFor(d: Delimiters): M4Lexer {
   add(createToken({ name: `Text${id}`, pattern: new RegExp(`[^${stop}]+`) }), Kind.Text);
   // A delimiter's first character that does not begin the whole delimiter.
   add(createToken({ name: `Char${id}`, pattern: /[^]/, line_breaks: true }), Kind.Text);
-  const lexer = new Lexer(types, {
-    positionTracking: 'onlyOffset',
-    skipValidations: true,
-    ensureOptimizations: false,
-  });
+  // chevrotain's lexer is built on first use (the hand path needs only the token types)
+  let lexer: LexerType | null = null;
   const kinds: Kind[] = [];
   for (const [t, k] of kindOf) kinds[t.tokenTypeIdx!] = k;
   const byName = new Map(types.map((t) => [t.name.replace(/\d+$/, ''), t.tokenTypeIdx!]));
   const at = (n: string): number => byName.get(n) ?? -1;
   const idx = { name: at('Name'), quoted: at('Quoted'), comment: at('Comment'), lparen: at('LParen'), comma: at('Comma'), rparen: at('RParen'), newline: at('Newline'), text: at('Text'), char: at('Char') };
-  const made = { lexer, kinds, delims: { ...d }, idx };
+  const made: M4Lexer = {
+    get lexer(): LexerType {
+      lexer ??= new Lexer(types, { positionTracking: 'onlyOffset', skipValidations: true, ensureOptimizations: false });
+      return lexer;
+    },
+    kinds,
+    delims: { ...d },
+    idx,
+  };
   cache.set(key, made);
   return made;
 }
