@@ -101,6 +101,18 @@ describe('sendmail [-t] [-i] [-f] rcpt... (local submission)', () => {
     expect(qf).not.toMatch(/^\$r/m);
   });
 
+  it('adds From: "$x <$g>" and Full-Name: as queue headers when the message has no From:, as real sendmail 8.17', () => {
+    // real sendmail -bm root (user root, gecos "root") queued: H?D?Date, H?F?From: root <root>, H?x?Full-Name: root, H?M?Message-Id
+    const before = new Set(queueFiles('qf'));
+    const user = os.userInfo().username;
+    expect(sendmail(['-F', 'Test User', 'root'], 'Subject: x\n\nbody\n').status).toBe(0);
+    const id = queueFiles('qf').filter((f) => !before.has(f))[0]!.slice(2);
+    const qf = readFileSync(path.join(dir, 'var/spool/mqueue', `qf${id}`), 'latin1');
+    const headers = qf.split('\n').filter((l) => l.startsWith('H')).map((l) => l.replace(/^(H\?.?\?[\w-]+:).*$/, '$1'));
+    expect(headers).toEqual(['H?P?Return-Path:', 'H??Received:', 'H?D?Date:', 'H?F?From:', 'H?x?Full-Name:', 'H?M?Message-Id:', 'H??Subject:']);
+    expect(qf).toContain(`\nH?F?From: Test User <${user}>\nH?x?Full-Name: Test User\n`);
+  });
+
   it('-t takes recipients from To:, Cc: and Bcc: and removes Bcc:; -i keeps lines after a dot', () => {
     const before = new Set(queueFiles('qf'));
     const r = sendmail(['-t', '-i', '-f', 'me@mail.example.test'], 'To: root\nCc: postmaster\nBcc: admin\nSubject: t\n\nbody\n.\nmore\n');

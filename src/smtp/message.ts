@@ -66,6 +66,8 @@ export interface TraceInfo {
   bareSender: string;
   /** Message-Id time stamp YYYYMMDDhhmm (local time). */
   stamp: string;
+  /** $x, the sender's full name (local submission: -F or the passwd gecos). */
+  fullName?: string | undefined;
 }
 
 /** The Received: header value as sendmail's default configuration writes it (leading space included). */
@@ -92,7 +94,11 @@ export function queueHeaders(own: readonly QueuedHeader[], t: TraceInfo, receive
   out.push({ conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` });
   out.push({ conditions: '', name: 'Received', value: received });
   if (!has(own, 'Date')) out.push({ conditions: 'D', name: 'Date', value: ` ${t.date}` });
-  if (t.bareSender !== '' && !has(own, 'From')) out.push({ conditions: 'F', name: 'From', value: ` ${t.bareSender}` });
+  // H?F?From: $?x$x <$g>$|$g$.
+  if (t.bareSender !== '' && !has(own, 'From')) {
+    out.push({ conditions: 'F', name: 'From', value: t.fullName ? ` ${t.fullName} <${t.bareSender}>` : ` ${t.bareSender}` });
+  }
+  if (t.fullName && !has(own, 'Full-Name')) out.push({ conditions: 'x', name: 'Full-Name', value: ` ${t.fullName}` });
   if (!has(own, 'Message-Id')) {
     out.push({ conditions: 'M', name: 'Message-Id', value: ` <${t.stamp}.${t.queueId}@${t.hostName}>` });
   }

@@ -71,6 +71,8 @@ export interface SessionOptions {
    * sendmail 8.17 collects the header recipients after writing Received:).
    */
   localSubmission?: 'arguments' | 'headers';
+  /** $x: the sender's full name (local submission), for the From: and Full-Name: sendmail adds. */
+  senderFullName?: string | undefined;
   /** Called for ETRN with its argument (start a queue run). */
   onEtrn?: (arg: string) => void;
   now?: () => Date;
@@ -459,6 +461,7 @@ export class SmtpSession {
       onlyRecipient: notes.addresses === 1 && this.opts.localSubmission !== 'headers' ? this.shownRecipient(txn.recipients[0]?.address) : undefined,
       date,
       bareSender: bareAddress(txn.sender),
+      fullName: this.opts.senderFullName,
       stamp: `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}${two(now.getHours())}${two(now.getMinutes())}`,
     };
     let received: string | undefined;

@@ -10,6 +10,7 @@ import os from 'node:os';
 import type { LoadedConfig } from '../config/loader.js';
 import { splitAddressList } from '../deliver/alias-expand.js';
 import { SmtpSession } from '../smtp/session.js';
+import { findPasswdEntry } from '../sys/passwd.js';
 import { sessionOptionsFromConfig } from './session-options.js';
 
 export interface LocalSubmitOptions {
@@ -60,25 +61,32 @@ export function headerRecipients(text: string, excluded: readonly string[]): str
     .filter((a) => !skip.has(a.toLowerCase()));
 }
 
-/** The message with "Bcc:" lines removed and a From: line added when it has none. */
-function preparedMessage(text: string, sender: string, fullName: string | undefined): string {
+/** The message with "Bcc:" lines removed (the queue adds From: "$x <$g>" when it has none). */
+function preparedMessage(text: string): string {
   const blank = text.indexOf('\n\n');
   const head = blank < 0 ? text : text.slice(0, blank + 1);
   const body = blank < 0 ? '' : text.slice(blank + 1);
-  const kept = head.replace(/^Bcc:.*\n([ \t].*\n)*/gim, '');
-  const from = /^From:/im.test(kept) ? '' : `From: ${fullName ? `${fullName} <${sender}>` : sender}\n`;
-  return from + kept + body;
+  return head.replace(/^Bcc:.*\n([ \t].*\n)*/gim, '') + body;
+}
+
+/** A user's full name from the passwd gecos: its first comma field, "&" as the capitalized login; undefined when empty. */
+export function gecosFullName(user: string): string | undefined {
+  const gecos = findPasswdEntry(user)?.gecos.split(',')[0] ?? '';
+  const name = gecos.replace(/&/g, user.charAt(0).toUpperCase() + user.slice(1)).trim();
+  return name === '' ? undefined : name;
 }
 
 export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: LocalSubmitOptions, print: (line: string) => void): Promise<number> {
+  const user = os.userInfo().username;
   const session = new SmtpSession({
     ...(await sessionOptionsFromConfig(loaded, print)),
     daemon: { name: '', addr: '', port: 0, family: 'inet', modifiers: 'cu' },
     client: { addr: '0', port: 0, name: '', resolve: '', description: `${os.userInfo().username}@localhost` },
     localSubmission: opts.fromHeaders ? 'headers' : 'arguments',
+    senderFullName: opts.fullName ?? (opts.sender === undefined ? gecosFullName(user) : undefined),
   });
   const text = messageText(raw, opts.ignoreDots);
-  const sender = opts.sender ?? os.userInfo().username;
+  const sender = opts.sender ?? user;
   const recipients = opts.fromHeaders ? headerRecipients(text, opts.recipients) : [...opts.recipients];
   if (recipients.length === 0) {
     print('No recipient addresses found in header');
@@ -112,7 +120,7 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
     print(data.reply.lines.join(' '));
     return EX_TEMPFAIL;
   }
-  const message = Buffer.from(preparedMessage(text, sender, opts.fullName).replace(/\n/g, '\r\n'), 'latin1');
+  const message = Buffer.from(preparedMessage(text).replace(/\n/g, '\r\n'), 'latin1');
   const stored = await session.message(message, message.length);
   if (stored.code >= 400) {
     print(stored.lines.join(' '));
