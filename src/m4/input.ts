@@ -1,14 +1,13 @@
 /**
  * src/m4/input.ts — the input stack: files and pushed-back expansions.
  *
- * Each block is lexed in windows with the lexer of the current delimiters;
- * a delimiter change makes every block re-lex from where it stands.  Tokens
+ * Each block is lexed one token at a time, where it stands, with the lexer
+ * of the current delimiters (so a delimiter change applies at once).  Tokens
  * that m4 reads across the end of a block (a name followed by more word
  * characters, an unclosed quote or comment) are continued here, so the
  * expansion loop only ever sees whole tokens.
  */
-import type { IToken } from 'chevrotain';
-import { Kind, lexerFor, scanComment, scanQuoted, tokenize, type Delimiters, type M4Lexer, type OpenPayload } from './lexer.js';
+import { Kind, lexed, lexerFor, lexOne, scanComment, scanQuoted, type Delimiters, type M4Lexer } from './lexer.js';
 
 /** A file being read, for __file__, __line__ and messages. */
 export interface FileSource {
@@ -21,9 +20,6 @@ export interface FileSource {
 interface Block {
   text: string;
   pos: number;
-  toks: IToken[];
-  ti: number;
-  lex: M4Lexer | null;
   file: FileSource | null;
   /** a builtin definition travelling as a token (from defn) */
   builtin: unknown;
@@ -70,7 +66,6 @@ export class UnterminatedError extends Error {
   }
 }
 
-const WINDOW = 16384;
 const WORD = /[A-Za-z0-9_]*/y;
 
 export class InputStack {
@@ -101,7 +96,7 @@ export class InputStack {
 
   pushFile(name: string, text: string): void {
     this.located.push(this.blocks.length);
-    this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: { name, countedLine: 1, countedTo: 0 }, builtin: undefined });
+    this.blocks.push({ text, pos: 0, file: { name, countedLine: 1, countedTo: 0 }, builtin: undefined });
   }
 
   pushString(text: string, loc?: Location | null): void {
@@ -113,11 +108,11 @@ export class InputStack {
     if (this.blocks.length >= MAX_BLOCKS) throw new InputOverflow(this.blocks.length);
     this.pending += text.length;
     if (loc) this.located.push(this.blocks.length);
-    this.blocks.push({ text, pos: 0, toks: [], ti: 0, lex: null, file: null, builtin: undefined, loc });
+    this.blocks.push({ text, pos: 0, file: null, builtin: undefined, loc });
   }
 
   pushBuiltin(def: unknown): void {
-    this.blocks.push({ text: '', pos: 0, toks: [], ti: 0, lex: null, file: null, builtin: def });
+    this.blocks.push({ text: '', pos: 0, file: null, builtin: def });
   }
 
   /** The innermost file being read and its current line (GNU's counting). */
@@ -154,18 +149,6 @@ export class InputStack {
     }
   }
 
-  private refill(b: Block): void {
-    let end = b.text.length;
-    if (end - b.pos > WINDOW) {
-      const nl = b.text.indexOf('\n', b.pos + WINDOW);
-      if (nl >= 0 && nl + 1 < end) end = nl + 1;
-    }
-    const src = end === b.text.length ? b.text : b.text.slice(0, end);
-    b.toks = tokenize(this.lex, src, b.pos);
-    b.ti = 0;
-    b.lex = this.lex;
-  }
-
   /** Text of the token next() returned. */
   text = '';
   /** The builtin a Kind.Builtin token carries. */
@@ -181,17 +164,17 @@ export class InputStack {
       this.builtin = b.builtin;
       return Kind.Builtin;
     }
-    if (b.lex !== this.lex || b.ti >= b.toks.length) this.refill(b);
-    const t = b.toks[b.ti++]!;
-    const kind = b.lex!.kinds[t.tokenTypeIdx]!;
-    const image = t.image;
-    if (this.trackLines) this.tokenLine = b.file ? lineAt(b, t.startOffset + 1) : this.location()?.line ?? 0;
-    b.pos = t.startOffset + image.length;
+    const start = b.pos;
+    const kind = this.lex.kinds[lexOne(this.lex, b.text, start)]!;
+    const image = b.text.slice(start, lexed.end);
+    if (this.trackLines) this.tokenLine = b.file ? lineAt(b, start + 1) : this.location()?.line ?? 0;
+    b.pos = lexed.end;
     if (kind === Kind.Name) {
       this.text = b.pos === b.text.length ? this.joinName(image) : image;
-    } else if ((kind === Kind.Quoted || kind === Kind.Comment) && (t.payload as OpenPayload).open) {
-      const start = b.file ? { file: b.file.name, line: lineAt(b, t.startOffset + 1) } : this.locationNow();
-      this.text = this.continueOpen(b, kind, image, (t.payload as OpenPayload).depth, start);
+    } else if ((kind === Kind.Quoted || kind === Kind.Comment) && lexed.open) {
+      const depth = lexed.depth;
+      const where = b.file ? { file: b.file.name, line: lineAt(b, start + 1) } : this.locationNow();
+      this.text = this.continueOpen(b, kind, image, depth, where);
     } else {
       this.text = image;
     }
@@ -245,14 +228,9 @@ export class InputStack {
     throw new UnterminatedError(what, start?.file ?? null, start?.line ?? 0);
   }
 
-  /** Move a block's read position forward, dropping tokens before it. */
+  /** Move a block's read position forward. */
   private advanceTo(b: Block, pos: number): void {
-    while (b.ti < b.toks.length && b.toks[b.ti]!.startOffset < pos) b.ti++;
-    const prev = b.toks[b.ti - 1];
-    if (prev && prev.startOffset + prev.image.length > pos) b.toks = [];
-    else if (b.ti < b.toks.length && b.toks[b.ti]!.startOffset !== pos) b.toks = [];
     b.pos = pos;
-    if (b.toks.length === 0) b.ti = 0;
   }
 
   /** The next character without consuming it ('' at the end of input). */

@@ -180,11 +180,6 @@ export function lexerFor(d: Delimiters): M4Lexer {
   return made;
 }
 
-/** Tokenize `text` from `from`; offsets in the result are relative to `text`. */
-export function tokenize(m: M4Lexer, text: string, from: number): IToken[] {
-  return handTokenize(m, text, from);
-}
-
 /** A token as chevrotain's offset-only lexer makes it. */
 function tok(image: string, startOffset: number, tokenTypeIdx: number, payload?: OpenPayload): IToken {
   return { image, startOffset, tokenTypeIdx, payload } as unknown as IToken;
@@ -196,55 +191,62 @@ function isWordStart(c: number): boolean {
 }
 const WORD_REST = /[A-Za-z0-9_]*/y;
 
+/** What lexOne found: the token's end and, for quotes and comments, whether it is still open. */
+export const lexed = { end: 0, open: false, depth: 0 };
+
 /**
- * The same tokens as m.lexer.tokenize(text.slice(from)), offsets relative
- * to `text`, found by hand: the patterns above tried in their order, without
- * chevrotain's per-token matching machinery (the compile's hottest path).
+ * The token at `p` in `text` (p < text.length) by hand, as the chevrotain
+ * lexer of these delimiters would match it (patterns tried in their order):
+ * its tokenTypeIdx, with its end in `lexed`.  No token objects, no arrays:
+ * the expansion loop reads one token at a time (the compile's hottest path).
  */
-export function handTokenize(m: M4Lexer, text: string, from: number): IToken[] {
+export function lexOne(m: M4Lexer, text: string, p: number): number {
   const { lquote: lq, rquote: rq, bcomm: bc, ecomm: ec } = m.delims;
   const ix = m.idx;
+  const c = text.charCodeAt(p);
+  lexed.open = false;
+  lexed.depth = 0;
+  if (bc !== '' && c === bc.charCodeAt(0) && text.startsWith(bc, p)) {
+    const end = scanComment(text, p + bc.length, ec);
+    lexed.open = end < 0;
+    lexed.end = end < 0 ? text.length : end;
+    return ix.comment;
+  }
+  if (isWordStart(c)) {
+    WORD_REST.lastIndex = p + 1;
+    WORD_REST.test(text);
+    lexed.end = WORD_REST.lastIndex;
+    return ix.name;
+  }
   const lq0 = lq === '' ? -1 : lq.charCodeAt(0);
-  const bc0 = bc === '' ? -1 : bc.charCodeAt(0);
-  const n = text.length;
+  if (c === lq0 && text.startsWith(lq, p)) {
+    const s = scanQuoted(text, p + lq.length, 1, lq, rq);
+    lexed.open = s.depth > 0;
+    lexed.depth = s.depth;
+    lexed.end = s.end;
+    return ix.quoted;
+  }
+  lexed.end = p + 1;
+  if (c === 40) return ix.lparen;
+  if (c === 44) return ix.comma;
+  if (c === 41) return ix.rparen;
+  if (c === 10) return ix.newline;
+  if (c === lq0 || (bc !== '' && c === bc.charCodeAt(0))) return ix.char;
+  const run = m.textRun;
+  run.lastIndex = p;
+  run.test(text);
+  lexed.end = run.lastIndex;
+  return ix.text;
+}
+
+/** All tokens of `text` from `from` through lexOne, as chevrotain's token objects (for tests). */
+export function handTokenize(m: M4Lexer, text: string, from: number): IToken[] {
   const out: IToken[] = [];
-  let p = from;
-  while (p < n) {
-    const c = text.charCodeAt(p);
-    if (c === bc0 && text.startsWith(bc, p)) {
-      const end = scanComment(text, p + bc.length, ec);
-      const e = end < 0 ? n : end;
-      out.push(tok(text.slice(p, e), p, ix.comment, { open: end < 0, depth: 0 }));
-      p = e;
-    } else if (isWordStart(c)) {
-      WORD_REST.lastIndex = p + 1;
-      WORD_REST.test(text);
-      const e = WORD_REST.lastIndex;
-      out.push(tok(text.slice(p, e), p, ix.name));
-      p = e;
-    } else if (c === lq0 && text.startsWith(lq, p)) {
-      const s = scanQuoted(text, p + lq.length, 1, lq, rq);
-      out.push(tok(text.slice(p, s.end), p, ix.quoted, { open: s.depth > 0, depth: s.depth }));
-      p = s.end;
-    } else if (c === 40) {
-      out.push(tok('(', p++, ix.lparen));
-    } else if (c === 44) {
-      out.push(tok(',', p++, ix.comma));
-    } else if (c === 41) {
-      out.push(tok(')', p++, ix.rparen));
-    } else if (c === 10) {
-      out.push(tok('\n', p++, ix.newline));
-    } else if (c === lq0 || c === bc0) {
-      out.push(tok(text[p]!, p, ix.char));
-      p++;
-    } else {
-      const run = m.textRun;
-      run.lastIndex = p;
-      run.test(text);
-      const e = run.lastIndex;
-      out.push(tok(text.slice(p, e), p, ix.text));
-      p = e;
-    }
+  for (let p = from; p < text.length; ) {
+    const idx = lexOne(m, text, p);
+    const quoteOrComment = idx === m.idx.quoted || idx === m.idx.comment;
+    out.push(tok(text.slice(p, lexed.end), p, idx, quoteOrComment ? { open: lexed.open, depth: lexed.depth } : undefined));
+    p = lexed.end;
   }
   return out;
 }
