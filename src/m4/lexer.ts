@@ -4,6 +4,10 @@
  * Quotes and comments change at run time (changequote, changecom), so the
  * token patterns are built per delimiter set and the lexers are cached by
  * that set.  Text is handled as "binary" strings (one char per byte).
+ * The expansion loop reads tokens through lexOne, a hand path that tries
+ * the same patterns in the same order (test/m4-lexer.test.ts checks it token
+ * for token against chevrotain), since chevrotain's general matching loop
+ * was the compile's hottest path; chevrotain's Lexer is built on first use.
  *
  * Token order follows GNU m4: a comment start wins over a word, a word over
  * a quote start, and anything else is plain text.  A quoted string or a
