@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startSink } from './deliver-helpers.js';
 import { freePort, sampleConfigCopy, SENDMAIL } from './e2e-helpers.js';
 
 let dir = '';
@@ -111,6 +112,32 @@ describe('sendmail [-t] [-i] [-f] rcpt... (local submission)', () => {
     const headers = qf.split('\n').filter((l) => l.startsWith('H')).map((l) => l.replace(/^(H\?.?\?[\w-]+:).*$/, '$1'));
     expect(headers).toEqual(['H?P?Return-Path:', 'H??Received:', 'H?D?Date:', 'H?F?From:', 'H?x?Full-Name:', 'H?M?Message-Id:', 'H??Subject:']);
     expect(qf).toContain(`\nH?F?From: Test User <${user}>\nH?x?Full-Name: Test User\n`);
+  });
+
+  it('a -t message from "From: root" leaves through esmtp with From: root@$j and the local Received:, as real sendmail 8.17', async () => {
+    // real sendmail -t then -q on this cf (esmtp A=TCP $h <port>) delivered:
+    // Received: (from root@localhost)\n\tby mail.example.test (8.17.1.9/8.17.1.9) id <id>;\n\t<date>
+    // Date, Message-Id, From: root@mail.example.test, To: u@[127.0.0.1], Subject: t
+    const sink = await startSink();
+    try {
+      const cf = readFileSync(path.join(dir, 'etc-mail/sendmail.cf'), 'latin1').replace(/^(Mesmtp,.*\n(?:\t.*\n)*?\tA=TCP \$h)$/m, `$1 ${sink.port}`);
+      writeFileSync(path.join(dir, 'etc-mail/esmtp-port.cf'), cf, 'latin1');
+      // asynchronous: the sink answers from this process
+      const run = (args: string[], input = ''): Promise<number | null> =>
+        new Promise((resolve) => {
+          const child = spawn(process.execPath, [SENDMAIL, '-C', 'etc-mail/esmtp-port.cf', ...args], { cwd: dir, stdio: ['pipe', 'ignore', 'ignore'] });
+          child.stdin.end(input);
+          child.on('close', (code) => resolve(code));
+        });
+      expect(await run(['-t', '-odq'], 'From: root\nTo: u@[127.0.0.1]\nSubject: t\n\nbody\n')).toBe(0);
+      expect(await run(['-q'])).toBe(0);
+      const data = sink.messages.map((m) => m.data).find((d) => d.includes('To: u@[127.0.0.1]')) ?? '';
+      const user = os.userInfo().username;
+      expect(data).toMatch(new RegExp(`^Received: \\(from ${user}@localhost\\)\r\n\tby mail\\.example\\.test \\(8\\.17\\.1\\.9/8\\.17\\.1\\.9\\) id \\w{14};\r\n\t`));
+      expect(data).toContain('\r\nFrom: root@mail.example.test\r\nTo: u@[127.0.0.1]\r\nSubject: t\r\n');
+    } finally {
+      await sink.close();
+    }
   });
 
   it('-t takes recipients from To:, Cc: and Bcc: and removes Bcc:; -i keeps lines after a dot', () => {
