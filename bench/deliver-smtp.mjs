@@ -17,12 +17,13 @@
 // `npm run build`; the real side needs sendmail, m4, the sendmail-cf tree
 // and unshare --uts (root).
 
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PINNED, queuedCount, realSendmailQueue, SENDMAIL_CF_TREE } from './real-sendmail-queue.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { deliverSmtp, systemResolver, SmtpConnectionCache } = await import(path.join(repo, 'dist/deliver/index.js'));
@@ -113,45 +114,13 @@ async function ours(concurrency, cache) {
 }
 
 function real() {
-  const cfTree = '/usr/share/sendmail/cf';
-  if (!has('sendmail') || !has('m4') || !has('unshare') || !existsSync(cfTree)) return undefined;
+  if (!has('sendmail') || !has('m4') || !has('unshare') || !existsSync(SENDMAIL_CF_TREE)) return undefined;
   if (spawnSync('unshare', ['--uts', 'true']).status !== 0) return undefined;
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-deliver-'));
-  mkdirSync(path.join(dir, 'q'));
-  writeFileSync(path.join(dir, 'switch'), 'hosts files\naliases files\n');
-  writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost host.example.com\n');
-  writeFileSync(path.join(dir, 'aliases'), 'postmaster: root\n');
-  const mc = [
-    `include(\`${cfTree}/m4/cf.m4')dnl`,
-    "OSTYPE(`debian')dnl",
-    `define(\`confSERVICE_SWITCH_FILE', \`${dir}/switch')dnl`,
-    `define(\`confHOSTS_FILE', \`${dir}/hosts')dnl`,
-    "define(`confDOMAIN_NAME', `host.example.com')dnl",
-    "define(`confDONT_PROBE_INTERFACES', `True')dnl",
-    `define(\`ALIAS_FILE', \`${dir}/aliases')dnl`,
-    `define(\`QUEUE_DIR', \`${dir}/q')dnl`,
-    "undefine(`confHOST_STATUS_DIRECTORY')dnl",
-    `define(\`ESMTP_MAILER_ARGS', \`TCP $h ${port}')dnl`,
-    "MAILER(`local')dnl",
-    "MAILER(`smtp')dnl",
-    '',
-  ].join('\n');
-  writeFileSync(path.join(dir, 'sendmail.mc'), mc);
-  const cf = path.join(dir, 'sendmail.cf');
-  writeFileSync(cf, execFileSync('m4', [path.join(dir, 'sendmail.mc')]));
-  const pinned = ['--uts', 'sh', '-c', 'hostname host.example.com && exec sendmail "$@"', 'sendmail'];
-  spawnSync('unshare', [...pinned, '-bi', '-C', cf], { stdio: 'ignore' });
-  for (let i = 0; i < count; i++) {
-    spawnSync('unshare', [...pinned, '-odq', '-C', cf, '-f', 'bench@host.example.com', 'bob@[127.0.0.1]'], {
-      input: message(i),
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
-  }
-  const queued = readdirSync(path.join(dir, 'q')).filter((f) => f.startsWith('qf')).length;
+  const { dir, cf, queueDir, queued } = realSendmailQueue('bench-deliver-', port, count, message);
   const t = process.hrtime.bigint();
-  spawnSync('unshare', [...pinned, '-q', '-v', '-C', cf], { stdio: 'ignore', timeout: 600000 });
+  spawnSync('unshare', [...PINNED, '-q', '-v', '-C', cf], { stdio: 'ignore', timeout: 600000 });
   const s = Number(process.hrtime.bigint() - t) / 1e9;
-  const left = readdirSync(path.join(dir, 'q')).filter((f) => f.startsWith('qf')).length;
+  const left = queuedCount(queueDir);
   rmSync(dir, { recursive: true, force: true });
   const sent = queued - left;
   return { sent, seconds: s, rate: sent / s };

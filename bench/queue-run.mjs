@@ -12,12 +12,12 @@
 //
 // Needs sendmail, GNU m4, the sendmail-cf tree and unshare --uts (root).
 
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PINNED, queuedCount, realSendmailQueue, SENDMAIL_CF_TREE } from './real-sendmail-queue.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { loadConfig } = await import(path.join(repo, 'dist/config/loader.js'));
@@ -27,7 +27,7 @@ const { SMTPServer } = createRequire(path.join(repo, 'package.json'))('smtp-serv
 const i = process.argv.indexOf('--messages');
 const count = Number(i >= 0 ? process.argv[i + 1] : 200);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-if (!has('sendmail') || !has('m4') || !existsSync('/usr/share/sendmail/cf') || spawnSync('unshare', ['--uts', 'true']).status !== 0) {
+if (!has('sendmail') || !has('m4') || !existsSync(SENDMAIL_CF_TREE) || spawnSync('unshare', ['--uts', 'true']).status !== 0) {
   console.log('queue-run: real sendmail, m4, the cf tree or unshare --uts not available; nothing to compare');
   process.exit(0);
 }
@@ -49,54 +49,22 @@ const peer = new SMTPServer({
 await new Promise((r) => peer.listen(0, '127.0.0.1', r));
 const port = peer.server.address().port;
 
-const dir = mkdtempSync(path.join(tmpdir(), 'bench-queue-run-'));
-mkdirSync(path.join(dir, 'q'));
-writeFileSync(path.join(dir, 'switch'), 'hosts files\naliases files\n');
-writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost host.example.com\n');
-writeFileSync(path.join(dir, 'aliases'), 'postmaster: root\n');
-const cfTree = '/usr/share/sendmail/cf';
-writeFileSync(
-  path.join(dir, 'sendmail.mc'),
-  [
-    `include(\`${cfTree}/m4/cf.m4')dnl`,
-    "OSTYPE(`debian')dnl",
-    `define(\`confSERVICE_SWITCH_FILE', \`${dir}/switch')dnl`,
-    `define(\`confHOSTS_FILE', \`${dir}/hosts')dnl`,
-    "define(`confDOMAIN_NAME', `host.example.com')dnl",
-    "define(`confDONT_PROBE_INTERFACES', `True')dnl",
-    `define(\`ALIAS_FILE', \`${dir}/aliases')dnl`,
-    `define(\`QUEUE_DIR', \`${dir}/q')dnl`,
-    "undefine(`confHOST_STATUS_DIRECTORY')dnl",
-    `define(\`ESMTP_MAILER_ARGS', \`TCP $h ${port}')dnl`,
-    "MAILER(`local')dnl",
-    "MAILER(`smtp')dnl",
-    '',
-  ].join('\n'),
-);
-const cf = path.join(dir, 'sendmail.cf');
-writeFileSync(cf, execFileSync('m4', [path.join(dir, 'sendmail.mc')]));
-const pinned = ['--uts', 'sh', '-c', 'hostname host.example.com && exec sendmail "$@"', 'sendmail'];
-spawnSync('unshare', [...pinned, '-bi', '-C', cf], { stdio: 'ignore' });
 const text = (n) => `From: bench@host.example.com\nTo: bob@[127.0.0.1]\nSubject: bench ${n}\n\n${('x'.repeat(72) + '\n').repeat(30)}`;
-for (let n = 0; n < count; n++) {
-  spawnSync('unshare', [...pinned, '-odq', '-C', cf, '-f', 'bench@host.example.com', 'bob@[127.0.0.1]'], { input: text(n), stdio: ['pipe', 'ignore', 'ignore'] });
-}
-const qf = (d) => readdirSync(d).filter((f) => f.startsWith('qf')).length;
-const queued = qf(path.join(dir, 'q'));
+const { dir, cf, queued } = realSendmailQueue('bench-queue-run-', port, count, text);
 cpSync(path.join(dir, 'q'), path.join(dir, 'q-ours'), { recursive: true });
 
 // real sendmail: spawned without blocking, so the peer in this process answers
 let t = process.hrtime.bigint();
-await new Promise((resolve) => spawn('unshare', [...pinned, '-q', '-v', '-C', cf], { stdio: 'ignore' }).on('exit', resolve));
+await new Promise((resolve) => spawn('unshare', [...PINNED, '-q', '-v', '-C', cf], { stdio: 'ignore' }).on('exit', resolve));
 const realSeconds = Number(process.hrtime.bigint() - t) / 1e9;
-const realSent = queued - qf(path.join(dir, 'q'));
+const realSent = queued - queuedCount(path.join(dir, 'q'));
 const realReceived = received;
 
 const loaded = await loadConfig({ file: cf, print: () => {}, hostName: 'host.example.com' });
 t = process.hrtime.bigint();
 const summary = await runQueue(path.join(dir, 'q-ours'), { loaded, passwdFile: '/etc/passwd', mailboxDir: path.join(dir, 'mail') });
 const oursSeconds = Number(process.hrtime.bigint() - t) / 1e9;
-const oursSent = queued - qf(path.join(dir, 'q-ours'));
+const oursSent = queued - queuedCount(path.join(dir, 'q-ours'));
 
 const rate = (n, s) => (s > 0 ? n / s : 0);
 console.log(`messages queued by real sendmail -odq: ${queued}; peer: smtp-server on 127.0.0.1:${port}`);
