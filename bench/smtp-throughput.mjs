@@ -59,9 +59,14 @@ function smtpSource() {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-smtp-'));
 
-function realConfig() {
+/**
+ * The one cf both daemons run: an mc compiled with GNU m4 and sendmail-cf
+ * when real sendmail is measured, else with our m4 and our cf/ library.
+ * Returns the cf, the real sendmail's queue and whether sendmail runs.
+ */
+function benchConfig() {
   const cfM4 = '/usr/share/sendmail/cf/m4/cf.m4';
-  if (process.env.BENCH_INNER === 'ours-only' || !existsSync(cfM4) || spawnSync('sh', ['-c', 'command -v sendmail && command -v m4']).status !== 0) return undefined;
+  const withReal = process.env.BENCH_INNER !== 'ours-only' && existsSync(cfM4) && spawnSync('sh', ['-c', 'command -v sendmail && command -v m4']).status === 0;
   const q = path.join(dir, 'real-queue');
   mkdirSync(q); chmodSync(q, 0o700);
   writeFileSync(path.join(dir, 'service.switch'), 'hosts files\naliases files\n');
@@ -77,9 +82,15 @@ function realConfig() {
     "MAILER(`local')dnl", "MAILER(`smtp')dnl", ''].join('\n');
   writeFileSync(path.join(dir, 'sendmail.mc'), mc);
   const cf = path.join(dir, 'sendmail.cf');
-  writeFileSync(cf, execFileSync('m4', [cfM4, path.join(dir, 'sendmail.mc')], { cwd: dir }));
-  execFileSync('sendmail', ['-bi', '-C', cf], { stdio: 'ignore' });
-  return { cf, q };
+  const [m4, lib] = withReal ? ['m4', cfM4] : [path.join(root, 'bin/m4'), path.join(root, 'cf/m4/cf.m4')];
+  writeFileSync(cf, execFileSync(m4, [lib, path.join(dir, 'sendmail.mc')], { cwd: dir }));
+  if (withReal) execFileSync('sendmail', ['-bi', '-C', cf], { stdio: 'ignore' });
+  // ours reads the same aliases from its own database (LMDB, where sendmail's is Berkeley DB)
+  const ourAliases = path.join(dir, 'ours', 'aliases');
+  mkdirSync(path.dirname(ourAliases));
+  writeFileSync(ourAliases, readFileSync(path.join(dir, 'aliases')));
+  execFileSync(process.execPath, [path.join(root, 'bin/sendmail'), '-bi', '-C', cf, `-OAliasFile=${ourAliases}`], { stdio: 'ignore' });
+  return { cf, q, withReal, ourAliases };
 }
 
 async function waitPort(port) {
@@ -149,27 +160,22 @@ async function load(bin, port, pid, queue, conns) {
 
 const bin = smtpSource();
 const oursQueue = path.join(dir, 'our-queue');
-mkdirSync(oursQueue);
-const child = path.join(dir, 'ours.mjs');
-writeFileSync(child, `
-import { runDaemon } from ${JSON.stringify(path.join(root, 'dist/smtp/daemon.js'))};
-import { InMemoryPolicy } from ${JSON.stringify(path.join(root, 'dist/smtp/policy.js'))};
-import { QueueDirectory } from ${JSON.stringify(path.join(root, 'dist/queue/queue-directory.js'))};
-import { QueueIdGenerator } from ${JSON.stringify(path.join(root, 'dist/queue/queue-id.js'))};
-await runDaemon({
-  listeners: [{ name: 'MTA', port: 2526, addr: '127.0.0.1', family: 'inet', modifiers: '' }],
-  session: { identity: { hostName: 'mx.example.com', version: '8.17.1.9' },
-    policy: new InMemoryPolicy({ localUsers: ['root', 'postmaster'], localDomains: ['mx.example.com'] }),
-    queue: new QueueDirectory(${JSON.stringify(oursQueue)}), ids: new QueueIdGenerator() },
-  resolveClient: async () => ({ name: 'localhost', resolve: 'OK' }), log: () => {},
-});
-`);
-const ours = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []), ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), child], { stdio: 'inherit' });
+mkdirSync(oursQueue, { mode: 0o700 });
+const config = benchConfig();
+const { cf } = config;
+const real = config.withReal ? config : undefined;
+// ours: the real command (`sendmail -bd`) on the same cf, so its policy runs the cf's rulesets;
+// only the queue, the pid file, the alias database and the port differ (-O overrides, as for sendmail below)
+const ours = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+  ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+  path.join(root, 'bin/sendmail'), '-bd', '-C', cf, `-OQueueDirectory=${oursQueue}`, `-OPidFile=${path.join(dir, 'ours.pid')}`, `-OAliasFile=${config.ourAliases}`,
+  '-ODeliveryMode=queueonly', '-ODaemonPortOptions=Port=2526,Addr=127.0.0.1'], { stdio: ['ignore', 'inherit', 'pipe'] });
+let oursErr = '';
+ours.stderr.on('data', (d) => { oursErr += d; if (oursErr.length > 20000) oursErr = oursErr.slice(-10000); });
 let realPid;
 const mb = (b) => (b / 1048576).toFixed(1);
 try {
   await waitPort(2526);
-  const real = realConfig();
   if (real) {
     execFileSync('sendmail', ['-bd', '-C', real.cf, '-ODeliveryMode=queueonly', '-ODaemonPortOptions=Port=2525,Addr=127.0.0.1'], { stdio: 'ignore' });
     await waitPort(2525);
@@ -196,6 +202,9 @@ try {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));
   if (!real) console.log('sendmail: not measured (needs root, sendmail, m4 and sendmail-cf)');
+} catch (err) {
+  if (oursErr) console.error(`our daemon's stderr:\n${oursErr.trim()}`);
+  throw err;
 } finally {
   ours.kill('SIGTERM');
   if (realPid) try { process.kill(realPid, 'SIGTERM'); } catch { /* gone */ }

@@ -5,8 +5,8 @@
 
 import { findPasswdEntry } from '../sys/passwd.js';
 import { lookupAlias, parseAliasSpecs } from '../maps/aliases.js';
-import { MapFile, MapFileError } from '../maps/lmdb/index.js';
 import { mapFilePath } from '../maps/lmdb/keyed-map.js';
+import { ReopeningMapFile } from '../maps/lmdb/reopening-file.js';
 
 export interface LocalUserOptions {
   /** AliasFile option entries ("/etc/mail/aliases", "hash:/x/aliases"). */
@@ -17,37 +17,25 @@ export interface LocalUserOptions {
 }
 
 export class LocalUsers {
-  private readonly aliasDbs: string[];
+  /** The alias databases, kept open (an LMDB open costs far more than a lookup). */
+  private readonly aliasDbs: ReopeningMapFile[];
   private readonly passwdFile: string;
   private readonly warn: (m: string) => void;
 
   constructor(opts: LocalUserOptions) {
-    this.aliasDbs = parseAliasSpecs(opts.aliasFiles)
-      .filter((s) => s.buildable)
-      .map((s) => mapFilePath(s.path));
     this.passwdFile = opts.passwdFile ?? '/etc/passwd';
     this.warn = opts.warn ?? (() => {});
+    this.aliasDbs = parseAliasSpecs(opts.aliasFiles)
+      .filter((s) => s.buildable)
+      .map((s) => new ReopeningMapFile(mapFilePath(s.path), (err) => this.warn(`alias database ${err.path}: ${err.reason}`)));
   }
 
   /** The alias value of `name` in the first database that has it. */
   alias(name: string): string | undefined {
     for (const db of this.aliasDbs) {
-      let file: MapFile;
-      try {
-        file = MapFile.open(db);
-      } catch (err) {
-        if (err instanceof MapFileError) {
-          this.warn(`alias database ${db}: ${err.reason}`);
-          continue;
-        }
-        throw err;
-      }
-      try {
-        const v = lookupAlias(file, name);
-        if (v !== undefined) return v;
-      } finally {
-        file.close();
-      }
+      const file = db.current();
+      const v = file && lookupAlias(file, name);
+      if (v !== undefined) return v;
     }
     return undefined;
   }

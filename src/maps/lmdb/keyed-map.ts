@@ -17,10 +17,10 @@
  * neither tries without then with, and after the first hit keeps to the
  * form that matched.
  */
-import * as fs from 'node:fs';
 import { MapOpenError, NOT_FOUND, foundResult, mapKeyCandidates } from '../common.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
-import { MapFile, MapFileError } from './map-file.js';
+import { MapFileError } from './map-file.js';
+import { ReopeningMapFile } from './reopening-file.js';
 
 /** The file a hash/btree map name refers to: `name.db`. */
 export function mapFilePath(name: string): string {
@@ -40,7 +40,6 @@ export function valueText(value: Buffer): string {
 }
 
 const TEMP_FAIL_75: LookupResult = Object.freeze({ status: 'tempfail', code: 75 }) as LookupResult;
-const RECHECK_MS = 1000;
 
 /** sendmail's message for a map file that cannot be opened. */
 export function mapOpenMessage(decl: MapDecl, path: string, err: MapFileError): string {
@@ -49,22 +48,25 @@ export function mapOpenMessage(decl: MapDecl, path: string, err: MapFileError): 
 }
 
 class KeyedLmdbMap implements SendmailMap {
-  private file: MapFile | undefined;
-  private fileId = '';
-  private failed = false;
-  private nextCheck = 0;
+  private readonly file: ReopeningMapFile;
   /** Adaptive NUL handling: which candidate (0 plain, 1 with NUL) last matched. */
   private nulForm: 0 | 1 | undefined;
 
   constructor(
     readonly decl: MapDecl,
-    private readonly env: MapEnvironment,
+    env: MapEnvironment,
     readonly path: string,
-  ) {}
+  ) {
+    // sendmail reports a failed open once; later attempts stay quiet
+    this.file = new ReopeningMapFile(path, (err) => {
+      if (!decl.flags.optional) env.report(mapOpenMessage(decl, path, err));
+    });
+  }
 
   lookup(key: string, args: readonly string[]): LookupResult {
-    const file = this.currentFile();
+    const file = this.file.current();
     if (!file) return this.decl.flags.optional ? NOT_FOUND : TEMP_FAIL_75;
+    if (this.file.reopened) this.nulForm = undefined;
     let candidates = mapKeyCandidates(key, this.decl.flags);
     const adaptive = candidates.length === 2;
     if (adaptive && this.nulForm !== undefined) candidates = [candidates[this.nulForm]];
@@ -79,44 +81,11 @@ class KeyedLmdbMap implements SendmailMap {
 
   /** Open the file now; false when it cannot be opened. */
   tryOpen(): boolean {
-    return this.currentFile() !== undefined;
+    return this.file.current() !== undefined;
   }
 
   close(): void {
-    this.file?.close();
-    this.file = undefined;
-  }
-
-  /** The open file, opening it (first lookup) or reopening it (replaced file). */
-  private currentFile(): MapFile | undefined {
-    const now = Date.now();
-    if (this.file && now < this.nextCheck) return this.file;
-    if (!this.file && this.failed && now < this.nextCheck) return undefined;
-    this.nextCheck = now + RECHECK_MS;
-    const id = fileIdentity(this.path);
-    if (this.file && id === this.fileId) return this.file;
-    this.close();
-    try {
-      this.file = MapFile.open(this.path);
-      this.fileId = id;
-      this.failed = false;
-      this.nulForm = undefined;
-    } catch (err) {
-      if (!(err instanceof MapFileError)) throw err;
-      // sendmail reports a failed open once; later attempts stay quiet
-      if (!this.failed && !this.decl.flags.optional) this.env.report(mapOpenMessage(this.decl, this.path, err));
-      this.failed = true;
-    }
-    return this.file;
-  }
-}
-
-function fileIdentity(path: string): string {
-  try {
-    const st = fs.statSync(path);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return '';
+    this.file.close();
   }
 }
 
