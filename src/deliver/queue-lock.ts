@@ -1,20 +1,45 @@
 // Which process works on a queued message: a lock file lf<id> beside the qf,
-// created exclusively and holding the owner's pid, so two queue runners of
-// this program (a daemon's and a `sendmail -q`) never deliver one message
-// twice.  A lock whose process is gone is stale and taken over.  (sendmail
-// itself locks the qf with flock, which Node cannot reach.)
+// created exclusively and holding the owner's pid and its start time, so
+// two queue runners of this program (a daemon's and a `sendmail -q`) never
+// deliver one message twice.  A lock whose process is gone is stale and
+// taken over; the start time (from /proc, where there is one) tells a
+// process that reuses a dead owner's pid from the owner.  (sendmail itself
+// locks the qf with flock, which Node cannot reach.)
 
-import { promises as fsp } from 'node:fs';
+import { readFileSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 
-function alive(pid: number): boolean {
+/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat); undefined where unknown. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // the command name (field 2) may hold spaces and parentheses: count from the last ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a lock file says about its owner: "PID [STARTTIME]". */
+export function lockOwnerText(pid: number = process.pid): string {
+  const start = processStartTime(pid);
+  return start === undefined ? `${pid}\n` : `${pid} ${start}\n`;
+}
+
+/** Whether the process a lock file names ("PID [STARTTIME]") still runs. */
+export function ownerAlive(text: string): boolean {
+  const [pidText, start] = text.trim().split(/\s+/);
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (start === undefined) return true;
+  const now = processStartTime(pid);
+  return now === undefined || now === start;
 }
 
 /** Takes the lock of message `id` in `controlDir`; a release function, or undefined when another live process holds it. */
@@ -23,14 +48,18 @@ export async function lockMessage(controlDir: string, id: string): Promise<(() =
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fh = await fsp.open(file, 'wx', 0o600);
-      await fh.writeFile(`${process.pid}\n`);
+      await fh.writeFile(lockOwnerText());
       await fh.close();
       return () => fsp.rm(file, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const owner = Number((await fsp.readFile(file, 'latin1').catch(() => '')).trim());
-    if (alive(owner)) return undefined;
+    const owner = await fsp.readFile(file, 'latin1').catch(() => '');
+    // an empty file: its owner died between create and write, or is just writing it
+    if (owner === '') {
+      const st = await fsp.stat(file).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs < 5000) return undefined;
+    } else if (ownerAlive(owner)) return undefined;
     await fsp.rm(file, { force: true });
   }
   return undefined;

@@ -147,6 +147,8 @@ interface Work {
   requeueAs: string;
   target: Target;
   result?: DeliveryResult;
+  /** Its report (if it wants one) is queued: a checkpoint or the end of the attempt. */
+  reported?: boolean;
 }
 
 const DEFAULT_QUEUE_RETURN = 5 * 86400;
@@ -319,21 +321,27 @@ class Deliverer {
     return r.items;
   }
 
-  /** Runs the mailers for every work item of a message; fills in `result`. */
-  async deliver(env: Envelope, body: Buffer, works: Work[]): Promise<void> {
+  /**
+   * Runs the mailers for every work item of a message; fills in `result`.
+   * `ran` is told the items of each mailer run as it ends (checkpointing).
+   */
+  async deliver(env: Envelope, body: Buffer, works: Work[], ran: (items: Work[]) => Promise<void> = async () => {}): Promise<void> {
     const now = this.clock.now();
     const pending = works.filter((w) => {
       if (w.target.kind === 'done') w.result = w.target.result;
       return w.result === undefined;
     });
     const local = pending.filter((w) => w.target.kind !== 'mailer');
-    for (const w of local) w.result = await this.deliverLocal(env, body, w, now);
+    for (const w of local) {
+      w.result = await this.deliverLocal(env, body, w, now);
+      await ran([w]);
+    }
     const remote = pending.filter((w) => w.target.kind === 'mailer');
     const groups = groupByMailerHost(remote, (w) => {
       const t = w.target as Extract<Target, { kind: 'mailer' }>;
       return { mailer: t.mailer, host: t.host };
     });
-    for (const g of groups) await this.deliverGroup(env, body, g.mailer, g.host, g.items);
+    for (const g of groups) await this.deliverGroup(env, body, g.mailer, g.host, g.items, ran);
   }
 
   private async deliverLocal(env: Envelope, body: Buffer, w: Work, now: Date): Promise<DeliveryResult> {
@@ -379,7 +387,7 @@ class Deliverer {
     throw new Error(`deliverLocal: ${t.kind} is not a local target`);
   }
 
-  private async deliverGroup(env: Envelope, body: Buffer, mailer: string, host: string, items: Work[]): Promise<void> {
+  private async deliverGroup(env: Envelope, body: Buffer, mailer: string, host: string, items: Work[], ran: (items: Work[]) => Promise<void>): Promise<void> {
     const decl = this.mailer(mailer);
     if (!decl || decl.path !== '[IPC]') {
       const text = `Deferred: mailer ${mailer} (P=${decl?.path ?? '?'}) is not run by this queue runner`;
@@ -396,7 +404,9 @@ class Deliverer {
     const entries = [...all];
     const max = decl.maxRcpts > 0 ? decl.maxRcpts : entries.length;
     for (let i = 0; i < entries.length; i += max) {
-      await this.smtpTransaction(env, body, decl, host, sender, new Map(entries.slice(i, i + max)));
+      const batch = new Map(entries.slice(i, i + max));
+      await this.smtpTransaction(env, body, decl, host, sender, batch);
+      await ran([...batch.values()].flat());
     }
   }
 
@@ -496,7 +506,87 @@ function targetKey(t: Target): string | undefined {
 
 type MessageOutcome = 'completed' | 'deferred';
 
-/** One delivery attempt of one queued message; the qf is rewritten or removed. */
+/** The qf recipients for work items still open: each once, as the address it was expanded to. */
+function requeued(open: readonly Work[]): QueuedRecipient[] {
+  const kept = new Map<string, QueuedRecipient>();
+  for (const w of open) {
+    const primary = w.requeueAs === w.rcpt.address;
+    if (!kept.has(w.requeueAs)) kept.set(w.requeueAs, primary ? w.rcpt : { ...w.rcpt, address: w.requeueAs, flags: { ...w.rcpt.flags, primary: false } });
+  }
+  return [...kept.values()];
+}
+
+/** Sent or failed for good: the item leaves the qf. */
+function finished(w: Work): boolean {
+  return w.result !== undefined && w.result.kind !== 'tempfail';
+}
+
+/**
+ * CheckpointInterval (op.txt: the queue is checkpointed every N addresses
+ * sent, default 10): after a mailer run that brings the count of addresses
+ * sent since the last checkpoint to N, the qf is rewritten (tf, fsync,
+ * rename, directory fsync) without the recipients finished so far, the
+ * reports they call for queued first; a crash then repeats at most the
+ * deliveries since that checkpoint.  0 turns it off.
+ */
+class Checkpoints {
+  private sentSince = 0;
+  private readonly interval: number;
+
+  constructor(
+    private readonly d: Deliverer,
+    private readonly queue: QueueDirectory,
+    private readonly env: Envelope,
+    private readonly body: Buffer,
+    private readonly works: readonly Work[],
+  ) {
+    const v = Number(d.loaded.config.options.get('CheckpointInterval') ?? 10);
+    this.interval = Number.isFinite(v) && v > 0 ? v : 0;
+  }
+
+  /** Reports queued so far. */
+  reports = 0;
+
+  async ran(items: readonly Work[]): Promise<void> {
+    if (this.interval === 0) return;
+    this.sentSince += items.filter((w) => w.result?.kind === 'sent').length;
+    if (this.sentSince < this.interval) return;
+    // nothing left to try: the end of the attempt writes the qf anyway
+    if (!this.works.some((w) => w.result === undefined)) return;
+    this.sentSince = 0;
+    const now = this.d.clock.now();
+    const done = this.works.filter((w) => finished(w) && !w.reported);
+    this.reports += await reportFinished(this.d, this.queue, this.env, this.body, done, now, []);
+    await this.queue.rewriteControl({ ...this.env, recipients: requeued(this.works.filter((w) => !finished(w))) });
+  }
+}
+
+/** Queues the failure and success reports `done` (sent or failed items) call for; marks them reported. */
+async function reportFinished(
+  d: Deliverer,
+  queue: QueueDirectory,
+  env: Envelope,
+  body: Buffer,
+  done: readonly Work[],
+  now: Date,
+  failureExtra: string[],
+  expiredFailures: readonly ReportedRecipient[] = [],
+): Promise<number> {
+  const failed = [...expiredFailures];
+  const succeeded: ReportedRecipient[] = [];
+  for (const w of done) {
+    w.reported = true;
+    const r = w.result!;
+    if (r.kind === 'sent' && recipientWantsReport(w.rcpt, 'success')) succeeded.push(reported(w, r, now));
+    if (r.kind === 'permfail' && recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(w, r, now));
+  }
+  let reports = 0;
+  if (failed.length > 0 && (await queueReport(d, queue, env, body, 'failure', failed, failureExtra))) reports++;
+  if (succeeded.length > 0 && (await queueReport(d, queue, env, body, 'success', succeeded, []))) reports++;
+  return reports;
+}
+
+/** One delivery attempt of one queued message; the qf is rewritten (checkpoints, then the end) or removed. */
 async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry): Promise<{ outcome: MessageOutcome; reports: number }> {
   const env = entry.envelope;
   const body = await queue.readBody(env.id);
@@ -511,53 +601,41 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
       works.push(w);
     }
   }
-  await d.deliver(env, body, works);
+  const checkpoints = new Checkpoints(d, queue, env, body, works);
+  await d.deliver(env, body, works, (items) => checkpoints.ran(items));
   const now = d.clock.now();
   const age = Math.floor(now.getTime() / 1000) - env.createdAt;
   const returnAfter = d.opts.queueReturnSeconds ?? timeoutOption(d.loaded, 'queuereturn') ?? DEFAULT_QUEUE_RETURN;
   const warnAfter = d.opts.queueWarnSeconds ?? timeoutOption(d.loaded, 'queuewarn') ?? DEFAULT_QUEUE_WARN;
   const expired = returnAfter > 0 && age >= returnAfter;
-  const failed: ReportedRecipient[] = [];
-  const succeeded: ReportedRecipient[] = [];
+  const expiredFailures: ReportedRecipient[] = [];
   const delayed: ReportedRecipient[] = [];
   const deferred: Work[] = [];
   for (const w of works) {
     const r = w.result!;
     d.log(`${env.id}: to=${w.display}, stat=${r.kind === 'sent' ? 'Sent' : r.text}`);
-    if (r.kind === 'sent') {
-      if (recipientWantsReport(w.rcpt, 'success')) succeeded.push(reported(w, r, now));
-    } else if (r.kind === 'permfail') {
-      if (recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(w, r, now));
-    } else if (r.kind === 'tempfail') {
-      if (expired) {
-        if (recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(w, expiredInQueue(r), now));
-      } else {
-        deferred.push(w);
-        if (recipientWantsReport(w.rcpt, 'delay')) delayed.push(reported(w, r, now, new Date((env.createdAt + returnAfter) * 1000)));
-      }
+    if (r.kind !== 'tempfail') continue;
+    if (expired) {
+      if (recipientWantsReport(w.rcpt, 'failure')) expiredFailures.push(reported(w, expiredInQueue(r), now));
+    } else {
+      deferred.push(w);
+      if (recipientWantsReport(w.rcpt, 'delay')) delayed.push(reported(w, r, now, new Date((env.createdAt + returnAfter) * 1000)));
     }
   }
-  let reports = 0;
-  if (failed.length > 0) {
-    const extra = expired && failed.some((f) => f.result.status === '4.4.7') ? queueTimeoutLines(returnAfter) : [];
-    if (await queueReport(d, queue, env, body, 'failure', failed, extra)) reports++;
-  }
-  if (succeeded.length > 0 && (await queueReport(d, queue, env, body, 'success', succeeded, []))) reports++;
+  const extra = expiredFailures.length > 0 ? queueTimeoutLines(returnAfter) : [];
+  const done = works.filter((w) => finished(w) && !w.reported);
+  const reports = checkpoints.reports + (await reportFinished(d, queue, env, body, done, now, extra, expiredFailures));
   if (deferred.length === 0) {
     await queue.remove(env.id);
     return { outcome: 'completed', reports };
   }
+  let warnings = 0;
   if (warnAfter > 0 && age >= warnAfter && !env.flags.includes('w') && delayed.length > 0) {
-    if (await queueReport(d, queue, env, body, 'delay', delayed, delayWarningLines(warnAfter, returnAfter), intervalText(warnAfter))) reports++;
+    if (await queueReport(d, queue, env, body, 'delay', delayed, delayWarningLines(warnAfter, returnAfter), intervalText(warnAfter))) warnings++;
     if (!env.flags.includes('w')) env.flags += 'w'; // the warning is sent once
   }
   // deferred recipients stay, each once, as the address it was expanded to
-  const kept = new Map<string, QueuedRecipient>();
-  for (const w of deferred) {
-    const primary = w.requeueAs === w.rcpt.address;
-    if (!kept.has(w.requeueAs)) kept.set(w.requeueAs, primary ? w.rcpt : { ...w.rcpt, address: w.requeueAs, flags: { ...w.rcpt.flags, primary: false } });
-  }
-  env.recipients = [...kept.values()];
+  env.recipients = requeued(deferred);
   env.attempts += 1;
   // each retry ranks the message lower (RetryFactor, sendmail's default 90000)
   env.priority += Number(d.loaded.config.options.get('RetryFactor') ?? 90000) || 0;
@@ -565,7 +643,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   const last = deferred[deferred.length - 1]!.result!;
   env.statusMessage = last.text.startsWith('Deferred') ? last.text : `Deferred: ${last.text}`;
   await queue.rewriteControl(env);
-  return { outcome: 'deferred', reports };
+  return { outcome: 'deferred', reports: reports + warnings };
 }
 
 /** Seconds to wait after the `attempts`-th failed try: doubling from minRetry, at most maxRetry. */
@@ -607,6 +685,8 @@ export async function runQueue(dir: string, options: QueueRunOptions): Promise<Q
     try {
       // another runner may have finished it between our listing and the lock
       const fresh = await queue.read(env.id);
+      // a tf beside a qf we hold the lock of is what a killed runner was rewriting: its qf stands
+      await fsp.rm(path.join(path.dirname(entry.controlPath), `tf${env.id}`), { force: true });
       const r = await runMessage(d, queue, fresh);
       summary[r.outcome]++;
       summary.reports += r.reports;

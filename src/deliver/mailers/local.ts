@@ -4,12 +4,21 @@
 // link or not a regular file, append the mbox entry (From line, >From
 // quoting, blank line after), and on a failed write cut the mailbox back to
 // its old size so no half message is left behind.
+//
+// A killed deliverer cannot cut anything back, so the dot lock says what it
+// would have done: its owner (pid and start time) and, once the mailbox is
+// open, the mailbox's size and inode before the append.  A lock whose owner
+// is dead is taken over at once (not after the stale-lock age), and the
+// mailbox, when it is still that file, is cut back to the recorded size:
+// the dead process's partial (or complete but unacknowledged) message goes,
+// and the queue, which was not told it was delivered, delivers it again.
 
 import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { DeliveryResult } from '../status.js';
 import { mboxEntry } from './mbox-format.js';
 import { EX_CANTCREAT, EX_OK, EX_TEMPFAIL, resultFromExit } from './sysexits.js';
+import { lockOwnerText, ownerAlive } from '../queue-lock.js';
 
 export interface MailboxDeliveryRequest {
   /** Path of the mailbox file, e.g. /var/mail/bob. */
@@ -36,29 +45,45 @@ function errCode(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
 }
 
-/** Takes the dot lock; resolves to a release function, or a reason it could not. */
-export async function acquireDotLock(
-  target: string,
-  timeoutMs: number,
-  staleMs: number,
-): Promise<{ ok: true; release: () => Promise<void> } | { ok: false; reason: string }> {
+/** A held dot lock: `record` writes what a successor must undo if we die; `previous` is what a dead owner left. */
+export interface DotLock {
+  readonly ok: true;
+  release(): Promise<void>;
+  /** Rewrites the lock file: our owner line, then `note` (e.g. "size 1234 ino 5678"). */
+  record(note: string): Promise<void>;
+  /** The lock file a dead owner left, when this lock was taken over from one. */
+  readonly previous?: string;
+}
+
+/** Takes the dot lock; resolves to the held lock, or a reason it could not. */
+export async function acquireDotLock(target: string, timeoutMs: number, staleMs: number): Promise<DotLock | { ok: false; reason: string }> {
   const lock = `${target}.lock`;
   const deadline = Date.now() + timeoutMs;
+  const owner = lockOwnerText();
   let wait = 50;
+  let previous: string | undefined;
   for (;;) {
     try {
       const fh = await fsp.open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-      await fh.writeFile(`${process.pid}\n`);
+      await fh.writeFile(owner);
       await fh.close();
-      return { ok: true, release: () => fsp.unlink(lock).catch(() => undefined) };
+      return {
+        ok: true,
+        previous,
+        release: () => fsp.unlink(lock).catch(() => undefined),
+        record: (note) => fsp.writeFile(lock, `${owner}${note}\n`),
+      };
     } catch (err) {
       if (errCode(err) !== 'EEXIST') {
         return { ok: false, reason: `${lock}: ${(err as Error).message}` };
       }
     }
     try {
-      const st = await fsp.stat(lock);
-      if (Date.now() - st.mtimeMs > staleMs) {
+      const [st, text] = await Promise.all([fsp.stat(lock), fsp.readFile(lock, 'latin1')]);
+      const firstLine = text.split('\n')[0] ?? '';
+      const deadOwner = firstLine !== '' && !ownerAlive(firstLine);
+      if (deadOwner || Date.now() - st.mtimeMs > staleMs) {
+        if (deadOwner) previous = text;
         await fsp.unlink(lock).catch(() => undefined);
         continue;
       }
@@ -69,6 +94,12 @@ export async function acquireDotLock(
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(wait * 2, 1000);
   }
+}
+
+/** The size and inode a dead owner recorded before appending ("size N ino I"), if any. */
+function recordedAppend(previous: string | undefined): { size: number; ino: number } | undefined {
+  const m = previous === undefined ? null : /^size (\d+) ino (\d+)$/m.exec(previous);
+  return m ? { size: Number(m[1]), ino: Number(m[2]) } : undefined;
 }
 
 /** Opens the mailbox for appending, creating it when absent; refuses links and non-files. */
@@ -122,8 +153,17 @@ export async function deliverToMailbox(req: MailboxDeliveryRequest): Promise<Del
     if ('refused' in opened) {
       return withDetail(opened.temporary ? EX_TEMPFAIL : EX_CANTCREAT, req, opened.refused);
     }
-    const { fh, size } = opened;
+    const { fh } = opened;
+    let { size } = opened;
     try {
+      // undo a dead deliverer's unfinished append to this same file
+      const undo = recordedAppend(lock.previous);
+      const st = await fh.stat();
+      if (undo && undo.ino === st.ino && undo.size < size) {
+        await fh.truncate(undo.size);
+        size = undo.size;
+      }
+      await lock.record(`size ${size} ino ${st.ino}`);
       const entry = mboxEntry(req.sender, req.date ?? new Date(), req.message, {
         endLastLine: true,
         contentLength: req.contentLength,
