@@ -53,6 +53,12 @@ export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: s
   };
   const greeting = config.options.get('SmtpGreetingMessage');
   if (greeting !== undefined) opts.greetingMessage = greetingExpander(loaded, greeting);
+  // the cf's HReceived: line ($v/$Z: the cf's DZ names the build, "8.17.1.9/Debian-2+deb12u2")
+  const received = config.headers.find((h) => h.name.toLowerCase() === 'received' && h.condition === undefined);
+  if (received !== undefined) {
+    const expand = greetingExpander(loaded, received.value);
+    opts.receivedHeader = (session) => ` ${expand(session)}`;
+  }
   const maxRcpt = numberOption(loaded, 'MaxRecipientsPerMessage');
   if (maxRcpt !== undefined) opts.maxRecipients = maxRcpt;
   const maxSize = numberOption(loaded, 'MaxMessageSize');
