@@ -368,13 +368,14 @@ class Deliverer {
     if (t.kind === 'program') {
       const decl = this.mailer('prog');
       const sender = await this.resolver.senderFor(env.sender, decl);
-      const message = composeMessage(env, body, decl, this.macro(env, sender));
+      const message = composeMessage(await headersFor(env, decl, this.resolver), body, decl, this.macro(env, sender));
       return deliverToProgram({ command: t.command, recipient: w.display, message, env: { SENDER: sender } });
     }
     if (t.kind === 'file') {
       const decl = this.mailer('*file*');
       const sender = await this.resolver.senderFor(env.sender, decl);
-      const message = composeMessage(env, body, decl, this.macro(env, sender));
+      // header addresses through *file*'s rulesets too (3, 1/2, 4: "frank@host" is canonified)
+      const message = composeMessage(await headersFor(env, decl, this.resolver), body, decl, this.macro(env, sender));
       return deliverToFile({
         path: t.path,
         recipient: w.display,
