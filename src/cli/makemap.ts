@@ -70,7 +70,7 @@ export function main(argv: string[], progName = 'makemap'): void {
     process.exitCode = EX_DATAERR;
     return;
   }
-  const { entries, problems } = parseMakemapSource(input, {
+  const { table, problems } = parseMakemapSource(input, {
     commentChar: optionChar(opt.get('D')),
     delimiter,
     noFold: opt.has('f'),
@@ -90,7 +90,7 @@ export function main(argv: string[], progName = 'makemap'): void {
 
   let file: MapFile;
   try {
-    file = MapFile.open(path, { write: true, create: !opt.has('o') });
+    file = MapFile.open(path, { write: true, create: !opt.has('o'), sizeHint: input.length });
   } catch (err) {
     if (err instanceof MapFileError) return fail(err.reason, err.hint);
     throw err;
@@ -100,17 +100,16 @@ export function main(argv: string[], progName = 'makemap'): void {
     if (opt.has('d')) return 'duplicate';
     if (opt.has('r')) return 'replace';
     duplicates++;
-    report(entries[index].line, `key ${printable(key)}: duplicate key`);
+    report(table.line[index], `key ${printable(key)}: duplicate key`);
     return 'skip';
   };
-  const verbose = opt.has('v') ? new ChunkedWriter() : undefined;
-  const pairs = entries.map((e) => {
-    verbose?.line(`key=\`${printable(e.key)}', val=\`${printable(e.value)}'`);
-    return [e.key, e.value] as const;
-  });
-  verbose?.flush();
+  if (opt.has('v')) {
+    const verbose = new ChunkedWriter();
+    for (let i = 0; i < table.count; i++) verbose.line(`key=\`${printable(table.key(i))}', val=\`${printable(table.value(i))}'`);
+    verbose.flush();
+  }
   try {
-    file.replaceAll(pairs, { keepOld: opt.has('o'), onExisting });
+    file.replaceAll(table, { keepOld: opt.has('o'), onExisting });
   } catch (err) {
     if (!(err instanceof MapFileError)) throw err;
     process.stderr.write(`${progName}: ${mapName}: ${err.reason}; ${path} not changed\n`);

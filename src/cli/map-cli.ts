@@ -1,13 +1,15 @@
 /**
  * src/cli/map-cli.ts — what the map commands (makemap, editmap, praliases)
- * share: parsing their getopt-style command lines with commander while
- * printing the C tools' messages (`invalid option -- 'x'`, usage, exit 64),
+ * share: parsing their getopt-style command lines (node:util's parseArgs,
+ * already loaded with Node: commander costs these short-lived commands
+ * ~25 ms of start-up) while printing the C tools' messages
+ * (`invalid option -- 'x'`, usage, exit 64),
  * writing large outputs to stdout in chunks, and handing new map files to
  * the cf's TrustedUser.
  */
 import { findPasswdEntry } from '../sys/passwd.js';
 import * as fs from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { parseArgs } from 'node:util';
 import { giveMapFileTo } from '../maps/lmdb/index.js';
 
 /** The cf the tools read when -C is not given. */
@@ -45,33 +47,30 @@ export function parseCommandLine(
   specs: OptionSpec[],
   usage: string,
 ): ParsedCommandLine | undefined {
-  const program = new Command(progName)
-    .helpOption(false)
-    .allowExcessArguments(true)
-    .allowUnknownOption(false)
-    .argument('[args...]')
-    .exitOverride()
-    .configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  for (const spec of specs) {
-    program.option(spec.value ? `-${spec.letter} <${spec.value}>` : `-${spec.letter}`);
-  }
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (err) {
-    if (!(err instanceof CommanderError)) throw err;
-    const letter = /'-(\w)/.exec(err.message)?.[1] ?? '?';
-    const what = err.code === 'commander.optionMissingArgument' ? 'option requires an argument' : 'invalid option';
-    process.stderr.write(`${progName}: ${what} -- '${letter}'\n${usage}`);
-    process.exitCode = EX_USAGE;
-    return undefined;
-  }
-  const raw = program.opts<Record<string, string | boolean>>();
+  const valued = new Map(specs.map((spec) => [spec.letter, spec.value !== undefined]));
+  const parseOptions: Record<string, { type: 'string' | 'boolean'; short: string }> = {};
+  for (const spec of specs) parseOptions[spec.letter] = { type: spec.value ? 'string' : 'boolean', short: spec.letter };
+  // not strict: the tokens are checked here, to answer as getopt does
+  const { tokens } = parseArgs({ args: argv, options: parseOptions, strict: false, allowPositionals: true, tokens: true });
   const options = new Map<string, string | true>();
-  for (const spec of specs) {
-    const v = raw[spec.letter];
-    if (v !== undefined && v !== false) options.set(spec.letter, v);
+  const args: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') args.push(token.value);
+    if (token.kind !== 'option') continue;
+    const takesValue = valued.get(token.name);
+    if (takesValue === undefined || token.rawName.startsWith('--')) {
+      return badOption(progName, 'invalid option', token.rawName.startsWith('--') ? '-' : token.name, usage);
+    }
+    if (takesValue && token.value === undefined) return badOption(progName, 'option requires an argument', token.name, usage);
+    options.set(token.name, takesValue ? token.value! : true);
   }
-  return { options, args: program.args };
+  return { options, args };
+}
+
+function badOption(progName: string, what: string, letter: string, usage: string): undefined {
+  process.stderr.write(`${progName}: ${what} -- '${letter}'\n${usage}`);
+  process.exitCode = EX_USAGE;
+  return undefined;
 }
 
 /** Print usage to stderr and set exit status 64. */

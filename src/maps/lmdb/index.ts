@@ -2,7 +2,9 @@
  * src/maps/lmdb/ — keyed maps stored in LMDB files (`name.db`).
  *
  * Owns the map file (map-file.ts: open, atomic rebuild in one write
- * transaction, snapshot reads), makemap's input format (makemap-source.ts)
+ * transaction, snapshot reads), the key order of a build (key-order.ts:
+ * keys sorted as LMDB compares them, then appended), makemap's input format
+ * (makemap-source.ts)
  * and the `hash` and `btree` map classes (keyed-map.ts), registered here.
  * Importing this module registers the classes.
  */
@@ -12,6 +14,6 @@ import { createKeyedLmdbMap } from './keyed-map.js';
 registerMapClass('hash', createKeyedLmdbMap);
 registerMapClass('btree', createKeyedLmdbMap);
 
-export { MapFile, MapFileError, MAX_KEY_BYTES, giveMapFileTo, toMapFileError, type MapEntry, type ExistingKeyAction } from './map-file.js';
+export { MapFile, MapFileError, MAX_KEY_BYTES, entryTable, giveMapFileTo, toMapFileError, type EntryTable, type MapEntry, type ExistingKeyAction } from './map-file.js';
 export { createKeyedLmdbMap, mapFilePath, keyBytes, valueText } from './keyed-map.js';
-export { parseMakemapSource, type SourceEntry, type SourceProblem, type SourceOptions } from './makemap-source.js';
+export { parseMakemapSource, SourceTable, type SourceProblem, type SourceOptions } from './makemap-source.js';

@@ -12,7 +12,13 @@
  * is never renamed or truncated.
  */
 import * as fs from 'node:fs';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { createRequire } from 'node:module';
+import type { Database, RootDatabase } from 'lmdb';
+import { keyOrder, compareKeys, type KeyRanges } from './key-order.js';
+
+// lmdb's CommonJS build is one file: loading it costs ~25 ms less start-up
+// than its ES module graph (makemap's whole run at 1,000 entries is ~100 ms)
+const { open } = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
 
 /** Why a map file could not be used, worded like the C library's strerror. */
 export class MapFileError extends Error {
@@ -57,6 +63,7 @@ export function toMapFileError(path: string, err: unknown): MapFileError {
 export const SNAPSHOT_MAX_AGE_MS = 1;
 
 const NO_OVERWRITE = Object.freeze({ noOverwrite: true });
+const APPEND = Object.freeze({ append: true });
 
 /** The largest key LMDB stores (lmdb-js default build). */
 export const MAX_KEY_BYTES = 1978;
@@ -126,10 +133,59 @@ export type ExistingKeyAction = 'replace' | 'duplicate' | 'skip';
 /** One entry of a map: raw key and value bytes. */
 export type MapEntry = readonly [key: Buffer, value: Buffer];
 
+/**
+ * Entries as byte ranges of one buffer (see makemap-source.ts): what a
+ * rebuild sorts and appends.  Entry `i` is key `bytes[keyStart[i],
+ * keyEnd[i])`, value `bytes[valueStart[i], valueEnd[i])`.
+ */
+export interface EntryTable extends KeyRanges {
+  readonly bytes: Buffer;
+  readonly valueStart: Int32Array;
+  readonly valueEnd: Int32Array;
+}
+
+/** An EntryTable holding `entries` (copied into one buffer). */
+export function entryTable(entries: readonly MapEntry[]): EntryTable {
+  const count = entries.length;
+  let size = 0;
+  for (const [k, v] of entries) size += k.length + v.length;
+  const bytes = Buffer.allocUnsafe(size);
+  const keyStart = new Int32Array(count);
+  const keyEnd = new Int32Array(count);
+  const valueStart = new Int32Array(count);
+  const valueEnd = new Int32Array(count);
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const [k, v] = entries[i];
+    keyStart[i] = pos;
+    pos += k.copy(bytes, pos);
+    keyEnd[i] = pos;
+    valueStart[i] = pos;
+    pos += v.copy(bytes, pos);
+    valueEnd[i] = pos;
+  }
+  return { bytes, count, keyStart, keyEnd, valueStart, valueEnd };
+}
+
+function isEntryTable(x: Iterable<MapEntry> | EntryTable): x is EntryTable {
+  return (x as EntryTable).keyStart instanceof Int32Array;
+}
+
+function* tableEntries(t: EntryTable): Generator<MapEntry> {
+  for (let i = 0; i < t.count; i++) {
+    yield [t.bytes.subarray(t.keyStart[i], t.keyEnd[i]), t.bytes.subarray(t.valueStart[i], t.valueEnd[i])];
+  }
+}
+
 export interface OpenOptions {
   /** Open for writing; create the file when missing (otherwise ENOENT). */
   write?: boolean;
   create?: boolean;
+  /**
+   * Bytes about to be written (a rebuild's input): the memory map is made
+   * big enough from the start instead of growing during the transaction.
+   */
+  sizeHint?: number;
 }
 
 /**
@@ -151,14 +207,24 @@ interface SharedEnv {
 }
 const openEnvs = new Map<string, SharedEnv>();
 
-function openEnv(path: string, id: string, writable: boolean): SharedEnv {
+/** Map size for writing about `bytes` of keys and values: room for B-tree overhead, in 1 MiB steps. */
+function mapSizeFor(bytes: number): number | undefined {
+  if (bytes <= 0) return undefined;
+  const MiB = 1 << 20;
+  return Math.ceil((bytes * 2 + 4 * MiB) / MiB) * MiB;
+}
+
+function openEnv(path: string, id: string, writable: boolean, sizeHint = 0): SharedEnv {
+  const mapSize = writable ? mapSizeFor(sizeHint) : undefined;
   const root = open({
     path,
     noSubdir: true,
     maxDbs: 4,
     readOnly: !writable,
-    // a map rebuild must be durable when makemap returns
+    // a map rebuild must be durable when makemap returns: the commit syncs
+    // (no noSync / noMetaSync, no sync deferred to a later transaction)
     overlappingSync: false,
+    ...(mapSize ? { mapSize } : {}),
   });
   const dbOptions = { encoding: 'binary', keyEncoding: 'binary' } as const;
   try {
@@ -231,7 +297,7 @@ export class MapFile {
         throw new MapFileError(path, 'EBUSY', 'open read-only in this process');
       }
       if (!env) {
-        env = openEnv(path, id, write);
+        env = openEnv(path, id, write, options.sizeHint);
         openEnvs.set(id, env);
       }
       return new MapFile(path, env, write);
@@ -284,52 +350,112 @@ export class MapFile {
 
   /**
    * Replace the whole content (or, with `keepOld`, add to it) in one write
-   * transaction.  `entries` are put in order.  When a key is already there
-   * (from the old map with `keepOld`, or from an earlier entry),
-   * `onExisting` decides: replace the value, add it as one more duplicate
-   * value, or skip the entry (the default is replace).  Throws MapFileError,
+   * transaction.  When a key is already there (from the old map with
+   * `keepOld`, or from an earlier entry), `onExisting` decides: replace the
+   * value, add it as one more duplicate value, or skip the entry (the
+   * default is replace); it is called in input order.  Throws MapFileError,
    * leaving the map as it was, when LMDB refuses an entry.
+   *
+   * A new content given as an array or EntryTable is sorted and appended
+   * (LMDB's fastest way in, and the most compact file); other iterables are
+   * put one by one as they come.
    */
   replaceAll(
-    entries: Iterable<MapEntry>,
+    entries: Iterable<MapEntry> | EntryTable,
     options: { keepOld?: boolean; onExisting?: (key: Buffer, index: number) => ExistingKeyAction } = {},
   ): void {
     this.requireWritable();
-    const onExisting = options.onExisting;
     try {
       this.env.wrote = true;
       this.env.root.transactionSync(() => {
-        if (!options.keepOld) {
-          this.entriesDb.clearSync();
-          this.dupsDb.clearSync();
+        if (options.keepOld) {
+          this.putEach(isEntryTable(entries) ? tableEntries(entries) : entries, options.onExisting);
+          return;
         }
-        const dupCounts = new Map<string, number>();
-        let index = 0;
-        for (const [key, value] of entries) {
-          checkKey(this.path, key);
-          const i = index++;
-          if (!onExisting) {
-            this.entriesDb.putSync(key, value);
-            continue;
-          }
-          // a put that refuses to overwrite tells whether the key is there
-          // (lmdb-js returns the put's success; its typings say void)
-          if ((this.entriesDb.putSync(key, value, NO_OVERWRITE) as unknown as boolean) === true) continue;
-          const action = onExisting(key, i);
-          if (action === 'skip') continue;
-          if (action === 'replace') {
-            this.entriesDb.putSync(key, value);
-            continue;
-          }
-          const id = key.toString('latin1');
-          let n = dupCounts.get(id);
-          if (n === undefined) n = this.dupsDb.getCount({ start: dupPrefix(key), end: dupKey(key, 0xffffffff) });
-          this.dupsDb.putSync(dupKey(key, n), value);
-          dupCounts.set(id, n + 1);
-        }
+        this.entriesDb.clearSync();
+        this.dupsDb.clearSync();
+        if (isEntryTable(entries)) this.appendSorted(entries, options.onExisting);
+        else if (Array.isArray(entries)) this.appendSorted(entryTable(entries), options.onExisting);
+        else this.putEach(entries, options.onExisting);
       });
     } catch (err) {
       throw toMapFileError(this.path, err);
+    }
+  }
+
+  /** Put entries one by one (inside a write transaction). */
+  private putEach(entries: Iterable<MapEntry>, onExisting?: (key: Buffer, index: number) => ExistingKeyAction): void {
+    const dupCounts = new Map<string, number>();
+    let index = 0;
+    for (const [key, value] of entries) {
+      checkKey(this.path, key);
+      const i = index++;
+      if (!onExisting) {
+        this.entriesDb.putSync(key, value);
+        continue;
+      }
+      // a put that refuses to overwrite tells whether the key is there
+      // (lmdb-js returns the put's success; its typings say void)
+      if ((this.entriesDb.putSync(key, value, NO_OVERWRITE) as unknown as boolean) === true) continue;
+      const action = onExisting(key, i);
+      if (action === 'skip') continue;
+      if (action === 'replace') {
+        this.entriesDb.putSync(key, value);
+        continue;
+      }
+      const id = key.toString('latin1');
+      let n = dupCounts.get(id);
+      if (n === undefined) n = this.dupsDb.getCount({ start: dupPrefix(key), end: dupKey(key, 0xffffffff) });
+      this.dupsDb.putSync(dupKey(key, n), value);
+      dupCounts.set(id, n + 1);
+    }
+  }
+
+  /**
+   * Write `t` into the empty databases in key order with LMDB's append
+   * (inside a write transaction).  Equal keys are settled first, in input
+   * order: the first entry of a key stands unless `onExisting` says
+   * otherwise for a later one (without it the last one wins).
+   */
+  private appendSorted(t: EntryTable, onExisting?: (key: Buffer, index: number) => ExistingKeyAction): void {
+    const { bytes, count, keyStart, keyEnd, valueStart, valueEnd } = t;
+    for (let i = 0; i < count; i++) checkKeyLength(this.path, keyEnd[i] - keyStart[i]);
+    const order = keyOrder(t);
+    // `chosen[first]`: the entry whose value a key gets (first: its first entry)
+    const chosen = new Int32Array(count).fill(-1);
+    const later: number[] = [];
+    const firstOf = new Map<number, number>();
+    for (let j = 0; j < count; ) {
+      const first = order[j];
+      chosen[first] = first;
+      let k = j + 1;
+      while (k < count && compareKeys(bytes, keyStart, keyEnd, first, order[k]) === 0) {
+        later.push(order[k]);
+        firstOf.set(order[k], first);
+        k++;
+      }
+      j = k;
+    }
+    const dups: number[] = [];
+    later.sort((a, b) => a - b);
+    for (const i of later) {
+      const first = firstOf.get(i)!;
+      const action = onExisting ? onExisting(bytes.subarray(keyStart[i], keyEnd[i]), i) : 'replace';
+      if (action === 'replace') chosen[first] = i;
+      else if (action === 'duplicate') dups.push(i);
+    }
+    for (let j = 0; j < count; j++) {
+      const first = order[j];
+      const from = chosen[first];
+      if (from < 0) continue;
+      this.entriesDb.putSync(bytes.subarray(keyStart[first], keyEnd[first]), bytes.subarray(valueStart[from], valueEnd[from]), APPEND);
+    }
+    const dupCounts = new Map<number, number>();
+    for (const i of dups) {
+      const first = firstOf.get(i)!;
+      const n = dupCounts.get(first) ?? 0;
+      dupCounts.set(first, n + 1);
+      this.dupsDb.putSync(dupKey(bytes.subarray(keyStart[i], keyEnd[i]), n), bytes.subarray(valueStart[i], valueEnd[i]));
     }
   }
 
@@ -395,8 +521,12 @@ export function giveMapFileTo(path: string, uid: number | undefined): void {
 }
 
 function checkKey(path: string, key: Buffer): void {
-  if (key.length === 0) throw new MapFileError(path, 'EINVAL', 'empty key');
-  if (key.length > MAX_KEY_BYTES) {
-    throw new MapFileError(path, 'EKEYLEN', `key of ${key.length} bytes is longer than ${MAX_KEY_BYTES} bytes`);
+  checkKeyLength(path, key.length);
+}
+
+function checkKeyLength(path: string, length: number): void {
+  if (length === 0) throw new MapFileError(path, 'EINVAL', 'empty key');
+  if (length > MAX_KEY_BYTES) {
+    throw new MapFileError(path, 'EKEYLEN', `key of ${length} bytes is longer than ${MAX_KEY_BYTES} bytes`);
   }
 }
