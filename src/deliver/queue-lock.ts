@@ -42,6 +42,15 @@ export function ownerAlive(text: string): boolean {
   return now === undefined || now === start;
 }
 
+/** An empty lock file's owner died between creating and writing it (microseconds apart) once it is this old. */
+export const EMPTY_LOCK_GRACE_MS = 2000;
+
+/** Whether a lock file (its text and modification time) belongs to no running process. */
+export function lockIsStale(text: string, mtimeMs: number, now = Date.now()): boolean {
+  const firstLine = text.split('\n')[0] ?? '';
+  return firstLine.trim() === '' ? now - mtimeMs > EMPTY_LOCK_GRACE_MS : !ownerAlive(firstLine);
+}
+
 /** Takes the lock of message `id` in `controlDir`; a release function, or undefined when another live process holds it. */
 export async function lockMessage(controlDir: string, id: string): Promise<(() => Promise<void>) | undefined> {
   const file = path.join(controlDir, `lf${id}`);
@@ -54,12 +63,8 @@ export async function lockMessage(controlDir: string, id: string): Promise<(() =
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const owner = await fsp.readFile(file, 'latin1').catch(() => '');
-    // an empty file: its owner died between create and write, or is just writing it
-    if (owner === '') {
-      const st = await fsp.stat(file).catch(() => undefined);
-      if (st && Date.now() - st.mtimeMs < 5000) return undefined;
-    } else if (ownerAlive(owner)) return undefined;
+    const [text, st] = await Promise.all([fsp.readFile(file, 'latin1').catch(() => ''), fsp.stat(file).catch(() => undefined)]);
+    if (st && !lockIsStale(text, st.mtimeMs)) return undefined;
     await fsp.rm(file, { force: true });
   }
   return undefined;

@@ -44,7 +44,7 @@ import { deliverToFile, deliverToMailbox, deliverToProgram } from './mailers/ind
 import { mxResolverFrom } from './mx-dns.js';
 import type { MxResolver } from './mx.js';
 import { composeMessage, groupByMailerHost } from './plan.js';
-import { lockMessage } from './queue-lock.js';
+import { lockIsStale, lockMessage } from './queue-lock.js';
 import { envelopeDsn, notifyOf, recipientWantsReport } from './queue-bridge.js';
 import { cfResolver, unbracket, type RecipientResolver } from './resolve.js';
 import { deliverSmtp, type SmtpTimeouts } from './smtp-client.js';
@@ -653,11 +653,33 @@ export function retryDelay(attempts: number, minRetry: number, maxRetry: number)
   return Math.min(maxRetry, minRetry * 2 ** Math.min(attempts - 1, 30));
 }
 
+/**
+ * A runner killed while removing a finished message leaves its df (the qf,
+ * removed first, is gone) and its lf lock, whose owner is dead: both go.
+ * A message being received has no lf, so it is never touched.
+ */
+async function sweepAbandonedRemovals(queue: QueueDirectory, log: (line: string) => void): Promise<void> {
+  const controlDir = await queue.controlDir();
+  const names = new Set(await fsp.readdir(controlDir));
+  for (const name of names) {
+    if (!name.startsWith('lf')) continue;
+    const id = name.slice(2);
+    if (names.has(`qf${id}`) || names.has(`hf${id}`)) continue;
+    const lf = path.join(controlDir, name);
+    const [text, st] = await Promise.all([fsp.readFile(lf, 'latin1').catch(() => ''), fsp.stat(lf).catch(() => undefined)]);
+    if (!st || !lockIsStale(text, st.mtimeMs)) continue;
+    await fsp.rm(path.join(await queue.dataDir(), `df${id}`), { force: true });
+    await fsp.rm(lf, { force: true });
+    log(`${id}: removed what a dead queue runner left of a finished message`);
+  }
+}
+
 /** Runs one queue directory once. */
 export async function runQueue(dir: string, options: QueueRunOptions): Promise<QueueRunSummary> {
   const d = new Deliverer(options);
   const queue = new QueueDirectory(dir);
   const summary: QueueRunSummary = { attempted: 0, completed: 0, deferred: 0, reports: 0, skipped: 0 };
+  await sweepAbandonedRemovals(queue, d.log);
   const entries = sortEntries(await queue.readAll((f) => d.log(`${f.id}: set aside as ${f.path}: ${f.reason}`)));
   const minAge = options.minRetrySeconds ?? queueInterval(options.loaded.config.options.get('MinQueueAge'));
   const maxRetry = options.maxRetrySeconds ?? 4 * 3600;

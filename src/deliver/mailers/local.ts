@@ -8,7 +8,8 @@
 // A killed deliverer cannot cut anything back, so the dot lock says what it
 // would have done: its owner (pid and start time) and, once the mailbox is
 // open, the mailbox's size and inode before the append.  A lock whose owner
-// is dead is taken over at once (not after the stale-lock age), and the
+// is dead is taken over at once (not after the stale-lock age; an empty one, whose
+// owner died before writing it, after two seconds), and the
 // mailbox, when it is still that file, is cut back to the recorded size:
 // the dead process's partial (or complete but unacknowledged) message goes,
 // and the queue, which was not told it was delivered, delivers it again.
@@ -18,7 +19,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { DeliveryResult } from '../status.js';
 import { mboxEntry } from './mbox-format.js';
 import { EX_CANTCREAT, EX_OK, EX_TEMPFAIL, resultFromExit } from './sysexits.js';
-import { lockOwnerText, ownerAlive } from '../queue-lock.js';
+import { lockIsStale, lockOwnerText } from '../queue-lock.js';
 
 export interface MailboxDeliveryRequest {
   /** Path of the mailbox file, e.g. /var/mail/bob. */
@@ -80,8 +81,7 @@ export async function acquireDotLock(target: string, timeoutMs: number, staleMs:
     }
     try {
       const [st, text] = await Promise.all([fsp.stat(lock), fsp.readFile(lock, 'latin1')]);
-      const firstLine = text.split('\n')[0] ?? '';
-      const deadOwner = firstLine !== '' && !ownerAlive(firstLine);
+      const deadOwner = lockIsStale(text, st.mtimeMs);
       if (deadOwner || Date.now() - st.mtimeMs > staleMs) {
         if (deadOwner) previous = text;
         await fsp.unlink(lock).catch(() => undefined);
