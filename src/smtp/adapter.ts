@@ -244,6 +244,8 @@ export class SmtpListeners {
     };
     let sawInput = false;
     conn._socket.once('data', () => (sawInput = true));
+    // the log's end of session (lost input channel, no MAIL, an open transaction's from= line)
+    conn._socket.once('close', () => session?.ended());
     const ready = new Promise<SmtpSession | undefined>((resolveReady) => {
       conn._sendGreeting = (): void => {
         void (async () => {
@@ -412,6 +414,7 @@ export function serveStream(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const close = (): void => {
       if (closed) return;
       closed = true;
+      session.ended();
       input.unpipe(parser);
       resolve();
     };

@@ -5,6 +5,7 @@
 
 import { promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { mailLog } from '../log/index.js';
 import { SmtpListeners, type AdapterOptions } from './adapter.js';
 
 export interface DaemonOptions extends AdapterOptions {
@@ -41,6 +42,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
   };
   const onTerm = (): void => {
     log('stopping: draining open sessions');
+    mailLog().stoppingDaemon('signal');
     void stop().then(() => process.exit(0));
   };
   const stop = (): Promise<void> => {

@@ -15,10 +15,10 @@ import * as R from './replies.js';
 export type Decision =
   /** Go on; `reply` replaces the default positive reply when given. */
   | { readonly kind: 'accept'; readonly reply?: Reply }
-  /** Permanent failure (5xx). */
-  | { readonly kind: 'reject'; readonly reply: Reply }
+  /** Permanent failure (5xx); `ruleset` names the check_* ruleset that refused (for the log). */
+  | { readonly kind: 'reject'; readonly reply: Reply; readonly ruleset?: string }
   /** Temporary failure (4xx). */
-  | { readonly kind: 'tempfail'; readonly reply: Reply }
+  | { readonly kind: 'tempfail'; readonly reply: Reply; readonly ruleset?: string }
   /** Accept, then throw the message away. */
   | { readonly kind: 'discard'; readonly reply?: Reply }
   /** Accept and hold the message in the queue with a reason. */
@@ -32,24 +32,24 @@ export const quarantine = (reason: string, reply?: Reply): Decision =>
 export class DecisionTypeError extends Error {}
 
 /** A permanent rejection; the reply must be a 5xx reply. */
-export function reject(reply: Reply): Decision {
+export function reject(reply: Reply, ruleset?: string): Decision {
   if (replyClass(reply.code) !== 'permfail') {
     throw new DecisionTypeError(`reject needs a 5xx reply, got ${reply.code}`);
   }
-  return { kind: 'reject', reply };
+  return ruleset === undefined ? { kind: 'reject', reply } : { kind: 'reject', reply, ruleset };
 }
 
 /** A temporary failure; the reply must be a 4xx reply. */
-export function tempfail(reply: Reply): Decision {
+export function tempfail(reply: Reply, ruleset?: string): Decision {
   if (replyClass(reply.code) !== 'tempfail') {
     throw new DecisionTypeError(`tempfail needs a 4xx reply, got ${reply.code}`);
   }
-  return { kind: 'tempfail', reply };
+  return ruleset === undefined ? { kind: 'tempfail', reply } : { kind: 'tempfail', reply, ruleset };
 }
 
 /** Reject or tempfail according to the reply's class (for replies read from configuration). */
-export function failure(reply: Reply): Decision {
-  return replyClass(reply.code) === 'tempfail' ? tempfail(reply) : reject(reply);
+export function failure(reply: Reply, ruleset?: string): Decision {
+  return replyClass(reply.code) === 'tempfail' ? tempfail(reply, ruleset) : reject(reply, ruleset);
 }
 
 /**

@@ -4,6 +4,8 @@
 // stores accepted messages in the queue (durably, before the 250).  The
 // adapter (src/smtp/adapter.ts) feeds it from smtp-server's connections.
 
+import { mailLog, type MailLog } from '../log/index.js';
+import { SessionLog } from '../log/session-log.js';
 import type { Envelope, QueuedRecipient } from '../queue/envelope.js';
 import { newEnvelope } from '../queue/envelope.js';
 import type { QueueDirectory } from '../queue/queue-directory.js';
@@ -76,6 +78,10 @@ export interface SessionOptions {
   /** Called for ETRN with its argument (start a queue run). */
   onEtrn?: (arg: string) => void;
   now?: () => Date;
+  /** The mail log (default: the process's, src/log). */
+  mailLog?: MailLog;
+  /** The cf's P lines (Precedence: value -> class), for the log's class=. */
+  precedences?: ReadonlyMap<string, number>;
 }
 
 /** What the connection should do after writing the reply. */
@@ -166,6 +172,7 @@ export class SmtpSession {
   /** EHLO shows only ENHANCEDSTATUSCODES once the connection is refused. */
   private connectRefused = false;
   private verbose = false;
+  private readonly log: SessionLog;
 
   constructor(private readonly opts: SessionOptions) {
     this.privacy = new Set([...(opts.privacy ?? [])].map((p) => p.toLowerCase()));
@@ -188,6 +195,12 @@ export class SmtpSession {
     m.set('if_addr', daemon.addr);
     m.set('if_family', daemon.family);
     m.set('_', client.description ?? R.clientDescription(client.name, client.addr));
+    this.log = new SessionLog(opts.mailLog ?? mailLog(), {
+      relay: m.get('_') ?? '',
+      daemon: daemon.name,
+      local: opts.localSubmission !== undefined,
+      newId: () => opts.ids.next(this.now()),
+    });
   }
 
   /** The macros as they stand (a copy). */
@@ -203,6 +216,7 @@ export class SmtpSession {
   async start(): Promise<GreetingAnswer> {
     this.macros.set('b', arpaDate(this.now()));
     const decision = await this.opts.policy.connect(this.macroSnapshot());
+    this.log.connected(this.macros.get('client_name') ?? '', this.macros.get('client_addr') ?? '', decision);
     if (decision.kind === 'tempfail' && decision.reply.code === 421) return { reply: decision.reply, next: 'close', greetPauseMs: 0 };
     if (decision.kind === 'reject' || decision.kind === 'tempfail') {
       this.refusal = decision.reply;
@@ -243,6 +257,7 @@ export class SmtpSession {
     const sp = line.search(/[ \t]/);
     const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
     const arg = sp < 0 ? '' : line.slice(sp + 1);
+    this.log.command(verb, this.protocol);
     const cont = (reply: Reply): Answer => ({ reply, next: 'continue' });
     switch (verb) {
       case 'HELO':
@@ -261,6 +276,7 @@ export class SmtpSession {
       case 'NOOP':
         return cont(R.ok());
       case 'QUIT':
+        this.log.end(true);
         return { reply: R.closing(this.opts.identity), next: 'close' };
       case 'VRFY':
         return cont(this.refusal ?? (await this.vrfy(arg.trim())));
@@ -330,6 +346,7 @@ export class SmtpSession {
     this.macros.set('mail_addr', bareAddress(address));
     const decision = await this.opts.policy.mail(this.macroSnapshot(), address, params);
     const refusal = this.refusalOf(decision);
+    this.log.mail(address, decision);
     if (refusal) {
       this.macros.delete('mail_addr');
       return refusal;
@@ -356,6 +373,7 @@ export class SmtpSession {
     this.notes.addresses++;
     const answer = await this.opts.policy.rcpt(this.macroSnapshot(), address, params);
     const refusal = this.refusalOf(answer.decision);
+    this.log.rcpt(address, answer.decision);
     if (refusal) return refusal;
     let key: string | undefined;
     if (answer.resolved) {
@@ -389,6 +407,7 @@ export class SmtpSession {
     const decision = await this.opts.policy.data(this.macroSnapshot());
     const refusal = this.refusalOf(decision);
     if (refusal) return { reply: refusal, next: 'continue' };
+    this.log.dataStarted();
     return { reply: R.startData(), next: 'data' };
   }
 
@@ -403,7 +422,10 @@ export class SmtpSession {
     this.txn = undefined;
     this.notes = freshNotes();
     if (!txn) return R.needMailCommand();
-    if (this.maxSize > 0 && size > this.maxSize) return R.sizeExceedsAtData(this.maxSize);
+    if (this.maxSize > 0 && size > this.maxSize) {
+      this.log.messageRefused(size);
+      return R.sizeExceedsAtData(this.maxSize);
+    }
     const parsed = parseMessage(data);
     this.macros.set('msg_size', String(parsed.size));
     const eoh = await this.opts.policy.endOfHeaders(
@@ -411,18 +433,31 @@ export class SmtpSession {
       parsed.headers.map((h) => [h.name, h.value] as const),
     );
     const eohRefusal = this.refusalOf(eoh);
-    if (eohRefusal) return eohRefusal;
+    if (eohRefusal) {
+      this.log.messageRefused(parsed.size);
+      return eohRefusal;
+    }
     const now = this.now();
-    const id = this.opts.ids.next(now);
+    // the transaction's log id, if a log line already named it, is the queue id
+    const id = this.log.queueId();
     this.macros.set('i', id);
     const eom = await this.opts.policy.endOfMessage(this.macroSnapshot());
     const eomRefusal = this.refusalOf(eom);
+    if (eomRefusal || eoh.kind === 'discard' || eom.kind === 'discard') this.log.messageRefused(parsed.size);
     if (eomRefusal) return eomRefusal;
     if (eoh.kind === 'discard' || eom.kind === 'discard') return eom.reply ?? R.messageAccepted(id);
     const env = this.envelope(txn, notes, id, now, parsed);
     if (eoh.kind === 'quarantine') env.quarantineReason = eoh.reason;
     if (eom.kind === 'quarantine') env.quarantineReason = eom.reason;
     await this.opts.queue.storeNew(env, parsed.body);
+    const header = (name: string): string | undefined => env.headers.find((h) => h.name.toLowerCase() === name)?.value.trim();
+    this.log.stored(id, {
+      size: parsed.size,
+      precedenceClass: this.opts.precedences?.get((header('precedence') ?? '').toLowerCase()) ?? 0,
+      msgid: header('message-id'),
+      bodyType: txn.params.get('BODY')?.toUpperCase(),
+      proto: this.protocol,
+    });
     return eom.reply ?? R.messageAccepted(id);
   }
 
@@ -484,6 +519,7 @@ export class SmtpSession {
     if (arg === '') return R.argumentRequired();
     if (this.heloName === undefined && this.privacy.has('needvrfyhelo')) return R.politeHelo();
     if (this.privacy.has('novrfy')) return R.cannotVrfy();
+    this.log.lookup(`VRFY ${arg}`);
     return this.noteLookup(await this.opts.policy.vrfy(this.macroSnapshot(), arg));
   }
 
@@ -491,6 +527,7 @@ export class SmtpSession {
     if (this.privacy.has('noexpn')) return R.operationNotAllowed();
     if (arg === '') return R.argumentRequired();
     if (this.heloName === undefined && this.privacy.has('needexpnhelo')) return R.politeHelo();
+    this.log.lookup(`EXPN ${arg}`);
     return this.noteLookup(await this.opts.policy.expn(this.macroSnapshot(), arg));
   }
 
@@ -523,6 +560,11 @@ export class SmtpSession {
   /** The reply to a command line over the length limit (the connection is closed after it). */
   commandTooLong(): Reply {
     return R.commandTooLong(this.opts.identity, this.macros.get('_') ?? '');
+  }
+
+  /** The connection is gone (without QUIT): what sendmail logs then ("lost input channel", the open transaction's from= line). */
+  ended(): void {
+    this.log.end(false);
   }
 
   /** True once VERB was given. */

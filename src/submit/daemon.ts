@@ -5,6 +5,7 @@
 
 import type { LoadedConfig } from '../config/loader.js';
 import { scheduleQueueRuns } from '../deliver/runner.js';
+import { mailLog } from '../log/index.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { resolveClientAddress, daemonListeners, sessionOptionsFromConfig } from './session-options.js';
 
@@ -38,6 +39,8 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
       if (fresh) Object.assign(session, await sessionOptionsFromConfig(fresh, log));
     },
   });
+  mailLog().startingDaemon(session.identity.version, true, opts.queueIntervalSeconds ?? 0);
+  mailLog().startedAs(opts.commandLine);
   for (const a of running.addresses) log(`listening on ${a.address} port ${a.port}`);
   if ((opts.queueIntervalSeconds ?? 0) > 0) {
     // the queue runner gets its own copy of the cf: the engine's macros are not shared with the SMTP policy

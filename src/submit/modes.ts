@@ -10,6 +10,7 @@ import { submitLocal } from './local.js';
 import { serveStdio } from './stdio.js';
 import { verifyAddresses } from './verify.js';
 import { queueCommand } from '../deliver/queue-command.js';
+import { configureMailLog } from '../log/index.js';
 
 export interface MailModeArgs {
   mode: string;
@@ -55,7 +56,14 @@ export async function runMailMode(
     await main(['-C', args.configFile], 'mailq');
     return Number(process.exitCode ?? 0);
   }
-  const loaded = await load();
+  const daemon = args.mode === 'd' || args.mode === 'D';
+  // the mail log follows the cf's LogLevel, read again with the cf on SIGHUP
+  const loadLogging = async (): Promise<LoadedConfig | null> => {
+    const fresh = await load();
+    if (fresh) configureMailLog({ logLevel: fresh.config.options.get('LogLevel'), progName, daemon });
+    return fresh;
+  };
+  const loaded = await loadLogging();
   if (!loaded) return EX_CONFIG;
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   try {
@@ -68,7 +76,7 @@ export async function runMailMode(
           loaded,
           overrides: args.options,
           commandLine: [progName, ...argv].join(' '),
-          reload: load,
+          reload: loadLogging,
           queueIntervalSeconds: queueInterval(args.flags.get('q')),
         });
         return 0;

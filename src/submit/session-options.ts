@@ -50,6 +50,7 @@ export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: s
     queue: new QueueDirectory(await queueDirectoryOf(loaded)),
     ids: new QueueIdGenerator(),
     privacy,
+    precedences: config.precedences,
   };
   const greeting = config.options.get('SmtpGreetingMessage');
   if (greeting !== undefined) opts.greetingMessage = greetingExpander(loaded, greeting);
