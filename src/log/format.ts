@@ -64,7 +64,8 @@ export interface DeliveryFields {
   delaySeconds: number;
   /** Seconds of this attempt; left out when the mailer did not run (e.g. stat=queued). */
   xdelaySeconds?: number | undefined;
-  mailer: string;
+  /** Left out when the address never reached a mailer (it failed in resolution). */
+  mailer?: string | undefined;
   priority: number;
   /** "name. [addr]" of the host that answered; none for local mailers. */
   relay?: string | undefined;
@@ -82,7 +83,8 @@ export function deliveryLine(f: DeliveryFields): string {
   if (f.ctladdr !== undefined) parts.push(`ctladdr=${f.ctladdr}`);
   parts.push(`delay=${interval(f.delaySeconds)}`);
   if (f.xdelaySeconds !== undefined) parts.push(`xdelay=${interval(f.xdelaySeconds)}`);
-  parts.push(`mailer=${f.mailer}`, `pri=${f.priority}`);
+  if (f.mailer !== undefined) parts.push(`mailer=${f.mailer}`);
+  parts.push(`pri=${f.priority}`);
   if (f.relay !== undefined && f.relay !== '') parts.push(`relay=${f.relay}`);
   if (f.dsn !== undefined && f.dsn !== '') parts.push(`dsn=${f.dsn}`);
   if (f.reply !== undefined && f.reply !== '') parts.push(`reply=${f.reply}`);
