@@ -13,7 +13,8 @@ describe('editmap', () => {
     const name = path.join(dir, 'm');
     expect(runOurs('makemap', ['hash', name], 'foo bar\nother x\n').status).toBe(0);
     const reader = MapFile.open(`${name}.db`);
-    expect(runOurs('editmap', ['-q', 'hash', name, 'FOO'])).toEqual({ status: 0, stdout: 'bar\n', stderr: '' });
+    const query = runOurs('editmap', ['-q', 'hash', name, 'FOO']);
+    expect({ ...query, stderr: withoutWarnings(query.stderr) }).toEqual({ status: 0, stdout: 'bar\n', stderr: '' });
     expect(runOurs('editmap', ['-u', 'hash', name, 'Foo', 'new value']).status).toBe(0);
     expect(reader.get(Buffer.from('foo'))?.toString()).toBe('new value');
     expect(runOurs('editmap', ['-x', 'hash', name, 'foo']).status).toBe(0);
@@ -57,7 +58,7 @@ describe.skipIf(!hasTool('editmap'))('editmap answers like the real one', () => 
     const ours = runOurs('editmap', args.map((a) => a.replace('@', ourName)));
     expect({ ...ours, stderr: ours.stderr.replaceAll(ourName, 'M') }).toEqual({
       ...real,
-      stderr: withoutWarnings(real.stderr).replaceAll(realName, 'M'),
+      stderr: real.stderr.replaceAll(realName, 'M'),
     });
   });
 });

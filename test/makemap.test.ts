@@ -1,7 +1,7 @@
 // makemap on real LMDB files in temp dirs, and side by side with the real
 // /usr/bin/makemap when it is installed.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MapFile } from '../src/maps/lmdb/map-file.js';
@@ -10,12 +10,15 @@ import { CORPUS, hasTool, runOurs, runReal, tempDir, withoutWarnings } from './l
 
 const SOURCE = 'Foo bar\nbaz  qux  quux\n# comment\n\nZed %1 value\nempty\ta b\tc\n';
 
+/** Our makemap on `dir/NAME`; stderr without the warnings about /tmp (see the safety tests). */
 function build(dir: string, args: string[], input: string) {
-  return runOurs('makemap', [...args.slice(0, -2), args[args.length - 2], path.join(dir, args[args.length - 1])], input);
+  const r = runOurs('makemap', [...args.slice(0, -2), args[args.length - 2], path.join(dir, args[args.length - 1])], input);
+  return { ...r, stderr: withoutWarnings(r.stderr) };
 }
 
 function dump(dir: string, type: string, name: string, extra: string[] = []) {
-  return runOurs('makemap', ['-u', ...extra, type, path.join(dir, name)]);
+  const r = runOurs('makemap', ['-u', ...extra, type, path.join(dir, name)]);
+  return { ...r, stderr: withoutWarnings(r.stderr) };
 }
 
 /** The map's content read in process, in `makemap -u`'s layout (fewer slow spawns). */
@@ -214,8 +217,98 @@ describe.skipIf(!hasTool('makemap'))('makemap -u dumps what the real makemap -u 
     for (const flags of [[], ['-d']]) {
       const real = runReal('makemap', [...flags, 'btree', path.join(dir, `real${flags.join('')}`)], source);
       const ours = runOurs('makemap', [...flags, 'btree', path.join(dir, `ours${flags.join('')}`)], source);
-      expect(ours.stderr.replaceAll('/ours', '/X')).toBe(withoutWarnings(real.stderr).replaceAll('/real', '/X'));
+      expect(ours.stderr.replaceAll('/ours', '/X')).toBe(real.stderr.replaceAll('/real', '/X'));
       expect(ours.status).toBe(real.status);
     }
+  });
+});
+
+describe('makemap and editmap check the map file the way sendmail\'s tools do', () => {
+  /** A fresh scenario directory: ww/ world writable, gw/ group writable, ok/ safe. */
+  function scenario(prefix: string): string {
+    const dir = tempDir(prefix);
+    for (const [sub, mode] of [['ww', 0o777], ['gw', 0o775], ['ok', 0o755]] as const) {
+      mkdirSync(path.join(dir, sub));
+      chmodSync(path.join(dir, sub), mode);
+    }
+    chmodSync(dir, 0o755);
+    writeFileSync(path.join(dir, 'no-trusted-user.cf'), 'V10/Berkeley\n');
+    return dir;
+  }
+  // steps run in order in one scenario directory: [tool, args], or a setup function
+  type Step = [string, string[], string?] | ((dir: string, run: (tool: string, args: string[], input?: string) => void) => void);
+  const steps: Step[] = [
+    ['makemap', ['hash', '@/ww/m'], 'a b\n'],
+    ['makemap', ['-s', 'hash', '@/ww/m2'], 'a b\n'],
+    ['makemap', ['hash', '@/gw/m'], 'a b\n'],
+    ['makemap', ['-o', 'hash', '@/ok/missing'], 'a b\n'],
+    ['makemap', ['-u', 'hash', '@/nodir/m']],
+    ['makemap', ['-C', '@/no-such.cf', 'hash', '@/ok/m'], 'a b\n'],
+    (dir, run) => {
+      run('makemap', ['hash', `${dir}/ok/target`], 'a b\n');
+      symlinkSync(`${dir}/ok/target.db`, `${dir}/ok/link.db`);
+      symlinkSync(`${dir}/ok/nothing.db`, `${dir}/ok/dangling.db`);
+      run('makemap', ['hash', `${dir}/ok/one`], 'a b\n');
+      linkSync(`${dir}/ok/one.db`, `${dir}/ok/two.db`);
+    },
+    ['makemap', ['hash', '@/ok/link'], 'a b\n'],
+    ['makemap', ['-s', 'hash', '@/ok/link'], 'c d\n'],
+    ['makemap', ['-s', 'hash', '@/ok/dangling'], 'a b\n'],
+    ['makemap', ['hash', '@/ok/two'], 'a b\n'],
+    ['makemap', ['-s', 'hash', '@/ok/two'], 'e f\n'],
+    ['editmap', ['-q', 'hash', '@/ok/two', 'e']],
+    ['editmap', ['-C', '@/no-such.cf', '-q', 'hash', '@/ww/m', 'a']],
+  ];
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    steps.push(
+      (dir, run) => {
+        run('makemap', ['-C', `${dir}/no-trusted-user.cf`, 'hash', `${dir}/ok/nobodys`], 'a b\n');
+        chownSync(`${dir}/ok/nobodys.db`, 65534, -1);
+      },
+      ['makemap', ['-C', '@/no-trusted-user.cf', 'hash', '@/ok/nobodys'], 'a b\n'],
+      ['makemap', ['-s', '-C', '@/no-trusted-user.cf', 'hash', '@/ok/nobodys'], 'a b\n'],
+      ['editmap', ['-C', '@/no-trusted-user.cf', '-u', 'hash', '@/ok/nobodys', 'k', 'v']],
+    );
+  }
+
+  /** Run every step on one side (once); the transcript has `@` for the scenario directory. */
+  const transcripts = new Map<string, string>();
+  function transcript(side: 'ours' | 'real'): string {
+    const done = transcripts.get(side);
+    if (done !== undefined) return done;
+    const dir = scenario(`map-safety-${side}-`);
+    const exec = (tool: string, args: string[], input = '') => (side === 'ours' ? runOurs(tool, args, input) : runReal(tool, args, input));
+    const out: string[] = [];
+    for (const step of steps) {
+      if (typeof step === 'function') {
+        step(dir, (tool, args, input) => exec(tool, args, input));
+        continue;
+      }
+      const [tool, args, input] = step;
+      const r = exec(tool, args.map((a) => a.replace('@', dir)), input);
+      out.push(`$ ${tool} ${args.join(' ')}\n${r.stdout}${r.stderr}exit ${r.status}`.replaceAll(dir, '@'));
+    }
+    transcripts.set(side, out.join('\n'));
+    return out.join('\n');
+  }
+
+  it('warns about writable directories, refuses links and files of other users', () => {
+    const ours = transcript('ours').split('\n$ ');
+    const find = (cmd: string) => ours.find((t) => t.replace(/^\$ /, '').startsWith(`${cmd}\n`)) ?? `(no ${cmd})`;
+    const ww = 'WARNING: World writable directory @/ww\n';
+    expect(find('makemap hash @/ww/m').split(ww).length - 1).toBe(2);
+    expect(find('makemap hash @/gw/m')).toContain('WARNING: Group writable directory @/gw\n');
+    expect(find('makemap hash @/ok/link')).toMatch(/error opening type hash map @\/ok\/link: Symbolic links not allowed\nexit 73$/);
+    expect(find('makemap -s hash @/ok/link')).toMatch(/exit 0$/);
+    expect(find('makemap -s hash @/ok/dangling')).toMatch(/@\/ok\/dangling: File exists\nexit 73$/);
+    expect(find('makemap hash @/ok/two')).toMatch(/@\/ok\/two: Hard links not allowed\nexit 73$/);
+    expect(find('editmap -q hash @/ok/two e')).toMatch(/Hard links not allowed\nexit 73$/);
+    expect(find('makemap -C @/no-such.cf hash @/ok/m')).toMatch(/^\$?\s*makemap -C @\/no-such.cf hash @\/ok\/m\nmakemap: @\/no-such.cf: No such file or directory\nexit 66$/);
+    if (asRoot) expect(find('makemap -C @/no-trusted-user.cf hash @/ok/nobodys')).toMatch(/: Permission denied\nexit 73$/);
+  });
+
+  it.skipIf(!hasTool('makemap') || !hasTool('editmap'))('with the real tools\' messages, exit codes and outputs', () => {
+    expect(transcript('ours')).toBe(transcript('real'));
   });
 });

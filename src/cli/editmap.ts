@@ -7,7 +7,7 @@
  */
 import { MapFile, MapFileError, mapFilePath } from '../maps/lmdb/index.js';
 import { foldAsciiInPlace, printable } from '../maps/lmdb/makemap-source.js';
-import { EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE, giveToTrustedUser, parseCommandLine, usageError } from './map-cli.js';
+import { EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE, giveToTrustedUser, parseCommandLine, prepareMapTarget, usageError } from './map-cli.js';
 
 const USAGE = 'Usage: editmap [-C cffile] [-N] [-f] [-q|-u|-x] maptype mapname key [ "value ..." ]\n';
 const MAP_TYPES = ['hash', 'btree', 'implicit'];
@@ -31,6 +31,9 @@ export function main(argv: string[], progName = 'editmap'): void {
     process.exitCode = EX_CANTCREAT;
   };
   if (!MAP_TYPES.includes(type)) return fail('Unknown database type');
+  const path = mapFilePath(mapName);
+  const cf = prepareMapTarget(progName, opt.get('C'), path, { write: mode !== 'q', mustExist: mode !== 'u' }, fail);
+  if (!cf) return;
 
   let key: Buffer = Buffer.from(keyText, 'latin1');
   if (!opt.has('f')) key = foldAsciiInPlace(key);
@@ -39,7 +42,7 @@ export function main(argv: string[], progName = 'editmap'): void {
 
   let file: MapFile;
   try {
-    file = MapFile.open(mapFilePath(mapName), { write: mode !== 'q', create: mode === 'u' });
+    file = MapFile.open(path, { write: mode !== 'q', create: mode === 'u' });
   } catch (err) {
     if (err instanceof MapFileError) return fail(err.reason, err.hint);
     throw err;
@@ -57,7 +60,7 @@ export function main(argv: string[], progName = 'editmap'): void {
       let value = Buffer.from(valueText, 'latin1');
       if (opt.has('N')) value = Buffer.concat([value, Buffer.from([0])]);
       file.put(key, value);
-      giveToTrustedUser(file.path, opt.get('C'));
+      giveToTrustedUser(file.path, cf);
     } else if (!file.remove(key)) {
       // editmap reports a missing key but does not fail
       process.stderr.write(`${progName}: key ${shownKey} doesn't exist in map ${mapName}\n`);

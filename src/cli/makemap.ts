@@ -11,7 +11,15 @@
 import * as fs from 'node:fs';
 import { MapFile, MapFileError, mapFilePath, parseMakemapSource, type ExistingKeyAction } from '../maps/lmdb/index.js';
 import { printable } from '../maps/lmdb/makemap-source.js';
-import { ChunkedWriter, EX_CANTCREAT, EX_DATAERR, giveToTrustedUser, parseCommandLine, usageError } from './map-cli.js';
+import {
+  ChunkedWriter,
+  EX_CANTCREAT,
+  EX_DATAERR,
+  giveToTrustedUser,
+  parseCommandLine,
+  prepareMapTarget,
+  usageError,
+} from './map-cli.js';
 
 const USAGE =
   'Usage: makemap [-C cffile] [-N] [-c cachesize] [-D commentchar]\n' +
@@ -60,7 +68,11 @@ export function main(argv: string[], progName = 'makemap'): void {
   if (!type) return fail('Unknown database type');
   const path = mapFilePath(mapName);
   const delimiter = optionChar(opt.get('t'));
-  if (opt.has('u')) return dump(path, delimiter ?? '\t', fail);
+  const dumping = opt.has('u');
+  const check = { write: !dumping, mustExist: dumping || opt.has('o'), skipLinkChecks: opt.has('s') };
+  const cf = prepareMapTarget(progName, opt.get('C'), path, check, fail);
+  if (!cf) return;
+  if (dumping) return dump(path, delimiter ?? '\t', fail);
 
   let input: Buffer;
   try {
@@ -118,7 +130,7 @@ export function main(argv: string[], progName = 'makemap'): void {
   } finally {
     file.close();
   }
-  giveToTrustedUser(path, opt.get('C'));
+  giveToTrustedUser(path, cf);
   if (duplicates > 0) process.exitCode = EX_DATAERR;
 }
 

@@ -9,8 +9,10 @@
  */
 import { findPasswdEntry } from '../sys/passwd.js';
 import * as fs from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { giveMapFileTo } from '../maps/lmdb/index.js';
+import { writableDirectories } from '../maps/common.js';
+import { giveMapFileTo, toMapFileError } from '../maps/lmdb/map-file.js';
 
 /** The cf the tools read when -C is not given. */
 export const DEFAULT_CF = '/etc/mail/sendmail.cf';
@@ -98,17 +100,34 @@ export class ChunkedWriter {
   }
 }
 
+/** What the map tools read from the cf: only TrustedUser. */
+export interface ToolCf {
+  /** TrustedUser as a uid; undefined when unset or unknown. */
+  trustedUid: number | undefined;
+}
+
 /**
- * The cf's TrustedUser as a uid (`O TrustedUser=name` or a number), read
- * from `cfPath`; undefined when unset, unknown or the cf is unreadable.
+ * Read the cf named by -C (or the default one).  A -C file that cannot be
+ * read stops the tools as it stops sendmail's (`makemap: FILE: No such
+ * file or directory`, exit 66, returned as `error`).  A missing default cf
+ * does not: sendmail's tools refuse to work then, ours build the map
+ * without a TrustedUser (a machine being set up has maps before a cf).
  */
-export function trustedUserId(cfPath: string): number | undefined {
-  let cf: string;
+export function readToolCf(cfOption: string | true | undefined): { cf: ToolCf } | { error: string } {
+  const explicit = typeof cfOption === 'string';
+  const cfPath = explicit ? cfOption : DEFAULT_CF;
+  let text: string;
   try {
-    cf = fs.readFileSync(cfPath, 'latin1');
-  } catch {
-    return undefined;
+    text = fs.readFileSync(cfPath, 'latin1');
+  } catch (err) {
+    if (!explicit) return { cf: { trustedUid: undefined } };
+    return { error: `${cfPath}: ${toMapFileError(cfPath, err).reason}` };
   }
+  return { cf: { trustedUid: trustedUserIn(text) } };
+}
+
+/** `O TrustedUser=name` (or a number) of a cf's text as a uid. */
+function trustedUserIn(cf: string): number | undefined {
   const m = /^O\s*TrustedUser\s*=\s*(\S+)/m.exec(cf);
   if (!m) return undefined;
   if (/^\d+$/.test(m[1])) return Number(m[1]);
@@ -120,7 +139,98 @@ export function trustedUserId(cfPath: string): number | undefined {
  * Like makemap and editmap run by root: give the map file and its lock file
  * to the cf's TrustedUser (the group stays).
  */
-export function giveToTrustedUser(mapPath: string, cfOption: string | true | undefined): void {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
-  giveMapFileTo(mapPath, trustedUserId(typeof cfOption === 'string' ? cfOption : DEFAULT_CF));
+export function giveToTrustedUser(mapPath: string, cf: ToolCf): void {
+  giveMapFileTo(mapPath, cf.trustedUid);
+}
+
+/** EX_NOINPUT: the cf named by -C cannot be read. */
+export const EX_NOINPUT = 66;
+
+export interface MapTargetCheck {
+  /** The tool is about to change the file. */
+  write: boolean;
+  /** The file must exist already (makemap -u, -o; editmap -q, -x). */
+  mustExist: boolean;
+  /** makemap -s: no checks for symbolic or hard links. */
+  skipLinkChecks?: boolean;
+  cf: ToolCf;
+}
+
+/**
+ * sendmail's map tools' safety checks on a map file before they open it
+ * (learned from makemap and editmap 8.17 run as root):
+ * - every directory above the file that others can write is named, from
+ *   the top: `WARNING: World writable directory DIR` (sticky or not, and
+ *   whatever DontBlameSendmail says), else `WARNING: Group writable
+ *   directory DIR`.  The tools print these twice on success: once when
+ *   checking, once when opening; a check that fails stops after the first.
+ * - the file must not be a symbolic link (`Symbolic links not allowed`) or
+ *   have other hard links (`Hard links not allowed`), unless -s;
+ * - a file to be changed must belong to the user running the tool, or to
+ *   TrustedUser when that is root (`Permission denied`), even with -s;
+ * - a file that must exist and does not: `No such file or directory`.
+ * Returns the warnings and the reason the map cannot be used, if any.
+ */
+export function checkMapTarget(path: string, check: MapTargetCheck): { warnings: string[]; error?: string } {
+  const warnings = writableDirectories(path).map((d) => `WARNING: ${d.what} ${d.dir}`);
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !check.mustExist && fs.existsSync(dirname(path))) return { warnings };
+    return { warnings, error: toMapFileError(path, err).reason };
+  }
+  if (!check.skipLinkChecks) {
+    if (st.isSymbolicLink()) return { warnings, error: 'Symbolic links not allowed' };
+    if (st.isFile() && st.nlink > 1) return { warnings, error: 'Hard links not allowed' };
+  }
+  if (check.write && typeof process.geteuid === 'function') {
+    const euid = process.geteuid();
+    const owner = check.skipLinkChecks && st.isSymbolicLink() ? statOwner(path) : st.uid;
+    const mayOwn = owner === undefined || owner === euid || (euid === 0 && owner === check.cf.trustedUid);
+    if (!mayOwn) return { warnings, error: 'Permission denied' };
+  }
+  return { warnings };
+}
+
+function statOwner(path: string): number | undefined {
+  try {
+    return fs.statSync(path).uid;
+  } catch {
+    return undefined;
+  }
+}
+
+function printWarnings(warnings: readonly string[]): void {
+  if (warnings.length > 0) process.stderr.write(warnings.map((w) => `${w}\n`).join(''));
+}
+
+/**
+ * What makemap and editmap do before opening a map: read the cf (-C), run
+ * the safety checks and print their warnings as sendmail's tools do.
+ * Returns the cf, or undefined after reporting why the map cannot be used
+ * (`fail` for the map's own problems).
+ */
+export function prepareMapTarget(
+  progName: string,
+  cfOption: string | true | undefined,
+  path: string,
+  check: Omit<MapTargetCheck, 'cf'>,
+  fail: (reason: string) => void,
+): ToolCf | undefined {
+  const cfRead = readToolCf(cfOption);
+  if ('error' in cfRead) {
+    process.stderr.write(`${progName}: ${cfRead.error}\n`);
+    process.exitCode = EX_NOINPUT;
+    return undefined;
+  }
+  const safety = checkMapTarget(path, { ...check, cf: cfRead.cf });
+  printWarnings(safety.warnings);
+  if (safety.error) {
+    fail(safety.error);
+    return undefined;
+  }
+  printWarnings(safety.warnings);
+  return cfRead.cf;
 }

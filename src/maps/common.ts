@@ -11,7 +11,8 @@
  *   folding unless -f, the trailing NUL of -N / -O); `dequoteMapKey`: the
  *   dequoting (unless -q) the engine does to a `$( $)` key.
  * - `MapOpenError`: a map that cannot be opened, with sendmail's message.
- * - `unsafeMapDirectory`: sendmail's check of the directories above a map file.
+ * - `writableDirectories`, `unsafeMapDirectory`: sendmail's check of the
+ *   directories above a map file.
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -342,6 +343,39 @@ export function dontBlameWords(option: string | undefined): Set<string> {
   return new Set((option ?? '').toLowerCase().split(/[\s,]+/).filter((w) => w.length > 0));
 }
 
+/** A directory others may write to, as sendmail's tools name it. */
+export interface WritableDirectory {
+  dir: string;
+  what: 'World writable directory' | 'Group writable directory';
+  sticky: boolean;
+}
+
+/**
+ * The directories above `path` (from / down to its own) that are world or
+ * group writable.  The walk stops at a directory that cannot be read (the
+ * open will tell why).
+ */
+export function writableDirectories(path: string): WritableDirectory[] {
+  const dirs: string[] = [];
+  for (let d = dirname(resolve(path)); ; d = dirname(d)) {
+    dirs.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  const out: WritableDirectory[] = [];
+  for (const dir of dirs) {
+    let mode: number;
+    try {
+      mode = statSync(dir).mode;
+    } catch {
+      break;
+    }
+    const sticky = (mode & 0o1000) !== 0;
+    if (mode & 0o002) out.push({ dir, what: 'World writable directory', sticky });
+    else if (mode & 0o020) out.push({ dir, what: 'Group writable directory', sticky });
+  }
+  return out;
+}
+
 /**
  * Why sendmail would call a map file unsafe because of the directories
  * above it (each from / down to the file's own): `World writable directory`
@@ -353,23 +387,11 @@ export function dontBlameWords(option: string | undefined): Set<string> {
 export function unsafeMapDirectory(path: string, dontBlameSendmail: string | undefined): string | undefined {
   const words = dontBlameWords(dontBlameSendmail);
   if (words.has('mapinunsafedirpath')) return undefined;
-  const dirs: string[] = [];
-  for (let d = dirname(resolve(path)); ; d = dirname(d)) {
-    dirs.unshift(d);
-    if (dirname(d) === d) break;
-  }
-  for (const dir of dirs) {
-    let mode: number;
-    try {
-      mode = statSync(dir).mode;
-    } catch {
-      return undefined;
-    }
-    const sticky = (mode & 0o1000) !== 0;
-    if (mode & 0o002 && !(sticky && words.has('truststickybit'))) return 'World writable directory';
-    if (mode & 0o020 && !(sticky && words.has('truststickybit')) && !words.has('groupwritabledirpathsafe')) {
-      return 'Group writable directory';
-    }
+  const trustSticky = words.has('truststickybit');
+  for (const d of writableDirectories(path)) {
+    if (d.sticky && trustSticky) continue;
+    if (d.what === 'Group writable directory' && words.has('groupwritabledirpathsafe')) continue;
+    return d.what;
   }
   return undefined;
 }

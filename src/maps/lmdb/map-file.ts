@@ -45,6 +45,7 @@ const STRERROR: Record<string, string> = {
   ENOTDIR: 'Not a directory',
   ENOSPC: 'No space left on device',
   EINVAL: 'Invalid argument',
+  EEXIST: 'File exists',
 };
 
 /** Turn a Node/LMDB error into a MapFileError with a strerror text. */
@@ -274,9 +275,10 @@ export class MapFile {
     if (!fs.existsSync(path)) {
       if (!(write && options.create)) throw new MapFileError(path, 'ENOENT', STRERROR.ENOENT);
       // Create the file ourselves first so a missing directory or a
-      // read-only one is reported with the system's reason.
+      // read-only one is reported with the system's reason; exclusively, so
+      // a dangling symbolic link is not followed (`File exists`)
       try {
-        fs.closeSync(fs.openSync(path, 'a', 0o640));
+        fs.closeSync(fs.openSync(path, 'wx', 0o640));
       } catch (err) {
         throw toMapFileError(path, err);
       }
