@@ -28,6 +28,8 @@ import { QueueIdGenerator } from '../queue/queue-id.js';
 import { parseMessage } from '../smtp/message.js';
 import { MACRO_EXPAND } from '../queue/qf-file.js';
 import { queueInterval } from '../submit/modes.js';
+import { cfMacroExpander } from '../submit/session-options.js';
+import { arpaDate } from '../smtp/arpadate.js';
 import { expandAliases, readForwardFile, splitAddressList } from './alias-expand.js';
 import { systemClock, type Clock } from './clock.js';
 import {
@@ -269,7 +271,8 @@ class Deliverer {
   /** The targets a queued recipient stands for. */
   async plan(rcpt: QueuedRecipient, depth = 0): Promise<Work[]> {
     const address = unbracket(rcpt.address);
-    const base = { rcpt, display: address, requeueAs: rcpt.address };
+    // reports and transcripts name a recipient as it was given (RCPT TO:<x> keeps its brackets)
+    const base = { rcpt, display: rcpt.address, requeueAs: rcpt.address };
     const maxDepth = Number(this.loaded.config.options.get('MaxAliasRecursion') ?? 10) || 10;
     if (depth > maxDepth) {
       // an alias that leads back to itself through another mailer's rules (virtusertable)
@@ -395,7 +398,8 @@ class Deliverer {
       for (const w of items) w.result = makeResult('tempfail', '4.3.0', text, { transcript: [`${w.display}... ${text}`] });
       return;
     }
-    const sender = await this.resolver.senderFor(env.sender, decl);
+    // a report (response message) is sent from <> whatever its queued sender
+    const sender = isResponse(env) ? '' : await this.resolver.senderFor(env.sender, decl);
     const all = new Map<string, Work[]>();
     for (const w of items) {
       const u = (w.target as Extract<Target, { kind: 'mailer' }>).user;
@@ -429,9 +433,42 @@ class Deliverer {
       const r =
         report.results.get(address) ??
         makeResult('tempfail', '4.4.0', 'Deferred: no result from the SMTP client', { transcript: [...report.transcript] });
-      for (const w of ws) w.result = r;
+      for (const w of ws) w.result = w.display === address ? r : { ...r, transcript: r.transcript.map((l) => l.split(`${address}... `).join(`${w.display}... `)) };
     }
   }
+
+  /** The cf's Received: header (HReceived) for a message made here, with its macros; undefined without one. */
+  receivedHeader(macros: ReadonlyMap<string, string>, id: string, date: string): string | undefined {
+    const decl = this.loaded.config.headers.find((h) => h.name.toLowerCase() === 'received' && h.condition === undefined);
+    if (decl === undefined) return undefined;
+    this.receivedExpander ??= cfMacroExpander(this.loaded, decl.value);
+    return ` ${this.receivedExpander(new Map([...macros, ['i', id], ['b', date]]))}`;
+  }
+
+  private receivedExpander: ((macros: ReadonlyMap<string, string>) => string) | undefined;
+
+  /** X-Actual-Recipient of a report: the mailer's address type (T=) and the address it was given. */
+  actualRecipient(t: Target): string | undefined {
+    const [decl, user] =
+      t.kind === 'mailbox'
+        ? [this.mailer('local'), t.user]
+        : t.kind === 'program'
+          ? [this.mailer('prog'), `|${t.command}`]
+          : t.kind === 'file'
+            ? [this.mailer('*file*'), t.path]
+            : t.kind === 'mailer'
+              ? [t.decl, t.user]
+              : [undefined, undefined];
+    if (user === undefined) return undefined;
+    const type = decl?.fields.get('T')?.split('/')[1]?.trim() || 'rfc822';
+    if (type.toLowerCase() !== 'rfc822') return `${type}; ${user}`;
+    return `rfc822; ${user.includes('@') ? user : `${user}@${this.loaded.macros.getByName('j') ?? 'localhost'}`}`;
+  }
+}
+
+/** A report this host made (qf flag r): its sender is MAILER-DAEMON, it goes out from <>. */
+function isResponse(env: Envelope): boolean {
+  return env.flags.includes('r');
 }
 
 /** Queues a report about `env` (a bounce or delay warning) as a new message from <>. */
@@ -445,12 +482,15 @@ async function queueReport(
   extraTranscript: string[],
   delayedFor?: string,
 ): Promise<boolean> {
-  const target = reportRecipient(env.sender, { messageIsDoubleBounce: env.flags.includes('b') && unbracket(env.sender) === '' });
+  // a report about a report goes to the postmaster, and one about that nowhere
+  const nullSender = isResponse(env) || unbracket(env.sender) === '';
+  const target = reportRecipient(nullSender ? '<>' : env.sender, { messageIsDoubleBounce: isResponse(env) && env.flags.includes('b') });
   if (!target || recipients.length === 0) return false;
   const now = d.clock.now();
   const id = d.ids.next(now);
   const host = d.loaded.macros.getByName('j') ?? 'localhost';
-  const original = composeMessage(env, body, undefined, d.macro(env, unbracket(env.sender)));
+  // the returned message as the queue file of the report holds it: written with *file*'s flags (P: Return-Path)
+  const original = composeMessage(env, body, d.mailer('*file*'), d.macro(env, unbracket(env.sender)));
   const report = buildReport({
     kind,
     reportingMta: host,
@@ -459,7 +499,7 @@ async function queueReport(
     arrivalDate: new Date(env.createdAt * 1000),
     receivedFrom: env.macros.get('_'),
     envelopeId: env.envelopeId,
-    to: unbracket(target.to),
+    to: target.to,
     recipients,
     extraTranscript,
     delayedFor,
@@ -467,19 +507,27 @@ async function queueReport(
     headersOnly: env.flags.includes('n') || undefined,
   });
   const parsed = parseMessage(report.message);
-  const out = newEnvelope(id, '<>', now);
-  out.flags = target.doubleBounce ? 'b' : '';
+  // as real sendmail queues it: sender MAILER-DAEMON, flags r (response) and s, made on localhost
+  const out = newEnvelope(id, 'MAILER-DAEMON', now);
+  out.flags = target.doubleBounce ? 'rsb' : 'rs';
+  for (const [name, value] of [['_', 'localhost'], ['r', ''], ['s', 'localhost']]) out.macros.set(name!, value!);
   out.recipients.push({ address: `<${unbracket(target.to)}>`, flags: defaultRecipientFlags() });
-  out.headers = [{ conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` }, ...parsed.headers];
+  const received = d.receivedHeader(out.macros, id, arpaDate(now));
+  out.headers = [
+    { conditions: 'P', name: 'Return-Path', value: ` <${MACRO_EXPAND}g>` },
+    ...(received === undefined ? [] : [{ conditions: '', name: 'Received', value: received }]),
+    ...parsed.headers,
+  ];
   await queue.storeNew(out, parsed.body);
   d.log(`${env.id}: ${id}: ${kind === 'delay' ? 'delay warning' : 'DSN'}: to ${target.to}`);
   return true;
 }
 
-function reported(w: Work, result: DeliveryResult, when: Date, until?: Date): ReportedRecipient {
+function reported(d: Deliverer, w: Work, result: DeliveryResult, when: Date, until?: Date): ReportedRecipient {
   const address = unbracket(w.rcpt.address);
   return {
     display: w.display,
+    actualRecipient: d.actualRecipient(w.target),
     finalRecipient: w.rcpt.finalRecipient ?? `RFC822; ${address}`,
     originalRecipient: w.rcpt.originalRecipient,
     expandedFrom: w.expandedFrom,
@@ -578,8 +626,8 @@ async function reportFinished(
   for (const w of done) {
     w.reported = true;
     const r = w.result!;
-    if (r.kind === 'sent' && recipientWantsReport(w.rcpt, 'success')) succeeded.push(reported(w, r, now));
-    if (r.kind === 'permfail' && recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(w, r, now));
+    if (r.kind === 'sent' && recipientWantsReport(w.rcpt, 'success')) succeeded.push(reported(d, w, r, now));
+    if (r.kind === 'permfail' && recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(d, w, r, now));
   }
   let reports = 0;
   if (failed.length > 0 && (await queueReport(d, queue, env, body, 'failure', failed, failureExtra))) reports++;
@@ -617,10 +665,10 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
     d.log(`${env.id}: to=${w.display}, stat=${r.kind === 'sent' ? 'Sent' : r.text}`);
     if (r.kind !== 'tempfail') continue;
     if (expired) {
-      if (recipientWantsReport(w.rcpt, 'failure')) expiredFailures.push(reported(w, expiredInQueue(r), now));
+      if (recipientWantsReport(w.rcpt, 'failure')) expiredFailures.push(reported(d, w, expiredInQueue(r), now));
     } else {
       deferred.push(w);
-      if (recipientWantsReport(w.rcpt, 'delay')) delayed.push(reported(w, r, now, new Date((env.createdAt + returnAfter) * 1000)));
+      if (recipientWantsReport(w.rcpt, 'delay')) delayed.push(reported(d, w, r, now, new Date((env.createdAt + returnAfter) * 1000)));
     }
   }
   const extra = expiredFailures.length > 0 ? queueTimeoutLines(returnAfter) : [];

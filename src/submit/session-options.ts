@@ -53,11 +53,11 @@ export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: s
     precedences: config.precedences,
   };
   const greeting = config.options.get('SmtpGreetingMessage');
-  if (greeting !== undefined) opts.greetingMessage = greetingExpander(loaded, greeting);
+  if (greeting !== undefined) opts.greetingMessage = cfMacroExpander(loaded, greeting);
   // the cf's HReceived: line ($v/$Z: the cf's DZ names the build, "8.17.1.9/Debian-2+deb12u2")
   const received = config.headers.find((h) => h.name.toLowerCase() === 'received' && h.condition === undefined);
   if (received !== undefined) {
-    const expand = greetingExpander(loaded, received.value);
+    const expand = cfMacroExpander(loaded, received.value);
     opts.receivedHeader = (session) => ` ${expand(session)}`;
   }
   const maxRcpt = numberOption(loaded, 'MaxRecipientsPerMessage');
@@ -69,10 +69,11 @@ export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: s
 }
 
 /**
- * SmtpGreetingMessage expanded with the cf's macros and the session's own
- * ($b, {client_addr}, {client_name}, $_ ...), set for the expansion only.
+ * A cf text (SmtpGreetingMessage, a header template) expanded with the cf's
+ * macros and the given ones ($b, {client_addr}, {client_name}, $_ ...), set
+ * for the expansion only.
  */
-function greetingExpander(loaded: LoadedConfig, text: string): (session: SessionMacros) => string {
+export function cfMacroExpander(loaded: LoadedConfig, text: string): (session: SessionMacros) => string {
   const internal = translateDollars(text);
   return (session) => {
     const table = loaded.macros;

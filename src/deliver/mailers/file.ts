@@ -102,7 +102,7 @@ export async function deliverToFile(req: FileDeliveryRequest): Promise<DeliveryR
   try {
     const before = (await fh.stat()).size;
     if (st === undefined && req.owner) await fh.chown(req.owner.uid, req.owner.gid);
-    const entry = mboxEntry(req.sender, req.date ?? new Date(), req.message, { endLastLine: false });
+    const entry = mboxEntry(req.sender, req.date ?? new Date(), req.message, { endLastLine: false, literalSender: true });
     try {
       await fh.write(entry, 0, entry.length);
       await fh.sync();

@@ -19,9 +19,14 @@ export function ctimeDate(date: Date): string {
   );
 }
 
-/** The separator line, without its newline; the null sender is written MAILER-DAEMON. */
-export function fromLine(sender: string, date: Date): string {
-  return `From ${sender === '' || sender === '<>' ? 'MAILER-DAEMON' : sender} ${ctimeDate(date)}`;
+/**
+ * The separator line, without its newline; the null sender is written
+ * MAILER-DAEMON (mail.local), or as it is with `literalSender` (the *file*
+ * mailer writes "From $g $d": "From  Sun Nov ...").
+ */
+export function fromLine(sender: string, date: Date, literalSender = false): string {
+  const shown = literalSender ? sender.replace(/^<>$/, '') : sender === '' || sender === '<>' ? 'MAILER-DAEMON' : sender;
+  return `From ${shown} ${ctimeDate(date)}`;
 }
 
 export interface MboxOptions {
@@ -32,6 +37,8 @@ export interface MboxOptions {
    * mail.local does, and then does not quote "From " lines.
    */
   readonly contentLength?: boolean;
+  /** The null sender stays empty in the From line (the *file* mailer). */
+  readonly literalSender?: boolean;
 }
 
 /** The bytes to append to a mailbox for one message. */
@@ -56,6 +63,6 @@ export function mboxEntry(sender: string, date: Date, message: Buffer, options: 
     headers += `Content-Length: ${Buffer.byteLength(body ?? '', 'latin1')}\n`;
   }
   const separator = body !== undefined || options.contentLength === true ? '\n' : '';
-  const out = `${fromLine(sender, date)}\n${headers}${separator}${body ?? ''}\n`;
+  const out = `${fromLine(sender, date, options.literalSender)}\n${headers}${separator}${body ?? ''}\n`;
   return Buffer.from(out, 'latin1');
 }
