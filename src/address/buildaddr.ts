@@ -7,6 +7,7 @@
  */
 import type { LoadedConfig } from '../config/loader.js';
 import type { MailerDecl } from '../config/types.js';
+import type { MacroTable } from '../rewrite/macros.js';
 import { cataddr } from '../rewrite/cataddr.js';
 
 export interface BuiltAddress {
@@ -27,8 +28,9 @@ export async function finishAddress(
   hostToks: readonly string[],
   userTokens: readonly string[],
   sender: boolean,
+  macros: MacroTable = loaded.macros,
 ): Promise<BuiltAddress> {
-  const { engine, config, macros } = loaded;
+  const { engine, config } = loaded;
   const table = engine.table;
   let decl = mailer;
   let userToks = [...userTokens];
@@ -42,10 +44,10 @@ export async function finishAddress(
   const savedH = macros.getByName('h');
   if (hostToks.length > 0) macros.setByName('h', host);
   try {
-    await engine.rewrite(userToks, sender ? 1 : 2);
+    await engine.rewrite(userToks, sender ? 1 : 2, macros);
     const rs = mailerRuleset(loaded, (sender ? decl.senderRulesets : decl.recipientRulesets)?.[0]);
-    if (rs > 0) await engine.rewrite(userToks, rs);
-    await engine.rewrite(userToks, 4);
+    if (rs > 0) await engine.rewrite(userToks, rs, macros);
+    await engine.rewrite(userToks, 4, macros);
   } finally {
     macros.setByName('h', savedH);
   }

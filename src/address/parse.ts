@@ -6,6 +6,7 @@
 
 import type { LoadedConfig } from '../config/loader.js';
 import type { MailerDecl } from '../config/types.js';
+import type { MacroTable } from '../rewrite/macros.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import { prescan } from '../rewrite/prescan.js';
 import { splitTriple } from '../rewrite/triple.js';
@@ -31,6 +32,8 @@ export interface ParseOptions {
   /** Parse as an envelope sender (rulesets 1 and S=) instead of a recipient. */
   sender?: boolean;
   warn?: (message: string) => void;
+  /** The macro scope the rulesets run in (a session's or a message's); default the config's table. */
+  macros?: MacroTable;
 }
 
 /** The bare address: one pair of angle brackets and surrounding blanks removed. */
@@ -40,7 +43,8 @@ function bare(address: string): string {
 }
 
 export async function parseAddress(loaded: LoadedConfig, address: string, opts: ParseOptions = {}): Promise<ParseResult> {
-  const { engine, config, macros } = loaded;
+  const { engine, config } = loaded;
+  const macros = opts.macros ?? loaded.macros;
   const warn = opts.warn ?? (() => {});
   const table = engine.table;
   let scanError = '';
@@ -54,8 +58,8 @@ export async function parseAddress(loaded: LoadedConfig, address: string, opts: 
     return { ok: true, triple: { mailer: 'local', host: '', user: '<>', decl: config.mailers.find((m) => m.name === 'local') } };
   }
   macros.setByName('addr_type', opts.sender ? 'e s' : 'e r');
-  let status = await engine.rewrite(pvp, 3);
-  if (status !== EX_TEMPFAIL) status = await engine.rewrite(pvp, 0);
+  let status = await engine.rewrite(pvp, 3, macros);
+  if (status !== EX_TEMPFAIL) status = await engine.rewrite(pvp, 0, macros);
   if (status === EX_TEMPFAIL) return { ok: false, reply: TEMP_SYSTEM_FAILURE };
   const verdict = verdictOfTokens(pvp, table);
   if (verdict.kind === 'error') return { ok: false, reply: errorMailerReply(verdict.status, verdict.text, address, warn) };
@@ -69,6 +73,6 @@ export async function parseAddress(loaded: LoadedConfig, address: string, opts: 
   if (mailerName === 'discard') return { ok: true, triple: { mailer: 'discard', host: '', user: joinTokens(userToks, ' ', table), decl: undefined } };
   const decl = config.mailers.find((m) => m.name === mailerName);
   if (!decl) return { ok: false, reply: makeReply(553, '5.3.5', `${address}... buildaddr: unknown mailer ${mailerName}`) };
-  const built = await finishAddress(loaded, decl, hostToks, userToks, opts.sender === true);
+  const built = await finishAddress(loaded, decl, hostToks, userToks, opts.sender === true, macros);
   return { ok: true, triple: { mailer: built.decl.name, host: built.host, user: built.user, decl: built.decl } };
 }

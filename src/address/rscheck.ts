@@ -6,7 +6,7 @@
 
 import { cataddr } from '../rewrite/cataddr.js';
 import type { LoadedConfig } from '../config/loader.js';
-import { EX_TEMPFAIL } from '../rewrite/engine.js';
+import type { MacroTable } from '../rewrite/macros.js';
 import { prescan, type TokenTable } from '../rewrite/prescan.js';
 import { OP } from '../rewrite/tokens.js';
 import { splitTriple } from '../rewrite/triple.js';
@@ -26,6 +26,8 @@ export interface CheckCall {
   args: readonly string[];
   /** Macros to set (by name, without braces) while it runs; undefined unsets. */
   macros?: ReadonlyMap<string, string | undefined>;
+  /** The macro scope to run in (a session's); default the config's table. */
+  scope?: MacroTable;
 }
 
 /** Tokens joined; with `sub`, atoms are separated by it (sendmail's cataddr). */
@@ -63,7 +65,8 @@ export function verdictOfTokens(pvp: readonly string[], table: TokenTable): Rule
  * before reports that).
  */
 export async function runCheckRuleset(loaded: LoadedConfig, call: CheckCall): Promise<RulesetVerdict> {
-  const { engine, macros } = loaded;
+  const { engine } = loaded;
+  const macros = call.scope ?? loaded.macros;
   const rs = engine.rulesetByName.get(call.ruleset);
   if (rs === undefined || !engine.rulesets[rs]) return { kind: 'continue', tokens: [] };
   const pvp: string[] = [];
@@ -74,7 +77,10 @@ export async function runCheckRuleset(loaded: LoadedConfig, call: CheckCall): Pr
     pvp.push(...toks);
   }
   for (const [name, value] of call.macros ?? []) macros.setByName(name, value);
-  const status = await engine.rewrite(pvp, rs);
-  if (status === EX_TEMPFAIL) return { kind: 'tempfail' };
+  // A lookup's temporary failure (status 75) leaves the result as the rules
+  // made it (the map's -T suffix or the key): sendmail 8.17's daemon reads it
+  // like any other, as a real daemon shows for check_relay, check_mail and
+  // check_rcpt.
+  await engine.rewrite(pvp, rs, macros);
   return verdictOfTokens(pvp, engine.table);
 }

@@ -146,8 +146,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const at = (pos: number, msg: string): void => print(`${file}: line ${pos}: ${msg}`);
   const env: MapEnvironment = {
     getMap: (name) => engine.maps.get(name),
-    getMacro: (name) => macros.value(names.id(name)),
-    setMacro: (name, value) => macros.setByName(name, value),
+    // the scope of the ruleset run in progress (a session's own macros in the daemon)
+    getMacro: (name) => engine.activeMacros.value(names.id(name)),
+    setMacro: (name, value) => engine.activeMacros.setByName(name, value),
     option: (name) => config.options.get(name),
     report: (m) => print(m),
   };

@@ -30,13 +30,11 @@ export function unbracket(address: string): string {
 }
 
 export function cfResolver(loaded: LoadedConfig): RecipientResolver {
-  // parseAddress uses the shared engine and macros: one address at a time
-  let chain: Promise<unknown> = Promise.resolve();
+  // each call runs in its own macro scope ($h, {addr_type}, the macro map's
+  // values), so calls may overlap without seeing each other's macros
   return {
     resolve(address, sender = false) {
-      const run = chain.then(() => parseAddress(loaded, address, { sender }));
-      chain = run.catch(() => undefined);
-      return run;
+      return parseAddress(loaded, address, { sender, macros: loaded.macros.scope() });
     },
     localName(address) {
       const a = unbracket(address);
@@ -49,14 +47,10 @@ export function cfResolver(loaded: LoadedConfig): RecipientResolver {
       return loaded.classes.members('w');
     },
     senderFor(sender, mailer) {
-      const run = chain.then(() => rewriteForMailer(loaded, sender, mailer, { sender: true, header: false }));
-      chain = run.catch(() => undefined);
-      return run;
+      return rewriteForMailer(loaded, sender, mailer, { sender: true, header: false });
     },
     headerAddressFor(address, mailer, sender) {
-      const run = chain.then(() => rewriteForMailer(loaded, address, mailer, { sender, header: true }));
-      chain = run.catch(() => undefined);
-      return run;
+      return rewriteForMailer(loaded, address, mailer, { sender, header: true });
     },
   };
 }
@@ -74,13 +68,14 @@ async function rewriteForMailer(
   const scanned = prescan(bare, 0, '', engine.table, () => {}, true);
   if (!scanned.tokens) return bare;
   const toks = scanned.tokens;
-  loaded.macros.setByName('addr_type', `${how.header ? 'h' : 'e'} ${how.sender ? 's' : 'r'}`);
-  await engine.rewrite(toks, 3);
-  await engine.rewrite(toks, how.sender ? 1 : 2);
+  const scope = loaded.macros.scope();
+  scope.setByName('addr_type', `${how.header ? 'h' : 'e'} ${how.sender ? 's' : 'r'}`);
+  await engine.rewrite(toks, 3, scope);
+  await engine.rewrite(toks, how.sender ? 1 : 2, scope);
   const ref = (how.sender ? mailer.senderRulesets : mailer.recipientRulesets)?.[how.header ? 1 : 0];
   const rs = ref === undefined || ref === '' ? -1 : engine.findRuleset(ref, () => {});
-  if (rs > 0) await engine.rewrite(toks, rs);
-  await engine.rewrite(toks, 4);
+  if (rs > 0) await engine.rewrite(toks, rs, scope);
+  await engine.rewrite(toks, 4, scope);
   const out = joinTokens(toks, engine.spaceSub, engine.table);
   return out === '' ? bare : out;
 }

@@ -125,6 +125,7 @@ export class RewriteEngine {
 
   constructor(opts: EngineOptions) {
     this.macros = opts.macros;
+    this.scope = opts.macros;
     this.classes = opts.classes;
     this.table = opts.table;
     this.spaceSub = opts.spaceSub;
@@ -137,6 +138,8 @@ export class RewriteEngine {
   rollback: (mark: number) => void;
   /** Answers of asynchronous lookups during the re-runs of one rewrite. */
   private memo: Map<string, LookupResult> | null = null;
+  /** Macros of the synchronous run in progress. */
+  private scope: MacroTable;
 
   /** The name a ruleset prints under. */
   rulesetLabel(rs: number): string {
@@ -205,29 +208,56 @@ export class RewriteEngine {
     list.push(rule);
   }
 
-  /** Rewrite `pvp` in place through ruleset `rs`; returns a sysexits status. */
-  rewrite(pvp: string[], rs: number): number | Promise<number> {
+  /**
+   * Rewrite `pvp` in place through ruleset `rs`; returns a sysexits status.
+   * `macros` is the scope the run reads and changes (`$&x`, the macro map):
+   * a session's or a message's overlay (MacroTable.scope()), by default the
+   * config's own table.  Runs of different scopes may be in progress at once
+   * (each waits for its own lookups); only one synchronous run is active at
+   * a time, and it sees only its scope.
+   */
+  rewrite(pvp: string[], rs: number, macros: MacroTable = this.macros): number | Promise<number> {
     const saved = pvp.slice();
     const mark = this.mark();
-    const journal = this.macros.startJournal();
+    const journal = macros.startJournal();
     let status: number;
     try {
-      status = this.rewriteSync(pvp, rs, 0, MAXATOM);
+      status = this.runSync(pvp, rs, macros, null);
     } catch (e) {
       if (!(e instanceof NeedAsync)) {
-        this.macros.endJournal(journal);
+        macros.endJournal(journal);
         throw e;
       }
-      return this.rewriteAgain(pvp, rs, saved, mark, journal, e);
+      return this.rewriteAgain(pvp, rs, macros, saved, mark, journal, e);
     }
-    this.macros.endJournal(journal);
+    macros.endJournal(journal);
     return status;
+  }
+
+  /** The scope of the synchronous run in progress (the config's table between runs). */
+  get activeMacros(): MacroTable {
+    return this.scope;
+  }
+
+  /** The one place a synchronous run starts: its scope and remembered lookups are set, then restored. */
+  private runSync(pvp: string[], rs: number, macros: MacroTable, memo: Map<string, LookupResult> | null): number {
+    const outerScope = this.scope;
+    const outerMemo = this.memo;
+    this.scope = macros;
+    this.memo = memo;
+    try {
+      return this.rewriteSync(pvp, rs, 0, MAXATOM);
+    } finally {
+      this.scope = outerScope;
+      this.memo = outerMemo;
+    }
   }
 
   /** Await a lookup, restore the start state, run again; until no lookup waits. */
   private async rewriteAgain(
     pvp: string[],
     rs: number,
+    macros: MacroTable,
     saved: string[],
     mark: number,
     journal: number,
@@ -238,25 +268,22 @@ export class RewriteEngine {
       for (let round = 0; ; round++) {
         memo.set(need.key, await need.promise);
         this.rollback(mark);
-        this.macros.rollbackJournal(journal);
+        macros.rollbackJournal(journal);
         pvp.length = 0;
         for (const t of saved) pvp.push(t);
         if (round >= MAX_ASYNC_RERUNS) {
           this.print('rewrite: too many asynchronous lookups');
           return EX_SOFTWARE;
         }
-        this.memo = memo;
         try {
-          return this.rewriteSync(pvp, rs, 0, MAXATOM);
+          return this.runSync(pvp, rs, macros, memo);
         } catch (e) {
           if (!(e instanceof NeedAsync)) throw e;
           need = e;
-        } finally {
-          this.memo = null;
         }
       }
     } finally {
-      this.macros.endJournal(journal);
+      macros.endJournal(journal);
     }
   }
 
@@ -326,7 +353,7 @@ export class RewriteEngine {
             break;
           }
           case PatKind.DeferredMacro: {
-            const v = this.macros.get(el.text);
+            const v = this.scope.get(el.text);
             if (v !== undefined && v !== '') {
               const toks = tokenize(v, this.table);
               for (const t of toks) {
@@ -543,7 +570,7 @@ export class RewriteEngine {
           ids.push(pids[j]!);
         }
       } else if (c === OP.MACRODEXPAND) {
-        const v = this.macros.get(t.slice(1));
+        const v = this.scope.get(t.slice(1));
         if (v === undefined || v === '') continue;
         const toks = tokenize(v, this.table);
         if (npvp.length + toks.length > maxatom) return this.tooLong();
@@ -560,7 +587,7 @@ export class RewriteEngine {
     return npvp;
   }
 
-  rewriteSync(pvp: string[], rs: number, reclevel: number, maxatom: number): number {
+  private rewriteSync(pvp: string[], rs: number, reclevel: number, maxatom: number): number {
     const label = this.rulesetLabel(rs);
     const padded = (this.paddedLabels[rs] ??= pad16(label));
     if (this.trace) this.print(`${padded}   input:${this.traceText(pvp)}`);

@@ -90,21 +90,41 @@ export function translateDollars(text: string): string {
   return out;
 }
 
-/** Macro values by id. */
+/**
+ * Macro values by id.  A table made with `scope()` is an overlay: its own
+ * values (and unsets) over its parent's, which it never changes; each
+ * table keeps its own journal.  The config's start-up values live in the
+ * root table; each SMTP session's or delivery's calls get an overlay, so
+ * calls running at the same time never see each other's macros.
+ */
 export class MacroTable {
-  private readonly values = new Map<string, string>();
-  /** Earlier values of macros changed while a journal is open (for rollback). */
-  private readonly journal: [string, string | undefined][] = [];
+  /** Values set here; in an overlay, an undefined value unsets the parent's. */
+  private readonly values = new Map<string, string | undefined>();
+  /** Earlier values of macros changed while a journal is open (for rollback); null: the id was not set here. */
+  private readonly journal: [string, string | undefined | null][] = [];
   private journals = 0;
 
+  constructor(readonly parent?: MacroTable) {}
+
+  /** A new overlay over this table (session values over start-up values). */
+  scope(): MacroTable {
+    return new MacroTable(this);
+  }
+
   get(id: string): string | undefined {
-    return this.values.get(id);
+    const v = this.values.get(id);
+    if (v !== undefined || this.parent === undefined || this.values.has(id)) return v;
+    return this.parent.get(id);
   }
 
   /** Set (or with undefined, clear) a macro by id. */
   set(id: string, value: string | undefined): void {
-    if (this.journals > 0) this.journal.push([id, this.values.get(id)]);
-    if (value === undefined) this.values.delete(id);
+    if (this.journals > 0) this.journal.push([id, this.values.has(id) ? this.values.get(id) : null]);
+    this.put(id, value);
+  }
+
+  private put(id: string, value: string | undefined | null): void {
+    if (value === null || (value === undefined && this.parent === undefined)) this.values.delete(id);
     else this.values.set(id, value);
   }
 
@@ -116,13 +136,10 @@ export class MacroTable {
 
   /** Undo the changes recorded since `pos`. */
   rollbackJournal(pos: number): void {
-    const saved = this.journals;
-    this.journals = 0;
     while (this.journal.length > pos) {
       const [id, old] = this.journal.pop()!;
-      this.set(id, old);
+      this.put(id, old);
     }
-    this.journals = saved;
   }
 
   /** Stop recording (changes stay). */
@@ -132,7 +149,7 @@ export class MacroTable {
   }
 
   getByName(name: string): string | undefined {
-    return this.values.get(names.id(name));
+    return this.get(names.id(name));
   }
 
   setByName(name: string, value: string | undefined): void {
@@ -164,7 +181,7 @@ export class MacroTable {
         const id = text[++i] ?? '';
         skip.push(skipping);
         if (!skipping) {
-          const v = this.values.get(id);
+          const v = this.get(id);
           skipping = v === undefined || v === '';
         }
         continue;
@@ -183,7 +200,7 @@ export class MacroTable {
         continue;
       }
       if (c === OP.MACROEXPAND) {
-        const v = this.values.get(text[++i] ?? '');
+        const v = this.get(text[++i] ?? '');
         if (v !== undefined) out += this.expand(v, depth + 1);
         continue;
       }
@@ -198,7 +215,7 @@ export class MacroTable {
 
   /** Expanded value of a macro as plain text (undefined when unset). */
   value(id: string): string | undefined {
-    const v = this.values.get(id);
+    const v = this.get(id);
     return v === undefined ? undefined : this.expand(v);
   }
 }

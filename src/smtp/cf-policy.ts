@@ -10,13 +10,17 @@
 //   end of message: check_eom {msg_size}
 // `$#error` becomes the reply (the client's address in front), `$#discard`
 // and `$#quarantine` the decisions of that name, a lookup's temporary
-// failure a 451.  One engine serves every session, so calls are serialized.
+// failure a 451.  One engine serves every session and calls run at the same
+// time: each call runs in its own macro scope (the session's values over the
+// config's start-up values, MacroTable.scope()), so a slow lookup in one
+// session stalls no other and no session sees another's macros.
 
 import type { LoadedConfig } from '../config/loader.js';
 import { errorMailerReply, TEMP_SYSTEM_FAILURE } from '../address/error-reply.js';
 import { LocalUsers } from '../address/local-user.js';
 import { parseAddress } from '../address/parse.js';
 import { runCheckRuleset, type RulesetVerdict } from '../address/rscheck.js';
+import type { MacroTable } from '../rewrite/macros.js';
 import { OP } from '../rewrite/tokens.js';
 import { accept, discard, failure, quarantine, type Decision, type RecipientDecision, type SessionMacros, type SmtpPolicy } from './policy.js';
 import { makeReply, type Reply } from './reply.js';
@@ -38,7 +42,6 @@ export interface CfPolicyOptions {
 export class CfPolicy implements SmtpPolicy {
   private readonly users: LocalUsers;
   private readonly warn: (m: string) => void;
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly loaded: LoadedConfig,
@@ -50,23 +53,19 @@ export class CfPolicy implements SmtpPolicy {
     loaded.engine.trace = false;
   }
 
-  /** Runs `fn` after every earlier call has finished (the engine's macros are shared). */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private setMacros(macros: SessionMacros): void {
-    for (const name of SESSION_MACROS) this.loaded.macros.setByName(name, macros.get(name));
+  /** A scope for one call: the session's macros over the config's (those the session lacks unset). */
+  private scopeOf(macros: SessionMacros): MacroTable {
+    const scope = this.loaded.macros.scope();
+    for (const name of SESSION_MACROS) scope.setByName(name, macros.get(name));
     // $f and {mail_from}, the envelope sender; delay_checks hands it to checkmail at RCPT time
     const sender = macros.get('mail_addr');
-    this.loaded.macros.setByName('f', sender === undefined ? undefined : sender === '' ? '<>' : sender);
-    this.loaded.macros.setByName('mail_from', sender === undefined ? undefined : `<${sender}>`);
+    scope.setByName('f', sender === undefined ? undefined : sender === '' ? '<>' : sender);
+    scope.setByName('mail_from', sender === undefined ? undefined : `<${sender}>`);
+    return scope;
   }
 
-  private check(ruleset: string, args: readonly string[]): Promise<RulesetVerdict> {
-    return runCheckRuleset(this.loaded, { ruleset, args });
+  private check(scope: MacroTable, ruleset: string, args: readonly string[]): Promise<RulesetVerdict> {
+    return runCheckRuleset(this.loaded, { ruleset, args, scope });
   }
 
   /** A verdict as a decision; `address` is put in front of error texts. */
@@ -87,93 +86,76 @@ export class CfPolicy implements SmtpPolicy {
     }
   }
 
-  connect(macros: SessionMacros): Promise<Decision> {
-    return this.serial(async () => {
-      this.setMacros(macros);
-      const verdict = await this.check('check_relay', [macros.get('client_name') ?? '', macros.get('client_addr') ?? '']);
-      return this.decide(verdict, undefined);
-    });
+  async connect(macros: SessionMacros): Promise<Decision> {
+    const scope = this.scopeOf(macros);
+    const verdict = await this.check(scope, 'check_relay', [macros.get('client_name') ?? '', macros.get('client_addr') ?? '']);
+    return this.decide(verdict, undefined);
   }
 
-  greetPause(macros: SessionMacros): Promise<number> {
-    return this.serial(async () => {
-      this.setMacros(macros);
-      const verdict = await this.check('greet_pause', [macros.get('client_name') ?? '', macros.get('client_addr') ?? '']);
-      if (verdict.kind !== 'continue' || verdict.tokens[0] !== OP.CANONNET) return 0;
-      const ms = Number(verdict.tokens[1]);
-      return Number.isFinite(ms) && ms > 0 ? ms : 0;
-    });
+  async greetPause(macros: SessionMacros): Promise<number> {
+    const scope = this.scopeOf(macros);
+    const verdict = await this.check(scope, 'greet_pause', [macros.get('client_name') ?? '', macros.get('client_addr') ?? '']);
+    if (verdict.kind !== 'continue' || verdict.tokens[0] !== OP.CANONNET) return 0;
+    const ms = Number(verdict.tokens[1]);
+    return Number.isFinite(ms) && ms > 0 ? ms : 0;
   }
 
   helo(): Decision {
     return accept();
   }
 
-  mail(macros: SessionMacros, sender: string): Promise<Decision> {
-    return this.serial(async () => {
-      this.setMacros(macros);
-      const parsed = await parseAddress(this.loaded, sender, { sender: true, warn: this.warn });
-      if (!parsed.ok) return failure(parsed.reply);
-      const m = this.loaded.macros;
-      m.setByName('mail_mailer', parsed.triple.mailer);
-      m.setByName('mail_host', parsed.triple.host);
-      m.setByName('mail_addr', parsed.triple.user === '<>' ? '' : parsed.triple.user);
-      return this.decide(await this.check('check_mail', [sender]), sender);
-    });
+  async mail(macros: SessionMacros, sender: string): Promise<Decision> {
+    const scope = this.scopeOf(macros);
+    const parsed = await parseAddress(this.loaded, sender, { sender: true, warn: this.warn, macros: scope });
+    if (!parsed.ok) return failure(parsed.reply);
+    scope.setByName('mail_mailer', parsed.triple.mailer);
+    scope.setByName('mail_host', parsed.triple.host);
+    scope.setByName('mail_addr', parsed.triple.user === '<>' ? '' : parsed.triple.user);
+    return this.decide(await this.check(scope, 'check_mail', [sender]), sender);
   }
 
-  rcpt(macros: SessionMacros, recipient: string): Promise<RecipientDecision> {
-    return this.serial(async () => {
-      this.setMacros(macros);
-      const parsed = await parseAddress(this.loaded, recipient, { warn: this.warn });
-      if (!parsed.ok) return { decision: failure(parsed.reply) };
-      const { triple } = parsed;
-      const m = this.loaded.macros;
-      m.setByName('rcpt_mailer', triple.mailer);
-      m.setByName('rcpt_host', triple.host);
-      m.setByName('rcpt_addr', triple.user);
-      const decision = this.decide(await this.check('check_rcpt', [recipient]), recipient);
-      if (decision.kind === 'reject' || decision.kind === 'tempfail') return { decision };
-      if (triple.mailer === 'local' && !this.users.exists(triple.user)) return { decision: failure(R.userUnknown(recipient)) };
-      return { decision, resolved: { mailer: triple.mailer, host: triple.host, user: triple.user } };
-    });
+  async rcpt(macros: SessionMacros, recipient: string): Promise<RecipientDecision> {
+    const scope = this.scopeOf(macros);
+    const parsed = await parseAddress(this.loaded, recipient, { warn: this.warn, macros: scope });
+    if (!parsed.ok) return { decision: failure(parsed.reply) };
+    const { triple } = parsed;
+    scope.setByName('rcpt_mailer', triple.mailer);
+    scope.setByName('rcpt_host', triple.host);
+    scope.setByName('rcpt_addr', triple.user);
+    const decision = this.decide(await this.check(scope, 'check_rcpt', [recipient]), recipient);
+    if (decision.kind === 'reject' || decision.kind === 'tempfail') return { decision };
+    if (triple.mailer === 'local' && !this.users.exists(triple.user)) return { decision: failure(R.userUnknown(recipient)) };
+    return { decision, resolved: { mailer: triple.mailer, host: triple.host, user: triple.user } };
   }
 
-  data(macros: SessionMacros): Promise<Decision> {
-    return this.serial(async () => {
-      this.setMacros(macros);
-      return this.decide(await this.check('check_data', [macros.get('nrcpts') ?? '0']), undefined);
-    });
+  async data(macros: SessionMacros): Promise<Decision> {
+    const scope = this.scopeOf(macros);
+    return this.decide(await this.check(scope, 'check_data', [macros.get('nrcpts') ?? '0']), undefined);
   }
 
-  endOfHeaders(macros: SessionMacros, headers: readonly (readonly [string, string])[]): Promise<Decision> {
-    return this.serial(async () => {
-      this.setMacros(macros);
-      const length = headers.reduce((n, [name, value]) => n + name.length + 2 + value.length, 0);
-      this.loaded.macros.setByName('hdrlen', String(length));
-      return this.decide(await this.check('check_eoh', [String(headers.length), String(length)]), undefined);
-    });
+  async endOfHeaders(macros: SessionMacros, headers: readonly (readonly [string, string])[]): Promise<Decision> {
+    const scope = this.scopeOf(macros);
+    const length = headers.reduce((n, [name, value]) => n + name.length + 2 + value.length, 0);
+    scope.setByName('hdrlen', String(length));
+    return this.decide(await this.check(scope, 'check_eoh', [String(headers.length), String(length)]), undefined);
   }
 
-  endOfMessage(macros: SessionMacros): Promise<Decision> {
-    return this.serial(async () => {
-      this.setMacros(macros);
-      return this.decide(await this.check('check_eom', [macros.get('msg_size') ?? '0']), undefined);
-    });
+  async endOfMessage(macros: SessionMacros): Promise<Decision> {
+    const scope = this.scopeOf(macros);
+    return this.decide(await this.check(scope, 'check_eom', [macros.get('msg_size') ?? '0']), undefined);
   }
 
   vrfy(macros: SessionMacros, address: string): Promise<Reply> {
-    return this.serial(() => this.lookup(macros, address));
+    return this.lookup(macros, address);
   }
 
   expn(macros: SessionMacros, address: string): Promise<Reply> {
-    return this.serial(() => this.lookup(macros, address));
+    return this.lookup(macros, address);
   }
 
   /** VRFY/EXPN: the address parsed; a local one must exist. */
   private async lookup(macros: SessionMacros, address: string): Promise<Reply> {
-    this.setMacros(macros);
-    const parsed = await parseAddress(this.loaded, address, { warn: this.warn });
+    const parsed = await parseAddress(this.loaded, address, { warn: this.warn, macros: this.scopeOf(macros) });
     if (!parsed.ok) return parsed.reply;
     const { triple } = parsed;
     if (triple.mailer === 'local') {
