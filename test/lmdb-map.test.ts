@@ -256,11 +256,13 @@ describe.skipIf(!canRunSendmail)('lookups agree with real sendmail -bt /map on t
       ['exact', 'hash', 'exact'],
       ['gone', 'hash', 'missing'],
       ['goneT', 'hash', '-T<TMP> missing'],
+      // a btree file declared as hash: sendmail cannot open it (Invalid argument)
+      ['treeAsHash', 'hash', 'tree'],
     ];
     const queries = [
       ['plain', 'k'], ['plain', 'KEY'], ['plain', 'nothere'], ['plain', 'mixed'], ['plainm', 'Key'], ['plaina', 'k'],
       ['nulN', 'k'], ['nulO', 'k'], ['nulAuto', 'N'], ['exactf', 'Key'], ['exactf', 'KEY'], ['exact', 'KEY'],
-      ['gone', 'x'], ['gone', 'y'],
+      ['gone', 'x'], ['gone', 'y'], ['treeAsHash', 'k'],
     ];
     const fileFor = (who: string, spec: string) =>
       spec.replace(/(\S+)$/, (f) => path.join(dir, `${who}-${f}`));

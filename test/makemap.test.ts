@@ -137,6 +137,29 @@ describe('makemap builds and dumps LMDB maps', () => {
     );
   });
 
+  it('records the type: a map is read back only as what it was built as (implicit is hash)', () => {
+    const dir = tempDir('makemap-');
+    expect(build(dir, ['hash', 'h'], 'a b\n').status).toBe(0);
+    expect(dump(dir, 'implicit', 'h').stdout).toBe('a\tb\n');
+    const asTree = dump(dir, 'btree', 'h');
+    expect(asTree.status).toBe(73);
+    expect(asTree.stderr).toBe(
+      `makemap: error opening type btree map ${dir}/h: Invalid argument\n` +
+        `makemap: ${dir}/h.db is a hash map, not btree: rebuild it with makemap btree\n`,
+    );
+    expect(build(dir, ['-o', 'btree', 'h'], 'c d\n').status).toBe(73);
+    // a rebuild may change the type, as sendmail's makemap does
+    expect(build(dir, ['btree', 'h'], 'c d\n').status).toBe(0);
+    expect(dump(dir, 'btree', 'h').stdout).toBe('c\td\n');
+    expect(runOurs('editmap', ['-q', 'hash', `${dir}/h`, 'c']).status).toBe(73);
+    expect(runOurs('editmap', ['-u', 'btree', `${dir}/new`, 'k', 'v']).status).toBe(0);
+    expect(dump(dir, 'hash', 'new').status).toBe(73);
+    // types sendmail's Debian build lacks are refused with its message, -i or not
+    const cdb = build(dir, ['-i', 'hash', 'cdb', 'c'], 'a b\n');
+    expect([cdb.status, cdb.stderr]).toEqual([73, 'makemap: Need to recompile with -DCDB for cdb support\n']);
+    expect(build(dir, ['dbm', 'd'], 'a b\n').stderr).toBe('makemap: Need to recompile with -DNDBM for dbm support\n');
+  });
+
   it.skipIf(process.getuid?.() !== 0)('run by root, gives the map to the cf\'s TrustedUser', () => {
     const dir = tempDir('makemap-');
     const nobody = readFileSync('/etc/passwd', 'latin1').split('\n').find((l) => l.startsWith('nobody:'));

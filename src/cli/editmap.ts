@@ -7,10 +7,9 @@
  */
 import { MapFile, MapFileError, mapFilePath } from '../maps/lmdb/index.js';
 import { foldAsciiInPlace, printable } from '../maps/lmdb/makemap-source.js';
-import { EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE, giveToTrustedUser, parseCommandLine, prepareMapTarget, usageError } from './map-cli.js';
+import { EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE, checkMapType, giveToTrustedUser, parseCommandLine, prepareMapTarget, usageError } from './map-cli.js';
 
 const USAGE = 'Usage: editmap [-C cffile] [-N] [-f] [-q|-u|-x] maptype mapname key [ "value ..." ]\n';
-const MAP_TYPES = ['hash', 'btree', 'implicit'];
 
 export function main(argv: string[], progName = 'editmap'): void {
   const cmd = parseCommandLine(
@@ -30,7 +29,7 @@ export function main(argv: string[], progName = 'editmap'): void {
     if (hint) process.stderr.write(`${progName}: ${mapFilePath(mapName)} is ${hint}\n`);
     process.exitCode = EX_CANTCREAT;
   };
-  if (!MAP_TYPES.includes(type)) return fail('Unknown database type');
+  if (!checkMapType(progName, type, fail)) return;
   const path = mapFilePath(mapName);
   const cf = prepareMapTarget(progName, opt.get('C'), path, { write: mode !== 'q', mustExist: mode !== 'u' }, fail);
   if (!cf) return;
@@ -42,7 +41,7 @@ export function main(argv: string[], progName = 'editmap'): void {
 
   let file: MapFile;
   try {
-    file = MapFile.open(path, { write: mode !== 'q', create: mode === 'u' });
+    file = MapFile.open(path, { write: mode !== 'q', create: mode === 'u', mapClass: type });
   } catch (err) {
     if (err instanceof MapFileError) return fail(err.reason, err.hint);
     throw err;
@@ -59,7 +58,7 @@ export function main(argv: string[], progName = 'editmap'): void {
     } else if (mode === 'u') {
       let value = Buffer.from(valueText, 'latin1');
       if (opt.has('N')) value = Buffer.concat([value, Buffer.from([0])]);
-      file.put(key, value);
+      file.put(key, value, type);
       giveToTrustedUser(file.path, cf);
     } else if (!file.remove(key)) {
       // editmap reports a missing key but does not fail

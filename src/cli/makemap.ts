@@ -15,6 +15,8 @@ import {
   ChunkedWriter,
   EX_CANTCREAT,
   EX_DATAERR,
+  MAP_TYPES,
+  checkMapType,
   giveToTrustedUser,
   parseCommandLine,
   prepareMapTarget,
@@ -26,10 +28,6 @@ const USAGE =
   '               [-d] [-e] [-f] [-i type] [-l] [-o] [-r] [-s] [-t delimiter]\n' +
   '               [-u] [-v] type mapname\n';
 
-/** Map types we build, all as one LMDB file. */
-const MAP_TYPES = ['hash', 'btree', 'implicit'];
-/** Types sendmail knows but we do not build; `-i type` may stand in for them. */
-const OTHER_KNOWN_TYPES = ['dbm', 'cdb'];
 
 const OPTION_SPECS = [
   { letter: 'C', value: 'cffile' },
@@ -59,20 +57,20 @@ export function main(argv: string[], progName = 'makemap'): void {
   }
   if (args.length !== 2) return usageError(USAGE);
   const [typeArg, mapName] = args;
-  const type = resolveType(typeArg, opt.get('i'));
+  const type = typeArg;
   const fail = (reason: string, hint?: string): void => {
     process.stderr.write(`${progName}: error opening type ${typeArg} map ${mapName}: ${reason}\n`);
     if (hint) process.stderr.write(`${progName}: ${mapFilePath(mapName)} is ${hint}\n`);
     process.exitCode = EX_CANTCREAT;
   };
-  if (!type) return fail('Unknown database type');
+  if (!checkMapType(progName, type, fail)) return;
   const path = mapFilePath(mapName);
   const delimiter = optionChar(opt.get('t'));
   const dumping = opt.has('u');
   const check = { write: !dumping, mustExist: dumping || opt.has('o'), skipLinkChecks: opt.has('s') };
   const cf = prepareMapTarget(progName, opt.get('C'), path, check, fail);
   if (!cf) return;
-  if (dumping) return dump(path, delimiter ?? '\t', fail);
+  if (dumping) return dump(path, type, delimiter ?? '\t', fail);
 
   let input: Buffer;
   try {
@@ -102,7 +100,8 @@ export function main(argv: string[], progName = 'makemap'): void {
 
   let file: MapFile;
   try {
-    file = MapFile.open(path, { write: true, create: !opt.has('o'), sizeHint: input.length });
+    // a rebuild may change the class (as makemap's does); -o keeps to it
+    file = MapFile.open(path, { write: true, create: !opt.has('o'), sizeHint: input.length, mapClass: opt.has('o') ? type : undefined });
   } catch (err) {
     if (err instanceof MapFileError) return fail(err.reason, err.hint);
     throw err;
@@ -121,7 +120,7 @@ export function main(argv: string[], progName = 'makemap'): void {
     verbose.flush();
   }
   try {
-    file.replaceAll(table, { keepOld: opt.has('o'), onExisting });
+    file.replaceAll(table, { keepOld: opt.has('o'), onExisting, mapClass: type });
   } catch (err) {
     if (!(err instanceof MapFileError)) throw err;
     process.stderr.write(`${progName}: ${mapName}: ${err.reason}; ${path} not changed\n`);
@@ -142,17 +141,11 @@ function optionChar(value: string | true | undefined): string | undefined {
   return value[0];
 }
 
-function resolveType(type: string, fallback: string | true | undefined): string | undefined {
-  if (MAP_TYPES.includes(type)) return type;
-  if (OTHER_KNOWN_TYPES.includes(type) && typeof fallback === 'string' && MAP_TYPES.includes(fallback)) return fallback;
-  return undefined;
-}
-
 /** `makemap -u`: every entry as `key<TAB>value`, in key order. */
-function dump(path: string, delimiter: string, fail: (reason: string, hint?: string) => void): void {
+function dump(path: string, type: string, delimiter: string, fail: (reason: string, hint?: string) => void): void {
   let file: MapFile;
   try {
-    file = MapFile.open(path);
+    file = MapFile.open(path, { mapClass: type });
   } catch (err) {
     if (err instanceof MapFileError) return fail(err.reason, err.hint);
     throw err;

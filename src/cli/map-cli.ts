@@ -75,6 +75,30 @@ function badOption(progName: string, what: string, letter: string, usage: string
   return undefined;
 }
 
+/** Map types the tools build and read, all as one LMDB file (`makemap -l`). */
+export const MAP_TYPES = ['hash', 'btree', 'implicit'];
+
+/** Types sendmail knows that its Debian build (and ours) does not have, with the compile flag they need. */
+const UNBUILT_TYPES: Record<string, string> = { cdb: 'CDB', dbm: 'NDBM' };
+
+/**
+ * Whether the tools handle `type`; if not, says so as sendmail's do
+ * (`Need to recompile with -DCDB for cdb support`, or `fail` with
+ * `Unknown database type`) and sets exit status 73.  `-i type` does not
+ * stand in for a missing type: the real tools ignore it as well.
+ */
+export function checkMapType(progName: string, type: string, fail: (reason: string) => void): boolean {
+  if (MAP_TYPES.includes(type)) return true;
+  const flag = UNBUILT_TYPES[type];
+  if (flag) {
+    process.stderr.write(`${progName}: Need to recompile with -D${flag} for ${type} support\n`);
+    process.exitCode = EX_CANTCREAT;
+  } else {
+    fail('Unknown database type');
+  }
+  return false;
+}
+
 /** Print usage to stderr and set exit status 64. */
 export function usageError(usage: string): void {
   process.stderr.write(usage);

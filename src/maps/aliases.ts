@@ -268,7 +268,7 @@ function nulTerminated(text: string): Buffer {
  * repeated name replaces the earlier value, or with `appendDuplicates` goes
  * in front of it: `new,old`.
  */
-export function writeAliasDatabase(dbPath: string, entries: readonly AliasEntry[], appendDuplicates = false): void {
+export function writeAliasDatabase(dbPath: string, entries: readonly AliasEntry[], appendDuplicates = false, mapClass = 'hash'): void {
   const values = new Map<string, string>();
   for (const e of entries) {
     const old = values.get(e.name);
@@ -278,7 +278,7 @@ export function writeAliasDatabase(dbPath: string, entries: readonly AliasEntry[
   pairs.push([nulTerminated('@'), nulTerminated('@')]);
   const file = MapFile.open(dbPath, { write: true, create: true });
   try {
-    file.replaceAll(pairs);
+    file.replaceAll(pairs, { mapClass });
   } finally {
     file.close();
   }
@@ -317,7 +317,7 @@ export async function buildAliasDatabases(
       continue;
     }
     try {
-      writeAliasDatabase(dbPath, parsed.entries, spec.appendDuplicates || options.appendDuplicates);
+      writeAliasDatabase(dbPath, parsed.entries, spec.appendDuplicates || options.appendDuplicates, spec.className);
     } catch (err) {
       if (!(err instanceof MapFileError)) throw err;
       report(`${spec.path}: cannot rebuild ${dbPath}: ${err.reason}${err.hint ? ` (${dbPath} is ${err.hint})` : ''}`);

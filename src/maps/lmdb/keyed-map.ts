@@ -58,9 +58,13 @@ class KeyedLmdbMap implements SendmailMap {
     readonly path: string,
   ) {
     // sendmail reports a failed open once; later attempts stay quiet
-    this.file = new ReopeningMapFile(path, (err) => {
-      if (!decl.flags.optional) env.report(mapOpenMessage(decl, path, err));
-    });
+    this.file = new ReopeningMapFile(
+      path,
+      (err) => {
+        if (!decl.flags.optional) env.report(mapOpenMessage(decl, path, err));
+      },
+      decl.className,
+    );
   }
 
   lookup(key: string, args: readonly string[]): LookupResult {

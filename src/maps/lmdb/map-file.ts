@@ -187,7 +187,20 @@ export interface OpenOptions {
    * big enough from the start instead of growing during the transaction.
    */
   sizeHint?: number;
+  /**
+   * The class the map is opened as (`hash`, `btree`): a file recorded as
+   * the other one is refused with EINVAL, as sendmail refuses a Berkeley DB
+   * hash file opened as btree.  Files without a record are taken as any.
+   */
+  mapClass?: string;
 }
+
+/** The class a map file records for a makemap/K-line type (`implicit` is hash, as in sendmail). */
+export function recordedClass(type: string): string {
+  return type === 'implicit' ? 'hash' : type;
+}
+
+const CLASS_KEY = Buffer.from('class');
 
 /**
  * One LMDB environment per file and process: LMDB must not open the same
@@ -199,6 +212,8 @@ interface SharedEnv {
   root: RootDatabase;
   entriesDb: Database<Buffer, Buffer>;
   dupsDb: Database<Buffer, Buffer>;
+  /** The map's class (`meta` database); missing in files made before it was recorded. */
+  metaDb: Database<Buffer, Buffer> | undefined;
   writable: boolean;
   refs: number;
   /** When the read snapshot was last renewed (performance.now()). */
@@ -234,7 +249,9 @@ function openEnv(path: string, id: string, writable: boolean, sizeHint = 0): Sha
     if (writable) root.readerCheck();
     const entriesDb = root.openDB<Buffer, Buffer>({ name: 'map', ...dbOptions });
     const dupsDb = root.openDB<Buffer, Buffer>({ name: 'dups', ...dbOptions });
-    return { id, root, entriesDb, dupsDb, writable, refs: 0, renewedAt: 0, wrote: false };
+    // a read-only open of a file without it gets no database (lmdb-js returns undefined)
+    const metaDb = (root.openDB<Buffer, Buffer>({ name: 'meta', ...dbOptions }) as Database<Buffer, Buffer> | undefined) ?? undefined;
+    return { id, root, entriesDb, dupsDb, metaDb, writable, refs: 0, renewedAt: 0, wrote: false };
   } catch (err) {
     void root.close();
     throw err;
@@ -302,7 +319,13 @@ export class MapFile {
         env = openEnv(path, id, write, options.sizeHint);
         openEnvs.set(id, env);
       }
-      return new MapFile(path, env, write);
+      const file = new MapFile(path, env, write);
+      const recorded = options.mapClass === undefined ? undefined : file.mapClass();
+      if (recorded !== undefined && recorded !== recordedClass(options.mapClass!)) {
+        file.close();
+        throw new MapFileError(path, 'EINVAL', STRERROR.EINVAL, `a ${recorded} map, not ${options.mapClass}: rebuild it with makemap ${options.mapClass}`);
+      }
+      return file;
     } catch (err) {
       if (err instanceof MapFileError) throw err;
       // a read-only open of a file without our databases
@@ -345,6 +368,18 @@ export class MapFile {
     }
   }
 
+  /** The class recorded in the file (`hash`, `btree`), or undefined when none is. */
+  mapClass(): string | undefined {
+    return this.env.metaDb?.getBinary(CLASS_KEY)?.toString('latin1');
+  }
+
+  /** Record the map's class (inside the caller's write transaction, or in one of its own). */
+  private recordClass(type: string | undefined): void {
+    if (type === undefined || !this.env.metaDb) return;
+    const value = Buffer.from(recordedClass(type), 'latin1');
+    if (!this.env.metaDb.getBinary(CLASS_KEY)?.equals(value)) this.env.metaDb.putSync(CLASS_KEY, value);
+  }
+
   /** Number of keys (without extra duplicates). */
   count(): number {
     return this.entriesDb.getCount();
@@ -364,12 +399,18 @@ export class MapFile {
    */
   replaceAll(
     entries: Iterable<MapEntry> | EntryTable,
-    options: { keepOld?: boolean; onExisting?: (key: Buffer, index: number) => ExistingKeyAction } = {},
+    options: {
+      keepOld?: boolean;
+      onExisting?: (key: Buffer, index: number) => ExistingKeyAction;
+      /** The class to record (a rebuild records it; with keepOld only a file without one gets it). */
+      mapClass?: string;
+    } = {},
   ): void {
     this.requireWritable();
     try {
       this.env.wrote = true;
       this.env.root.transactionSync(() => {
+        if (!options.keepOld || this.mapClass() === undefined) this.recordClass(options.mapClass);
         if (options.keepOld) {
           this.putEach(isEntryTable(entries) ? tableEntries(entries) : entries, options.onExisting);
           return;
@@ -461,13 +502,17 @@ export class MapFile {
     }
   }
 
-  /** Insert or replace one key (editmap -u), in its own transaction. */
-  put(key: Buffer, value: Buffer): void {
+  /**
+   * Insert or replace one key (editmap -u), in its own transaction; a file
+   * without a recorded class gets `mapClass`.
+   */
+  put(key: Buffer, value: Buffer, mapClass?: string): void {
     this.requireWritable();
     checkKey(this.path, key);
     try {
       this.env.wrote = true;
       this.env.root.transactionSync(() => {
+        if (this.mapClass() === undefined) this.recordClass(mapClass);
         this.entriesDb.putSync(key, value);
       });
     } catch (err) {

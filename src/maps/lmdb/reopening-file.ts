@@ -34,6 +34,8 @@ export class ReopeningMapFile {
   constructor(
     readonly path: string,
     private readonly onOpenFailure: (err: MapFileError) => void = () => {},
+    /** The class the file is opened as (see MapFile.open's mapClass). */
+    private readonly mapClass?: string,
   ) {}
 
   /** True when the file was opened anew (first open or replaced) by the last current(). */
@@ -49,7 +51,7 @@ export class ReopeningMapFile {
     if (this.file && id === this.fileId) return this.file;
     this.close();
     try {
-      this.file = MapFile.open(this.path);
+      this.file = MapFile.open(this.path, { mapClass: this.mapClass });
       this.fileId = id;
       this.failed = false;
       this.reopened = true;
