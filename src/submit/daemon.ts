@@ -4,7 +4,6 @@
 // background); the queue run interval of -q is kept for the queue runner.
 
 import type { LoadedConfig } from '../config/loader.js';
-import { scheduleQueueRuns } from '../deliver/runner.js';
 import { mailLog } from '../log/index.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { resolveClientAddress, daemonListeners, sessionOptionsFromConfig } from './session-options.js';
@@ -46,6 +45,8 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
     // the queue runner gets its own copy of the cf: the engine's macros are not shared with the SMTP policy
     const runnerConfig = await opts.reload?.();
     if (runnerConfig) {
+      // the queue runner (and nodemailer under it) is loaded only by a daemon that runs the queue
+      const { scheduleQueueRuns } = await import('../deliver/runner.js');
       scheduleQueueRuns(opts.queueIntervalSeconds!, { loaded: runnerConfig, log });
       log(`queue runs every ${opts.queueIntervalSeconds} s`);
     } else log('queue runs not started: the cf could not be read again');

@@ -5,12 +5,10 @@
 
 import { mkdirSync } from 'node:fs';
 import type { LoadedConfig } from '../config/loader.js';
-import { runCfDaemon } from './daemon.js';
-import { submitLocal } from './local.js';
-import { serveStdio } from './stdio.js';
-import { verifyAddresses } from './verify.js';
-import { queueCommand } from '../deliver/queue-command.js';
 import { configureMailLog } from '../log/index.js';
+// each mode's module is imported when that mode runs: the daemon does not
+// carry the queue runner, nodemailer and the delivery agents until a queue
+// run needs them
 
 export interface MailModeArgs {
   mode: string;
@@ -72,6 +70,7 @@ export async function runMailMode(
       case 'D': {
         const queue = loaded.config.options.get('QueueDirectory');
         if (queue !== undefined && !queue.includes('*')) mkdirSync(queue, { recursive: true, mode: 0o700 });
+        const { runCfDaemon } = await import('./daemon.js');
         await runCfDaemon({
           loaded,
           overrides: args.options,
@@ -81,18 +80,23 @@ export async function runMailMode(
         });
         return 0;
       }
-      case 's':
+      case 's': {
+        const { serveStdio } = await import('./stdio.js');
         await serveStdio(loaded, process.stdin, process.stdout, err);
         return 0;
-      case 'v':
+      }
+      case 'v': {
         if (args.recipients.length === 0) {
           err('Recipient names must be specified');
           return EX_USAGE;
         }
+        const { verifyAddresses } = await import('./verify.js');
         return await verifyAddresses(loaded, args.recipients, print);
+      }
       default: {
         if (args.flags.has('q') && args.recipients.length === 0) {
           // `sendmail -q[...]`: run the queues once, or every interval in the foreground.
+          const { queueCommand } = await import('../deliver/queue-command.js');
           const done = await queueCommand([args.flags.get('q')!], { loaded, log: err });
           if (done.kind === 'scheduled') await new Promise<never>(() => {});
           return 0;
@@ -105,6 +109,7 @@ export async function runMailMode(
         const ignoreDots = args.flags.has('i') || args.options.some((o) => o.name === 'IgnoreDots' && !/^(f|false|n|no)$/i.test(o.value));
         const sender = args.flags.get('f') ?? args.flags.get('r');
         const fullName = args.flags.get('F');
+        const { submitLocal } = await import('./local.js');
         return await submitLocal(
           loaded,
           await readStdin(),
