@@ -49,6 +49,7 @@ export interface RelayedMessage {
   from: string;
   to: string[];
   headers: string[];
+  body: string[];
 }
 
 export interface Capture {
@@ -138,16 +139,21 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** One queue run in the foreground; rejects with its output when it fails. */
 function runQueue(side: Side, dir: string, cf: string, run: QueueRun): Promise<void> {
   const opts = (run.options ?? []).flatMap((o) => ['-O', o]);
   const [cmd, args] = sendmailCommand(side, dir, ['-qf', ...opts, '-C', cf]);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'ignore' });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
     child.once('error', reject);
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve();
+      if (code === 0) resolve();
+      else reject(new Error(`${side} sendmail -qf -C ${cf} exited with ${code ?? signal}: ${output}`));
     });
   });
 }
@@ -170,6 +176,17 @@ export async function startSinks(): Promise<{ port: number; sinks: Map<string, S
 const DATE = /\w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d (GMT|[+-]\d{4}( \(\w+\))?)/g;
 const QUEUE_ID = /\b[0-9A-Za-x]{8}\d{6}\b/g;
 
+/** One line with run-specific parts masked: the directory, dates, queue ids, the DSN boundary's time. */
+function maskLine(line: string, dir: string): string {
+  return line
+    .split(dir)
+    .join('DIR')
+    .replace(DATE, 'DATE')
+    .replace(QUEUE_ID, 'QID')
+    .replace(/QID\.\d{10}\//g, 'QID.TIME/')
+    .replace(/^(Message-ID: <)\d{12}\.QID/i, '$1STAMP.QID');
+}
+
 /** A header block (LF line ends, folded lines joined) with run-specific parts masked. */
 export function maskHeaders(block: string, dir: string): string[] {
   return block
@@ -177,14 +194,7 @@ export function maskHeaders(block: string, dir: string): string[] {
     .replace(/\n[ \t]+/g, ' ')
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) =>
-      l
-        .split(dir)
-        .join('DIR')
-        .replace(DATE, 'DATE')
-        .replace(QUEUE_ID, 'QID')
-        .replace(/^(Message-ID: <)\d{12}\.QID/i, '$1STAMP.QID'),
-    );
+    .map((l) => maskLine(l, dir));
 }
 
 /** An mbox's messages: the From_ line without its date, the masked headers, the body lines. */
@@ -194,9 +204,9 @@ function maskMailbox(text: string, dir: string): string[] {
     if (msg.trim() === '') continue;
     const nl = msg.indexOf('\n');
     const end = msg.indexOf('\n\n');
-    out.push(msg.slice(0, nl).replace(/^(From \S+) .*$/, '$1 DATE'));
+    out.push(msg.slice(0, nl).replace(/^(From \S*) +\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/, '$1 DATE'));
     out.push(...maskHeaders(msg.slice(nl + 1, end < 0 ? undefined : end), dir));
-    if (end >= 0) out.push('', ...msg.slice(end + 2).replace(/\n+$/, '').split('\n').map((l) => l.split(dir).join('DIR').replace(DATE, 'DATE').replace(QUEUE_ID, 'QID')));
+    if (end >= 0) out.push('', ...msg.slice(end + 2).replace(/\n+$/, '').split('\n').map((l) => maskLine(l, dir)));
     out.push('----');
   }
   return out;
@@ -212,14 +222,17 @@ function maskTranscript(lines: string[]): string[] {
   );
 }
 
-/** One side's whole run of a scenario: daemon, sessions, queue runs; what left, masked. */
-export async function runScenario(
-  sc: Scenario,
-  side: Side,
-  library: CfLibrary,
-  sinks: { port: number; sinks: Map<string, Sink> },
-): Promise<Capture> {
-  for (const s of sinks.sinks.values()) s.messages.length = 0;
+/** One side's whole run of a scenario (with its own sinks): daemon, sessions, queue runs; what left, masked. */
+export async function runScenario(sc: Scenario, side: Side, library: CfLibrary): Promise<Capture> {
+  const sinks = await startSinks();
+  try {
+    return await runWithSinks(sc, side, library, sinks);
+  } finally {
+    await sinks.close();
+  }
+}
+
+async function runWithSinks(sc: Scenario, side: Side, library: CfLibrary, sinks: { port: number; sinks: Map<string, Sink> }): Promise<Capture> {
   const port = await freePort();
   const { dir, cf } = prepare(sc, side, library, port, sinks.port);
   const daemon = await startDaemon(side, dir, cf, port);
@@ -237,7 +250,8 @@ export async function runScenario(
   for (const [host, sink] of sinks.sinks) {
     for (const m of sink.messages) {
       const end = m.data.indexOf('\r\n\r\n');
-      relayed.push({ host, from: m.from, to: [...m.to].sort(), headers: maskHeaders(m.data.slice(0, end < 0 ? undefined : end), dir) });
+      const body = end < 0 ? [] : m.data.slice(end + 4).replace(/(\r\n)+$/, '').split('\r\n').map((l) => maskLine(l, dir));
+      relayed.push({ host, from: m.from, to: [...m.to].sort(), headers: maskHeaders(m.data.slice(0, end < 0 ? undefined : end), dir), body });
     }
   }
   relayed.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

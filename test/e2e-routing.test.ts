@@ -12,10 +12,10 @@
 //    sendmail gave, stored in test/fixtures/routing/NAME.real.json.
 // Re-record the stored captures (needs real sendmail):
 //   ROUTING_RECORD=1 npx vitest run test/e2e-routing.test.ts
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, runScenario, startSinks, type Capture, type Scenario } from './e2e-routing-helpers.js';
+import { FIXTURES, runScenario, type Capture, type Scenario } from './e2e-routing-helpers.js';
 import { canUnshareUts, hasTool } from './deliver-helpers.js';
 import { SENDMAIL_CF_TREE } from './hermetic-cf.mjs';
 
@@ -114,6 +114,39 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    // deferred by the first run, returned to the (local) sender by the next after a 1 s Timeout.queuereturn
+    name: 'smarthost-dead',
+    maps: { mailertable: ['client.example\tesmtp:[127.0.0.5]'] },
+    mailboxes: ['alice'],
+    hosts: CLIENT_HOSTS,
+    sessions: [
+      session(
+        'alice@host.example.com',
+        ['x@far.example'],
+        [
+          'From: Alice <alice@host.example.com>',
+          'To: x@far.example',
+          'Subject: nobody home',
+          'Date: Sat, 21 Nov 2026 10:00:00 +0000',
+          'Message-ID: <dead-1@host.example.com>',
+        ],
+      ),
+      // returned through the mailertable's route to the client
+      session(
+        'sender@client.example',
+        ['z@far.example'],
+        ['From: sender@client.example', 'To: z@far.example', 'Subject: nobody home either', 'Date: Sat, 21 Nov 2026 10:00:00 +0000', 'Message-ID: <dead-3@client.example>'],
+      ),
+      // the null sender, to a local file and through the mailertable's route to the client
+      session(
+        '',
+        ['alice@host.example.com', 'y@client.example'],
+        ['From: Mail Delivery Subsystem <MAILER-DAEMON@client.example>', 'To: y@client.example', 'Subject: a report', 'Date: Sat, 21 Nov 2026 10:00:00 +0000', 'Message-ID: <dead-2@client.example>'],
+      ),
+    ],
+    queueRuns: [{}, { waitBefore: 2, options: ['Timeout.queuereturn=1s'] }, {}],
+  },
+  {
     name: 'masquerade',
     maps: { genericstable: ['carol\tcarol.smith@corp.example'] },
     mailboxes: ['alice'],
@@ -154,32 +187,24 @@ function readStored(name: string): Capture {
   return (JSON.parse(readFileSync(stored(name), 'utf8')) as { capture: Capture }).capture;
 }
 
-let sinks: Awaited<ReturnType<typeof startSinks>>;
-beforeAll(async () => {
-  sinks = await startSinks();
-});
-afterAll(async () => {
-  await sinks?.close();
-});
-
-describe.skipIf(why !== '')('routes: our daemon and real sendmail on the same cf', () => {
+// the scenarios run side by side, each with its own daemons and sinks
+describe.skipIf(why !== '').concurrent('routes: our daemon and real sendmail on the same cf', () => {
   for (const sc of SCENARIOS) {
     it(sc.name, async () => {
-      const real = await runScenario(sc, 'real', 'sendmail-cf', sinks);
+      const [real, ours] = await Promise.all([runScenario(sc, 'real', 'sendmail-cf'), runScenario(sc, 'ours', 'sendmail-cf')]);
       if (process.env.ROUTING_DUMP) console.log(JSON.stringify(real, null, 1));
       if (process.env.ROUTING_RECORD) {
         writeFileSync(stored(sc.name), JSON.stringify({ recordedBy: RECORD_COMMAND, sendmail: '8.17.1.9', capture: real }, null, 1) + '\n');
       }
-      const ours = await runScenario(sc, 'ours', 'sendmail-cf', sinks);
       expect(ours).toEqual(real);
     }, 120_000);
   }
 });
 
-describe('routes: our daemon on the cf of our cf/ library, against the stored real capture', () => {
+describe.concurrent('routes: our daemon on the cf of our cf/ library, against the stored real capture', () => {
   for (const sc of SCENARIOS) {
     it(sc.name, async () => {
-      const ours = await runScenario(sc, 'ours', 'ours', sinks);
+      const ours = await runScenario(sc, 'ours', 'ours');
       expect(ours).toEqual(readStored(sc.name));
     }, 60_000);
   }
