@@ -1,19 +1,53 @@
 /**
- * src/m4/eval.ts — eval's integer expressions, on a chevrotain lexer and parser.
+ * src/m4/eval.ts — eval's integer expressions.
  *
  * 32-bit wrapping arithmetic with GNU m4 1.4.19's operators and precedence
  * (no ?:, `**` binds right and below unary minus, `=` is `==` with a
  * warning), its number forms (0x, 0b, 0r<radix>:, octal) and its error
- * classes: a bad operand is a syntax error, a stray character where an
- * operator may stand is "bad input", anything else left over is "excess
- * input".  Values are computed while parsing so that, as in GNU, a division
- * by zero is reported before a later syntax error; `&&` and `||` skip the
- * errors of the side they do not need.
+ * classes, found in reading order: a character that is no token, read after
+ * the first token, is "bad input" at once (before the value on its left is
+ * computed); C's assignment and increment operators are "invalid operator"
+ * where an operand or what is left over stands; any other bad operand is a
+ * syntax error; anything else left over is "excess input".  Values are
+ * computed while parsing so that, as in GNU, a division by zero is reported
+ * before a later syntax error; `&&` and `||` skip the errors of the side
+ * they do not need.
+ *
+ * The grammar of record is the chevrotain parser in eval-grammar.ts; this
+ * module reads the same tokens by hand and runs the same reductions
+ * (test/m4-eval.test.ts checks the two agree on random expressions), since
+ * loading chevrotain and building its parser cost more than a whole GNU m4
+ * run on a cold start.  Both share the token readers and arithmetic below.
  */
-import type { IToken, TokenType, Lexer as LexerType } from 'chevrotain';
-import { createToken, EmbeddedActionsParser, Lexer, MismatchedTokenException, NotAllInputParsedException } from './chevrotain.js';
 
-function readNumber(text: string, offset: number): [string] & { payload?: number } | null {
+/** Binary operators: precedence (higher binds tighter); ** is right-associative. */
+export const PREC = new Map<string, number>([
+  ['||', 1], ['&&', 2], ['|', 3], ['^', 4], ['&', 5], ['==', 6], ['!=', 6], ['=', 6],
+  ['<', 7], ['<=', 7], ['>', 7], ['>=', 7], ['<<', 8], ['>>', 8], ['+', 9], ['-', 9],
+  ['*', 10], ['/', 10], ['%', 10], ['**', 11],
+]);
+
+/** The operator tokens, longest first (the order both lexers try them in). */
+export const TWO_CHAR_OPS = ['**', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||'];
+export const ONE_CHAR_BINARY = ['+', '-', '*', '/', '%', '<', '>', '=', '&', '|', '^'];
+/** C's operators that eval refuses; the three-character ones go before `<<`, `>>`, the others after the valid two-character ones. */
+export const INVALID_OPS_LONG = ['<<=', '>>='];
+export const INVALID_OPS = ['++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^='];
+
+/** Eval's white space (skipped between tokens). */
+export function isEvalSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function digitValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 122) return c - 87;
+  if (c >= 65 && c <= 90) return c - 55;
+  return -1;
+}
+
+/** A number token at `offset`: its image with its value as payload, or null. */
+export function readNumber(text: string, offset: number): [string] & { payload?: number } | null {
   const c = text.charCodeAt(offset);
   if (c < 48 || c > 57) return null;
   let i = offset;
@@ -22,7 +56,8 @@ function readNumber(text: string, offset: number): [string] & { payload?: number
   const digits = (radix: number): void => {
     while (i < n) {
       const d = digitValue(text.charCodeAt(i));
-      if (d < 0 || d >= Math.max(radix, 2) || (radix === 1 && d > 1)) break;
+      // radix 1 counts ones, after any leading zeros
+      if (d < 0 || (radix === 1 ? d > 1 || (d === 0 && value !== 0) : d >= radix)) break;
       value = (value * radix + d) % 4294967296;
       i++;
     }
@@ -54,68 +89,25 @@ function readNumber(text: string, offset: number): [string] & { payload?: number
   return r;
 }
 
-function digitValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 122) return c - 87;
-  if (c >= 65 && c <= 90) return c - 55;
-  return -1;
-}
-
-const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\n\r\f\v]+/, group: Lexer.SKIPPED });
-const NumberTok = createToken({ name: 'Number', pattern: { exec: readNumber }, line_breaks: false, start_chars_hint: [...'0123456789'] });
-const BinOp = createToken({ name: 'BinOp', pattern: Lexer.NA });
-
-/** Binary operators: precedence (higher binds tighter); ** is right-associative. */
-const PREC = new Map<string, number>([
-  ['||', 1], ['&&', 2], ['|', 3], ['^', 4], ['&', 5], ['==', 6], ['!=', 6], ['=', 6],
-  ['<', 7], ['<=', 7], ['>', 7], ['>=', 7], ['<<', 8], ['>>', 8], ['+', 9], ['-', 9],
-  ['*', 10], ['/', 10], ['%', 10], ['**', 11],
-]);
-
-const op = (name: string, image: string, binary: boolean): TokenType =>
-  createToken({
-    name,
-    pattern: new RegExp(image.replace(/[*+?^$|()\\/]/g, '\\$&')),
-    categories: binary ? [BinOp] : [],
-  });
-// longest operators first
-const binaryTokens = ['**', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*', '/', '%', '<', '>', '=', '&', '|', '^'].map((o, i) =>
-  op(`Op${i}`, o, true),
-);
-const Plus = op('Plus', '+', true);
-const Minus = op('Minus', '-', true);
-const Tilde = op('Tilde', '~', false);
-const Not = op('Not', '!', false);
-const LParen = op('LParen', '(', false);
-const RParen = op('RParen', ')', false);
-const BadChar = createToken({ name: 'BadChar', pattern: /[^]/, line_breaks: true });
-
-const allTokens = [WhiteSpace, NumberTok, BinOp, ...binaryTokens.slice(0, 9), Plus, Minus, ...binaryTokens.slice(9), Tilde, Not, LParen, RParen, BadChar];
-
 /** An error found while computing (not parsing) the value. */
-class EvalFailure extends Error {}
+export class EvalFailure extends Error {}
 
-/**
- * The grammar is three rules (expression, operand, primary); binary
- * precedence is resolved by operator-precedence reduction inside
- * `expression`, which keeps chevrotain's start-up analysis small.
- */
-class ExprParser extends EmbeddedActionsParser {
+/** The arithmetic both parsers share: operators, and which errors are skipped. */
+export class EvalArithmetic {
   /** >0 while reading the side of && / || whose value is not needed */
   skip = 0;
   warn: (msg: string) => void = () => {};
-
-  constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 1, skipValidations: true });
-    this.performSelfAnalysis();
-  }
 
   private fail(what: string): number {
     if (this.skip === 0) throw new EvalFailure(what);
     return 0;
   }
 
-  private apply(o: string, a: number, b: number): number {
+  unary(o: string, v: number): number {
+    return o === '-' ? -v | 0 : o === '+' ? v : o === '~' ? ~v : v === 0 ? 1 : 0;
+  }
+
+  apply(o: string, a: number, b: number): number {
     switch (o) {
       case '||': return a !== 0 || b !== 0 ? 1 : 0;
       case '&&': return a !== 0 && b !== 0 ? 1 : 0;
@@ -148,73 +140,50 @@ class ExprParser extends EmbeddedActionsParser {
         return powWrap(a, b);
     }
   }
+}
 
-  expression = this.RULE('expression', (): number => {
-    const vals: number[] = [];
-    const ops: string[] = [];
-    const skipping: boolean[] = [];
-    const first = this.SUBRULE(this.operand);
-    this.ACTION(() => vals.push(first));
-    const reduce = (): void => {
-      const o = ops.pop()!;
-      const b = vals.pop()!;
-      const a = vals.pop()!;
-      if (skipping.pop()) this.skip--;
-      vals.push(this.apply(o, a, b));
-    };
-    this.MANY(() => {
-      const t = this.CONSUME(BinOp);
-      this.ACTION(() => {
-        const p = PREC.get(t.image)!;
-        while (ops.length && (PREC.get(ops[ops.length - 1]!)! > p || (PREC.get(ops[ops.length - 1]!)! === p && p !== 11))) reduce();
-        const left = vals[vals.length - 1]!;
-        const skipRight = (t.image === '||' && left !== 0) || (t.image === '&&' && left === 0);
-        if (skipRight) this.skip++;
-        ops.push(t.image);
-        skipping.push(skipRight);
-      });
-      const v = this.SUBRULE2(this.operand);
-      this.ACTION(() => vals.push(v));
-    });
-    return this.ACTION(() => {
-      while (ops.length) reduce();
-      return vals[0]!;
-    });
-  });
+/**
+ * Operator-precedence reduction over a run of operands and binary operators,
+ * fed one piece at a time (the `expression` rule of both parsers).
+ */
+export class Reduction {
+  private readonly vals: number[] = [];
+  private readonly ops: string[] = [];
+  private readonly skipping: boolean[] = [];
+  constructor(
+    private readonly ar: EvalArithmetic,
+    first: number,
+  ) {
+    this.vals.push(first);
+  }
 
-  private operand = this.RULE('operand', (): number =>
-    this.OR([
-      {
-        ALT: () => {
-          const t = this.OR2([
-            { ALT: () => this.CONSUME(Minus) },
-            { ALT: () => this.CONSUME(Plus) },
-            { ALT: () => this.CONSUME(Tilde) },
-            { ALT: () => this.CONSUME(Not) },
-          ]);
-          const v = this.SUBRULE(this.operand);
-          return this.ACTION(() => {
-            const k = t.tokenType;
-            return k === Minus ? -v | 0 : k === Plus ? v : k === Tilde ? ~v : v === 0 ? 1 : 0;
-          });
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME(NumberTok);
-          return this.ACTION(() => t.payload as number);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(LParen);
-          const v = this.SUBRULE(this.expression);
-          this.CONSUME(RParen);
-          return v;
-        },
-      },
-    ]),
-  );
+  private reduce(): void {
+    const o = this.ops.pop()!;
+    const b = this.vals.pop()!;
+    const a = this.vals.pop()!;
+    if (this.skipping.pop()) this.ar.skip--;
+    this.vals.push(this.ar.apply(o, a, b));
+  }
+
+  operator(o: string): void {
+    const p = PREC.get(o)!;
+    const ops = this.ops;
+    while (ops.length && (PREC.get(ops[ops.length - 1]!)! > p || (PREC.get(ops[ops.length - 1]!)! === p && p !== 11))) this.reduce();
+    const left = this.vals[this.vals.length - 1]!;
+    const skipRight = (o === '||' && left !== 0) || (o === '&&' && left === 0);
+    if (skipRight) this.ar.skip++;
+    ops.push(o);
+    this.skipping.push(skipRight);
+  }
+
+  operand(v: number): void {
+    this.vals.push(v);
+  }
+
+  finish(): number {
+    while (this.ops.length) this.reduce();
+    return this.vals[0]!;
+  }
 }
 
 function powWrap(base: number, e: number): number {
@@ -229,37 +198,156 @@ function powWrap(base: number, e: number): number {
   return r;
 }
 
-let lexer: LexerType | null = null;
-let parser: ExprParser | null = null;
+/** The syntax errors, as GNU words them after "bad expression in eval". */
+export const enum SyntaxClass {
+  Plain = 0,
+  MissingParen = 1,
+  Excess = 2,
+  BadInput = 3,
+  InvalidOperator = 4,
+}
+
+/** A syntax error from the hand parser. */
+class EvalSyntax extends Error {
+  constructor(readonly cls: SyntaxClass) {
+    super('syntax');
+  }
+}
+
+/** The message for a failed evaluation. */
+export function evalMessage(e: EvalFailure | SyntaxClass, expr: string): string {
+  if (e instanceof EvalFailure) return `${e.message} in eval: ${expr}`;
+  if (e === SyntaxClass.InvalidOperator) return `invalid operator in eval: ${expr}`;
+  if (e === SyntaxClass.BadInput) return `bad expression in eval (bad input): ${expr}`;
+  if (e === SyntaxClass.Excess) return `bad expression in eval (excess input): ${expr}`;
+  if (e === SyntaxClass.MissingParen) return `bad expression in eval (missing right parenthesis): ${expr}`;
+  return `bad expression in eval: ${expr}`;
+}
+
+/** Token kinds of the hand reader. */
+const enum T {
+  End,
+  Number,
+  Binary,
+  Unary,
+  LParen,
+  RParen,
+  Invalid,
+  Bad,
+}
+
+/** Reads eval's tokens as the grammar's lexer does (white space skipped, longest operator first). */
+class HandParser {
+  private pos = 0;
+  /** the current token: kind, text, number value */
+  private kind: T = T.End;
+  private image = '';
+  private value = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly ar: EvalArithmetic,
+  ) {
+    this.read();
+  }
+
+  /** The next token; a character that is no token, after the first token, ends the parse at once. */
+  private advance(): void {
+    this.read();
+    if (this.kind === T.Bad) throw new EvalSyntax(SyntaxClass.BadInput);
+  }
+
+  private read(): void {
+    const s = this.text;
+    let p = this.pos;
+    while (p < s.length && isEvalSpace(s.charCodeAt(p))) p++;
+    if (p >= s.length) {
+      this.pos = p;
+      this.kind = T.End;
+      this.image = '';
+      return;
+    }
+    const num = readNumber(s, p);
+    if (num) {
+      this.kind = T.Number;
+      this.image = num[0];
+      this.value = num.payload!;
+      this.pos = p + num[0].length;
+      return;
+    }
+    const three = s.slice(p, p + 3);
+    const two = s.slice(p, p + 2);
+    const one = s[p]!;
+    if (INVALID_OPS_LONG.includes(three)) {
+      this.kind = T.Invalid;
+      this.image = three;
+    } else if (TWO_CHAR_OPS.includes(two)) {
+      this.kind = T.Binary;
+      this.image = two;
+    } else if (INVALID_OPS.includes(two)) {
+      this.kind = T.Invalid;
+      this.image = two;
+    } else if (ONE_CHAR_BINARY.includes(one)) {
+      this.kind = T.Binary;
+      this.image = one;
+    } else {
+      this.kind = one === '~' || one === '!' ? T.Unary : one === '(' ? T.LParen : one === ')' ? T.RParen : T.Bad;
+      this.image = one;
+    }
+    this.pos = p + this.image.length;
+  }
+
+  /** The whole text as one expression. */
+  parse(): number {
+    const v = this.expression();
+    if (this.kind !== T.End) throw new EvalSyntax(this.kind === T.Invalid ? SyntaxClass.InvalidOperator : SyntaxClass.Excess);
+    return v;
+  }
+
+  private expression(): number {
+    const red = new Reduction(this.ar, this.operand());
+    while (this.kind === T.Binary) {
+      red.operator(this.image);
+      this.advance();
+      red.operand(this.operand());
+    }
+    return red.finish();
+  }
+
+  private operand(): number {
+    const k = this.kind;
+    if (k === T.Unary || (k === T.Binary && (this.image === '-' || this.image === '+'))) {
+      const o = this.image;
+      this.advance();
+      return this.ar.unary(o, this.operand());
+    }
+    if (k === T.Number) {
+      const v = this.value;
+      this.advance();
+      return v;
+    }
+    if (k === T.LParen) {
+      this.advance();
+      const v = this.expression();
+      if (this.kind !== T.RParen) throw new EvalSyntax(SyntaxClass.MissingParen);
+      this.advance();
+      return v;
+    }
+    throw new EvalSyntax(k === T.Invalid ? SyntaxClass.InvalidOperator : SyntaxClass.Plain);
+  }
+}
 
 /** Evaluate an eval expression: the value, or GNU's error message. */
 export function evaluate(expr: string, warn: (msg: string) => void): number | string {
-  lexer ??= new Lexer(allTokens, { positionTracking: 'onlyOffset', skipValidations: true, ensureOptimizations: false });
-  parser ??= new ExprParser();
-  const toks: IToken[] = lexer.tokenize(expr).tokens;
-  parser.input = toks;
-  parser.skip = 0;
-  parser.warn = warn;
-  let v: number;
+  const ar = new EvalArithmetic();
+  ar.warn = warn;
   try {
-    v = parser.expression();
+    return new HandParser(expr, ar).parse();
   } catch (e) {
-    if (e instanceof EvalFailure) return `${e.message} in eval: ${expr}`;
+    if (e instanceof EvalFailure) return evalMessage(e, expr);
+    if (e instanceof EvalSyntax) return evalMessage(e.cls, expr);
     throw e;
   }
-  const err = parser.errors[0];
-  if (err) {
-    if (err instanceof NotAllInputParsedException) {
-      return err.token.tokenType === BadChar
-        ? `bad expression in eval (bad input): ${expr}`
-        : `bad expression in eval (excess input): ${expr}`;
-    }
-    if (err instanceof MismatchedTokenException && err.message.includes('RParen')) {
-      return `bad expression in eval (missing right parenthesis): ${expr}`;
-    }
-    return `bad expression in eval: ${expr}`;
-  }
-  return v;
 }
 
 /** eval's result in a radix (1..36) padded with zeros to a width. */

@@ -165,7 +165,7 @@ export class InputStack {
       return Kind.Builtin;
     }
     const start = b.pos;
-    const kind = this.lex.kinds[lexOne(this.lex, b.text, start)]!;
+    const kind = lexOne(this.lex, b.text, start);
     const image = b.text.slice(start, lexed.end);
     if (this.trackLines) this.tokenLine = b.file ? lineAt(b, start + 1) : this.location()?.line ?? 0;
     b.pos = lexed.end;

@@ -1,13 +1,14 @@
 /**
- * src/m4/lexer.ts — m4's tokens, recognised by chevrotain lexers.
+ * src/m4/lexer.ts — m4's tokens: chevrotain's token types of record and the hand scanner.
  *
  * Quotes and comments change at run time (changequote, changecom), so the
- * token patterns are built per delimiter set and the lexers are cached by
- * that set.  Text is handled as "binary" strings (one char per byte).
- * The expansion loop reads tokens through lexOne, a hand path that tries
- * the same patterns in the same order (test/m4-lexer.test.ts checks it token
- * for token against chevrotain), since chevrotain's general matching loop
- * was the compile's hottest path; chevrotain's Lexer is built on first use.
+ * token patterns are built per delimiter set and cached by that set.  Text
+ * is handled as "binary" strings (one char per byte).  The expansion loop
+ * reads tokens through lexOne, a hand path that tries the same patterns in
+ * the same order as the chevrotain lexer of record built here
+ * (test/m4-lexer.test.ts checks them token for token); chevrotain's general
+ * matching loop was the compile's hottest path, and loading it cost more
+ * than a whole GNU m4 run, so it is loaded only when its lexer is asked for.
  *
  * Token order follows GNU m4: a comment start wins over a word, a word over
  * a quote start, and anything else is plain text.  A quoted string or a
@@ -16,7 +17,7 @@
  * block (m4 reads strings across the end of a macro expansion).
  */
 import type { IToken, TokenType, Lexer as LexerType } from 'chevrotain';
-import { createToken, Lexer } from './chevrotain.js';
+import { loadChevrotain } from './chevrotain.js';
 
 /** The current quote and comment delimiters; empty lquote/bcomm disables them. */
 export interface Delimiters {
@@ -82,51 +83,78 @@ function escapeClass(ch: string): string {
   return ch.replace(/[\\\]^-]/g, '\\$&');
 }
 
-/** A chevrotain lexer for one delimiter set, and its token types by Kind. */
+/** The hand path's view of one delimiter set. */
 export interface M4Lexer {
-  /** chevrotain's lexer for these delimiters (built when first asked for) */
-  readonly lexer: LexerType;
-  /** token kind by chevrotain's tokenTypeIdx */
-  kinds: Kind[];
   /** the delimiters the token patterns were built for */
   delims: Delimiters;
   /** sticky pattern of a Text run (the Text token's pattern) */
   textRun: RegExp;
-  /** chevrotain's tokenTypeIdx of each token type, by role (for the hand path) */
-  idx: { name: number; quoted: number; comment: number; lparen: number; comma: number; rparen: number; newline: number; text: number; char: number };
+  /** the Text token's pattern (not sticky), for the grammar of record */
+  textPattern: string;
 }
 
 const cache = new Map<string, M4Lexer>();
-let serial = 0;
 
 /** Build (or fetch from the cache) the lexer for a delimiter set. */
 export function lexerFor(d: Delimiters): M4Lexer {
   const key = `${d.lquote}\0${d.rquote}\0${d.bcomm}\0${d.ecomm}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const id = serial++;
-  const { lquote: lq, rquote: rq, bcomm: bc, ecomm: ec } = d;
+  const { lquote: lq, bcomm: bc } = d;
+  // A run of characters none of which can start another token.
+  let stop = 'A-Za-z_(),\\n';
+  if (lq !== '') stop += escapeClass(lq[0]!);
+  if (bc !== '') stop += escapeClass(bc[0]!);
+  const textPattern = `[^${stop}]+`;
+  const made: M4Lexer = { delims: { ...d }, textRun: new RegExp(textPattern, 'y'), textPattern };
+  cache.set(key, made);
+  return made;
+}
+
+/** chevrotain's lexer for one delimiter set, and the Kind of each of its token types. */
+interface RecordLexer {
+  lexer: LexerType;
+  kinds: Kind[];
+}
+
+const recordCache = new Map<M4Lexer, Promise<RecordLexer>>();
+let serial = 0;
+
+/**
+ * The token types of a delimiter set, as chevrotain patterns tried in this
+ * order: comment, name, quoted string, ( , ) newline, a text run, and a
+ * delimiter's first character that does not begin the whole delimiter.
+ */
+async function buildRecordLexer(m: M4Lexer): Promise<RecordLexer> {
+  const { createToken, Lexer } = await loadChevrotain();
+  const { lquote: lq, rquote: rq, bcomm: bc, ecomm: ec } = m.delims;
   const types: TokenType[] = [];
-  const kindOf = new Map<TokenType, Kind>();
+  const kinds: Kind[] = [];
   const add = (t: TokenType, k: Kind): void => {
     types.push(t);
-    kindOf.set(t, k);
+    kinds[t.tokenTypeIdx!] = k;
   };
+  const id = serial++;
+  const delimited = (name: string, open: string, scan: (text: string, from: number) => { end: number; payload: OpenPayload }): TokenType =>
+    createToken({
+      name: `${name}${id}`,
+      line_breaks: true,
+      start_chars_hint: [open[0]!],
+      pattern: {
+        exec(text: string, offset: number) {
+          if (!text.startsWith(open, offset)) return null;
+          const s = scan(text, offset + open.length);
+          const r = [text.slice(offset, s.end)] as [string] & { payload?: OpenPayload };
+          r.payload = s.payload;
+          return r;
+        },
+      },
+    });
   if (bc !== '') {
     add(
-      createToken({
-        name: `Comment${id}`,
-        line_breaks: true,
-        start_chars_hint: [bc[0]!],
-        pattern: {
-          exec(text: string, offset: number) {
-            if (!text.startsWith(bc, offset)) return null;
-            const end = scanComment(text, offset + bc.length, ec);
-            const r = [text.slice(offset, end < 0 ? text.length : end)] as [string] & { payload?: OpenPayload };
-            r.payload = { open: end < 0, depth: 0 };
-            return r;
-          },
-        },
+      delimited('Comment', bc, (text, from) => {
+        const end = scanComment(text, from, ec);
+        return { end: end < 0 ? text.length : end, payload: { open: end < 0, depth: 0 } };
       }),
       Kind.Comment,
     );
@@ -134,19 +162,9 @@ export function lexerFor(d: Delimiters): M4Lexer {
   add(createToken({ name: `Name${id}`, pattern: /[A-Za-z_][A-Za-z0-9_]*/ }), Kind.Name);
   if (lq !== '') {
     add(
-      createToken({
-        name: `Quoted${id}`,
-        line_breaks: true,
-        start_chars_hint: [lq[0]!],
-        pattern: {
-          exec(text: string, offset: number) {
-            if (!text.startsWith(lq, offset)) return null;
-            const s = scanQuoted(text, offset + lq.length, 1, lq, rq);
-            const r = [text.slice(offset, s.end)] as [string] & { payload?: OpenPayload };
-            r.payload = { open: s.depth > 0, depth: s.depth };
-            return r;
-          },
-        },
+      delimited('Quoted', lq, (text, from) => {
+        const q = scanQuoted(text, from, 1, lq, rq);
+        return { end: q.end, payload: { open: q.depth > 0, depth: q.depth } };
       }),
       Kind.Quoted,
     );
@@ -155,38 +173,10 @@ export function lexerFor(d: Delimiters): M4Lexer {
   add(createToken({ name: `Comma${id}`, pattern: /,/ }), Kind.Comma);
   add(createToken({ name: `RParen${id}`, pattern: /\)/ }), Kind.RParen);
   add(createToken({ name: `Newline${id}`, pattern: /\n/, line_breaks: true }), Kind.Newline);
-  // A run of characters none of which can start another token.
-  let stop = 'A-Za-z_(),\\n';
-  if (lq !== '') stop += escapeClass(lq[0]!);
-  if (bc !== '') stop += escapeClass(bc[0]!);
-  const textRun = new RegExp(`[^${stop}]+`, 'y');
-  add(createToken({ name: `Text${id}`, pattern: new RegExp(`[^${stop}]+`) }), Kind.Text);
-  // A delimiter's first character that does not begin the whole delimiter.
+  add(createToken({ name: `Text${id}`, pattern: new RegExp(m.textPattern) }), Kind.Text);
   add(createToken({ name: `Char${id}`, pattern: /[^]/, line_breaks: true }), Kind.Text);
-  // chevrotain's lexer is built on first use (the hand path needs only the token types)
-  let lexer: LexerType | null = null;
-  const kinds: Kind[] = [];
-  for (const [t, k] of kindOf) kinds[t.tokenTypeIdx!] = k;
-  const byName = new Map(types.map((t) => [t.name.replace(/\d+$/, ''), t.tokenTypeIdx!]));
-  const at = (n: string): number => byName.get(n) ?? -1;
-  const idx = { name: at('Name'), quoted: at('Quoted'), comment: at('Comment'), lparen: at('LParen'), comma: at('Comma'), rparen: at('RParen'), newline: at('Newline'), text: at('Text'), char: at('Char') };
-  const made: M4Lexer = {
-    get lexer(): LexerType {
-      lexer ??= new Lexer(types, { positionTracking: 'onlyOffset', skipValidations: true, ensureOptimizations: false });
-      return lexer;
-    },
-    kinds,
-    delims: { ...d },
-    textRun,
-    idx,
-  };
-  cache.set(key, made);
-  return made;
-}
-
-/** A token as chevrotain's offset-only lexer makes it. */
-function tok(image: string, startOffset: number, tokenTypeIdx: number, payload?: OpenPayload): IToken {
-  return { image, startOffset, tokenTypeIdx, payload } as unknown as IToken;
+  const lexer = new Lexer(types, { positionTracking: 'onlyOffset', skipValidations: true, ensureOptimizations: false });
+  return { lexer, kinds };
 }
 
 /** Word characters: [A-Za-z0-9_] (first: no digit). */
@@ -201,12 +191,11 @@ export const lexed = { end: 0, open: false, depth: 0 };
 /**
  * The token at `p` in `text` (p < text.length) by hand, as the chevrotain
  * lexer of these delimiters would match it (patterns tried in their order):
- * its tokenTypeIdx, with its end in `lexed`.  No token objects, no arrays:
- * the expansion loop reads one token at a time (the compile's hottest path).
+ * its Kind, with its end in `lexed`.  No token objects, no arrays: the
+ * expansion loop reads one token at a time (the compile's hottest path).
  */
-export function lexOne(m: M4Lexer, text: string, p: number): number {
+export function lexOne(m: M4Lexer, text: string, p: number): Kind {
   const { lquote: lq, rquote: rq, bcomm: bc, ecomm: ec } = m.delims;
-  const ix = m.idx;
   const c = text.charCodeAt(p);
   lexed.open = false;
   lexed.depth = 0;
@@ -214,13 +203,13 @@ export function lexOne(m: M4Lexer, text: string, p: number): number {
     const end = scanComment(text, p + bc.length, ec);
     lexed.open = end < 0;
     lexed.end = end < 0 ? text.length : end;
-    return ix.comment;
+    return Kind.Comment;
   }
   if (isWordStart(c)) {
     WORD_REST.lastIndex = p + 1;
     WORD_REST.test(text);
     lexed.end = WORD_REST.lastIndex;
-    return ix.name;
+    return Kind.Name;
   }
   const lq0 = lq === '' ? -1 : lq.charCodeAt(0);
   if (c === lq0 && text.startsWith(lq, p)) {
@@ -228,42 +217,46 @@ export function lexOne(m: M4Lexer, text: string, p: number): number {
     lexed.open = s.depth > 0;
     lexed.depth = s.depth;
     lexed.end = s.end;
-    return ix.quoted;
+    return Kind.Quoted;
   }
   lexed.end = p + 1;
-  if (c === 40) return ix.lparen;
-  if (c === 44) return ix.comma;
-  if (c === 41) return ix.rparen;
-  if (c === 10) return ix.newline;
-  if (c === lq0 || (bc !== '' && c === bc.charCodeAt(0))) return ix.char;
+  if (c === 40) return Kind.LParen;
+  if (c === 44) return Kind.Comma;
+  if (c === 41) return Kind.RParen;
+  if (c === 10) return Kind.Newline;
+  if (c === lq0 || (bc !== '' && c === bc.charCodeAt(0))) return Kind.Text;
   const run = m.textRun;
   run.lastIndex = p;
   run.test(text);
   lexed.end = run.lastIndex;
-  return ix.text;
+  return Kind.Text;
 }
 
-/** All tokens of `text` from `from` through lexOne, as chevrotain's token objects (for tests). */
-export function handTokenize(m: M4Lexer, text: string, from: number): IToken[] {
-  const out: IToken[] = [];
+/** A token for comparing the two lexers: text, offset, Kind, open/depth of quotes and comments. */
+export interface ComparableToken {
+  image: string;
+  offset: number;
+  kind: Kind;
+  payload: OpenPayload | null;
+}
+
+/** All tokens of `text` from `from` through lexOne (for tests). */
+export function handTokenize(m: M4Lexer, text: string, from: number): ComparableToken[] {
+  const out: ComparableToken[] = [];
   for (let p = from; p < text.length; ) {
-    const idx = lexOne(m, text, p);
-    const quoteOrComment = idx === m.idx.quoted || idx === m.idx.comment;
-    out.push(tok(text.slice(p, lexed.end), p, idx, quoteOrComment ? { open: lexed.open, depth: lexed.depth } : undefined));
+    const kind = lexOne(m, text, p);
+    const quoteOrComment = kind === Kind.Quoted || kind === Kind.Comment;
+    out.push({ image: text.slice(p, lexed.end), offset: p, kind, payload: quoteOrComment ? { open: lexed.open, depth: lexed.depth } : null });
     p = lexed.end;
   }
   return out;
 }
 
-/** The same, through chevrotain (the lexer of record; tests compare the two). */
-export function chevrotainTokenize(m: M4Lexer, text: string, from: number): IToken[] {
-  const src = from === 0 ? text : text.slice(from);
-  const r = m.lexer.tokenize(src);
-  const toks = r.tokens;
-  if (from !== 0) {
-    for (const t of toks) {
-      t.startOffset += from;
-    }
-  }
-  return toks;
+/** The same, through chevrotain's lexer of record (loaded on first use; tests compare the two). */
+export async function chevrotainTokenize(m: M4Lexer, text: string, from: number): Promise<ComparableToken[]> {
+  let rec = recordCache.get(m);
+  if (!rec) recordCache.set(m, (rec = buildRecordLexer(m)));
+  const { lexer, kinds } = await rec;
+  const toks: IToken[] = lexer.tokenize(from === 0 ? text : text.slice(from)).tokens;
+  return toks.map((t) => ({ image: t.image, offset: t.startOffset + from, kind: kinds[t.tokenTypeIdx]!, payload: (t.payload as OpenPayload | undefined) ?? null }));
 }
