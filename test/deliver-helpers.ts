@@ -3,11 +3,12 @@
 // sendmail -bD under unshare) and a static-table MxResolver.
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { buildHermeticCf, pinnedSendmail, SENDMAIL_CF_TREE } from './hermetic-cf.mjs';
 import type { AddressAnswer, MxAnswer, MxRecord, MxResolver } from '../src/deliver/mx.js';
 
 export function hasTool(name: string): boolean {
@@ -259,60 +260,33 @@ export function canUnshareUts(): boolean {
 }
 
 /** Real sendmail must run on a qualified host name, or it sleeps 60 s at start. */
-const PINNED_SENDMAIL = 'hostname host.example.com && exec sendmail "$@"';
+const PINNED_SENDMAIL = pinnedSendmail();
 
-export const SENDMAIL_CF_DIR = '/usr/share/sendmail/cf';
+export const SENDMAIL_CF_DIR = SENDMAIL_CF_TREE;
 
 /**
- * Writes a sendmail.mc for a hermetic real sendmail in `dir` (host
- * host.example.com, queue in dir/q, daemon on 127.0.0.1:port) and compiles
- * it with GNU m4.  `extra` lines go before the MAILER lines.
+ * A hermetic real-sendmail cf in `dir` (test/hermetic-cf.mjs: host
+ * host.example.com, queue in dir/q) with its daemon on 127.0.0.1:port;
+ * `extra` lines go before the MAILER lines, `aliases` after postmaster's
+ * and MAILER-DAEMON's.
  */
 export function buildRealSendmailCf(dir: string, port: number, extra: string[] = [], aliases: string[] = []): string {
-  mkdirSync(path.join(dir, 'q'), { recursive: true });
-  writeFileSync(path.join(dir, 'service.switch'), 'hosts files\naliases files\n');
-  writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost host.example.com host\n');
-  writeFileSync(path.join(dir, 'aliases'), ['postmaster: root', 'MAILER-DAEMON: postmaster', ...aliases, ''].join('\n'));
-  const mc = [
-    `include(\`${SENDMAIL_CF_DIR}/m4/cf.m4')dnl`,
-    "OSTYPE(`debian')dnl",
-    `define(\`confSERVICE_SWITCH_FILE', \`${dir}/service.switch')dnl`,
-    `define(\`confHOSTS_FILE', \`${dir}/hosts')dnl`,
-    "define(`confDOMAIN_NAME', `host.example.com')dnl",
-    "define(`confDONT_PROBE_INTERFACES', `True')dnl",
-    `define(\`ALIAS_FILE', \`${dir}/aliases')dnl`,
-    `define(\`QUEUE_DIR', \`${dir}/q')dnl`,
-    "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')dnl",
-    "undefine(`confHOST_STATUS_DIRECTORY')dnl",
-    `define(\`confPID_FILE', \`${dir}/sendmail.pid')dnl`,
-    "FEATURE(`no_default_msa')dnl",
-    `DAEMON_OPTIONS(\`Family=inet, Name=MTA, Port=${port}, Addr=127.0.0.1')dnl`,
-    ...extra,
-    "MAILER(`local')dnl",
-    "MAILER(`smtp')dnl",
-    '',
-  ].join('\n');
-  writeFileSync(path.join(dir, 'sendmail.mc'), mc);
-  const cf = execFileSync('m4', [path.join(dir, 'sendmail.mc')], { encoding: 'utf8' });
-  const cfPath = path.join(dir, 'sendmail.cf');
-  writeFileSync(cfPath, cf);
-  spawnSync('unshare', ['--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', '-bi', '-C', cfPath], {
-    stdio: 'ignore',
-    timeout: 20000,
+  return buildHermeticCf(dir, {
+    aliases: ['postmaster: root', 'MAILER-DAEMON: postmaster', ...aliases],
+    extra: ["FEATURE(`no_default_msa')dnl", `DAEMON_OPTIONS(\`Family=inet, Name=MTA, Port=${port}, Addr=127.0.0.1')dnl`, ...extra],
   });
-  return cfPath;
 }
 
 /** Runs real sendmail in the foreground as host.example.com with `args`. */
 export function spawnRealSendmail(args: string[]): ChildProcess {
-  return spawn('unshare', ['--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', ...args], {
+  return spawn('unshare', [...PINNED_SENDMAIL, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }
 
 /** Runs real sendmail to completion as host.example.com, without network when `noNet`. */
 export function runRealSendmail(args: string[], input: string | Buffer, noNet = true): { status: number | null; output: string } {
-  const r = spawnSync('unshare', [...(noNet ? ['--net'] : []), '--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', ...args], {
+  const r = spawnSync('unshare', [...(noNet ? ['--net'] : []), ...PINNED_SENDMAIL, ...args], {
     input,
     encoding: 'latin1',
     timeout: 30000,
@@ -323,7 +297,7 @@ export function runRealSendmail(args: string[], input: string | Buffer, noNet = 
 /** Runs real sendmail as host.example.com without blocking the event loop (peers in this process keep answering). */
 export function runRealSendmailAsync(args: string[], input: string): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('unshare', ['--uts', 'sh', '-c', PINNED_SENDMAIL, 'sendmail', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('unshare', [...PINNED_SENDMAIL, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString('latin1')));
     child.stderr.on('data', (d: Buffer) => (output += d.toString('latin1')));

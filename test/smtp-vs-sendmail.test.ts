@@ -7,11 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { canPinHostName, hasTool, realSendmail, tempDir } from './smtp-helpers.js';
 import { SCRIPT_AND_REPLIES, scriptOf, startDaemon } from './smtp-fixtures.js';
 import { readHelpFile } from '../src/smtp/helpfile.js';
+import { buildHermeticCf } from './hermetic-cf.mjs';
 
 const execFileAsync = promisify(execFile);
 const CF_M4 = '/usr/share/sendmail/cf/m4/cf.m4';
@@ -47,38 +48,24 @@ setTimeout(() => process.exit(2), 20000);
 
 function writeConfig(dir: string): string {
   const q = path.join(dir, 'mqueue');
-  mkdirSync(q);
-  chmodSync(q, 0o700);
-  writeFileSync(path.join(dir, 'service.switch'), 'hosts files\naliases files\n');
-  writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost\n127.0.0.1 mx.example.com mx\n192.0.2.1 example.org\n192.0.2.2 bad.example\n');
   writeFileSync(path.join(dir, 'local-host-names'), 'mx.example.com\n');
-  writeFileSync(path.join(dir, 'aliases'), 'root: root\npostmaster: root\nlist: root\n');
   writeFileSync(path.join(dir, 'access'), 'From:spammer@bad.example REJECT\nFrom:temp@bad.example ERROR:4.7.1:451 try later\n');
-  const mc = [
-    'divert(0)dnl',
-    'OSTYPE(`linux\')dnl',
-    `define(\`confSERVICE_SWITCH_FILE', \`${dir}/service.switch')dnl`,
-    `define(\`confHOSTS_FILE', \`${dir}/hosts')dnl`,
-    "define(`confDOMAIN_NAME', `mx.example.com')dnl",
-    "define(`confDONT_PROBE_INTERFACES', `True')dnl",
-    `define(\`confCW_FILE', \`${dir}/local-host-names')dnl`,
-    `define(\`ALIAS_FILE', \`${dir}/aliases')dnl`,
-    "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')dnl",
-    `define(\`QUEUE_DIR', \`${q}')dnl`,
-    "define(`confMAX_RCPTS_PER_MESSAGE', `3')dnl",
-    "define(`confMAX_MESSAGE_SIZE', `10000')dnl",
-    `define(\`confPID_FILE', \`${dir}/sendmail.pid')dnl`,
-    `define(\`confHELP_FILE', \`${HELPFILE}')dnl`,
-    `FEATURE(\`access_db', \`hash -T<TMPF> ${dir}/access')dnl`,
-    "MAILER(`local')dnl",
-    "MAILER(`smtp')dnl",
-    '',
-  ].join('\n');
-  writeFileSync(path.join(dir, 'sendmail.mc'), mc);
-  const cf = path.join(dir, 'sendmail.cf');
-  writeFileSync(cf, execFileSync('m4', [CF_M4, path.join(dir, 'sendmail.mc')], { cwd: dir, encoding: 'latin1' }));
+  const cf = buildHermeticCf(dir, {
+    host: 'mx.example.com',
+    ostype: 'linux',
+    queueDir: q,
+    hosts: ['192.0.2.1 example.org', '192.0.2.2 bad.example'],
+    aliases: ['root: root', 'postmaster: root', 'list: root'],
+    extra: [
+      `define(\`confCW_FILE', \`${dir}/local-host-names')dnl`,
+      "define(`confMAX_RCPTS_PER_MESSAGE', `3')dnl",
+      "define(`confMAX_MESSAGE_SIZE', `10000')dnl",
+      `define(\`confHELP_FILE', \`${HELPFILE}')dnl`,
+      `FEATURE(\`access_db', \`hash -T<TMPF> ${dir}/access')dnl`,
+    ],
+  });
+  chmodSync(q, 0o700);
   execFileSync('makemap', ['hash', path.join(dir, 'access')], { input: readFileSync(path.join(dir, 'access')), stdio: ['pipe', 'ignore', 'ignore'] });
-  execFileSync('unshare', ['--uts', '--net', 'sh', '-c', `hostname mx.example.com; sendmail -bi -C ${cf}`], { stdio: 'ignore' });
   return cf;
 }
 
