@@ -23,6 +23,7 @@ import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, existsSync, readdirSy
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
+import { hermeticMc, writeHermeticFiles } from '../test/hermetic-cf.mjs';
 
 const root = process.env.BENCH_ROOT ?? path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -69,17 +70,16 @@ function benchConfig() {
   const withReal = process.env.BENCH_INNER !== 'ours-only' && existsSync(cfM4) && spawnSync('sh', ['-c', 'command -v sendmail && command -v m4']).status === 0;
   const q = path.join(dir, 'real-queue');
   mkdirSync(q); chmodSync(q, 0o700);
-  writeFileSync(path.join(dir, 'service.switch'), 'hosts files\naliases files\n');
-  writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost mx.example.com\n192.0.2.1 example.org\n');
-  writeFileSync(path.join(dir, 'aliases'), 'postmaster: root\n');
-  const mc = ['divert(0)dnl', "OSTYPE(`linux')dnl",
-    `define(\`confSERVICE_SWITCH_FILE', \`${dir}/service.switch')dnl`, `define(\`confHOSTS_FILE', \`${dir}/hosts')dnl`,
-    "define(`confDOMAIN_NAME', `mx.example.com')dnl", "define(`confDONT_PROBE_INTERFACES', `True')dnl",
-    `define(\`ALIAS_FILE', \`${dir}/aliases')dnl`, "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')dnl",
-    `define(\`QUEUE_DIR', \`${q}')dnl`, `define(\`confPID_FILE', \`${dir}/sendmail.pid')dnl`,
-    "define(`confMAX_DAEMON_CHILDREN', `0')dnl", "define(`confCONNECTION_RATE_THROTTLE', `0')dnl",
-    "define(`confREFUSE_LA', `1000')dnl", "define(`confQUEUE_LA', `1000')dnl",
-    "MAILER(`local')dnl", "MAILER(`smtp')dnl", ''].join('\n');
+  writeHermeticFiles(dir, { host: 'mx.example.com', hosts: ['192.0.2.1 example.org'] });
+  const mc = hermeticMc(dir, {
+    host: 'mx.example.com',
+    ostype: 'linux',
+    queueDir: q,
+    extra: [
+      "define(`confMAX_DAEMON_CHILDREN', `0')dnl", "define(`confCONNECTION_RATE_THROTTLE', `0')dnl",
+      "define(`confREFUSE_LA', `1000')dnl", "define(`confQUEUE_LA', `1000')dnl",
+    ],
+  });
   writeFileSync(path.join(dir, 'sendmail.mc'), mc);
   const cf = path.join(dir, 'sendmail.cf');
   const [m4, lib] = withReal ? ['m4', cfM4] : [path.join(root, 'bin/m4'), path.join(root, 'cf/m4/cf.m4')];
