@@ -68,15 +68,15 @@ export class CfPolicy implements SmtpPolicy {
     return runCheckRuleset(this.loaded, { ruleset, args, scope });
   }
 
-  /** A verdict as a decision; `address` is put in front of error texts. */
-  private decide(verdict: RulesetVerdict, address: string | undefined): Decision {
+  /** A verdict of `ruleset` as a decision; `address` is put in front of error texts. */
+  private decide(verdict: RulesetVerdict, address: string | undefined, ruleset: string): Decision {
     switch (verdict.kind) {
       case 'error':
         // an access map's QUARANTINE: comes back as the error mailer with status "quarantine"
         if (verdict.status.toLowerCase() === 'quarantine') return quarantine(verdict.text);
-        return failure(errorMailerReply(verdict.status, verdict.text, address, this.warn));
+        return failure(errorMailerReply(verdict.status, verdict.text, address, this.warn), ruleset);
       case 'tempfail':
-        return failure(TEMP_SYSTEM_FAILURE);
+        return failure(TEMP_SYSTEM_FAILURE, ruleset);
       case 'discard':
         return discard();
       case 'quarantine':
@@ -89,7 +89,7 @@ export class CfPolicy implements SmtpPolicy {
   async connect(macros: SessionMacros): Promise<Decision> {
     const scope = this.scopeOf(macros);
     const verdict = await this.check(scope, 'check_relay', [macros.get('client_name') ?? '', macros.get('client_addr') ?? '']);
-    return this.decide(verdict, undefined);
+    return this.decide(verdict, undefined, 'check_relay');
   }
 
   async greetPause(macros: SessionMacros): Promise<number> {
@@ -111,7 +111,7 @@ export class CfPolicy implements SmtpPolicy {
     scope.setByName('mail_mailer', parsed.triple.mailer);
     scope.setByName('mail_host', parsed.triple.host);
     scope.setByName('mail_addr', parsed.triple.user === '<>' ? '' : parsed.triple.user);
-    return this.decide(await this.check(scope, 'check_mail', [sender]), sender);
+    return this.decide(await this.check(scope, 'check_mail', [sender]), sender, 'check_mail');
   }
 
   async rcpt(macros: SessionMacros, recipient: string): Promise<RecipientDecision> {
@@ -122,7 +122,7 @@ export class CfPolicy implements SmtpPolicy {
     scope.setByName('rcpt_mailer', triple.mailer);
     scope.setByName('rcpt_host', triple.host);
     scope.setByName('rcpt_addr', triple.user);
-    const decision = this.decide(await this.check(scope, 'check_rcpt', [recipient]), recipient);
+    const decision = this.decide(await this.check(scope, 'check_rcpt', [recipient]), recipient, 'check_rcpt');
     if (decision.kind === 'reject' || decision.kind === 'tempfail') return { decision };
     if (triple.mailer === 'local' && !this.users.exists(triple.user)) return { decision: failure(R.userUnknown(recipient)) };
     return { decision, resolved: { mailer: triple.mailer, host: triple.host, user: triple.user } };
@@ -130,19 +130,19 @@ export class CfPolicy implements SmtpPolicy {
 
   async data(macros: SessionMacros): Promise<Decision> {
     const scope = this.scopeOf(macros);
-    return this.decide(await this.check(scope, 'check_data', [macros.get('nrcpts') ?? '0']), undefined);
+    return this.decide(await this.check(scope, 'check_data', [macros.get('nrcpts') ?? '0']), undefined, 'check_data');
   }
 
   async endOfHeaders(macros: SessionMacros, headers: readonly (readonly [string, string])[]): Promise<Decision> {
     const scope = this.scopeOf(macros);
     const length = headers.reduce((n, [name, value]) => n + name.length + 2 + value.length, 0);
     scope.setByName('hdrlen', String(length));
-    return this.decide(await this.check(scope, 'check_eoh', [String(headers.length), String(length)]), undefined);
+    return this.decide(await this.check(scope, 'check_eoh', [String(headers.length), String(length)]), undefined, 'check_eoh');
   }
 
   async endOfMessage(macros: SessionMacros): Promise<Decision> {
     const scope = this.scopeOf(macros);
-    return this.decide(await this.check(scope, 'check_eom', [macros.get('msg_size') ?? '0']), undefined);
+    return this.decide(await this.check(scope, 'check_eom', [macros.get('msg_size') ?? '0']), undefined, 'check_eom');
   }
 
   vrfy(macros: SessionMacros, address: string): Promise<Reply> {
