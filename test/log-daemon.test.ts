@@ -6,9 +6,10 @@
 // start.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { chatFrom, freePort, sampleConfigCopy, startOurDaemon, stopDaemon } from './e2e-helpers.js';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { chatFrom, freePort, sampleConfigCopy, SENDMAIL, startOurDaemon, stopDaemon } from './e2e-helpers.js';
 
 const MESSAGE = ['DATA', '<DATA>', 'Message-Id: <log-test-1@client.example.test>', 'Subject: log', '', 'hello', '.', 'QUIT'];
 
@@ -77,6 +78,22 @@ describe('sendmail -bD logging to a file (SENDMAIL_LOG)', () => {
     expect(text).toMatch(new RegExp(String.raw`: ${id}: lost input channel from (localhost )?\[127\.0\.0\.1\] to MTA after mail\n`));
     expect(text).not.toContain('connect from');
   }, 30000);
+
+  it('a local submission logs from=user, relay=user@localhost, without proto or daemon', () => {
+    const logFile = path.join(dir, 'local.log');
+    const user = os.userInfo().username;
+    execFileSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', 'root'], {
+      cwd: dir,
+      input: 'Subject: local\n\nhello\n',
+      env: { ...process.env, SENDMAIL_LOG: logFile },
+    });
+    const text = readFileSync(logFile, 'latin1');
+    expect(text).toMatch(
+      new RegExp(
+        String.raw`sendmail\[\d+\]: [0-9A-Za-z]{14}: from=${user}, size=22, class=0, nrcpts=1, msgid=<\d{12}\.[0-9A-Za-z]{14}@mail\.example\.test>, relay=${user}@localhost\n$`,
+      ),
+    );
+  });
 
   it('at LogLevel 0: only the start', async () => {
     const lines = await sessionsAt(0);
