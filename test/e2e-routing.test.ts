@@ -54,7 +54,7 @@ const SCENARIOS: Scenario[] = [
     sessions: [
       session(
         'sender@client.example',
-        ['alice@virt.example', 'bob@virt.example', 'nobody@virt.example', 'carol@virt.example'],
+        ['alice@virt.example', 'bob@virt.example', 'nobody@virt.example', 'carol@virt.example', 'dave+news@virt.example'],
         [
           'From: Sender <sender@client.example>',
           'To: alice@virt.example, Bob <bob@virt.example>',
@@ -175,6 +175,18 @@ const SCENARIOS: Scenario[] = [
           'Subject: genericstable',
           'Date: Sat, 21 Nov 2026 10:00:00 +0000',
           'Message-ID: <masq-2@host.example.com>',
+        ],
+      ),
+      session(
+        'root@host.example.com',
+        ['rcpt@remote.example'],
+        [
+          'From: root@host.example.com',
+          'To: rcpt@remote.example, someone@other.example, x@sub.other.example',
+          'Cc: root, dave',
+          'Subject: exposed user',
+          'Date: Sat, 21 Nov 2026 10:00:00 +0000',
+          'Message-ID: <masq-3@host.example.com>',
         ],
       ),
     ],
