@@ -10,7 +10,7 @@ import { aliasSummary, buildAliasDatabases, lookupAlias, parseAliasFile, readAli
 import { parseMapFlags } from '../src/maps/common.js';
 import { createKeyedLmdbMap } from '../src/maps/lmdb/keyed-map.js';
 import { MapFile } from '../src/maps/lmdb/map-file.js';
-import { CORPUS, canUnshareUts, hasTool, runOurs, runReal, tempDir } from './lmdb-helpers.js';
+import { CORPUS, REPO, canUnshareUts, hasTool, runOurs, runReal, tempDir } from './lmdb-helpers.js';
 
 /** An aliases file with every construct and error sendmail reports. */
 const EDGE_CASES = `# test
@@ -188,6 +188,62 @@ describe.skipIf(process.getuid?.() !== 0)('alias databases built by root', () =>
   });
 });
 
+/** A small cf whose ruleset 0 sends names at this host (or without a host) to the local mailer. */
+function smallCf(dir: string, extra = ''): string {
+  const cf = path.join(dir, 'small.cf');
+  writeFileSync(
+    cf,
+    [
+      'V10/Berkeley',
+      `O AliasFile=${dir}/aliases`,
+      extra,
+      'Dj host.example.com',
+      'Cwhost.example.com localhost',
+      'Mlocal, P=/bin/true, F=lsDFMAw5:/|@q, A=true',
+      'Mesmtp, P=[IPC], F=mDFMuX, A=TCP $h',
+      'S0',
+      'R$+ @ $=w\t$#local $: $1',
+      'R$+ @ $+\t$#esmtp $@ $2 $: $1 @ $2',
+      'R$+\t$#local $: $1',
+      '',
+    ].join('\n'),
+  );
+  return cf;
+}
+
+describe('sendmail -bi parses alias names with the cf\'s rulesets', () => {
+  it('stores a local name under its user part and refuses others, exit 70 on errors', () => {
+    const dir = tempDir('aliases-bi-');
+    const cf = smallCf(dir, process.getuid?.() === 0 ? 'O TrustedUser=65534' : '');
+    writeFileSync(path.join(dir, 'aliases'), 'postmaster: root\nFoo@Host.Example.COM: bar\nMy Name: x\n<angle>: t\n');
+    const good = runOurs('sendmail', ['-bi', '-C', cf]);
+    // what sendmail 8.17 -bi built from this cf and file (no ruleset 3: the brackets and the blank stay)
+    expect([good.status, good.stdout]).toEqual([0, `${dir}/aliases: 4 aliases, longest 4 bytes, 36 bytes total\n`]);
+    expect(readAliasDatabase(`${dir}/aliases.db`)).toEqual([['<angle>', 't'], ['@', '@'], ['foo', 'bar'], ['my name', 'x'], ['postmaster', 'root']]);
+    if (process.getuid?.() === 0) expect(statSync(`${dir}/aliases.db`).uid).toBe(65534);
+    writeFileSync(path.join(dir, 'aliases'), 'a: b\nremote@other.org: y\n');
+    const bad = runOurs('newaliases', ['-C', cf]);
+    expect(bad.status).toBe(70);
+    expect(bad.stdout).toBe(
+      `${dir}/aliases: line 2: remote@other.org... cannot alias non-local names\n` +
+        `${dir}/aliases: 1 error; ${dir}/aliases.db not changed\n`,
+    );
+  });
+
+  it('says why a name does not parse before refusing it', () => {
+    const dir = tempDir('aliases-bi-');
+    const cf = path.join(dir, 'no-rules.cf');
+    writeFileSync(cf, `V10/Berkeley\nO AliasFile=${dir}/aliases\nMlocal, P=/bin/true, F=lsDFMAw5:/|@q, A=true\n`);
+    writeFileSync(path.join(dir, 'aliases'), 'postmaster: root\n');
+    // what sendmail 8.17 -bi printed for this cf (it has no ruleset 0)
+    expect(runOurs('sendmail', ['-bi', '-C', cf]).stdout).toBe(
+      `${dir}/aliases: line 1: buildaddr: no mailer in parsed address\n` +
+        `${dir}/aliases: line 1: postmaster... cannot alias non-local names\n` +
+        `${dir}/aliases: 1 error; ${dir}/aliases.db not changed\n`,
+    );
+  });
+});
+
 describe('praliases', () => {
   it('lists the databases of the cf\'s AliasFile, or looks keys up', async () => {
     const dir = tempDir('praliases-');
@@ -208,6 +264,12 @@ describe('praliases', () => {
 });
 
 const canRunSendmail = hasTool('sendmail') && hasTool('praliases') && canUnshareUts() && existsSync(path.join(CORPUS, 'debian'));
+
+/** An alias database's entries, `key:value` sorted: real praliases for sendmail's, ours read in process. */
+function readAliasDbWith(side: 'real' | 'ours', file: string): string[] {
+  if (side === 'real') return runReal('praliases', ['-f', file]).stdout.split('\n').filter(Boolean).sort();
+  return readAliasDatabase(`${file}.db`).map(([k, v]) => `${k}:${v}`).sort();
+}
 
 /** A hermetic copy of the corpus debian config with `aliases` replaced. */
 function debianConfig(aliases: string): string {
@@ -241,6 +303,28 @@ describe.skipIf(!canRunSendmail)('against real sendmail -bi', () => {
     expect(ourLines.map((l) => l.replaceAll(ours, 'F'))).toEqual(realLines.map((l) => l.replaceAll(`${dir}/aliases`, 'F')));
     const ourDb = readAliasDatabase(`${ours}.db`).map(([k, v]) => `${k}:${v}`).sort();
     expect(ourDb.join('\n')).toBe(realDb.join('\n'));
+  });
+
+  it('names with a host, % or ! go through the cf\'s rulesets as in sendmail -bi', () => {
+    const run = (side: 'real' | 'ours', text: string) => {
+      const dir = debianConfig(text);
+      const cmd = side === 'real' ? 'sendmail' : `${process.execPath} ${path.join(REPO, 'bin/sendmail')}`;
+      const r = spawnSync('unshare', ['--uts', '--net', 'sh', '-c', `hostname mail.example.com && ${cmd} -bi -C ${dir}/sendmail.cf`], {
+        timeout: 60000,
+      });
+      const lines = r.stdout.toString('latin1').replaceAll(dir, 'D').split('\n');
+      const db = existsSync(`${dir}/aliases.db`) ? readAliasDbWith(side, `${dir}/aliases`) : [];
+      return { status: r.status, errors: lines.filter((l) => l.includes(': line ')), db };
+    };
+    const good = 'postmaster: root\nfoo@mail.example.com: bar\nbar@localhost: b\n<angle>: t\n"q n": y\n';
+    const bad = 'a: b\nremote@other.org: y\njoe%other.org: v\nbang!path: u\nuser@[10.1.2.3]: z\n';
+    for (const text of [good, bad]) {
+      const [real, ours] = [run('real', text), run('ours', text)];
+      expect(ours.status).toBe(real.status);
+      expect(ours.errors).toEqual(real.errors);
+      // with errors ours keeps the old database (none here); sendmail writes the good lines
+      if (ours.errors.length === 0) expect(ours.db).toEqual(real.db);
+    }
   });
 
   it('edge cases: same messages as sendmail -bi (which also builds a partial database)', async () => {

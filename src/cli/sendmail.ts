@@ -146,11 +146,8 @@ async function newAliases(args: SendmailArgs): Promise<number> {
   const loaded = await load(args, out);
   out.flush();
   if (!loaded) return 72;
-  const spec = loaded.config.options.get('AliasFile') ?? '';
-  const specs = spec.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const { buildAliasDatabases } = await import('../maps/aliases.js');
-  const ok = await buildAliasDatabases(specs, (l) => process.stdout.write(l + '\n'));
-  return ok ? 0 : 1;
+  const { buildAliasesOf } = await import('./newaliases.js');
+  return buildAliasesOf(loaded, (l) => process.stdout.write(l + '\n'));
 }
 
 export async function main(argv: string[], progName: string): Promise<void> {

@@ -8,9 +8,13 @@
  *   line joins the next line to it.
  * - `#` lines and blank lines end an entry; a `#` line swallows the indented
  *   lines that follow it.
- * - The name is an address local part: quoted names stay quoted, blanks
- *   between words become the BlankSub character `.`, it is folded to lower
- *   case; names with a host part are refused (`cannot alias non-local names`).
+ * - The name is parsed as an address (rulesets 3 and 0, when
+ *   buildAliasDatabases gets the cf's `resolveName`): one that resolves to
+ *   the local mailer is stored under its user part (`foo@this.host` as
+ *   `foo`), any other is refused (`cannot alias non-local names`).  Without
+ *   a cf: quoted names stay quoted, blanks between words become the
+ *   BlankSub character `.`, names with a host part are refused.  The key is
+ *   folded to lower case.
  * - The value is kept as written (leading blanks dropped): addresses,
  *   `|program`, `/file`, `:include:`, `error:code text`; a later entry for
  *   the same name replaces the earlier one, with a warning.
@@ -23,6 +27,12 @@
  */
 import * as fs from 'node:fs';
 import { MapFile, MapFileError, giveMapFileTo, mapFilePath, toMapFileError, type MapEntry } from './lmdb/index.js';
+
+/**
+ * A name's verdict: local with its key, or not (`NAME... message`, after
+ * `detail` on a line of its own when there is one: why it did not parse).
+ */
+export type NameResolution = { ok: true; name: string } | { ok: false; message: string; detail?: string };
 
 /** One alias as read from the file. */
 export interface AliasEntry {
@@ -49,10 +59,16 @@ export interface AliasParseOptions {
   /** BlankSub character (sendmail's default is `.`). */
   blankSub?: string;
   /**
-   * Decide whether a name is local and what its key is (the engine can
-   * answer with ruleset 0); the default accepts names without `@`.
+   * Decide whether a name is local and what its key is; the default accepts
+   * names without `@`.  (buildAliasDatabases' `resolveName` asks the cf.)
    */
-  localName?: (tokens: string[]) => { ok: true; name: string } | { ok: false; message: string };
+  localName?: (tokens: string[], written: string) => NameResolution;
+  /**
+   * Ask the configuration (rulesets 3 and 0, as sendmail's newaliases
+   * parses a name as an address) whether a name is local and what its key
+   * is; used by buildAliasDatabases instead of `localName`.
+   */
+  resolveName?: (written: string) => Promise<NameResolution>;
   /**
    * The cf's TrustedUser as a uid: when running as root, new databases are
    * given to it (as sendmail -bi does); the group stays.
@@ -156,7 +172,7 @@ function joinNameTokens(tokens: string[], blankSub: string): string {
 }
 
 function defaultLocalName(blankSub: string) {
-  return (tokens: string[]): { ok: true; name: string } | { ok: false; message: string } => {
+  return (tokens: string[]): NameResolution => {
     if (tokens.includes('@')) return { ok: false, message: 'cannot alias non-local names' };
     return { ok: true, name: joinNameTokens(tokens, blankSub) };
   };
@@ -198,8 +214,10 @@ export function parseAliasFile(file: string, text: string, options: AliasParseOp
       err(line, `${lt}... illegal alias name`);
       continue;
     }
-    const local = localName(tokens);
+    const local = localName(tokens, written);
     if (!local.ok) {
+      // the reason it did not parse: one more line about the same error
+      if (local.detail !== undefined) messages.push(`${file}: line ${line}: ${local.detail}`);
       err(line, `${written}... ${local.message}`);
       continue;
     }
@@ -214,6 +232,29 @@ export function parseAliasFile(file: string, text: string, options: AliasParseOp
     entries.push({ name, written, value, line });
   }
   return { entries, messages, errors, fatal: false };
+}
+
+/**
+ * parseAliasFile with every name resolved by `resolveName` (asynchronous:
+ * the rulesets may look maps up).  Each distinct name is asked once.
+ */
+export async function parseAliasFileResolving(
+  file: string,
+  text: string,
+  resolveName: (written: string) => Promise<NameResolution>,
+  options: AliasParseOptions = {},
+): Promise<AliasFileResult> {
+  const names = new Set<string>();
+  parseAliasFile(file, text, {
+    ...options,
+    localName: (_tokens, written) => {
+      names.add(written);
+      return { ok: true, name: written };
+    },
+  });
+  const resolved = new Map<string, NameResolution>();
+  for (const name of names) resolved.set(name, await resolveName(name));
+  return parseAliasFile(file, text, { ...options, localName: (_tokens, written) => resolved.get(written)! });
 }
 
 /** sendmail's `FILE: N aliases, longest M bytes, T bytes total`. */
@@ -308,7 +349,10 @@ export async function buildAliasDatabases(
     }
   }
   for (const { spec, text } of readable) {
-    const parsed = parseAliasFile(spec.path, text, { ...options, appendDuplicates: spec.appendDuplicates || options.appendDuplicates });
+    const parseOptions = { ...options, appendDuplicates: spec.appendDuplicates || options.appendDuplicates };
+    const parsed = options.resolveName
+      ? await parseAliasFileResolving(spec.path, text, options.resolveName, parseOptions)
+      : parseAliasFile(spec.path, text, parseOptions);
     for (const m of parsed.messages) report(m);
     const dbPath = mapFilePath(spec.path);
     if (parsed.errors > 0) {
