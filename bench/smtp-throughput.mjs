@@ -77,7 +77,6 @@ function benchConfig() {
     queueDir: q,
     extra: [
       "define(`confMAX_DAEMON_CHILDREN', `0')dnl", "define(`confCONNECTION_RATE_THROTTLE', `0')dnl",
-      "define(`confREFUSE_LA', `1000')dnl", "define(`confQUEUE_LA', `1000')dnl",
     ],
   });
   writeFileSync(path.join(dir, 'sendmail.mc'), mc);

@@ -2,7 +2,8 @@
 // benchmarks that run the installed sendmail 8.17 beside ours: the mc lines
 // that keep a cf built from the sendmail-cf tree inside one temp directory
 // (its own service switch, hosts and aliases files, queue, pid file, no
-// host status directory, no interface probing, a qualified host name), the
+// host status directory, no interface probing, a qualified host name, no
+// load-average limits), the
 // files those lines name, and compiling the mc with GNU m4.  Plain .mjs so
 // bench/ (plain node) and test/ (vitest) import the same module.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -50,6 +51,9 @@ export function hermeticDefines(dir, { host = HERMETIC_HOST, queueDir = path.joi
     "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')dnl",
     "undefine(`confHOST_STATUS_DIRECTORY')dnl",
     `define(\`confPID_FILE', \`${dir}/sendmail.pid')dnl`,
+    // a busy machine must not make sendmail queue instead of deliver, or refuse connections
+    "define(`confQUEUE_LA', `1000')dnl",
+    "define(`confREFUSE_LA', `1000')dnl",
   ];
 }
 
