@@ -125,10 +125,13 @@ export interface InMemoryPolicyTables {
   endOfMessage?: Decision;
 }
 
-/** Strips one pair of angle brackets: "<a@b>" -> "a@b". */
+/** The address inside angle brackets: "<a@b>" -> "a@b", "Name <a@b>" -> "a@b"; without brackets as given. */
 export function bareAddress(address: string): string {
   const t = address.trim();
-  return t.startsWith('<') && t.endsWith('>') ? t.slice(1, -1) : t;
+  if (t.startsWith('<') && t.endsWith('>')) return t.slice(1, -1);
+  // a local submission may name a sender or recipient as 'Full Name <addr>'
+  const open = t.lastIndexOf('<');
+  return open >= 0 && t.endsWith('>') ? t.slice(open + 1, -1) : t;
 }
 
 /** A policy from in-memory tables: local users, local and relay domains, refused clients and senders. */

@@ -8,6 +8,7 @@
 
 import os from 'node:os';
 import type { LoadedConfig } from '../config/loader.js';
+import { parseAddress } from '../address/parse.js';
 import { splitAddressList } from '../deliver/alias-expand.js';
 import { SmtpSession } from '../smtp/session.js';
 import { findPasswdEntry } from '../sys/passwd.js';
@@ -76,40 +77,65 @@ export function gecosFullName(user: string): string | undefined {
   return name === '' ? undefined : name;
 }
 
+/** xtext (RFC 3461): '+', '=' and bytes outside '!'..'~' as "+HH". */
+export function xtext(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x21 || c > 0x7e || ch === '+' || ch === '=' ? `+${c.toString(16).toUpperCase().padStart(2, '0')}` : ch;
+  }
+  return out;
+}
+
+/**
+ * The qf A line of a local submission, as sendmail 8.17 writes it: the
+ * sender after its mailer's sender rulesets, "user@host" ($j for a local
+ * user), in xtext; none for "<>" or a sender that does not parse.
+ */
+export async function submitterOf(loaded: LoadedConfig, sender: string, hostName: string): Promise<string | undefined> {
+  const parsed = await parseAddress(loaded, sender, { sender: true });
+  if (!parsed.ok || parsed.triple.user === '<>' || parsed.triple.user === '') return undefined;
+  const { user } = parsed.triple;
+  return xtext(user.includes('@') ? user : `${user}@${hostName}`);
+}
+
 export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: LocalSubmitOptions, print: (line: string) => void): Promise<number> {
   const user = os.userInfo().username;
+  const sender = opts.sender ?? user;
+  const options = await sessionOptionsFromConfig(loaded, print);
+  const submitterAuth = await submitterOf(loaded, sender, options.identity.hostName);
   const session = new SmtpSession({
-    ...(await sessionOptionsFromConfig(loaded, print)),
+    ...options,
+    ...(submitterAuth !== undefined ? { submitterAuth } : {}),
     daemon: { name: '', addr: '', port: 0, family: 'inet', modifiers: 'cu' },
     client: { addr: '0', port: 0, name: '', resolve: '', description: `${os.userInfo().username}@localhost` },
     localSubmission: opts.fromHeaders ? 'headers' : 'arguments',
     senderFullName: opts.fullName ?? (opts.sender === undefined ? gecosFullName(user) : undefined),
   });
   const text = messageText(raw, opts.ignoreDots);
-  const sender = opts.sender ?? user;
   const recipients = opts.fromHeaders ? headerRecipients(text, opts.recipients) : [...opts.recipients];
   if (recipients.length === 0) {
     print('No recipient addresses found in header');
     return EX_DATAERR;
   }
   await session.start();
-  const mail = await session.command(`MAIL FROM:<${sender}>`);
-  if (mail.reply.code >= 400) {
-    print(mail.reply.lines.join(' '));
-    return mail.reply.code < 500 ? EX_TEMPFAIL : EX_NOUSER;
+  const mail = await session.submitSender(sender);
+  if (mail.code >= 400) {
+    print(mail.lines.join(' '));
+    return mail.code < 500 ? EX_TEMPFAIL : EX_NOUSER;
   }
   let accepted = 0;
   let temporary = false;
   let refused = false;
   for (const r of recipients) {
     const bare = r.replace(/^<(.*)>$/, '$1');
-    const answer = await session.command(`RCPT TO:<${bare}>`);
-    if (answer.reply.code < 400) accepted++;
+    const answer = await session.submitRecipient(r);
+    if (answer.code < 400) accepted++;
     else {
-      temporary ||= answer.reply.code < 500;
-      refused ||= answer.reply.code >= 500;
+      temporary ||= answer.code < 500;
+      refused ||= answer.code >= 500;
       // sendmail names the address as given: "nosuch... User unknown"
-      const text = answer.reply.lines[0] ?? '';
+      const text = answer.lines[0] ?? '';
       const dots = text.indexOf('... ');
       print(`${bare}... ${dots >= 0 ? text.slice(dots + 4) : text}`);
     }
