@@ -5,7 +5,7 @@
 // At LogLevel 9 the file holds sendmail's lines for each; at 0 only the
 // start.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, type ChildProcess } from 'node:child_process';
@@ -93,6 +93,27 @@ describe('sendmail -bD logging to a file (SENDMAIL_LOG)', () => {
         String.raw`sendmail\[\d+\]: [0-9A-Za-z]{14}: from=${user}, size=22, class=0, nrcpts=1, msgid=<\d{12}\.[0-9A-Za-z]{14}@mail\.example\.test>, relay=${user}@localhost\n$`,
       ),
     );
+  });
+
+  it('a queue run logs the to= line of each delivery (and -q prints it)', () => {
+    const logFile = path.join(dir, 'qrun.log');
+    const box = path.join(dir, 'logbox.mbox');
+    const aliases = path.join(dir, 'etc-mail/aliases');
+    writeFileSync(aliases, readFileSync(aliases, 'latin1') + `logbox: ${box}\n`);
+    const run = (args: string[], input = ''): string =>
+      execFileSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', ...args], {
+        cwd: dir,
+        input,
+        env: { ...process.env, SENDMAIL_LOG: logFile },
+        encoding: 'latin1',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    run(['-bi']);
+    run(['logbox'], 'Subject: queued\n\nfor the log\n');
+    const id = /: ([0-9A-Za-z]{14}): from=/.exec(readFileSync(logFile, 'latin1'))?.[1];
+    run(['-qRlogbox']);
+    const line = String.raw`${id}: to=${box.replace(/[.]/g, '\\.')}, delay=\d\d:\d\d:\d\d, xdelay=\d\d:\d\d:\d\d, mailer=\*file\*, pri=\d+, dsn=2\.0\.0, stat=Sent`;
+    expect(readFileSync(logFile, 'latin1')).toMatch(new RegExp(String.raw`sendmail\[\d+\]: ${line}\n`));
   });
 
   it('at LogLevel 0: only the start', async () => {

@@ -210,7 +210,7 @@ describe('sendmail -q', () => {
     const r = sendmail(['-qRqrun']);
     expect(r.status).toBe(0);
     expect(readFileSync(box, 'latin1')).toMatch(/^Subject: queue run\n\nbody of the queued message\n/m);
-    expect(r.stderr + r.stdout).toMatch(/to=.*qrun\.mbox, stat=Sent/);
+    expect(r.stderr + r.stdout).toMatch(/to=.*qrun\.mbox, .*stat=Sent/);
     expect(queueFiles('qf').length).toBe(qf.length - 1);
   });
 });

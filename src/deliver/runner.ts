@@ -30,6 +30,7 @@ import { MACRO_EXPAND } from '../queue/qf-file.js';
 import { queueInterval } from '../submit/modes.js';
 import { cfMacroExpander } from '../submit/session-options.js';
 import { arpaDate } from '../smtp/arpadate.js';
+import { deliveryFields, logFormat, mailLog, statOf } from '../log/index.js';
 import { expandAliases, readForwardFile, splitAddressList } from './alias-expand.js';
 import { systemClock, type Clock } from './clock.js';
 import {
@@ -151,6 +152,8 @@ interface Work {
   result?: DeliveryResult;
   /** Its report (if it wants one) is queued: a checkpoint or the end of the attempt. */
   reported?: boolean;
+  /** For the log: the mailer run it was part of, the host that answered ("name. [addr]"), how long the run took (s). */
+  run?: { id: number; relay?: string | undefined; seconds: number };
 }
 
 const DEFAULT_QUEUE_RETURN = 5 * 86400;
@@ -227,6 +230,8 @@ class Deliverer {
   readonly mailboxDir: string;
   readonly log: (line: string) => void;
   readonly ids = new QueueIdGenerator();
+  /** Mailer runs so far (the log's to= lines group the recipients of one run). */
+  private runs = 0;
   /** Sessions kept open between messages of one run (ConnectionCacheSize, ConnectionCacheTimeout). */
   readonly connections: SmtpConnectionCache;
 
@@ -336,7 +341,9 @@ class Deliverer {
     });
     const local = pending.filter((w) => w.target.kind !== 'mailer');
     for (const w of local) {
+      const started = this.clock.now().getTime();
       w.result = await this.deliverLocal(env, body, w, now);
+      w.run = { id: ++this.runs, seconds: (this.clock.now().getTime() - started) / 1000 };
       await ran([w]);
     }
     const remote = pending.filter((w) => w.target.kind === 'mailer');
@@ -416,6 +423,7 @@ class Deliverer {
   }
 
   private async smtpTransaction(env: Envelope, body: Buffer, decl: MailerDecl, host: string, sender: string, users: Map<string, Work[]>): Promise<void> {
+    const started = this.clock.now().getTime();
     const report = await deliverSmtp({
       nextHop: host,
       sender,
@@ -435,6 +443,13 @@ class Deliverer {
         makeResult('tempfail', '4.4.0', 'Deferred: no result from the SMTP client', { transcript: [...report.transcript] });
       for (const w of ws) w.result = w.display === address ? r : { ...r, transcript: r.transcript.map((l) => l.split(`${address}... `).join(`${w.display}... `)) };
     }
+    const answered = report.attempts.filter((a) => a.outcome === 'delivered').at(-1) ?? report.attempts.at(-1);
+    const run = {
+      id: ++this.runs,
+      relay: answered && logFormat.remoteRelay(answered.host, answered.address),
+      seconds: (this.clock.now().getTime() - started) / 1000,
+    };
+    for (const ws of users.values()) for (const w of ws) w.run = run;
   }
 
   /** The cf's Received: header (HReceived) for a message made here, with its macros; undefined without one. */
@@ -519,7 +534,12 @@ async function queueReport(
     ...parsed.headers,
   ];
   await queue.storeNew(out, parsed.body);
-  d.log(`${env.id}: ${id}: ${kind === 'delay' ? 'delay warning' : 'DSN'}: to ${target.to}`);
+  // sendmail's log line: "QID: NEWID: DSN: User unknown" ("postmaster notify" for a report about a report)
+  const reason =
+    kind === 'delay' ? `Warning: could not send message for past ${delayedFor ?? ''}` : kind === 'success' ? 'Return receipt' : statOf(recipients[0]!.result);
+  const line = logFormat.reportLine(id, nullSender ? 'postmaster notify' : 'DSN', reason);
+  d.log(`${env.id}: ${line}`);
+  mailLog().event('report', env.id, line);
   return true;
 }
 
@@ -660,9 +680,9 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   const expiredFailures: ReportedRecipient[] = [];
   const delayed: ReportedRecipient[] = [];
   const deferred: Work[] = [];
+  logDeliveries(d, env, works, now);
   for (const w of works) {
     const r = w.result!;
-    d.log(`${env.id}: to=${w.display}, stat=${r.kind === 'sent' ? 'Sent' : r.text}`);
     if (r.kind !== 'tempfail') continue;
     if (expired) {
       if (recipientWantsReport(w.rcpt, 'failure')) expiredFailures.push(reported(d, w, expiredInQueue(r), now));
@@ -676,6 +696,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   const reports = checkpoints.reports + (await reportFinished(d, queue, env, body, done, now, extra, expiredFailures));
   if (deferred.length === 0) {
     await queue.remove(env.id);
+    mailLog().done(env.id, age, env.attempts + 1);
     return { outcome: 'completed', reports };
   }
   let warnings = 0;
@@ -693,6 +714,40 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   env.statusMessage = last.text.startsWith('Deferred') ? last.text : `Deferred: ${last.text}`;
   await queue.rewriteControl(env);
   return { outcome: 'deferred', reports: reports + warnings };
+}
+
+/** The mailer a target goes through, as the log names it; undefined when it never reached one. */
+function mailerName(t: Target): string | undefined {
+  return t.kind === 'mailer' ? t.mailer : t.kind === 'mailbox' ? 'local' : t.kind === 'program' ? 'prog' : t.kind === 'file' ? '*file*' : undefined;
+}
+
+/**
+ * The to= lines of one attempt, sendmail's log lines (also what -v prints):
+ * the recipients of one mailer run with the same outcome share a line; a
+ * recipient shows as queued ("<a@b>" from SMTP), an alias's target as expanded.
+ */
+function logDeliveries(d: Deliverer, env: Envelope, works: readonly Work[], now: Date): void {
+  const groups = new Map<string, Work[]>();
+  works.forEach((w, i) => {
+    const r = w.result!;
+    const key = w.run ? `${w.run.id}\0${r.kind}\0${r.status}\0${r.text}` : `alone ${i}`;
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  });
+  for (const ws of groups.values()) {
+    const first = ws[0]!;
+    const fields = deliveryFields({
+      to: ws.map((w) => (w.display === unbracket(w.rcpt.address) ? w.rcpt.address : w.display)),
+      result: first.result!,
+      mailer: mailerName(first.target),
+      relay: first.run?.relay,
+      xdelaySeconds: first.run?.seconds,
+      createdAt: env.createdAt,
+      now,
+      priority: env.priority,
+    });
+    d.log(`${env.id}: ${logFormat.deliveryLine(fields)}`);
+    mailLog().delivery(env.id, first.result!.kind, fields);
+  }
 }
 
 /** Seconds to wait after the `attempts`-th failed try: doubling from minRetry, at most maxRetry. */
