@@ -152,10 +152,15 @@ export function readToolCf(cfOption: string | true | undefined): { cf: ToolCf } 
 
 /** `O TrustedUser=name` (or a number) of a cf's text as a uid. */
 function trustedUserIn(cf: string): number | undefined {
-  const m = /^O\s*TrustedUser\s*=\s*(\S+)/m.exec(cf);
-  if (!m) return undefined;
-  if (/^\d+$/.test(m[1])) return Number(m[1]);
-  const uid = findPasswdEntry(m[1])?.uid;
+  return userId(/^O\s*TrustedUser\s*=\s*(\S+)/m.exec(cf)?.[1]);
+}
+
+/** A user name or number (TrustedUser's value) as a uid; undefined when unset or unknown. */
+export function userId(value: string | undefined): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  const uid = findPasswdEntry(v)?.uid;
   return uid !== undefined && /^\d+$/.test(uid) ? Number(uid) : undefined;
 }
 

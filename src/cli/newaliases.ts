@@ -11,7 +11,7 @@
  * database in place (see src/maps/aliases.ts).
  */
 import type { LoadedConfig } from '../config/loader.js';
-import { findPasswdEntry } from '../sys/passwd.js';
+import { userId } from './map-cli.js';
 import { main as sendmailMain } from './sendmail.js';
 
 /** sysexits EX_SOFTWARE: what sendmail -bi exits with when an aliases file had errors. */
@@ -19,15 +19,6 @@ const EX_SOFTWARE = 70;
 
 export function main(argv: string[], progName: string): Promise<void> {
   return sendmailMain(['-bi', ...argv], progName);
-}
-
-/** A uid from a TrustedUser option value (a name or a number). */
-function trustedUid(value: string | undefined): number | undefined {
-  const v = value?.trim();
-  if (!v) return undefined;
-  if (/^\d+$/.test(v)) return Number(v);
-  const uid = findPasswdEntry(v)?.uid;
-  return uid !== undefined && /^\d+$/.test(uid) ? Number(uid) : undefined;
 }
 
 /** The text of a parse failure without the `address... ` sendmail puts before it in replies. */
@@ -47,7 +38,7 @@ export async function buildAliasesOf(loaded: LoadedConfig, report: (line: string
   const specs = spec.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const [{ buildAliasDatabases }, { parseAddress }] = await Promise.all([import('../maps/aliases.js'), import('../address/parse.js')]);
   const ok = await buildAliasDatabases(specs, report, {
-    trustedUid: trustedUid(loaded.config.options.get('TrustedUser')),
+    trustedUid: userId(loaded.config.options.get('TrustedUser')),
     resolveName: async (written) => {
       const r = await parseAddress(loaded, written);
       if (!r.ok) return { ok: false, detail: parseFailureText(written, r.reply.lines), message: 'cannot alias non-local names' };
