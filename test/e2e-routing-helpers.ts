@@ -2,12 +2,14 @@
 // body under test/fixtures/routing/, its maps, aliases and SMTP sessions)
 // is built into a hermetic cf, a daemon (real sendmail 8.17 or ours) takes
 // the sessions over SMTP on loopback and queues them, queue runs deliver,
-// and what left is captured: messages at the sinks on 127.0.0.2-6 (which
-// host, envelope, headers), local mailboxes (aliases to files), what is
-// still queued.  Everything that names a run (queue ids, dates, ports,
-// the temp directory) is masked so two runs compare as text.
+// and what left is captured: messages at the sinks on 127.0.0.2-5 (which
+// host, envelope, headers, body; nothing listens on 127.0.0.6, a dead
+// host), local mailboxes (aliases to files), what is still queued.  What
+// names a run (queue ids, dates, the DSN boundary's time, the temp
+// directory) is masked so two runs compare as text.  Every SMTP mailer's
+// A= names the sinks' port, so the host a route names is where it went.
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSink, waitForPort, type Sink } from './deliver-helpers.js';
 import { chatFrom, freePort, ROOT, SENDMAIL } from './e2e-helpers.js';
@@ -265,5 +267,6 @@ async function runWithSinks(sc: Scenario, side: Side, library: CfLibrary, sinks:
     .filter((f) => f.startsWith('qf'))
     .map((f) => [...readFileSync(path.join(qdir, f), 'latin1').matchAll(/^R[^:\n]*:(.*)$/gm)].map((m) => m[1]!).sort())
     .sort();
+  if (!process.env.ROUTING_KEEP) rmSync(dir, { recursive: true, force: true });
   return { transcripts, relayed, mailboxes, queued };
 }
