@@ -1,7 +1,9 @@
 // src/deliver — getting a queued message to its recipients: remote SMTP
 // delivery with sendmail's MX loop and a connection cache (smtp-client.ts,
 // smtp-replies.ts, mx.ts, mx-dns.ts, smtp-connection-cache.ts), the
-// local mailers for mailboxes, programs and files (mailers/), the
+// local mailers for mailboxes, programs and files (mailers/), the cf's
+// Mlocal run as declared (local-mailer.ts: P= program, [IPC] LMTP, or our
+// mailbox writer) and A= words (mailer-argv.ts), the
 // per-recipient outcome every mailer returns (status.ts: sent, temporary or
 // permanent failure as a type), and RFC 3464 reports in sendmail's layout
 // (dsn.ts); alias and .forward expansion (alias-expand.ts); what delivery
@@ -19,6 +21,8 @@ export * from './mailers/index.js';
 export * from './alias-expand.js';
 export { SmtpConnectionCache, type ConnectionCacheOptions } from './smtp-connection-cache.js';
 export * from './queue-bridge.js';
+export * from './mailer-argv.js';
+export { localMailerWay, deliverThroughLocalMailer, type LocalMailerWay } from './local-mailer.js';
 export {
   runQueue,
   runQueuesOf,

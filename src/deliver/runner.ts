@@ -2,7 +2,11 @@
 // Each recipient is resolved through the cf (rulesets 3 and 0, resolve.ts);
 // local-mailer recipients are expanded through the aliases database and
 // .forward files (alias-expand.ts); what remains is grouped by mailer and
-// host (plan.ts) and handed to the mailbox, program, file or SMTP mailer.
+// host (plan.ts) and handed to the cf's local mailer (local-mailer.ts),
+// the program, file or SMTP mailer.  Every CheckpointInterval addresses
+// sent the qf is rewritten without the finished recipients (Checkpoints),
+// so a killed runner repeats little; a killed runner's tf, df and locks are
+// cleaned up by the next run.
 // Results go back into the qf (write-then-rename with fsync, by
 // QueueDirectory.rewriteControl): delivered and failed recipients leave it,
 // deferred ones stay; permanent failures are reported to the sender from
@@ -19,7 +23,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/loader.js';
 import type { MailerDecl } from '../config/types.js';
-import { LocalUsers } from '../address/index.js';
+import { LocalUsers, localAddress } from '../address/index.js';
 import { resolverFor } from '../maps/classes/resolverFor.js';
 import { defaultRecipientFlags, newEnvelope, type Envelope, type QueuedRecipient } from '../queue/envelope.js';
 import { QueueDirectory, expandQueueDirectory, type QueueEntry } from '../queue/queue-directory.js';
@@ -43,7 +47,9 @@ import {
   type ReportKind,
   type ReportedRecipient,
 } from './dsn.js';
-import { deliverToFile, deliverToMailbox, deliverToProgram } from './mailers/index.js';
+import { deliverToFile, deliverToProgram } from './mailers/index.js';
+import { deliverThroughLocalMailer, localMailerWay } from './local-mailer.js';
+import { ipcEndpoint } from './mailer-argv.js';
 import { mxResolverFrom } from './mx-dns.js';
 import type { MxResolver } from './mx.js';
 import { composeMessage, groupByMailerHost } from './plan.js';
@@ -208,10 +214,10 @@ async function headersFor(env: Envelope, mailer: MailerDecl | undefined, resolve
   return { ...env, headers };
 }
 
-/** The port of an [IPC] mailer's A= ("TCP $h 2525"), else 25. */
+/** The port of an [IPC] mailer's A= ("TCP $h 2525", "TCP $h lmtp"), else 25. */
 export function mailerPort(decl: MailerDecl): number {
-  const m = /^TCP\s+\S+\s+(\d+)\s*$/.exec(decl.argv.trim());
-  return m ? Number(m[1]) : 25;
+  const e = ipcEndpoint(decl.argv.trim().split(/\s+/));
+  return 'kind' in e && e.kind === 'tcp' ? e.port : 25;
 }
 
 /** Password file entry: uid, gid and home directory of a user. */
@@ -305,7 +311,7 @@ class Deliverer {
     for (const e of expanded) {
       const w = { rcpt, display: e.display, expandedFrom: e.expandedFrom };
       const tg = e.target;
-      if (tg.kind === 'local') works.push({ ...w, requeueAs: `\\${tg.user}`, target: { kind: 'mailbox', user: tg.user } });
+      if (tg.kind === 'local') works.push(...(await this.localTargets(rcpt, w, tg.user, depth)));
       else if (tg.kind === 'program') works.push({ ...w, requeueAs: `"|${tg.command}"`, target: { kind: 'program', command: tg.command } });
       else if (tg.kind === 'file') works.push({ ...w, requeueAs: tg.path, target: { kind: 'file', path: tg.path } });
       else if (tg.kind === 'failed') works.push({ ...w, requeueAs: e.display, target: { kind: 'done', result: tg.result } });
@@ -315,6 +321,25 @@ class Deliverer {
       }
     }
     return works;
+  }
+
+  /**
+   * A local user no alias took: ruleset 5 first (F=5; not for a \\name),
+   * which may send it elsewhere (MAIL_HUB, LUSER_RELAY), else its mailbox.
+   */
+  private async localTargets(rcpt: QueuedRecipient, w: Omit<Work, 'target' | 'requeueAs'>, user: string, depth: number): Promise<Work[]> {
+    const mapped = w.display.startsWith('\\') ? undefined : await localAddress(this.loaded, user);
+    if (mapped === undefined) return [{ ...w, requeueAs: `\\${user}`, target: { kind: 'mailbox', user } }];
+    const requeueAs = w.display;
+    if (!mapped.ok) {
+      const r = mapped.reply;
+      return [{ ...w, requeueAs, target: { kind: 'done', result: failedReply(r.code, r.enhanced, r.lines.join(' ')) } }];
+    }
+    const t = mapped.triple;
+    if (t.mailer === 'discard') return [{ ...w, requeueAs, target: { kind: 'done', result: makeResult('sent', '2.0.0', 'Discarded') } }];
+    // another local name (LUSER_RELAY local:name) is aliased again
+    if (t.mailer === 'local') return (await this.plan({ ...rcpt, address: t.user }, depth + 1)).map((s) => ({ ...s, display: w.display, expandedFrom: w.expandedFrom }));
+    return [{ ...w, requeueAs, target: { kind: 'mailer', mailer: t.mailer, host: t.host, user: t.user, decl: t.decl } }];
   }
 
   async forward(user: string): Promise<readonly string[] | undefined> {
@@ -361,7 +386,9 @@ class Deliverer {
       const sender = await this.resolver.senderFor(env.sender, decl);
       const plus = t.user.indexOf('+');
       const user = plus > 0 ? t.user.slice(0, plus) : t.user;
-      if (!this.users.hasAccount(user)) {
+      const acct = account(this.passwdFile, user);
+      // F=w: the user must have a password entry
+      if ((!decl || decl.flags.has('w')) && !this.users.hasAccount(user)) {
         const text = 'User unknown';
         return makeResult('permfail', '5.1.1', text, {
           diagnosticType: 'X-Unix',
@@ -369,11 +396,27 @@ class Deliverer {
           transcript: [`550 5.1.1 ${w.display}... ${text}`],
         });
       }
-      const message = composeMessage(await headersFor(env, decl, this.resolver), body, decl, this.macro(env, sender));
+      const macro = this.macro(env, sender);
+      // $u the user, $h the +detail, $z the home directory
+      const argvMacro = (name: string): string | undefined =>
+        name === 'u' ? user : name === 'h' ? (plus > 0 ? t.user.slice(plus + 1) : '') : name === 'z' ? (acct?.home ?? '') : macro(name);
+      const message = composeMessage(await headersFor(env, decl, this.resolver), body, decl, macro);
       // running as root, a new mailbox belongs to its user
-      const acct = process.getuid?.() === 0 ? account(this.passwdFile, user) : undefined;
-      const owner = acct ? { uid: acct.uid, gid: acct.gid } : undefined;
-      return deliverToMailbox({ mailbox: path.join(this.mailboxDir, user), recipient: w.display, sender, message, date: now, owner });
+      const owner = acct && process.getuid?.() === 0 ? { uid: acct.uid, gid: acct.gid } : undefined;
+      return deliverThroughLocalMailer({
+        way: await localMailerWay(decl, argvMacro, this.opts.mailboxDir !== undefined),
+        mailbox: path.join(this.mailboxDir, user),
+        user,
+        recipient: w.display,
+        sender,
+        message,
+        date: now,
+        owner,
+        heloName: this.loaded.macros.getByName('j') ?? 'localhost',
+        resolver: this.mx,
+        env: { PATH: '/bin:/usr/bin', SHELL: '/bin/sh', SENDER: sender, USER: user, HOME: acct?.home ?? '/' },
+        log: this.log,
+      });
     }
     if (t.kind === 'program') {
       const decl = this.mailer('prog');

@@ -1,5 +1,5 @@
 // Remote delivery over SMTP: one message, one sender, some recipients, one
-// next hop.  The hosts come from planRoute (mx.ts); each host's addresses are
+// next hop (or an [IPC] mailer's Unix domain socket).  The hosts come from planRoute (mx.ts); each host's addresses are
 // tried in order until one gives a transaction.  The SMTP protocol itself
 // (EHLO/HELO, STARTTLS, AUTH, PIPELINING, SIZE, DSN parameters, dot
 // stuffing, LMTP) is nodemailer's SMTPConnection; this module decides what
@@ -18,6 +18,7 @@
 // bounce shows) is smtp-replies.ts.  Every recipient gets a DeliveryResult
 // (status.ts); the report also carries the session transcript.
 
+import net from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SMTPEnvelope, SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
 import { planRoute, type RouteOptions, type TargetHost } from './mx.js';
@@ -89,6 +90,8 @@ export interface SmtpDeliveryRequest {
   readonly route: RouteOptions;
   /** Keep sessions open for the next message to the same host (see smtp-connection-cache.ts). */
   readonly connectionCache?: SmtpConnectionCache;
+  /** A Unix domain socket to speak to instead of the next hop's hosts (an [IPC] mailer's A=FILE path). */
+  readonly socketPath?: string;
 }
 
 /** One connection attempt, for logs and tests. */
@@ -253,7 +256,26 @@ async function send(
   return { err: r.err, info: r.value };
 }
 
-/** Opens a session to one address: connect, greeting, EHLO, STARTTLS, AUTH. */
+/** A connected Unix domain socket, or why not. */
+function connectUnix(socketPath: string, timeoutMs: number): Promise<net.Socket | Error> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ path: socketPath });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(Object.assign(new Error(`${socketPath}: connection timed out`), { code: 'ETIMEDOUT' }));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      resolve(err);
+    });
+  });
+}
+
+/** Opens a session to one address (or the request's socket): connect, greeting, EHLO, STARTTLS, AUTH. */
 async function openSession(
   req: SmtpDeliveryRequest,
   host: TargetHost,
@@ -261,7 +283,17 @@ async function openSession(
 ): Promise<{ session: CachedSession } | { failed: HostOutcome }> {
   const capture = { lines: [] as string[] };
   const t = req.timeouts ?? {};
+  let connection: net.Socket | undefined;
+  if (req.socketPath !== undefined) {
+    const opened = await connectUnix(req.socketPath, t.connect ?? 300_000);
+    if (opened instanceof Error) {
+      const result = connectionFailure(host.display, address, opened as NodemailerError, 'connect');
+      return { failed: { kind: 'next', result, detail: opened.message } };
+    }
+    connection = opened;
+  }
   const conn = new SMTPConnection({
+    ...(connection ? { connection } : {}),
     host: address,
     port: host.port,
     name: req.heloName,
@@ -422,7 +454,10 @@ export async function deliverSmtp(req: SmtpDeliveryRequest): Promise<SmtpDeliver
   if (req.recipients.length === 0) return { results, attempts, secured: false, transcript: [] };
   let plan;
   try {
-    plan = await planRoute(req.nextHop, req.route);
+    plan =
+      req.socketPath !== undefined
+        ? { kind: 'hosts' as const, hosts: [{ name: 'localhost', display: req.socketPath, addresses: [req.socketPath], port: 0 }] }
+        : await planRoute(req.nextHop, req.route);
   } catch (err) {
     const res = makeResult('permfail', '5.3.5', `Bad next hop: ${(err as Error).message}`, {
       diagnosticType: 'X-Unix',

@@ -1,6 +1,7 @@
 // Program delivery ("|command"): the message goes to the command's standard
-// input through "/bin/sh -c", the exit status says what happened
-// (sysexits.ts).  With an smrsh directory the command is first checked the
+// input through "/bin/sh -c" (or, for a mailer's own program such as the
+// local mailer's procmail, that program with its A= words), the exit status
+// says what happened (sysexits.ts).  With an smrsh directory the command is first checked the
 // way smrsh does: every program named (commands may be joined by && or ||,
 // a leading "exec" is allowed) must exist in that directory under its base
 // name and is run from there; the shell characters ; ` | & $ ( ) < > ^ and
@@ -14,8 +15,12 @@ import type { DeliveryResult } from '../status.js';
 import { EX_TEMPFAIL, EX_UNAVAILABLE, resultFromExit } from './sysexits.js';
 
 export interface ProgramDeliveryRequest {
-  /** The command without the leading "|". */
+  /** The command without the leading "|" (run by /bin/sh -c), unless `exec` is given. */
   readonly command: string;
+  /** A mailer's program run directly: P= as `path`, the expanded A= words as `argv` (argv[0] included). */
+  readonly exec?: { readonly path: string; readonly argv: readonly string[] };
+  /** How transcripts name the mailer (default "prog mailer (/bin/sh)"). */
+  readonly mailerName?: string;
   /** The recipient as transcripts show it, e.g. "\"|/usr/bin/procmail\"". */
   readonly recipient: string;
   readonly message: Buffer;
@@ -69,7 +74,7 @@ export async function smrshCheck(command: string, dir: string): Promise<SmrshChe
 
 /** Runs the program with the message on stdin; the exit status decides the result. */
 export async function deliverToProgram(req: ProgramDeliveryRequest): Promise<DeliveryResult> {
-  const desc = 'prog mailer (/bin/sh)';
+  const desc = req.mailerName ?? 'prog mailer (/bin/sh)';
   let command = req.command;
   if (req.smrshDir !== undefined) {
     const check = await smrshCheck(command, req.smrshDir);
@@ -81,7 +86,9 @@ export async function deliverToProgram(req: ProgramDeliveryRequest): Promise<Del
   }
   const max = req.maxOutput ?? 8192;
   return new Promise<DeliveryResult>((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], {
+    const [file, args, argv0] = req.exec ? [req.exec.path, req.exec.argv.slice(1), req.exec.argv[0]] : ['/bin/sh', ['-c', command], undefined];
+    const child = spawn(file, args, {
+      argv0,
       cwd: req.cwd,
       env: req.env ? { ...req.env } : { PATH: '/bin:/usr/bin', SHELL: '/bin/sh' },
       uid: req.uid,
