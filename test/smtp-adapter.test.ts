@@ -275,17 +275,42 @@ describe('limits', () => {
     }
   });
 
-  it('refuses connections over the limit with 421', async () => {
-    const { port, listeners } = await startDaemon({}, recordedPolicy(), { maxClients: 1 });
+  it('MaxDaemonChildren: at the limit the listener is closed (connection refused) and opens again when a session ends, as real sendmail 8.17', async () => {
+    // real sendmail -bd -O MaxDaemonChildren=1, one client connected: a second connect() got ECONNREFUSED, and
+    // the log said "rejecting connections on daemon Daemon0: 1 children, max 1", later "accepting connections again for daemon Daemon0"
+    const events: string[] = [];
+    const { port, listeners } = await startDaemon({}, recordedPolicy(), {
+      maxClients: 1,
+      onChildrenLimit: {
+        refusing: (daemon, children, max) => events.push(`rejecting connections on daemon ${daemon}: ${children} children, max ${max}`),
+        accepting: (daemon) => events.push(`accepting connections again for daemon ${daemon}`),
+      },
+    });
+    const connectError = (): Promise<string> =>
+      new Promise((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.once('data', () => (s.destroy(), resolve('greeted')));
+        s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+      });
     const first = net.connect(port, '127.0.0.1');
     try {
       await new Promise((r) => first.once('data', r));
-      const t = await chat(port, []);
-      expect(t).toEqual(['421 4.3.2 mx.example.com Too many connections, try again later']);
+      expect(await connectError()).toBe('ECONNREFUSED');
+      expect(events).toEqual(['rejecting connections on daemon MTA: 1 children, max 1']);
+      first.end('QUIT\r\n');
+      await new Promise((r) => first.once('close', r));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(events.at(-1)).toBe('accepting connections again for daemon MTA');
+      const t = await chat(port, ['QUIT']);
+      expect(t[0]).toMatch(GREETING);
     } finally {
       first.destroy();
       await listeners.close();
     }
+  });
+
+  it('names a daemon without Name= "Daemon<index>", as sendmail', () => {
+    expect(parseDaemonOptions('Port=2525', 1).name).toBe('Daemon1');
   });
 });
 

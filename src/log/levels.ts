@@ -54,6 +54,10 @@ export const EVENTS = {
   deliverySent: { level: 8, severity: 'info' },
   /** to= ... stat=Deferred: ... and stat=queued. */
   deliveryDeferred: { level: 9, severity: 'info' },
+  /** "rejecting connections on daemon MTA: 2 children, max 2" (MaxDaemonChildren reached; the listener is closed). */
+  rejectingConnections: { level: 9, severity: 'info' },
+  /** "accepting connections again for daemon MTA". */
+  acceptingConnections: { level: 9, severity: 'info' },
   /** "NOQUEUE: connect from name [addr]". */
   connect: { level: 10, severity: 'info' },
   /** "started as: sendmail -bd ...". */

@@ -41,6 +41,15 @@ export class MailLog {
     this.event('stoppingDaemon', undefined, `stopping daemon, reason=${reason}`);
   }
 
+  /** MaxDaemonChildren reached: the daemon's listener stops accepting. */
+  rejectingConnections(daemon: string, children: number, max: number): void {
+    this.event('rejectingConnections', null, `rejecting connections on daemon ${daemon}: ${children} children, max ${max}`);
+  }
+
+  acceptingConnections(daemon: string): void {
+    this.event('acceptingConnections', null, `accepting connections again for daemon ${daemon}`);
+  }
+
   connect(relay: string): void {
     this.event('connect', undefined, `connect from ${relay}`);
   }

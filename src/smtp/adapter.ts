@@ -13,11 +13,12 @@
 
 import { promises as dns } from 'node:dns';
 import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { PassThrough } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
+import { DaemonChildren, type DaemonChildrenEvents } from './daemon-children.js';
 import { formatReply, makeReply, type Reply } from './reply.js';
 import { MAX_COMMAND_LINE } from './replies.js';
 import { SmtpSession, type ClientInfo, type DaemonInfo, type SessionOptions } from './session.js';
@@ -36,10 +37,12 @@ const SERVICE_PORTS: Record<string, number> = { smtp: 25, submission: 587, smtps
 
 /**
  * Reads a DaemonPortOptions value, e.g. "Port=2525, Addr=127.0.0.1, Name=MTA, M=Ea".
- * Throws an Error naming the bad field.
+ * Without Name= the daemon is "Daemon<index>" (its place among the
+ * DaemonPortOptions, from 0), as sendmail names it.  Throws an Error naming
+ * the bad field.
  */
-export function parseDaemonOptions(value: string): ListenerSpec {
-  const spec: ListenerSpec = { name: 'MTA', port: 25, addr: '', family: 'inet', modifiers: '' };
+export function parseDaemonOptions(value: string, index = 0): ListenerSpec {
+  const spec: ListenerSpec = { name: `Daemon${index}`, port: 25, addr: '', family: 'inet', modifiers: '' };
   for (const part of value.split(',')) {
     const t = part.trim();
     if (t === '') continue;
@@ -96,8 +99,10 @@ export interface AdapterOptions {
   /** Name of a client address: {client_name} and {client_resolve}. Default: reverse DNS. */
   resolveClient?: (addr: string) => Promise<{ name: string | undefined; resolve: string }>;
   timeouts?: Partial<Timeouts>;
-  /** Connection limit per listener (MaxDaemonChildren); 0 for none. */
+  /** MaxDaemonChildren: open sessions over all listeners; at the limit the listeners close (src/smtp/daemon-children.ts); 0 for none. */
   maxClients?: number;
+  /** The MaxDaemonChildren limit was reached / a slot is free again (for the mail log). */
+  onChildrenLimit?: DaemonChildrenEvents;
   /** Called when a session ends with an error (storing a message failed, a policy threw). */
   onError?: (err: Error) => void;
 }
@@ -163,9 +168,11 @@ function stripMapped(addr: string): string {
 export class SmtpListeners {
   private readonly servers: SMTPServer[] = [];
   private readonly timeouts: Timeouts;
+  private readonly children: DaemonChildren;
 
   constructor(private readonly opts: AdapterOptions) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    this.children = new DaemonChildren(opts.maxClients ?? 0, opts.onChildrenLimit);
   }
 
   /** Starts every listener; resolves with the bound addresses (port 0 gets a free port). */
@@ -179,7 +186,7 @@ export class SmtpListeners {
         hideENHANCEDSTATUSCODES: true,
         authOptional: true,
         disabledCommands: ['STARTTLS', 'AUTH'],
-        maxClients: this.opts.maxClients ?? 0,
+        maxClients: 0,
         maxCommandLength: MAX_COMMAND_LINE,
         socketTimeout: this.timeouts.command,
       });
@@ -193,14 +200,17 @@ export class SmtpListeners {
       });
       server.on('error', (err: Error) => this.opts.onError?.(err));
       this.servers.push(server);
-      const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+      const inner = (server as unknown as { server: Server }).server;
+      const address = inner.address() as AddressInfo;
       bound.push(address);
+      this.children.add({ name: spec.name, server: inner, port: address.port, addr: spec.addr });
     }
     return bound;
   }
 
   /** Stops accepting connections and closes the open ones (smtp-server's close). */
   async close(): Promise<void> {
+    this.children.stop();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.servers.length = 0;
   }
@@ -215,15 +225,10 @@ export class SmtpListeners {
     internals.connect = (socket: Socket, socketOptions: unknown): void => {
       const conn = new SMTPConnection(server, socket, socketOptions as never) as unknown as Connection;
       internals.connections.add(conn);
+      this.children.opened(socket);
       conn.on('error', (err: Error) => this.opts.onError?.(err));
       this.drive(conn, spec);
       conn._setListeners(() => {
-        const max = this.opts.maxClients ?? 0;
-        if (max > 0 && internals.connections.size > max) {
-          this.write(conn, makeReply(421, '4.3.2', `${this.opts.session.identity.hostName} Too many connections, try again later`));
-          conn.close();
-          return;
-        }
         conn.connectionReady();
       });
     };

@@ -21,6 +21,12 @@ export interface CfDaemonOptions {
   log?: (message: string) => void;
 }
 
+/** O MaxDaemonChildren (0, the default: no limit). */
+function maxDaemonChildren(loaded: LoadedConfig): number {
+  const n = Number((loaded.config.options.get('MaxDaemonChildren') ?? '0').trim());
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
 export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const session = await sessionOptionsFromConfig(opts.loaded, log);
@@ -29,6 +35,11 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
     listeners: daemonListeners(opts.loaded, opts.overrides),
     session,
     resolveClient: resolveClientAddress,
+    maxClients: maxDaemonChildren(opts.loaded),
+    onChildrenLimit: {
+      refusing: (daemon, children, max) => mailLog().rejectingConnections(daemon, children, max),
+      accepting: (daemon) => mailLog().acceptingConnections(daemon),
+    },
     ...(pid ? { pidFile: opts.loaded.macros.expand(pid) } : {}),
     commandLine: opts.commandLine,
     log,

@@ -89,22 +89,24 @@ export function cfMacroExpander(loaded: LoadedConfig, text: string): (session: S
 }
 
 /**
- * The listeners of the cf: every `O DaemonPortOptions=` line (the loaded
- * options keep only the last), then -O/-o overrides.  None means the
- * default: port 25 on every address, as sendmail.
+ * The listeners: every `O DaemonPortOptions=` line of the cf (the loaded
+ * options keep only the last), unless the command line gives any (-O/-o):
+ * then those alone, as real sendmail 8.17 (a command-line option wins over
+ * the cf's).  None means the default: port 25 on every address.
  */
 export function daemonListeners(loaded: LoadedConfig, overrides: readonly { name: string; value: string }[]): ListenerSpec[] {
-  const values: string[] = [];
-  const text = readFileSync(loaded.config.file, 'latin1');
-  for (const line of text.split('\n')) {
-    const m = /^O\s*DaemonPortOptions\s*=\s*(.*?)\s*$/.exec(line);
-    if (m) values.push(m[1]!);
+  const values = overrides.filter((o) => o.name === 'DaemonPortOptions').map((o) => o.value);
+  if (values.length === 0) {
+    const text = readFileSync(loaded.config.file, 'latin1');
+    for (const line of text.split('\n')) {
+      const m = /^O\s*DaemonPortOptions\s*=\s*(.*?)\s*$/.exec(line);
+      if (m) values.push(m[1]!);
+    }
   }
-  for (const o of overrides) if (o.name === 'DaemonPortOptions') values.push(o.value);
   if (values.length === 0) values.push('Port=smtp');
   return values.map((v, i) => {
     try {
-      return parseDaemonOptions(v);
+      return parseDaemonOptions(v, i);
     } catch (err) {
       throw new Error(`${loaded.config.file}: DaemonPortOptions #${i + 1}: ${(err as Error).message}`);
     }
