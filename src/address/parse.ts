@@ -76,3 +76,30 @@ export async function parseAddress(loaded: LoadedConfig, address: string, opts: 
   const built = await finishAddress(loaded, decl, hostToks, userToks, opts.sender === true, macros);
   return { ok: true, triple: { mailer: built.decl.name, host: built.host, user: built.user, decl: built.decl } };
 }
+
+/**
+ * sendmail's maplocaluser: ruleset 5 (localaddr) on a local user that no
+ * alias took, for a mailer with F=5.  Undefined when the ruleset leaves no
+ * mailer triple or names the same local user (deliver locally as before);
+ * else where the user goes instead (MAIL_HUB, LUSER_RELAY) or the error.
+ */
+export async function localAddress(loaded: LoadedConfig, user: string, opts: ParseOptions = {}): Promise<ParseResult | undefined> {
+  const { engine, config } = loaded;
+  const local = config.mailers.find((m) => m.name === 'local');
+  if (!local?.flags.has('5') || !engine.rulesets[5]?.length) return undefined;
+  const macros = opts.macros ?? loaded.macros;
+  const scanned = prescan(user, 0, '', engine.table, () => {}, true);
+  if (!scanned.tokens) return undefined;
+  const pvp = scanned.tokens;
+  if ((await engine.rewrite(pvp, 5, macros)) === EX_TEMPFAIL) return { ok: false, reply: TEMP_SYSTEM_FAILURE };
+  const verdict = verdictOfTokens(pvp, engine.table);
+  if (verdict.kind === 'error') return { ok: false, reply: errorMailerReply(verdict.status, verdict.text, user, opts.warn ?? (() => {})) };
+  const triple = splitTriple(pvp);
+  if (!triple) return undefined;
+  if (triple.mailer === 'discard') return { ok: true, triple: { mailer: 'discard', host: '', user, decl: undefined } };
+  const decl = config.mailers.find((m) => m.name === triple.mailer);
+  if (!decl) return { ok: false, reply: makeReply(553, '5.3.5', `${user}... buildaddr: unknown mailer ${triple.mailer}`) };
+  const built = await finishAddress(loaded, decl, triple.host, triple.user, false, macros);
+  if (built.decl.name === 'local' && built.user.toLowerCase() === user.toLowerCase()) return undefined;
+  return { ok: true, triple: { mailer: built.decl.name, host: built.host, user: built.user, decl: built.decl } };
+}
