@@ -26,12 +26,13 @@ async function cfWithLocal(name: string, mlocal: string): Promise<LoadedConfig> 
   return loadConfig({ file, print: () => {}, hostName: 'host.example.com' });
 }
 
-async function enqueue(qdir: string, recipients: string[]): Promise<string> {
+async function enqueue(qdir: string, recipients: string[], extra: { flags?: string; headers?: [string, string][] } = {}): Promise<string> {
   mkdirSync(qdir, { recursive: true, mode: 0o700 });
   const now = new Date();
   const env = newEnvelope(ids.next(now), '<alice@host.example.com>', now);
   env.recipients = recipients.map((address) => ({ address, flags: defaultRecipientFlags() }));
-  env.headers = [{ conditions: '', name: 'Subject', value: ' local mailer' }];
+  env.flags = extra.flags ?? '';
+  env.headers = [...(extra.headers ?? []).map(([name, value]) => ({ conditions: '', name, value: ` ${value}` })), { conditions: '', name: 'Subject', value: ' local mailer' }];
   await new QueueDirectory(qdir).storeNew(env, 'hello local\n');
   return env.id;
 }
@@ -63,7 +64,7 @@ describe('mailer A= words', () => {
 });
 
 describe('local mailer P= a program (a fake procmail)', () => {
-  it('runs P= with the expanded A= words and the message on stdin; exit 75 defers, 67 fails', async () => {
+  it('runs P= with the expanded A= words and the message on stdin; exit 75 defers, 67 fails; qf flag b drops Bcc:', async () => {
     const bin = path.join(dir, 'bin');
     const out = path.join(dir, 'procmail-out');
     mkdirSync(bin, { recursive: true });
@@ -93,6 +94,17 @@ describe('local mailer P= a program (a fake procmail)', () => {
     // carol stays for a later run; dave's failure went back to alice
     expect(summary).toMatchObject({ attempted: 1, deferred: 1, reports: 1 });
     expect(qfRecipients(qdir, id)).toEqual(['\\carol']);
+
+    // qf flag b: the Bcc: header is not delivered; without it, it is
+    const headers: [string, string][] = [['To', 'carol'], ['Bcc', 'bob']];
+    for (const flags of ['bs', 's']) {
+      await enqueue(qdir, ['<bob>'], { flags, headers });
+      await runQueue(qdir, { loaded, passwdFile: passwd, ignoreRetryTime: true });
+      const got = readFileSync(path.join(out, 'bob'), 'latin1');
+      expect(got).toContain('\nTo: carol\n');
+      if (flags === 'bs') expect(got).not.toMatch(/^Bcc:/m);
+      else expect(got).toMatch(/^Bcc: bob$/m);
+    }
   });
 });
 

@@ -698,6 +698,16 @@ async function reportFinished(
   return reports;
 }
 
+/**
+ * The envelope as mailers see it: with the qf flag b ("a Bcc: header should
+ * be removed", op.txt; set when the message names recipients in To: or Cc:,
+ * and by -t) its Bcc: and Resent-Bcc: headers are left out.
+ */
+export function withoutBcc(env: Envelope): Envelope {
+  if (!env.flags.includes('b') || isResponse(env)) return env;
+  return { ...env, headers: env.headers.filter((h) => !/^(resent-)?bcc$/i.test(h.name)) };
+}
+
 /** One delivery attempt of one queued message; the qf is rewritten (checkpoints, then the end) or removed. */
 async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry): Promise<{ outcome: MessageOutcome; reports: number }> {
   const env = entry.envelope;
@@ -714,7 +724,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
     }
   }
   const checkpoints = new Checkpoints(d, queue, env, body, works);
-  await d.deliver(env, body, works, (items) => checkpoints.ran(items));
+  await d.deliver(withoutBcc(env), body, works, (items) => checkpoints.ran(items));
   const now = d.clock.now();
   const age = Math.floor(now.getTime() / 1000) - env.createdAt;
   const returnAfter = d.opts.queueReturnSeconds ?? timeoutOption(d.loaded, 'queuereturn') ?? DEFAULT_QUEUE_RETURN;
