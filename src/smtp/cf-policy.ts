@@ -18,7 +18,7 @@
 import type { LoadedConfig } from '../config/loader.js';
 import { errorMailerReply, TEMP_SYSTEM_FAILURE } from '../address/error-reply.js';
 import { LocalUsers } from '../address/local-user.js';
-import { parseAddress } from '../address/parse.js';
+import { localAddress, parseAddress } from '../address/parse.js';
 import { runCheckRuleset, type RulesetVerdict } from '../address/rscheck.js';
 import type { MacroTable } from '../rewrite/macros.js';
 import { OP } from '../rewrite/tokens.js';
@@ -124,7 +124,12 @@ export class CfPolicy implements SmtpPolicy {
     scope.setByName('rcpt_addr', triple.user);
     const decision = this.decide(await this.check(scope, 'check_rcpt', [recipient]), recipient, 'check_rcpt');
     if (decision.kind === 'reject' || decision.kind === 'tempfail') return { decision };
-    if (triple.mailer === 'local' && !this.users.exists(triple.user)) return { decision: failure(R.userUnknown(recipient)) };
+    if (triple.mailer === 'local' && !this.users.exists(triple.user)) {
+      // no alias, no account: ruleset 5 may still send the name elsewhere (MAIL_HUB, LUSER_RELAY)
+      const mapped = await localAddress(this.loaded, triple.user, { warn: this.warn, macros: scope });
+      if (mapped === undefined) return { decision: failure(R.userUnknown(recipient)) };
+      if (!mapped.ok) return { decision: failure(mapped.reply) };
+    }
     return { decision, resolved: { mailer: triple.mailer, host: triple.host, user: triple.user } };
   }
 
