@@ -147,6 +147,25 @@ const SCENARIOS: Scenario[] = [
     queueRuns: [{}, { waitBefore: 2, options: ['Timeout.queuereturn=1s'] }, {}],
   },
   {
+    name: 'hub',
+    maps: { mailertable: ['fallback.example\tesmtp:[127.0.0.6]:[127.0.0.2]'] },
+    mailboxes: ['alice'],
+    hosts: CLIENT_HOSTS,
+    sessions: [
+      session(
+        'sender@client.example',
+        ['alice@host.example.com', 'bob@host.example.com', 'x@fallback.example', 'y@far.example'],
+        [
+          'From: sender@client.example',
+          'To: alice@host.example.com, bob, x@fallback.example, y@far.example',
+          'Subject: hub and fallback',
+          'Date: Sat, 21 Nov 2026 10:00:00 +0000',
+          'Message-ID: <hub-1@client.example>',
+        ],
+      ),
+    ],
+  },
+  {
     name: 'masquerade',
     maps: { genericstable: ['carol\tcarol.smith@corp.example'] },
     mailboxes: ['alice'],
