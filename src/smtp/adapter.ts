@@ -10,11 +10,17 @@
 // written to a client is a Reply from the reply builder.  These hooks are
 // internal to smtp-server; test/smtp-adapter.test.ts fails if an upgrade
 // changes them.
+//
+// TLS: with the cf's certificate (src/smtp/tls.ts) a listener offers
+// STARTTLS (unless M=S) and smtp-server's upgrade() runs the handshake after
+// our 220; M=s listeners speak TLS from the start (SMTPS).  The session gets
+// the TLS macros once the handshake is done.
 
 import { promises as dns } from 'node:dns';
 import type { AddressInfo } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { PassThrough } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
@@ -22,6 +28,7 @@ import { DaemonChildren, type DaemonChildrenEvents } from './daemon-children.js'
 import { formatReply, makeReply, type Reply } from './reply.js';
 import { MAX_COMMAND_LINE } from './replies.js';
 import { SmtpSession, type ClientInfo, type DaemonInfo, type SessionOptions } from './session.js';
+import { tlsSessionMacros, type TlsServerSettings } from './tls.js';
 
 /** One DAEMON_OPTIONS entry (O DaemonPortOptions=...). */
 export interface ListenerSpec {
@@ -105,6 +112,8 @@ export interface AdapterOptions {
   onChildrenLimit?: DaemonChildrenEvents;
   /** Called when a session ends with an error (storing a message failed, a policy threw). */
   onError?: (err: Error) => void;
+  /** The server certificate (ServerCertFile/ServerKeyFile); absent: no STARTTLS, M=s listeners refuse to start. */
+  tls?: TlsServerSettings;
 }
 
 /** What the adapter uses of smtp-server's SMTPConnection (pinned 3.21.6). */
@@ -125,6 +134,8 @@ interface Connection {
   send(code: number, data?: string | string[], context?: unknown): void;
   close(): void;
   _setListeners(callback: () => void): void;
+  /** smtp-server's TLS upgrade: retires the parser (`resume` drains it), handshakes, pipes a new parser, then `secured`. */
+  upgrade(resume: () => void, secured: () => void): void;
   connectionReady(): void;
   on(event: 'error', listener: (err: Error) => void): void;
 }
@@ -179,7 +190,12 @@ export class SmtpListeners {
   async start(): Promise<AddressInfo[]> {
     const bound: AddressInfo[] = [];
     for (const spec of this.opts.listeners) {
+      const tls = this.opts.tls;
+      const implicit = spec.modifiers.includes('s');
+      if (implicit && !tls) throw new Error(`DaemonPortOptions Name=${spec.name}: M=s (SMTPS) needs ServerCertFile and ServerKeyFile`);
       const server = new SMTPServer({
+        ...(tls ? { key: tls.key, cert: tls.cert, ...(tls.ca.length > 0 ? { ca: tls.ca } : {}), requestCert: tls.requestCert, rejectUnauthorized: false } : {}),
+        secure: implicit,
         logger: false,
         disableReverseLookup: true,
         hideSTARTTLS: true,
@@ -227,8 +243,10 @@ export class SmtpListeners {
       internals.connections.add(conn);
       this.children.opened(socket);
       conn.on('error', (err: Error) => this.opts.onError?.(err));
-      this.drive(conn, spec);
+      const driver = this.drive(conn, spec);
       conn._setListeners(() => {
+        // an SMTPS connection got a new parser for the TLS socket
+        if (conn._parser) driver?.attach(conn._parser);
         conn.connectionReady();
       });
     };
@@ -240,8 +258,16 @@ export class SmtpListeners {
   }
 
   /** Takes over one connection. */
-  private drive(conn: Connection, spec: ListenerSpec): void {
+  private drive(conn: Connection, spec: ListenerSpec): CommandDriver | undefined {
     const daemon: DaemonInfo = { name: spec.name, addr: spec.addr, port: spec.port, family: spec.family, modifiers: spec.modifiers };
+    const tls = this.opts.tls;
+    const implicitTls = tls !== undefined && spec.modifiers.includes('s');
+    const noAuth = spec.modifiers.includes('A');
+    const security: Partial<SessionOptions> = {
+      startTls: tls !== undefined && !implicitTls && !spec.modifiers.includes('S'),
+      auth: noAuth ? undefined : this.opts.session.auth,
+      authRequired: !noAuth && spec.modifiers.includes('a'),
+    };
     let session: SmtpSession | undefined;
     const fail = (err: unknown): void => {
       this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
@@ -257,7 +283,8 @@ export class SmtpListeners {
           const clientAddr = stripMapped(conn.remoteAddress);
           const resolved = await (this.opts.resolveClient ?? reverseLookup)(clientAddr);
           const client: ClientInfo = { addr: clientAddr, port: conn.remotePort, name: resolved.name, resolve: resolved.resolve };
-          session = new SmtpSession({ ...this.opts.session, daemon, client });
+          session = new SmtpSession({ ...this.opts.session, ...security, daemon, client });
+          if (implicitTls) session.tlsStarted(tlsSessionMacros(conn._socket as TLSSocket, tls.requestCert));
           const answer = await session.start();
           const early = answer.greetPauseMs > 0 && (await talksWithin(conn._socket, answer.greetPauseMs, () => sawInput));
           this.write(conn, early ? session.earlyTalker() : answer.reply);
@@ -275,12 +302,17 @@ export class SmtpListeners {
       };
     });
     const parser = conn._parser;
-    if (!parser) return;
-    const driver = new CommandDriver(parser, ready, this.opts.session.maxMessageSize ?? 0, {
+    if (!parser) return undefined;
+    const driver: CommandDriver = new CommandDriver(parser, ready, this.opts.session.maxMessageSize ?? 0, {
       write: (reply) => this.write(conn, reply),
       close: () => conn.close(),
       isClosed: () => conn._closing || conn._closed,
       fail,
+      startTls: (resume, secured) =>
+        conn.upgrade(resume, () => {
+          if (conn._parser) driver.attach(conn._parser);
+          secured(tlsSessionMacros(conn._socket as TLSSocket, tls?.requestCert ?? false));
+        }),
     });
     conn._onCommand = driver.onCommand;
 
@@ -305,6 +337,7 @@ export class SmtpListeners {
       this.write(conn, reply);
       if (code === 421) conn.close();
     };
+    return driver;
   }
 }
 
@@ -321,6 +354,8 @@ interface DriverIo {
   close(): void;
   isClosed(): boolean;
   fail(err: unknown): void;
+  /** Runs the TLS handshake after STARTTLS's 220; `resume` lets the old parser drain, `secured` gets the TLS macros. */
+  startTls?(resume: () => void, secured: (tlsMacros: Map<string, string>) => void): void;
 }
 
 /**
@@ -333,13 +368,24 @@ class CommandDriver {
   inData = false;
   /** Complete lines the client has sent that were not yet handled (pipelining). */
   private linesQueued = 0;
+  /** Parsers whose input is already counted. */
+  private readonly patched = new WeakSet<LineParser>();
 
   constructor(
-    private readonly parser: LineParser,
+    private parser: LineParser,
     private readonly ready: Promise<SmtpSession | undefined>,
     private readonly maxSize: number,
     private readonly io: DriverIo,
   ) {
+    this.attach(parser);
+  }
+
+  /** Reads from `parser` from now on (the new one after a TLS upgrade). */
+  attach(parser: LineParser): void {
+    this.parser = parser;
+    if (this.patched.has(parser)) return;
+    this.patched.add(parser);
+    this.linesQueued = 0;
     const write = parser._write.bind(parser);
     parser._write = (chunk, enc, next): void => {
       if (!this.inData) for (const byte of chunk) if (byte === 0x0a) this.linesQueued++;
@@ -357,6 +403,10 @@ class CommandDriver {
       this.io.write(answer.reply);
       if (answer.next === 'close') {
         this.io.close();
+        return;
+      }
+      if (answer.next === 'starttls' && this.io.startTls) {
+        this.io.startTls(callback, (tlsMacros) => session.tlsStarted(tlsMacros));
         return;
       }
       if (answer.next === 'data') {

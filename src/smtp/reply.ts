@@ -135,7 +135,8 @@ export function formatReply(reply: Reply): string {
     const sep = i < n - 1 ? '-' : ' ';
     const line = reply.lines[i] ?? '';
     const enh = reply.enhanced !== undefined ? `${reply.enhanced} ` : '';
-    out += line === '' && enh === '' ? `${reply.code}${sep === ' ' ? '' : sep}\r\n` : `${reply.code}${sep}${enh}${line}\r\n`;
+    // an empty AUTH challenge keeps its blank ("334 ", RFC 4954), as sendmail sends it
+    out += line === '' && enh === '' && reply.code !== 334 ? `${reply.code}${sep === ' ' ? '' : sep}\r\n` : `${reply.code}${sep}${enh}${line}\r\n`;
   }
   return out;
 }

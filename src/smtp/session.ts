@@ -17,6 +17,7 @@ import { parseMessage, queueHeaders } from './message.js';
 import { bareAddress, type Decision, type SessionMacros, type SmtpPolicy } from './policy.js';
 import { makeReply, type Reply } from './reply.js';
 import * as R from './replies.js';
+import { SessionAuth, type AuthServer } from './auth.js';
 
 /** Facts about the listener a connection came in on (from DAEMON_OPTIONS). */
 export interface DaemonInfo {
@@ -79,6 +80,12 @@ export interface SessionOptions {
   senderFullName?: string | undefined;
   /** Called for ETRN with its argument (start a queue run). */
   onEtrn?: (arg: string) => void;
+  /** STARTTLS is offered (the cf has a server certificate, the listener allows it; src/smtp/tls.ts). */
+  startTls?: boolean;
+  /** AUTH mechanisms and the password check (src/smtp/auth.ts); absent: AUTH is not offered. */
+  auth?: AuthServer | undefined;
+  /** DaemonPortOptions M=a: MAIL needs AUTH first. */
+  authRequired?: boolean;
   now?: () => Date;
   /** The mail log (default: the process's, src/log). */
   mailLog?: MailLog;
@@ -87,7 +94,8 @@ export interface SessionOptions {
 }
 
 /** What the connection should do after writing the reply. */
-export type Next = 'continue' | 'close' | 'data';
+/** 'starttls': write the reply, then start the TLS handshake and call tlsStarted(). */
+export type Next = 'continue' | 'close' | 'data' | 'starttls';
 
 export interface Answer {
   reply: Reply;
@@ -167,6 +175,8 @@ export class SmtpSession {
   private readonly now: () => Date;
   private heloName: string | undefined;
   private protocol: 'SMTP' | 'ESMTP' | undefined;
+  private tlsActive = false;
+  private readonly auth: SessionAuth;
   private txn: Transaction | undefined;
   private notes: EnvelopeNotes = freshNotes();
   /** Set when the connection was refused by check_relay (5xx) or after a protocol error: the reply to most commands. */
@@ -177,6 +187,7 @@ export class SmtpSession {
   private readonly log: SessionLog;
 
   constructor(private readonly opts: SessionOptions) {
+    this.auth = new SessionAuth(opts.auth);
     this.privacy = new Set([...(opts.privacy ?? [])].map((p) => p.toLowerCase()));
     if (this.privacy.has('goaway')) for (const p of GOAWAY) this.privacy.add(p);
     if (this.privacy.has('noexpn')) this.privacy.add('noverb');
@@ -256,6 +267,7 @@ export class SmtpSession {
   }
 
   private async dispatch(line: string, inputPending: boolean): Promise<Answer> {
+    if (this.auth.inExchange) return { reply: await this.authenticate(this.auth.respond(line)), next: 'continue' };
     const sp = line.search(/[ \t]/);
     const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
     const arg = sp < 0 ? '' : line.slice(sp + 1);
@@ -291,9 +303,9 @@ export class SmtpSession {
       case 'VERB':
         return cont(this.refusal ?? this.verb());
       case 'STARTTLS':
-        return cont(this.refusal ?? R.tlsNotAvailable());
+        return this.refusal ? cont(this.refusal) : this.startTls(arg);
       case 'AUTH':
-        return cont(this.refusal ?? (this.txn ? R.authDuringTransaction() : R.authMechanismUnavailable(arg.trim().split(/\s+/)[0] ?? '')));
+        return cont(this.refusal ?? (await this.authenticate(this.auth.start(arg, { tlsActive: this.tlsActive, inTransaction: this.txn !== undefined }))));
       default:
         return cont(R.commandUnrecognized(line));
     }
@@ -308,6 +320,9 @@ export class SmtpSession {
     ext.push(this.maxSize > 0 ? `SIZE ${this.maxSize}` : 'SIZE');
     if (!this.privacy.has('noreceipts')) ext.push('DSN');
     if (!this.privacy.has('noetrn')) ext.push('ETRN');
+    const mechanisms = this.auth.offered(this.tlsActive);
+    if (mechanisms.length > 0) ext.push(`AUTH ${mechanisms.join(' ')}`);
+    if (this.opts.startTls && !this.tlsActive) ext.push('STARTTLS');
     ext.push('DELIVERBY');
     ext.push('HELP');
     return ext;
@@ -324,7 +339,7 @@ export class SmtpSession {
     this.heloName = name;
     this.protocol = verb === 'EHLO' ? 'ESMTP' : 'SMTP';
     this.macros.set('s', name);
-    this.macros.set('r', this.protocol);
+    this.macros.set('r', this.protocolName());
     this.txn = undefined;
     const client = this.macros.get('_') ?? '';
     return verb === 'EHLO' ? R.ehloOk(this.opts.identity, client, this.extensions()) : R.heloOk(this.opts.identity, client);
@@ -334,7 +349,46 @@ export class SmtpSession {
     return decision.kind === 'reject' || decision.kind === 'tempfail' ? decision.reply : undefined;
   }
 
+  /** $r: SMTP or ESMTP, with S under TLS and A once authenticated (ESMTPSA). */
+  private protocolName(): string {
+    return `${this.protocol ?? 'SMTP'}${this.tlsActive ? 'S' : ''}${this.auth.identity ? 'A' : ''}`;
+  }
+
+  /** STARTTLS (RFC 3207): 220, then the adapter runs the handshake and calls tlsStarted. */
+  private startTls(arg: string): Answer {
+    if (arg.trim() !== '') return { reply: makeReply(501, '5.5.2', 'Syntax error (no parameters allowed)'), next: 'continue' };
+    // without a certificate sendmail 8.17 answers as after a TLS start
+    if (this.tlsActive || !this.opts.startTls) return { reply: R.tlsNotAvailable(), next: 'continue' };
+    if (this.txn) return { reply: makeReply(503, '5.5.0', 'TLS not permitted during a mail transaction'), next: 'continue' };
+    return { reply: makeReply(220, '2.0.0', 'Ready to start TLS'), next: 'starttls' };
+  }
+
+  /**
+   * The TLS session is up (after STARTTLS, or at once on an SMTPS listener):
+   * its macros ({tls_version}, {cipher}, {verify} ...) are set and what the
+   * client said before is forgotten (HELO, the transaction).
+   */
+  tlsStarted(tlsMacros: ReadonlyMap<string, string>): void {
+    this.tlsActive = true;
+    for (const [name, value] of tlsMacros) this.macros.set(name, value);
+    this.heloName = undefined;
+    this.protocol = undefined;
+    this.txn = undefined;
+    this.notes = freshNotes();
+  }
+
+  /** An AUTH step's reply; on success the {auth_*} macros and $r are set. */
+  private async authenticate(step: ReturnType<SessionAuth['start']>): Promise<Reply> {
+    const { reply, identity } = await step;
+    if (identity) {
+      for (const [name, value] of this.auth.macros()) this.macros.set(name, value);
+      if (this.protocol) this.macros.set('r', this.protocolName());
+    }
+    return reply;
+  }
+
   private async mail(arg: string): Promise<Reply> {
+    if (this.opts.authRequired && !this.auth.identity && !this.opts.localSubmission) return makeReply(530, '5.7.0', 'Authentication required');
     if (this.heloName === undefined && this.privacy.has('needmailhelo') && !this.opts.localSubmission) return R.politeHelo();
     if (this.txn) return R.senderAlreadySpecified();
     const parsed = parsePathArgument(arg, 'FROM');

@@ -6,6 +6,7 @@
 import type { LoadedConfig } from '../config/loader.js';
 import { mailLog } from '../log/index.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
+import { tlsSettingsFromOptions } from '../smtp/tls.js';
 import { resolveClientAddress, daemonListeners, sessionOptionsFromConfig } from './session-options.js';
 
 export interface CfDaemonOptions {
@@ -40,6 +41,7 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
       refusing: (daemon, children, max) => mailLog().rejectingConnections(daemon, children, max),
       accepting: (daemon) => mailLog().acceptingConnections(daemon),
     },
+    tls: tlsSettingsFromOptions(opts.loaded.config.options, log),
     ...(pid ? { pidFile: opts.loaded.macros.expand(pid) } : {}),
     commandLine: opts.commandLine,
     log,

@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../config/loader.js';
 import { promises as dnsPromises } from 'node:dns';
 import { parseDaemonOptions, type ListenerSpec } from '../smtp/adapter.js';
 import { CfPolicy } from '../smtp/cf-policy.js';
+import { authServerFromOptions } from '../smtp/auth.js';
 import type { SessionMacros } from '../smtp/policy.js';
 import { translateDollars } from '../rewrite/macros.js';
 import { readHelpFile } from '../smtp/helpfile.js';
@@ -51,6 +52,7 @@ export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: s
     ids: new QueueIdGenerator(),
     privacy,
     precedences: config.precedences,
+    auth: authServerFromOptions(config.options, warn),
   };
   const greeting = config.options.get('SmtpGreetingMessage');
   if (greeting !== undefined) opts.greetingMessage = cfMacroExpander(loaded, greeting);
