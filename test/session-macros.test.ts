@@ -5,7 +5,7 @@
 // slowly for 127.0.0.2: the other session's RCPT is answered while the slow
 // lookup is still running, and each answer names its own {client_addr}.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../src/config/loader.js';
@@ -13,7 +13,7 @@ import { MacroTable } from '../src/rewrite/macros.js';
 import { names } from '../src/rewrite/tokens.js';
 import { CfPolicy } from '../src/smtp/cf-policy.js';
 import { crlfLines, startDaemon, type Daemon } from './smtp-fixtures.js';
-import { tempDir } from './smtp-helpers.js';
+import { tempDir, writeMiniCf } from './smtp-helpers.js';
 
 const SLOW_MS = 1500;
 
@@ -41,33 +41,18 @@ describe('MacroTable scopes', () => {
   });
 });
 
-/** The test cf: check_rcpt looks the client address up in a program map (slow for 127.0.0.2), stores it in a macro, and refuses naming both. */
+/** The test cf (the mini cf plus): check_rcpt looks the client address up in a program map (slow for 127.0.0.2), stores it in a macro, and refuses naming both. */
 function writeCf(dir: string): string {
   const slow = path.join(dir, 'slow.sh');
   writeFileSync(slow, `#!/bin/sh\ncase "$1" in 127.0.0.2) sleep ${SLOW_MS / 1000};; esac\necho "looked-$1"\n`);
   chmodSync(slow, 0o755);
   chmodSync(dir, 0o755);
-  writeFileSync(path.join(dir, 'switch'), 'hosts files\n');
-  writeFileSync(path.join(dir, 'hosts'), '127.0.0.1 localhost mx.example.com\n');
-  const cf = path.join(dir, 'sendmail.cf');
-  writeFileSync(
+  const cf = writeMiniCf(dir, path.join(dir, 'q'));
+  appendFileSync(
     cf,
     [
-      'V10/Berkeley',
-      'Djmx.example.com',
-      'O DontProbeInterfaces=true',
-      `O ServiceSwitchFile=${dir}/switch`,
-      `O HostsFile=${dir}/hosts`,
-      'Mlocal,\tP=/bin/true, F=lsDFMq, S=0, R=0, A=true $u',
       `Kslow program ${slow}`,
       'Kstore macro',
-      'S0',
-      'R$*\t$#local $: $1',
-      'S1',
-      'S2',
-      'S3',
-      'S4',
-      'S5',
       'Scheck_rcpt',
       // remember who asked (in the call's own scope), wait for the lookup, then read it back
       'R$*\t$: $(store {asker} $@ $&{client_addr} $) $(slow $&{client_addr} $)',

@@ -4,7 +4,9 @@
 // stage with typed decisions (policy.ts), the protocol state machine
 // (session.ts), the message's queue form (message.ts), the smtp-server
 // adapter that is the only importer of smtp-server (adapter.ts: listeners
-// from DAEMON_OPTIONS, sendmail -bs on streams), and the daemon process
+// from DAEMON_OPTIONS, sendmail -bs on streams), STARTTLS (tls.ts: the
+// cf's certificate, the TLS macros), AUTH (auth.ts: PLAIN and LOGIN;
+// auth-saslauthd.ts: the password check), and the daemon process
 // (daemon.ts: PidFile, SIGHUP reload, SIGTERM drain).
 export { makeReply, formatReply, replyFromConfig, replyFromText, replyClass, type Reply, type ReplyClass } from './reply.js';
 export { enhancedCodeText } from './enhanced-codes.js';
