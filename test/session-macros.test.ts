@@ -57,6 +57,8 @@ function writeCf(dir: string): string {
       // remember who asked (in the call's own scope), wait for the lookup, then read it back
       'R$*\t$: $(store {asker} $@ $&{client_addr} $) $(slow $&{client_addr} $)',
       'R$*\t$#error $@ 5.7.1 $: "550 " $1 " for " $&{client_addr} " asked by " $&{asker}',
+      'Scheck_data',
+      'R$*\t$#error $@ 5.7.1 $: "550 " $&{tls_version} " " $&{cipher_bits} " " $&{verify} " " $&{auth_type} " " $&{auth_authen}',
       '',
     ].join('\n'),
   );
@@ -123,5 +125,19 @@ describe('two sessions on one daemon', () => {
     // nothing of either session was left in the config's own table
     expect(loaded.macros.getByName('client_addr')).toBeUndefined();
     expect(loaded.macros.getByName('asker')).toBeUndefined();
+  });
+
+  it('hands the TLS and AUTH macros of a session to the rulesets', async () => {
+    const policy = new CfPolicy(loaded, { warn: () => {} });
+    const session = new Map([
+      ['client_addr', '127.0.0.1'],
+      ['tls_version', 'TLSv1.3'],
+      ['cipher_bits', '256'],
+      ['verify', 'NO'],
+      ['auth_type', 'PLAIN'],
+      ['auth_authen', 'alice'],
+    ]);
+    const d = await policy.data(session);
+    expect(d.kind === 'reject' && d.reply.lines[0]).toBe('TLSv1.3 256 NO PLAIN alice');
   });
 });

@@ -29,7 +29,8 @@ import * as R from './replies.js';
 /** Macros a session sets; those a snapshot lacks are unset before a ruleset runs. */
 const SESSION_MACROS = [
   'client_addr', 'client_name', 'client_port', 'client_resolve', 'client_ptr', 'daemon_name', 'daemon_addr', 'daemon_port',
-  'daemon_family', 'daemon_flags', 'if_addr', 'if_name', 'if_family', 'auth_type', 'auth_authen', 'mail_addr', 'mail_host',
+  'daemon_family', 'daemon_flags', 'if_addr', 'if_name', 'if_family', 'auth_type', 'auth_authen', 'auth_author', 'auth_ssf',
+  'tls_version', 'cipher', 'cipher_bits', 'alg_bits', 'verify', 'cert_subject', 'cert_issuer', 'cn_subject', 'cn_issuer', 'mail_addr', 'mail_host',
   'mail_mailer', 'rcpt_addr', 'rcpt_host', 'rcpt_mailer', 'nrcpts', 'msg_size', 'hdrlen', 'i', 's', 'r', '_',
 ];
 
