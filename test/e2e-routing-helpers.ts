@@ -9,7 +9,7 @@
 // directory) is masked so two runs compare as text.  Every SMTP mailer's
 // A= names the sinks' port, so the host a route names is where it went.
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSink, waitForPort, type Sink } from './deliver-helpers.js';
 import { chatFrom, freePort, ROOT, SENDMAIL } from './e2e-helpers.js';
@@ -36,7 +36,7 @@ export interface Scenario {
   name: string;
   /** Map sources in the config directory, built with makemap hash: file name -> lines. */
   maps?: Record<string, string[]>;
-  /** Local names delivered to a file each (an alias NAME: DIR/mbox/NAME). */
+  /** Local names delivered to a file each (an alias NAME: DIR/mbox/NAME); DIR/mbox/local.USER is the local mailer's. */
   mailboxes?: string[];
   /** More hosts file lines. */
   hosts?: string[];
@@ -92,6 +92,8 @@ export function prepare(sc: Scenario, side: Side, library: CfLibrary, port: numb
   const mboxDir = path.join(dir, 'mbox');
   mkdirSync(mboxDir, { mode: 0o1777 });
   chmodSync(mboxDir, 0o1777);
+  // a local mailer for scenarios that declare one (LOCAL_MAILER_ARGS `sh DIR/local-mailer.sh $u')
+  writeFileSync(path.join(dir, 'local-mailer.sh'), `cat >> '${mboxDir}/local.'"$1"\n`, { mode: 0o755 });
   const aliases = ['postmaster: root', 'MAILER-DAEMON: postmaster', ...(sc.mailboxes ?? []).map((n) => `${n}: ${mboxDir}/${n}`)];
   writeHermeticFiles(dir, { hosts: sc.hosts ?? [], aliases });
   mkdirSync(path.join(dir, 'q'), { mode: 0o700 });
@@ -199,14 +201,15 @@ export function maskHeaders(block: string, dir: string): string[] {
     .map((l) => maskLine(l, dir));
 }
 
-/** An mbox's messages: the From_ line without its date, the masked headers, the body lines. */
+/** A mailbox's messages: the From_ line without its date, the masked headers, the body lines. */
 function maskMailbox(text: string, dir: string): string[] {
   const out: string[] = [];
   for (const msg of text.split(/\n(?=From )/)) {
     if (msg.trim() === '') continue;
-    const nl = msg.indexOf('\n');
+    // a program mailer's file may have no From_ line
+    const nl = msg.startsWith('From ') ? msg.indexOf('\n') : -1;
     const end = msg.indexOf('\n\n');
-    out.push(msg.slice(0, nl).replace(/^(From \S*) +\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/, '$1 DATE'));
+    if (nl >= 0) out.push(msg.slice(0, nl).replace(/^(From \S*) +\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/, '$1 DATE'));
     out.push(...maskHeaders(msg.slice(nl + 1, end < 0 ? undefined : end), dir));
     if (end >= 0) out.push('', ...msg.slice(end + 2).replace(/\n+$/, '').split('\n').map((l) => maskLine(l, dir)));
     out.push('----');
@@ -258,10 +261,7 @@ async function runWithSinks(sc: Scenario, side: Side, library: CfLibrary, sinks:
   }
   relayed.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   const mailboxes: Record<string, string[]> = {};
-  for (const name of sc.mailboxes ?? []) {
-    const file = path.join(dir, 'mbox', name);
-    if (existsSync(file)) mailboxes[name] = maskMailbox(readFileSync(file, 'latin1'), dir);
-  }
+  for (const name of readdirSync(path.join(dir, 'mbox')).sort()) mailboxes[name] = maskMailbox(readFileSync(path.join(dir, 'mbox', name), 'latin1'), dir);
   const qdir = path.join(dir, 'q');
   const queued = readdirSync(qdir)
     .filter((f) => f.startsWith('qf'))

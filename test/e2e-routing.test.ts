@@ -173,7 +173,7 @@ const SCENARIOS: Scenario[] = [
     sessions: [
       session(
         'dave@host.example.com',
-        ['rcpt@remote.example', 'alice@host.example.com'],
+        ['rcpt@remote.example', 'alice@host.example.com', 'bin@host.example.com'],
         [
           'From: Dave <dave@host.example.com>',
           'To: rcpt@remote.example',
