@@ -1,17 +1,21 @@
-// Routes end to end (issue 7): virtusertable, mailertable, SMART_HOST and
-// masquerading (masquerade_envelope, allmasquerade, genericstable,
-// always_add_domain), each message taken by a daemon over SMTP on loopback,
-// queued, then delivered by a queue run to sinks on 127.0.0.2-5 or to
-// files.  The hosts reached, the envelopes and the headers must be those of
-// real sendmail 8.17.1.9:
+// Routes end to end (issue 7): virtusertable, mailertable, SMART_HOST (a
+// dead one too: deferred, then returned), MAIL_HUB and masquerading
+// (masquerade_envelope, allmasquerade, genericstable, always_add_domain,
+// EXPOSED_USER), each message taken by a daemon over SMTP on loopback,
+// queued, then delivered by queue runs to sinks on 127.0.0.2-5, to files
+// or to the cf's local mailer.  The hosts reached, the envelopes, headers
+// and reports must be those of real sendmail 8.17.1.9:
 //  - with real sendmail, m4 and the sendmail-cf tree (and root for
 //    unshare --uts), both daemons run on the same cf, built by GNU m4 from
 //    the scenario's mc, and their captures must be equal;
 //  - always (Node alone), our daemon runs on the cf our m4 and cf/ library
 //    build from the same mc, and its capture must equal the one real
 //    sendmail gave, stored in test/fixtures/routing/NAME.real.json.
-// Re-record the stored captures (needs real sendmail):
+// Re-record the stored captures (needs real sendmail), then run it again
+// without the variable:
 //   ROUTING_RECORD=1 npx vitest run test/e2e-routing.test.ts
+// ROUTING_DUMP=1 prints real sendmail's captures; ROUTING_KEEP=1 keeps the
+// config directories.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -232,7 +236,8 @@ describe.skipIf(why !== '').concurrent('routes: our daemon and real sendmail on 
   }
 });
 
-describe.concurrent('routes: our daemon on the cf of our cf/ library, against the stored real capture', () => {
+// (not while recording: the suites run at the same time, this one would read the captures being rewritten)
+describe.skipIf(process.env.ROUTING_RECORD !== undefined).concurrent('routes: our daemon on the cf of our cf/ library, against the stored real capture', () => {
   for (const sc of SCENARIOS) {
     it(sc.name, async () => {
       const ours = await runScenario(sc, 'ours', 'ours');
