@@ -170,6 +170,18 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'luser-relay',
+    mailboxes: ['alice'],
+    hosts: CLIENT_HOSTS,
+    sessions: [
+      session(
+        'sender@client.example',
+        ['nosuch@host.example.com', 'bin@host.example.com', 'alice@host.example.com'],
+        ['From: sender@client.example', 'To: nosuch@host.example.com, bin', 'Subject: lost users', 'Date: Sat, 21 Nov 2026 10:00:00 +0000', 'Message-ID: <luser-1@client.example>'],
+      ),
+    ],
+  },
+  {
     name: 'masquerade',
     maps: { genericstable: ['carol\tcarol.smith@corp.example'] },
     mailboxes: ['alice'],
