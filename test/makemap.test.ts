@@ -2,11 +2,12 @@
 // /usr/bin/makemap when it is installed.
 
 import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MapFile } from '../src/maps/lmdb/map-file.js';
 import { printable } from '../src/maps/lmdb/makemap-source.js';
-import { CORPUS, hasTool, runOurs, runReal, tempDir, withoutWarnings } from './lmdb-helpers.js';
+import { CORPUS, REPO, hasTool, runOurs, runReal, tempDir, withoutWarnings } from './lmdb-helpers.js';
 
 const SOURCE = 'Foo bar\nbaz  qux  quux\n# comment\n\nZed %1 value\nempty\ta b\tc\n';
 
@@ -168,6 +169,19 @@ describe('makemap builds and dumps LMDB maps', () => {
     expect(build(dir, ['-C', path.join(dir, 'x.cf'), 'hash', 'm'], 'a b\n').status).toBe(0);
     expect(statSync(path.join(dir, 'm.db')).uid).toBe(uid);
     expect(statSync(path.join(dir, 'm.db-lock')).uid).toBe(uid);
+  });
+
+  it('-u into a reader that goes away ends quietly, as SIGPIPE ends makemap', async () => {
+    const dir = tempDir('makemap-');
+    const lines = Array.from({ length: 20000 }, (_, i) => `key${i} value ${i}`).join('\n');
+    expect(build(dir, ['hash', 'big'], lines).status).toBe(0);
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/makemap'), '-u', 'hash', path.join(dir, 'big')]);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(withoutWarnings(stderr)).toBe('');
+    expect(status).toBe(141);
   });
 
   it('answers usage errors like makemap', () => {

@@ -105,10 +105,33 @@ export function usageError(usage: string): void {
   process.exitCode = EX_USAGE;
 }
 
+let pipeWatched = false;
+
+/** What a shell sees from a command SIGPIPE killed (128 + 13). */
+const EXIT_BROKEN_PIPE = 141;
+
+/**
+ * A reader that goes away (`makemap -u ... | head`) ends the command
+ * quietly with the status SIGPIPE gives the C tools, instead of an
+ * unhandled EPIPE.
+ */
+function endQuietlyOnBrokenPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(EXIT_BROKEN_PIPE);
+  });
+}
+
 /** Collects output lines and writes them to stdout in large chunks. */
 export class ChunkedWriter {
   private parts: string[] = [];
   private size = 0;
+
+  constructor() {
+    endQuietlyOnBrokenPipe();
+  }
 
   line(text: string): void {
     this.parts.push(text, '\n');

@@ -247,11 +247,15 @@ function openEnv(path: string, id: string, writable: boolean, sizeHint = 0): Sha
     // reader slots left by processes that died would pin old pages and let
     // the file grow with every rebuild: writers clear them
     if (writable) root.readerCheck();
-    const entriesDb = root.openDB<Buffer, Buffer>({ name: 'map', ...dbOptions });
-    const dupsDb = root.openDB<Buffer, Buffer>({ name: 'dups', ...dbOptions });
-    // a read-only open of a file without it gets no database (lmdb-js returns undefined)
-    const metaDb = (root.openDB<Buffer, Buffer>({ name: 'meta', ...dbOptions }) as Database<Buffer, Buffer> | undefined) ?? undefined;
-    return { id, root, entriesDb, dupsDb, metaDb, writable, refs: 0, renewedAt: 0, wrote: false };
+    const openAll = () => ({
+      entriesDb: root.openDB<Buffer, Buffer>({ name: 'map', ...dbOptions }),
+      dupsDb: root.openDB<Buffer, Buffer>({ name: 'dups', ...dbOptions }),
+      // a read-only open of a file without it gets no database (lmdb-js returns undefined)
+      metaDb: (root.openDB<Buffer, Buffer>({ name: 'meta', ...dbOptions }) as Database<Buffer, Buffer> | undefined) ?? undefined,
+    });
+    // a new file's databases are made in one transaction: one sync, not one each
+    const dbs = writable ? root.transactionSync(openAll) : openAll();
+    return { id, root, ...dbs, writable, refs: 0, renewedAt: 0, wrote: false };
   } catch (err) {
     void root.close();
     throw err;
