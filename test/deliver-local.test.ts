@@ -182,3 +182,42 @@ describe('local mailer P=[IPC] A=FILE: LMTP on a Unix socket', () => {
     expect(readdirSync(qdir).filter((f) => f.startsWith('qf')).length).toBe(2); // carol's message and dave's bounce
   });
 });
+
+// Programs run as their controlling user when we are root: a .forward's
+// user, an :include: file's owner, else DefaultUser (real setuid: the uids
+// need no account, only a password-file line of ours).
+describe.skipIf(process.getuid?.() !== 0)('programs run as the controlling user (running as root)', () => {
+  it('.forward program as its user, :include: program as the file owner, a queued "|program" as DefaultUser', async () => {
+    const { chownSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    // outside the 0700 test directory: the programs' users must reach it
+    const out = mkdtempSync(path.join(tmpdir(), 'ctl-'));
+    chmodSync(out, 0o777);
+    try {
+      const home = path.join(out, 'erin');
+      mkdirSync(home);
+      chownSync(home, 4242, 4243);
+      writeFileSync(path.join(out, 'list.inc'), `"|id -u > ${out}/include.uid; id -g >> ${out}/include.uid"\n`);
+      chownSync(path.join(out, 'list.inc'), 4444, 4445);
+      writeFileSync(path.join(home, '.forward'), `"|id -u > ${out}/forward.uid; id -g >> ${out}/forward.uid", :include:${out}/list.inc\n`, { mode: 0o600 });
+      chownSync(path.join(home, '.forward'), 4242, 4243);
+      const pw = path.join(dir, 'passwd-ctl');
+      writeFileSync(pw, `erin:x:4242:4243:Erin:${home}:/bin/sh\n`);
+      const text = readFileSync(path.join(dir, 'etc-mail/sendmail.cf'), 'latin1').replace(/^(O QueueDirectory=.*)$/m, '$1\nO DefaultUser=4343:4344');
+      const file = path.join(dir, 'etc-mail/ctl.cf');
+      writeFileSync(file, text, 'latin1');
+      const loaded = await loadConfig({ file, print: () => {}, hostName: 'host.example.com' });
+      const qdir = path.join(dir, 'var/spool/mq-ctl');
+      await enqueue(qdir, ['<erin>', `"|id -u > ${out}/direct.uid; id -g >> ${out}/direct.uid"`]);
+      const log: string[] = [];
+      const summary = await runQueue(qdir, { loaded, passwdFile: pw, mailboxDir: path.join(dir, 'mail-ctl'), log: (l) => log.push(l) });
+      expect(summary.completed, log.join('\n')).toBe(1);
+      const ids = (name: string) => readFileSync(path.join(out, name), 'latin1').trim().split('\n');
+      expect(ids('forward.uid')).toEqual(['4242', '4243']);
+      expect(ids('include.uid')).toEqual(['4444', '4445']);
+      expect(ids('direct.uid')).toEqual(['4343', '4344']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

@@ -44,6 +44,9 @@ beforeAll(async () => {
     `team: alice, bob\nvirt: info@virtual.example.test\narchive: ${path.join(dir, 'archive.mbox')}\npiped: "|cat >> ${path.join(dir, 'piped.out')}"\n`,
   );
   execFileSync(process.execPath, [SENDMAIL, '-bi', '-C', 'etc-mail/sendmail.cf'], { cwd: dir, stdio: 'ignore' });
+  // programs (prog has no F=S) run as DefaultUser when we are root: this test's own user, so they can write here
+  const cf = path.join(dir, 'etc-mail/sendmail.cf');
+  writeFileSync(cf, readFileSync(cf, 'latin1').replace(/^(O QueueDirectory=.*)$/m, `$1\nO DefaultUser=${uid}:${gid}`), 'latin1');
   loaded = await loadConfig({ file: path.join(dir, 'etc-mail/sendmail.cf'), print: () => {}, hostName: 'host.example.com' });
   sink = await startSink();
 });

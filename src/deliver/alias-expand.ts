@@ -43,6 +43,17 @@ export interface ExpandedRecipient {
   readonly original: string;
   /** Envelope sender for this target when an owner- alias applies. */
   readonly owner?: string;
+  /** Whose credentials a program or file target runs with: a .forward's user or an :include: file's owner; undefined for the aliases file. */
+  readonly controller?: Controller;
+}
+
+/** The controlling user of an expanded target (op.txt "ctladdr"). */
+export type Controller = { readonly user: string } | { readonly file: string; readonly uid: number; readonly gid: number };
+
+/** What an expansion level hands down: the owner- sender and the controlling user. */
+interface Context {
+  readonly owner?: string;
+  readonly controller?: Controller;
 }
 
 export interface ExpandOptions {
@@ -150,10 +161,10 @@ export async function expandAliases(addresses: readonly string[], options: Expan
     chain: readonly string[],
     from: string,
     original: string,
-    owner: string | undefined,
+    ctx: Context,
   ): Promise<'loop' | undefined> => {
     for (const item of items) {
-      const r = await expandOne(item, chain, from, original, owner);
+      const r = await expandOne(item, chain, from, original, ctx);
       if (r === 'loop') return 'loop';
     }
     return undefined;
@@ -164,9 +175,9 @@ export async function expandAliases(addresses: readonly string[], options: Expan
     chain: readonly string[],
     from: string | undefined,
     original: string,
-    owner: string | undefined,
+    ctx: Context,
   ): Promise<'loop' | undefined> => {
-    const base = { display: item, expandedFrom: from, original, owner };
+    const base = { display: item, expandedFrom: from, original, owner: ctx.owner, controller: ctx.controller };
     const bare = unquote(item);
     if (bare.startsWith('|')) {
       emit({ ...base, target: { kind: 'program', command: bare.slice(1) } });
@@ -197,8 +208,11 @@ export async function expandAliases(addresses: readonly string[], options: Expan
         });
         return undefined;
       }
-      if (chain.length >= maxDepth) return tooDeep(item, chain, from, original, owner);
-      return expandItems(includeItems(text), [...chain, bare], from ?? item, original, owner);
+      if (chain.length >= maxDepth) return tooDeep(item, chain, from, original, ctx);
+      // what an :include: file names runs as the file's owner
+      const st = await fsp.stat(file).catch(() => undefined);
+      const controller = st ? { file, uid: st.uid, gid: st.gid } : ctx.controller;
+      return expandItems(includeItems(text), [...chain, bare], from ?? item, original, { ...ctx, controller });
     }
     if (bare.startsWith('\\')) {
       const user = options.localName(bare.slice(1)) ?? bare.slice(1);
@@ -221,14 +235,15 @@ export async function expandAliases(addresses: readonly string[], options: Expan
     }
     const value = await options.lookup(folded);
     if (value !== undefined) {
-      if (chain.length >= maxDepth) return tooDeep(item, chain, from, original, owner);
-      const listOwner = (await ownerOf(folded)) ?? owner;
-      return expandItems(splitAddressList(value), [...chain, folded], name, original, listOwner);
+      if (chain.length >= maxDepth) return tooDeep(item, chain, from, original, ctx);
+      const listOwner = (await ownerOf(folded)) ?? ctx.owner;
+      return expandItems(splitAddressList(value), [...chain, folded], name, original, { ...ctx, owner: listOwner });
     }
     const fwd = options.forward ? await options.forward(name) : undefined;
     if (fwd !== undefined && fwd.length > 0) {
-      if (chain.length >= maxDepth) return tooDeep(item, chain, from, original, owner);
-      return expandItems(fwd, [...chain, folded], name, original, owner);
+      if (chain.length >= maxDepth) return tooDeep(item, chain, from, original, ctx);
+      // what a .forward names runs as its user
+      return expandItems(fwd, [...chain, folded], name, original, { ...ctx, controller: { user: name } });
     }
     emit({ ...base, target: { kind: 'local', user: name } });
     return undefined;
@@ -239,17 +254,17 @@ export async function expandAliases(addresses: readonly string[], options: Expan
     chain: readonly string[],
     from: string | undefined,
     original: string,
-    owner: string | undefined,
+    ctx: Context,
   ): undefined => {
     const text = `aliasing/forwarding loop broken (${chain.length + 1} aliases deep; ${maxDepth} max)`;
     const result = loopBroken(text);
-    emit({ display: item, expandedFrom: from, original, owner, target: { kind: 'failed', result: { ...result, transcript: [`554 5.4.6 ${text}`] } } });
+    emit({ display: item, expandedFrom: from, original, owner: ctx.owner, target: { kind: 'failed', result: { ...result, transcript: [`554 5.4.6 ${text}`] } } });
     return undefined;
   };
 
   for (const address of addresses) {
     const before = out.length;
-    const r = await expandOne(address, [], undefined, address, undefined);
+    const r = await expandOne(address, [], undefined, address, {});
     if (r === 'loop') {
       // Drop what the looping expansion produced; the address itself fails.
       out.splice(before);

@@ -19,7 +19,7 @@
 // Time comes from a Clock (clock.ts) so tests can move it.
 
 import { findPasswdEntry } from '../sys/passwd.js';
-import { promises as fsp } from 'node:fs';
+import { existsSync, readFileSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/loader.js';
 import type { MailerDecl } from '../config/types.js';
@@ -35,7 +35,7 @@ import { queueInterval } from '../submit/modes.js';
 import { cfMacroExpander } from '../submit/session-options.js';
 import { arpaDate } from '../smtp/arpadate.js';
 import { deliveryFields, logFormat, mailLog, statOf } from '../log/index.js';
-import { expandAliases, readForwardFile, splitAddressList } from './alias-expand.js';
+import { expandAliases, readForwardFile, splitAddressList, type Controller } from './alias-expand.js';
 import { systemClock, type Clock } from './clock.js';
 import {
   buildReport,
@@ -155,6 +155,8 @@ interface Work {
   /** The address this becomes in the qf if it is deferred. */
   requeueAs: string;
   target: Target;
+  /** Whose credentials a program of this item runs with (alias-expand.ts). */
+  controller?: Controller;
   result?: DeliveryResult;
   /** Its report (if it wants one) is queued: a checkpoint or the end of the attempt. */
   reported?: boolean;
@@ -218,6 +220,16 @@ async function headersFor(env: Envelope, mailer: MailerDecl | undefined, resolve
 export function mailerPort(decl: MailerDecl): number {
   const e = ipcEndpoint(decl.argv.trim().split(/\s+/));
   return 'kind' in e && e.kind === 'tcp' ? e.port : 25;
+}
+
+/** A group's id from /etc/group, or undefined. */
+function groupId(name: string): number | undefined {
+  try {
+    const line = readFileSync('/etc/group', 'latin1').split('\n').find((l) => l.split(':')[0] === name);
+    return line === undefined ? undefined : Number(line.split(':')[2]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Password file entry: uid, gid and home directory of a user. */
@@ -309,7 +321,7 @@ class Deliverer {
     });
     const works: Work[] = [];
     for (const e of expanded) {
-      const w = { rcpt, display: e.display, expandedFrom: e.expandedFrom };
+      const w = { rcpt, display: e.display, expandedFrom: e.expandedFrom, controller: e.controller };
       const tg = e.target;
       if (tg.kind === 'local') works.push(...(await this.localTargets(rcpt, w, tg.user, depth)));
       else if (tg.kind === 'program') works.push({ ...w, requeueAs: `"|${tg.command}"`, target: { kind: 'program', command: tg.command } });
@@ -422,7 +434,14 @@ class Deliverer {
       const decl = this.mailer('prog');
       const sender = await this.resolver.senderFor(env.sender, decl);
       const message = composeMessage(await headersFor(env, decl, this.resolver), body, decl, this.macro(env, sender));
-      return deliverToProgram({ command: t.command, recipient: w.display, message, env: { SENDER: sender } });
+      const runAs = this.credentials(decl, w.controller);
+      return deliverToProgram({
+        command: t.command,
+        recipient: w.display,
+        message,
+        env: { SENDER: sender, ...(runAs ? { HOME: runAs.home, USER: runAs.name } : {}) },
+        ...(runAs ? { uid: runAs.uid, gid: runAs.gid, cwd: runAs.home } : {}),
+      });
     }
     if (t.kind === 'file') {
       const decl = this.mailer('*file*');
@@ -439,6 +458,35 @@ class Deliverer {
       });
     }
     throw new Error(`deliverLocal: ${t.kind} is not a local target`);
+  }
+
+  /**
+   * Whose uid and gid a program runs with when we are root (sendmail's
+   * controlling user): a mailer with F=S keeps root; a target from a
+   * .forward runs as its user, from an :include: file as the file's owner;
+   * otherwise the mailer's U=, else DefaultUser (default 1:1).  Undefined
+   * when not root or F=S.
+   */
+  credentials(decl: MailerDecl | undefined, controller: Controller | undefined): { uid: number; gid: number; home: string; name: string } | undefined {
+    if (process.getuid?.() !== 0 || decl?.flags.has('S')) return undefined;
+    const home = (dir: string | undefined) => (dir && existsSync(dir) ? dir : '/');
+    if (controller && 'user' in controller) {
+      const acct = account(this.passwdFile, controller.user);
+      if (acct) return { uid: acct.uid, gid: acct.gid, home: home(acct.home), name: controller.user };
+    }
+    if (controller && 'file' in controller) return { uid: controller.uid, gid: controller.gid, home: '/', name: String(controller.uid) };
+    if (decl && decl.uid >= 0) return { uid: decl.uid, gid: decl.gid >= 0 ? decl.gid : decl.uid, home: '/', name: String(decl.uid) };
+    return this.defaultUser();
+  }
+
+  /** DefaultUser=user:group ("mail", "8:8", "mail:mail"); sendmail's default 1:1. */
+  defaultUser(): { uid: number; gid: number; home: string; name: string } {
+    const [u = '1', g] = (this.loaded.config.options.get('DefaultUser') ?? '1:1').split(':');
+    const entry = /^\d+$/.test(u) ? undefined : findPasswdEntry(u, this.passwdFile);
+    const uid = entry ? Number(entry.uid) : /^\d+$/.test(u) ? Number(u) : 1;
+    const groupOf = (name: string) => (/^\d+$/.test(name) ? Number(name) : groupId(name));
+    const gid = g !== undefined ? (groupOf(g) ?? 1) : entry ? Number(entry.gid) : uid;
+    return { uid, gid, home: '/', name: u };
   }
 
   private async deliverGroup(env: Envelope, body: Buffer, mailer: string, host: string, items: Work[], ran: (items: Work[]) => Promise<void>): Promise<void> {
