@@ -10,14 +10,16 @@
 //   sysexits;
 // - our own mailbox writer (mailers/local.ts, which does what mail.local
 //   does) when the runner was given a mailbox directory, when P= names a
-//   program that is not installed (real sendmail 8.17 would fail with
-//   "Cannot exec"; mail for a local user is written to its mailbox instead
-//   and the substitution logged), or when A= does not name $u (sendmail
+//   program that is not installed, or when A= does not name $u (sendmail
 //   then speaks LMTP over the program's pipes, as `mail.local -l` expects;
 //   this runner does not, and writes the mailbox as mail.local would).
 //
 // sendmail has no built-in local delivery: "[LOCAL]" is not a pathname it
-// knows; Debian's cf uses P=/usr/sbin/sensible-mda.
+// knows; Debian's cf uses P=/usr/sbin/sensible-mda.  Observed: real
+// sendmail 8.17 (-odi, Debian cf, sensible-mda not installed) exits 71 and
+// keeps the message queued with "Operating system error"; we deliver to the
+// mailbox instead and log the substitution, so a host without procmail or
+// sensible-mda still gets its local mail.
 
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
