@@ -6,7 +6,7 @@
 
 import type { LoadedConfig } from '../config/loader.js';
 import { LocalUsers } from '../address/local-user.js';
-import { parseAddress } from '../address/parse.js';
+import { localAddress, parseAddress, type MailerTriple } from '../address/parse.js';
 import { splitAddressList } from '../deliver/alias-expand.js';
 
 const EX_NOUSER = 67;
@@ -35,7 +35,10 @@ export async function verifyAddresses(loaded: LoadedConfig, addresses: readonly 
       fail(addr, replyText(first).replace(/^.*?\.\.\. /, ''));
       return;
     }
-    const { mailer, host, user } = parsed.triple;
+    await target(addr, parsed.triple, depth, fromAlias);
+  };
+  const target = async (addr: string, triple: MailerTriple, depth: number, fromAlias: boolean): Promise<void> => {
+    const { mailer, host, user } = triple;
     const key = `${mailer}\0${host.toLowerCase()}\0${user}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -47,6 +50,10 @@ export async function verifyAddresses(loaded: LoadedConfig, addresses: readonly 
         for (const item of splitAddressList(value)) await visit(item, depth + 1, true);
         return;
       }
+      // no alias: ruleset 5 may send the name elsewhere (MAIL_HUB, LUSER_RELAY)
+      const mapped = depth < MAX_ALIAS_DEPTH ? await localAddress(loaded, user) : undefined;
+      if (mapped !== undefined && !mapped.ok) return fail(addr, replyText(mapped.reply.lines[0] ?? '').replace(/^.*?\.\.\. /, ''));
+      if (mapped !== undefined && mapped.ok) return mapped.triple.mailer === 'local' ? visit(mapped.triple.user, depth + 1, fromAlias) : target(addr, mapped.triple, depth + 1, fromAlias);
       if (!users.hasAccount(user.replace(/\+.*$/, ''))) return fail(addr, 'User unknown');
     }
     deliverable.push(
