@@ -51,7 +51,10 @@ describe('keyOrder', () => {
       const keys = randomKeys(n, seed);
       const table = entryTable(keys.map((k): MapEntry => [k, Buffer.alloc(0)]));
       const expected = keys.map((_, i) => i).sort((a, b) => Buffer.compare(keys[a], keys[b]) || a - b);
-      expect(Array.from(keyOrder(table))).toEqual(expected);
+      const same = new Uint8Array(n);
+      expect(Array.from(keyOrder(table, same))).toEqual(expected);
+      // same[j]: the key at j equals the one before it
+      expect(Array.from(same)).toEqual(expected.map((e, j) => (j > 0 && keys[expected[j - 1]].equals(keys[e]) ? 1 : 0)));
     }
   });
 

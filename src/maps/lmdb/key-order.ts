@@ -22,9 +22,11 @@ const SMALL = 24;
 
 /**
  * The entry indexes in key order; equal keys in input order.  The sort
- * reads the bytes only.
+ * reads the bytes only.  With `same` (count bytes), `same[j]` is set to 1
+ * when the key at position j equals the one before it (found while the
+ * keys are at hand, not by comparing again).
  */
-export function keyOrder(keys: KeyRanges): Int32Array {
+export function keyOrder(keys: KeyRanges, same?: Uint8Array): Int32Array {
   const { bytes, count, keyStart, keyEnd } = keys;
   const order = new Int32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
@@ -39,6 +41,11 @@ export function keyOrder(keys: KeyRanges): Int32Array {
     const lo = stack.pop()!;
     if (hi - lo <= SMALL) {
       insertionSort(bytes, keyStart, keyEnd, order, lo, hi, depth);
+      if (same) {
+        for (let j = lo + 1; j < hi; j++) {
+          if (compareKeys(bytes, keyStart, keyEnd, order[j - 1], order[j], depth) === 0) same[j] = 1;
+        }
+      }
       continue;
     }
     // bucket 0: keys that end at `depth`; bucket b + 1: next byte b
@@ -55,7 +62,11 @@ export function keyOrder(keys: KeyRanges): Int32Array {
       only = counts[b] === hi - lo ? b : -2;
       break;
     }
-    if (only === 0) continue; // all equal: input order stands
+    if (only === 0) {
+      // all equal: input order stands
+      if (same) same.fill(1, lo + 1, hi);
+      continue;
+    }
     if (only > 0) {
       stack.push(lo, hi, depth + 1);
       continue;
@@ -65,6 +76,8 @@ export function keyOrder(keys: KeyRanges): Int32Array {
       const n = counts[b];
       counts[b] = pos;
       if (n > 1 && b > 0) stack.push(pos, pos + n, depth + 1);
+      // the keys ending here are all equal
+      else if (n > 1 && same) same.fill(1, pos + 1, pos + n);
       pos += n;
     }
     for (let i = lo; i < hi; i++) {

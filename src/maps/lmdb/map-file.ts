@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Database, RootDatabase } from 'lmdb';
-import { keyOrder, compareKeys, type KeyRanges } from './key-order.js';
+import { keyOrder, type KeyRanges } from './key-order.js';
 
 // lmdb's CommonJS build is one file: loading it costs ~25 ms less start-up
 // than its ES module graph (makemap's whole run at 1,000 entries is ~100 ms)
@@ -467,7 +467,8 @@ export class MapFile {
   private appendSorted(t: EntryTable, onExisting?: (key: Buffer, index: number) => ExistingKeyAction): void {
     const { bytes, count, keyStart, keyEnd, valueStart, valueEnd } = t;
     for (let i = 0; i < count; i++) checkKeyLength(this.path, keyEnd[i] - keyStart[i]);
-    const order = keyOrder(t);
+    const same = new Uint8Array(count);
+    const order = keyOrder(t, same);
     // `chosen[first]`: the entry whose value a key gets (first: its first entry)
     const chosen = new Int32Array(count).fill(-1);
     const later: number[] = [];
@@ -476,7 +477,7 @@ export class MapFile {
       const first = order[j];
       chosen[first] = first;
       let k = j + 1;
-      while (k < count && compareKeys(bytes, keyStart, keyEnd, first, order[k]) === 0) {
+      while (k < count && same[k] === 1) {
         later.push(order[k]);
         firstOf.set(order[k], first);
         k++;
