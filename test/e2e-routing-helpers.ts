@@ -44,6 +44,8 @@ export interface Scenario {
   sessions: string[][];
   /** Queue runs after the sessions (default one). */
   queueRuns?: QueueRun[];
+  /** Addresses for `sendmail -bv` (its lines are compared sorted: the order of targets differs, see the report). */
+  verify?: string[];
 }
 
 export interface RelayedMessage {
@@ -60,6 +62,8 @@ export interface Capture {
   mailboxes: Record<string, string[]>;
   /** Recipients left in the queue (R lines), per message, sorted. */
   queued: string[][];
+  /** `sendmail -bv` lines, sorted, then its exit status. */
+  verified?: string[];
 }
 
 /** Placeholders of the fixtures: @DIR@ the config directory, @SINK@ the sinks' port. */
@@ -160,6 +164,14 @@ function runQueue(side: Side, dir: string, cf: string, run: QueueRun): Promise<v
       else reject(new Error(`${side} sendmail -qf -C ${cf} exited with ${code ?? signal}: ${output}`));
     });
   });
+}
+
+/** `sendmail -bv` of `addresses`: its lines sorted, then "exit N". */
+function verify(side: Side, dir: string, cf: string, addresses: string[]): string[] {
+  const [cmd, args] = sendmailCommand(side, dir, ['-bv', '-C', cf, ...addresses]);
+  const r = spawnSync(cmd, args, { encoding: 'latin1', timeout: 30000 });
+  const lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l !== '').map((l) => maskLine(l, dir));
+  return [...lines.sort(), `exit ${r.status}`];
 }
 
 /** The sinks on every SINK_HOSTS address at one port. */
@@ -267,6 +279,7 @@ async function runWithSinks(sc: Scenario, side: Side, library: CfLibrary, sinks:
     .filter((f) => f.startsWith('qf'))
     .map((f) => [...readFileSync(path.join(qdir, f), 'latin1').matchAll(/^R[^:\n]*:(.*)$/gm)].map((m) => m[1]!).sort())
     .sort();
+  const verified = sc.verify ? verify(side, dir, cf, sc.verify) : undefined;
   if (!process.env.ROUTING_KEEP) rmSync(dir, { recursive: true, force: true });
-  return { transcripts, relayed, mailboxes, queued };
+  return { transcripts, relayed, mailboxes, queued, ...(verified ? { verified } : {}) };
 }

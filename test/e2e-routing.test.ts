@@ -153,6 +153,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'hub',
     maps: { mailertable: ['fallback.example\tesmtp:[127.0.0.6]:[127.0.0.2]'] },
+    verify: ['bob', 'alice', 'nosuch@host.example.com', 'y@far.example', 'x@fallback.example'],
     mailboxes: ['alice'],
     hosts: CLIENT_HOSTS,
     sessions: [
@@ -171,6 +172,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'luser-relay',
+    verify: ['nosuch', 'bin', 'y@far.example'],
     mailboxes: ['alice'],
     hosts: CLIENT_HOSTS,
     sessions: [
