@@ -496,7 +496,11 @@ export class MapFile {
       const first = order[j];
       const from = chosen[first];
       if (from < 0) continue;
-      this.entriesDb.putSync(bytes.subarray(keyStart[first], keyEnd[first]), bytes.subarray(valueStart[from], valueEnd[from]), APPEND);
+      const key = bytes.subarray(keyStart[first], keyEnd[first]);
+      // LMDB refuses (quietly: false) a key appended out of order; never drop one
+      if ((this.entriesDb.putSync(key, bytes.subarray(valueStart[from], valueEnd[from]), APPEND) as unknown as boolean) !== true) {
+        throw new MapFileError(this.path, 'EINVAL', `key ${key.toString('latin1')} out of order for an append (internal error)`);
+      }
     }
     const dupCounts = new Map<number, number>();
     for (const i of dups) {
