@@ -7,6 +7,11 @@
  * source with a broken line (no value, leading blank, binary data) leaves
  * the old map untouched instead of building a map without those lines.
  * Duplicate keys are dropped with makemap's message, as makemap does.
+ *
+ * As the C tool: the safety checks and warnings of map-cli.ts (-s skips the
+ * link checks); -c (Berkeley DB's cache size) is accepted and means nothing
+ * to LMDB; -i names a fallback type, which changes nothing here since cdb
+ * and dbm are refused with or without it, as by sendmail's Debian build.
  */
 import * as fs from 'node:fs';
 import { MapFile, MapFileError, mapFilePath, parseMakemapSource, type ExistingKeyAction } from '../maps/lmdb/index.js';
@@ -27,7 +32,6 @@ const USAGE =
   'Usage: makemap [-C cffile] [-N] [-c cachesize] [-D commentchar]\n' +
   '               [-d] [-e] [-f] [-i type] [-l] [-o] [-r] [-s] [-t delimiter]\n' +
   '               [-u] [-v] type mapname\n';
-
 
 const OPTION_SPECS = [
   { letter: 'C', value: 'cffile' },
@@ -56,10 +60,9 @@ export function main(argv: string[], progName = 'makemap'): void {
     return;
   }
   if (args.length !== 2) return usageError(USAGE);
-  const [typeArg, mapName] = args;
-  const type = typeArg;
+  const [type, mapName] = args;
   const fail = (reason: string, hint?: string): void => {
-    process.stderr.write(`${progName}: error opening type ${typeArg} map ${mapName}: ${reason}\n`);
+    process.stderr.write(`${progName}: error opening type ${type} map ${mapName}: ${reason}\n`);
     if (hint) process.stderr.write(`${progName}: ${mapFilePath(mapName)} is ${hint}\n`);
     process.exitCode = EX_CANTCREAT;
   };

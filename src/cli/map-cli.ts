@@ -3,9 +3,11 @@
  * share: parsing their getopt-style command lines (node:util's parseArgs,
  * already loaded with Node: commander costs these short-lived commands
  * ~25 ms of start-up) while printing the C tools' messages
- * (`invalid option -- 'x'`, usage, exit 64),
- * writing large outputs to stdout in chunks, and handing new map files to
- * the cf's TrustedUser.
+ * (`invalid option -- 'x'`, usage, exit 64), the map types they know,
+ * reading the cf's TrustedUser (-C), sendmail's safety checks on a map file
+ * before it is opened (writable directories, links, owner), writing large
+ * outputs to stdout in chunks (quietly ending when the reader goes away),
+ * and handing new map files to the cf's TrustedUser.
  */
 import { findPasswdEntry } from '../sys/passwd.js';
 import * as fs from 'node:fs';
