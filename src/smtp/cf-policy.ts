@@ -24,6 +24,7 @@ import type { MacroTable } from '../rewrite/macros.js';
 import { OP } from '../rewrite/tokens.js';
 import { accept, discard, failure, quarantine, type Decision, type RecipientDecision, type SessionMacros, type SmtpPolicy } from './policy.js';
 import { makeReply, type Reply } from './reply.js';
+import { expnLocal, notLocal, vrfyLocal } from './expn.js';
 import * as R from './replies.js';
 
 /** Macros a session sets; those a snapshot lacks are unset before a ruleset runs. */
@@ -152,22 +153,23 @@ export class CfPolicy implements SmtpPolicy {
   }
 
   vrfy(macros: SessionMacros, address: string): Promise<Reply> {
-    return this.lookup(macros, address);
+    return this.lookup(macros, address, 'VRFY');
   }
 
   expn(macros: SessionMacros, address: string): Promise<Reply> {
-    return this.lookup(macros, address);
+    return this.lookup(macros, address, 'EXPN');
   }
 
-  /** VRFY/EXPN: the address parsed; a local one must exist. */
-  private async lookup(macros: SessionMacros, address: string): Promise<Reply> {
+  /** VRFY/EXPN: the address parsed; a local one must exist (the answers: src/smtp/expn.ts). */
+  private async lookup(macros: SessionMacros, address: string, command: 'VRFY' | 'EXPN'): Promise<Reply> {
     const parsed = await parseAddress(this.loaded, address, { warn: this.warn, macros: this.scopeOf(macros) });
     if (!parsed.ok) return parsed.reply;
     const { triple } = parsed;
     if (triple.mailer === 'local') {
       if (!this.users.exists(triple.user)) return R.userUnknown(address);
-      return makeReply(250, '2.1.5', `<${triple.user}@${macros.get('j') ?? ''}>`);
+      const host = macros.get('j') ?? '';
+      return command === 'VRFY' ? vrfyLocal(this.users, triple.user, host) : expnLocal(this.users, triple.user, host);
     }
-    return makeReply(250, '2.1.5', `<${triple.user}>`);
+    return notLocal(triple.user, command);
   }
 }

@@ -11,7 +11,7 @@ import type { LoadedConfig } from '../config/loader.js';
 import { parseAddress } from '../address/parse.js';
 import { splitAddressList } from '../deliver/alias-expand.js';
 import { SmtpSession } from '../smtp/session.js';
-import { findPasswdEntry } from '../sys/passwd.js';
+import { gecosFullName } from '../sys/passwd.js';
 import { sessionOptionsFromConfig } from './session-options.js';
 
 export interface LocalSubmitOptions {
@@ -68,13 +68,6 @@ function preparedMessage(text: string): string {
   const head = blank < 0 ? text : text.slice(0, blank + 1);
   const body = blank < 0 ? '' : text.slice(blank + 1);
   return head.replace(/^Bcc:.*\n([ \t].*\n)*/gim, '') + body;
-}
-
-/** A user's full name from the passwd gecos: its first comma field, "&" as the capitalized login; undefined when empty. */
-export function gecosFullName(user: string): string | undefined {
-  const gecos = findPasswdEntry(user)?.gecos.split(',')[0] ?? '';
-  const name = gecos.replace(/&/g, user.charAt(0).toUpperCase() + user.slice(1)).trim();
-  return name === '' ? undefined : name;
 }
 
 /** xtext (RFC 3461): '+', '=' and bytes outside '!'..'~' as "+HH". */

@@ -39,3 +39,13 @@ export function findPasswdEntry(
   }
   return undefined;
 }
+
+/**
+ * A user's full name from the gecos field: its first comma field, "&" as
+ * the capitalized login; undefined when there is none (or no such user).
+ */
+export function gecosFullName(user: string, path: string = PASSWD_FILE): string | undefined {
+  const gecos = findPasswdEntry(user, path)?.gecos.split(',')[0] ?? '';
+  const name = gecos.replace(/&/g, user.charAt(0).toUpperCase() + user.slice(1)).trim();
+  return name === '' ? undefined : name;
+}
