@@ -23,7 +23,7 @@ import { runCheckRuleset, type RulesetVerdict } from '../address/rscheck.js';
 import type { MacroTable } from '../rewrite/macros.js';
 import { OP } from '../rewrite/tokens.js';
 import { accept, discard, failure, quarantine, type Decision, type RecipientDecision, type SessionMacros, type SmtpPolicy } from './policy.js';
-import { makeReply, type Reply } from './reply.js';
+import type { Reply } from './reply.js';
 import { expnLocal, notLocal, vrfyLocal } from './expn.js';
 import * as R from './replies.js';
 
