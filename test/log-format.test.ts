@@ -157,5 +157,6 @@ describe('sendmail log lines', () => {
     expect(F.interval(3 * 3600 + 62)).toBe('03:01:02');
     expect(F.interval(2 * 86400 + 5)).toBe('2+00:00:05');
     expect(F.remoteRelay('mx.example.com', '192.0.2.1')).toBe('mx.example.com. [192.0.2.1]');
+    expect(F.remoteRelay('127.0.0.2', '127.0.0.2')).toBe('[127.0.0.2] [127.0.0.2]');
   });
 });

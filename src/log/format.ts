@@ -3,6 +3,8 @@
 // captured lines are the fixtures of test/log-format.test.ts).  Pure
 // functions: no level, no sink, no clock.
 
+import { isIP } from 'node:net';
+
 /** "NOQUEUE" stands for the queue id when there is none yet. */
 export const NO_QUEUE = 'NOQUEUE';
 
@@ -92,9 +94,13 @@ export function deliveryLine(f: DeliveryFields): string {
   return parts.join(', ');
 }
 
-/** The relay of an SMTP delivery: "mx.example.com. [192.0.2.1]", "[192.0.2.1] [192.0.2.1]" for an address literal. */
+/**
+ * The relay of an SMTP delivery: "mx.example.com. [192.0.2.1]"; an address
+ * literal ([192.0.2.1], which the SMTP client names by its bare address)
+ * shows bracketed: "[192.0.2.1] [192.0.2.1]".
+ */
 export function remoteRelay(host: string, address: string | undefined): string {
-  const name = host.startsWith('[') || host.endsWith('.') ? host : `${host}.`;
+  const name = host.startsWith('[') || host.endsWith('.') ? host : isIP(host) !== 0 ? `[${host}]` : `${host}.`;
   return address === undefined || address === '' ? name : `${name} [${address}]`;
 }
 
