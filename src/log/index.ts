@@ -46,7 +46,7 @@ export function useMailLog(log: MailLog): MailLog {
 export interface MailLogSetup {
   /** The cf's LogLevel option value (after -O/-o overrides). */
   logLevel: string | undefined;
-  /** The command's name: the syslog tag ("sendmail", "sm-mta"). */
+  /** The command's name or path as run: its base name is the syslog tag ("sendmail", "sm-mta"). */
   progName: string;
   /** The SMTP daemon (-bd/-bD): without syslog its log goes to standard error. */
   daemon: boolean;

@@ -58,7 +58,8 @@ export async function runMailMode(
   // the mail log follows the cf's LogLevel, read again with the cf on SIGHUP
   const loadLogging = async (): Promise<LoadedConfig | null> => {
     const fresh = await load();
-    if (fresh) configureMailLog({ logLevel: fresh.config.options.get('LogLevel'), progName, daemon });
+    // the syslog tag is the name the command was run by (Debian runs the daemon as sm-mta)
+    if (fresh) configureMailLog({ logLevel: fresh.config.options.get('LogLevel'), progName: process.argv[1] ?? progName, daemon });
     return fresh;
   };
   const loaded = await loadLogging();
