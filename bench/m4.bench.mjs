@@ -3,17 +3,23 @@
 //
 // Compiles the corpus configs (default: debian and fedora-datix) with
 //   GNU m4:            m4 /usr/share/sendmail/cf/m4/cf.m4 CONFIG/sendmail.mc
-//   ours, in process:  runM4() from dist/m4/index.js (Node start-up excluded)
+//   ours, in process:  runM4() from dist/m4/index.js, warm (Node start-up excluded)
+//   ours, cold:        the same in a fresh process, first run (what the command pays)
 //   ours, command:     node bin/m4 ... (whole process)
 //   bare Node:         node -e 0
-// and prints medians and the ratios the project targets:
+// and a loop-heavy input (a 30000-iteration forloop) for long runs.  The
+// commands are run in turn in each round, so a busy host slows them alike;
+// wall times are medians, CPU times (user+system of the child and its
+// children, from /proc/self/stat, Linux only) are means.  Prints the ratios
+// the project targets:
 //   in-process / GNU m4 command  (target <= 1)
 //   our command / (bare Node + GNU m4 command)  (target <= 1)
 // usage: node bench/m4.bench.mjs [--runs N] [config...]   (after npm run build)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,61 +39,122 @@ if (!existsSync(cfm4)) {
   console.log(`skipped: ${cfm4} not found (install sendmail-cf)`);
   process.exit(0);
 }
-const { runM4 } = await import(join(root, 'dist', 'm4', 'index.js'));
+const indexJs = join(root, 'dist', 'm4', 'index.js');
+const { runM4 } = await import(indexJs);
+const ourM4 = join(root, 'bin', 'm4');
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
-const timeCmd = (cmd, argv) => {
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(cmd, argv, { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
-    t.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  }
-  return median(t);
-};
 
-const bare = timeCmd(process.execPath, ['-e', '0']);
-console.log(`bare node start-up: ${bare.toFixed(1)} ms (median of ${runs})`);
-for (const name of configs) {
-  const mc = join(corpus, name, 'sendmail.mc');
-  if (!existsSync(mc)) {
-    console.log(`${name}: no ${mc}, skipped`);
-    continue;
+/** CPU time (ms) of this process's waited-for children so far, or null off Linux. */
+function childCpu() {
+  try {
+    const f = readFileSync('/proc/self/stat', 'latin1').split(') ')[1].split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10; // cutime + cstime, in 10 ms ticks
+  } catch {
+    return null;
   }
-  // in-process compile, output captured; warm-up run first
+}
+
+/** Run the commands in turn, `runs` rounds: per command, median wall ms, mean CPU ms, last stdout. */
+function timeCommands(cmds) {
+  const res = cmds.map(() => ({ wall: [], cpu: 0, out: '' }));
+  for (let i = 0; i < runs; i++) {
+    cmds.forEach(([cmd, ...argv], k) => {
+      const c0 = childCpu();
+      const t0 = performance.now();
+      const r = spawnSync(cmd, argv, { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, encoding: 'latin1' });
+      res[k].wall.push(performance.now() - t0);
+      if (c0 !== null) res[k].cpu += childCpu() - c0;
+      if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+      res[k].out = r.stdout;
+    });
+  }
+  return res.map((r) => ({ wall: median(r.wall), cpu: c0Known ? r.cpu / runs : NaN, out: r.out }));
+}
+const c0Known = childCpu() !== null;
+const fmt = (t) => `${t.wall.toFixed(1)} ms` + (Number.isNaN(t.cpu) ? '' : ` (cpu ${t.cpu.toFixed(0)})`);
+
+// the first compile in a fresh process: its wall and CPU time, Node's start-up and module loading excluded
+const coldScript = join(mkdtempSync(join(tmpdir(), 'm4bench-')), 'cold.mjs');
+writeFileSync(
+  coldScript,
+  `import { setFlagsFromString } from 'node:v8';
+const budget = /--interrupt-budget=\\d+/.exec(${JSON.stringify(readFileSync(ourM4, 'latin1'))});
+if (budget) setFlagsFromString(budget[0]);
+const { runM4 } = await import(${JSON.stringify(pathToFileURL(indexJs).href)});
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const c0 = cpu(), t0 = performance.now();
+runM4({ options: { writeOut: () => {}, writeErr: () => {} }, predefines: [], trace: [], files: process.argv.slice(2) });
+process.stdout.write(JSON.stringify({ wall: performance.now() - t0, cpu: cpu() - c0 }));
+`,
+);
+function coldCompile(files) {
+  const wall = [];
+  let cpu = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = JSON.parse(execFileSync(process.execPath, [coldScript, ...files], { cwd: '/', encoding: 'latin1' }));
+    wall.push(r.wall);
+    cpu += r.cpu;
+  }
+  return { wall: median(wall), cpu: cpu / runs };
+}
+
+function inProcess(files) {
   const compile = () => {
     const out = [];
     const prev = process.cwd();
     process.chdir('/');
     try {
-      const rc = runM4({ options: { writeOut: (s) => out.push(s), writeErr: () => {} }, predefines: [], trace: [], files: [cfm4, mc] });
+      const rc = runM4({ options: { writeOut: (s) => out.push(s), writeErr: () => {} }, predefines: [], trace: [], files });
       if (rc !== 0) throw new Error(`exit ${rc}`);
     } finally {
       process.chdir(prev);
     }
     return out.join('');
   };
-  compile();
-  const inproc = [];
+  compile(); // warm-up
+  const t = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     compile();
-    inproc.push(performance.now() - t0);
+    t.push(performance.now() - t0);
   }
-  const ours = median(inproc);
-  const cmd = timeCmd(process.execPath, [join(root, 'bin', 'm4'), cfm4, mc]);
-  let line = `${name}: ours in-process ${ours.toFixed(1)} ms, ours command ${cmd.toFixed(1)} ms`;
-  if (hasGnu) {
-    const gnu = timeCmd('m4', [cfm4, mc]);
-    line += `, GNU m4 command ${gnu.toFixed(1)} ms`;
-    line += `\n  ratio in-process/GNU = ${(ours / gnu).toFixed(2)} (target <= 1)`;
-    line += `\n  ratio command/(node + GNU) = ${(cmd / (bare + gnu)).toFixed(2)} (target <= 1)`;
-    const same = compile() === execFileSync('m4', [cfm4, mc], { cwd: '/', encoding: 'latin1', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
-    line += `\n  output identical to GNU m4 (build-info lines aside): ${same ? 'yes' : 'check run-m4-cf.sh'}`;
+  return { wall: median(t), output: compile() };
+}
+
+console.log(`${runs} rounds; wall: median ms, cpu: mean ms of user+system${c0Known ? '' : ' (not available here)'}`);
+const jobs = configs.map((name) => ({ name, files: [cfm4, join(corpus, name, 'sendmail.mc')] }));
+const forloop = join(dirname(coldScript), 'forloop.m4');
+writeFileSync(
+  forloop,
+  "define(`forloop', `pushdef(`$1', `$2')_forloop($@)popdef(`$1')')dnl\n" +
+    "define(`_forloop', `$4`'ifelse($1, `$3', `', `define(`$1', incr($1))$0($@)')')dnl\n" +
+    "forloop(`i', 1, 30000, `define(`x', eval(i * 3 % 7))substr(`abcdef', 1, 2)')\n",
+);
+jobs.push({ name: 'forloop-30000', files: [forloop] });
+for (const { name, files } of jobs) {
+  if (!existsSync(files[files.length - 1])) {
+    console.log(`${name}: no ${files[files.length - 1]}, skipped`);
+    continue;
+  }
+  const warm = inProcess(files);
+  const cold = coldCompile(files);
+  const cmds = [[process.execPath, '-e', '0'], [process.execPath, ourM4, ...files]];
+  if (hasGnu) cmds.push(['m4', ...files]);
+  const [bare, cmd, gnu] = timeCommands(cmds);
+  let line = `${name}: ours in-process warm ${warm.wall.toFixed(1)} ms, cold ${fmt(cold)}; ours command ${fmt(cmd)}; bare node ${fmt(bare)}`;
+  if (gnu) {
+    line += `; GNU m4 command ${fmt(gnu)}`;
+    line += `\n  ratio in-process warm/GNU = ${(warm.wall / gnu.wall).toFixed(2)}, cold/GNU = ${(cold.wall / gnu.wall).toFixed(2)} (target <= 1)`;
+    line += `\n  ratio command/(node + GNU) = ${(cmd.wall / (bare.wall + gnu.wall)).toFixed(2)} wall`;
+    if (c0Known) line += `, ${(cmd.cpu / (bare.cpu + gnu.cpu)).toFixed(2)} cpu`;
+    line += ' (target <= 1)';
+    // the build-info line carries the time of the run
+    const same = (a) => a.replace(/^##### built by .*$/m, '') === gnu.out.replace(/^##### built by .*$/m, '');
+    line += `\n  output identical to GNU m4 (build time aside): in-process ${same(warm.output) ? 'yes' : 'NO'}, command ${same(cmd.out) ? 'yes' : 'NO'}`;
   } else line += ' (GNU m4 not installed: no ratios)';
   console.log(line);
 }
