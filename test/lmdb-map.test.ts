@@ -44,6 +44,16 @@ function writeMap(file: string, pairs: Array<[string, string]>): void {
 const lookup = (map: SendmailMap, key: string, args: string[] = []) => map.lookup(key, args) as LookupResult;
 
 describe('hash and btree map classes', () => {
+  it('fold ASCII letters only, as makemap does in the C locale', () => {
+    const dir = tempDir('lmdb-map-');
+    const r = runOurs('makemap', ['hash', `${dir}/m`], 'CAF\xc9 latin\nMixed.Example.COM ascii\n');
+    expect(r.status).toBe(0);
+    const map = createMap(declare('m', 'hash', `${dir}/m`), environment());
+    expect(lookup(map, 'Caf\xc9')).toEqual({ status: 'found', value: 'latin' });
+    expect(lookup(map, 'CAF\xe9')).toEqual({ status: 'notfound' });
+    expect(lookup(map, 'MIXED.example.Com')).toEqual({ status: 'found', value: 'ascii' });
+  });
+
   it('apply -N, -O and the adaptive NUL rule', () => {
     const dir = tempDir('lmdb-map-');
     writeMap(path.join(dir, 'nul.db'), [['k\0', 'v\0']]);

@@ -308,8 +308,16 @@ export function dequoteMapKey(key: string, flags: MapFlags): string {
   return flags.noDequote ? key : stripQuotes(key);
 }
 
-/** ASCII lower case (sendmail folds with the C locale). */
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * ASCII lower case (sendmail folds with the C locale): an ASCII key goes
+ * through the engine's own toLowerCase (the fast path of every lookup); a
+ * key with other characters keeps them as they are.
+ */
 export function foldKey(key: string): string {
+  if (!NON_ASCII.test(key)) return key.toLowerCase();
   return key.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
