@@ -34,7 +34,8 @@ describe('AUTH PLAIN and LOGIN against saslauthd', () => {
 
   beforeAll(async () => {
     sasl = await startFakeSaslauthd(tempDir('saslauthd-'), { alice: 'secret' });
-    daemon = await startTestDaemon(AUTH_CF, { saslauthdPath: sasl.socketPath });
+    // failed attempts slow AUTH down (1 s, 2 s, 4 s ... in sendmail): 5 ms here
+    daemon = await startTestDaemon(AUTH_CF, { saslauthdPath: sasl.socketPath, authFailureDelayMs: 5 });
   });
 
   afterAll(async () => {
@@ -112,6 +113,14 @@ describe('AUTH PLAIN and LOGIN against saslauthd', () => {
     const mine = qf.find((q) => q.includes('Subject: relayed'))!;
     expect(mine).toMatch(/\n\$rESMTPA\n/);
     expect(mine).toMatch(/\nH\?\?Received: from client\.example \(client\.example \[127\.0\.0\.2\]\)\n\t\(authenticated bits=0\)\n\tby mail\.example\.test \([^)]*\) with ESMTPA id /);
+  });
+
+  it('slows AUTH down after failed attempts, doubling the wait each time', async () => {
+    const started = Date.now();
+    const t = await tlsChat({ port: daemon.port }, ['EHLO client.example', 'AUTH', 'AUTH FOO', 'AUTH BAR', 'AUTH BAZ', 'AUTH QUX', 'QUIT']);
+    expect(t.filter((l) => /^50[14] /.test(l))).toHaveLength(5);
+    // 2 failures: 5 ms, then 10, 20 (doubling); the whole session takes at least their sum
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5 + 10 + 20);
   });
 
   it('fails (535) when saslauthd cannot be reached', async () => {

@@ -75,7 +75,10 @@ export interface TestDaemon {
  * Our daemon in this process on a copy of the sample cf with `cfLines`
  * added; a Sendmail.conf in the copy's directory names `saslauthdPath`.
  */
-export async function startTestDaemon(cfLines: string[], opts: { saslauthdPath?: string; smtps?: boolean } = {}): Promise<TestDaemon> {
+export async function startTestDaemon(
+  cfLines: string[],
+  opts: { saslauthdPath?: string; smtps?: boolean; authFailureDelayMs?: number } = {},
+): Promise<TestDaemon> {
   await import('../src/maps/index.js');
   const port = await freePort();
   const dir = sampleConfigCopy(port, { absolutePaths: true });
@@ -88,6 +91,7 @@ export async function startTestDaemon(cfLines: string[], opts: { saslauthdPath?:
   const options = loaded.config.options;
   const session = await sessionOptionsFromConfig(loaded, warn);
   session.auth = authServerFromOptions(options, warn, { saslConfigDirs: [dir] });
+  if (session.auth && opts.authFailureDelayMs !== undefined) session.auth.failureDelayMs = opts.authFailureDelayMs;
   const specs = [parseDaemonOptions(`Port=${port}, Addr=127.0.0.1, Name=MTA`)];
   let smtpsPort: number | undefined;
   if (opts.smtps) {
