@@ -52,6 +52,8 @@ export interface RelayedMessage {
   host: string;
   from: string;
   to: string[];
+  /** ESMTP DSN parameters as the peer got them: MAIL (RET, ENVID) and each RCPT's (NOTIFY, ORCPT). */
+  dsn: { mail: unknown; rcpt: Record<string, unknown> };
   headers: string[];
   body: string[];
 }
@@ -268,7 +270,9 @@ async function runWithSinks(sc: Scenario, side: Side, library: CfLibrary, sinks:
     for (const m of sink.messages) {
       const end = m.data.indexOf('\r\n\r\n');
       const body = end < 0 ? [] : m.data.slice(end + 4).replace(/(\r\n)+$/, '').split('\r\n').map((l) => maskLine(l, dir));
-      relayed.push({ host, from: m.from, to: [...m.to].sort(), headers: maskHeaders(m.data.slice(0, end < 0 ? undefined : end), dir), body });
+      const rcpt = Object.fromEntries(m.to.sort().map((t) => [t, m.rcptDsn[t]]));
+      const headers = maskHeaders(m.data.slice(0, end < 0 ? undefined : end), dir);
+      relayed.push({ host, from: m.from, to: [...m.to].sort(), dsn: { mail: m.mailDsn, rcpt }, headers, body });
     }
   }
   relayed.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

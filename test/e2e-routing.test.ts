@@ -56,6 +56,24 @@ const SCENARIOS: Scenario[] = [
     mailboxes: ['alice'],
     hosts: [...CLIENT_HOSTS, '127.0.0.2 remote.example', '127.0.0.3 catchall.example'],
     sessions: [
+      // DSN parameters pass through the rewriting: NOTIFY, ORCPT (the address as given), RET, ENVID
+      [
+        'EHLO client.example',
+        'MAIL FROM:<sender@client.example> RET=HDRS ENVID=env-1',
+        'RCPT TO:<bob@virt.example> NOTIFY=FAILURE,DELAY',
+        'RCPT TO:<erin@virt.example> NOTIFY=NEVER ORCPT=rfc822;erin@orig.example',
+        'DATA',
+        '<DATA>',
+        'From: sender@client.example',
+        'To: bob@virt.example, erin@virt.example',
+        'Subject: with DSN',
+        'Date: Sat, 21 Nov 2026 10:00:00 +0000',
+        'Message-ID: <virt-2@client.example>',
+        '',
+        'hello',
+        '.',
+        'QUIT',
+      ],
       session(
         'sender@client.example',
         ['alice@virt.example', 'bob@virt.example', 'nobody@virt.example', 'carol@virt.example', 'dave+news@virt.example'],
