@@ -158,5 +158,9 @@ describe('sendmail log lines', () => {
     expect(F.interval(2 * 86400 + 5)).toBe('2+00:00:05');
     expect(F.remoteRelay('mx.example.com', '192.0.2.1')).toBe('mx.example.com. [192.0.2.1]');
     expect(F.remoteRelay('127.0.0.2', '127.0.0.2')).toBe('[127.0.0.2] [127.0.0.2]');
+    // the daemon's queue runner leaves these to the mail log, and prints its other notes
+    expect(F.isDeliveryLogLine(REAL.sent)).toBe(true);
+    expect(F.isDeliveryLogLine(REAL.dsn)).toBe(true);
+    expect(F.isDeliveryLogLine('6AM79ep3032363: queue run failed: EACCES')).toBe(false);
   });
 });

@@ -124,3 +124,8 @@ export function startingLine(version: string, smtp: boolean, queueIntervalSecond
   const what = [smtp ? 'SMTP' : '', queueIntervalSeconds > 0 ? `queueing@${interval(queueIntervalSeconds)}` : ''].filter((w) => w !== '').join('+');
   return `starting daemon (${version}): ${what}`;
 }
+
+/** A line the queue runner also prints for -v that the mail log carries: "QID: to=...", "QID: NEWID: DSN: ...". */
+export function isDeliveryLogLine(line: string): boolean {
+  return /^\S+: (to=|\S+: (DSN|postmaster notify|return to sender|delay warning): )/.test(line);
+}

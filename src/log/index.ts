@@ -23,6 +23,7 @@ import { FileSink, findLogger, NullSink, StreamSink, SyslogSink, syslogSocket, t
 
 export { MailLog } from './mail-log.js';
 export * as logFormat from './format.js';
+export { isDeliveryLogLine } from './format.js';
 export { deliveryFields, statOf, type LoggedResult } from './delivery.js';
 export { EVENTS, DEFAULT_LOG_LEVEL, parseLogLevel } from './levels.js';
 export type { LogSink } from './sink.js';

@@ -4,7 +4,7 @@
 // background); the queue run interval of -q is kept for the queue runner.
 
 import type { LoadedConfig } from '../config/loader.js';
-import { mailLog } from '../log/index.js';
+import { isDeliveryLogLine, mailLog } from '../log/index.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { tlsSettingsFromOptions } from '../smtp/tls.js';
 import { resolveClientAddress, daemonListeners, sessionOptionsFromConfig } from './session-options.js';
@@ -60,7 +60,8 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
     if (runnerConfig) {
       // the queue runner (and nodemailer under it) is loaded only by a daemon that runs the queue
       const { scheduleQueueRuns } = await import('../deliver/runner.js');
-      scheduleQueueRuns(opts.queueIntervalSeconds!, { loaded: runnerConfig, log });
+      // the runner's delivery lines (to=, DSN) are in the mail log already; its other notes go to the daemon's log
+      scheduleQueueRuns(opts.queueIntervalSeconds!, { loaded: runnerConfig, log: (m) => void (isDeliveryLogLine(m) || log(m)) });
       log(`queue runs every ${opts.queueIntervalSeconds} s`);
     } else log('queue runs not started: the cf could not be read again');
   }
