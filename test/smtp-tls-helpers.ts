@@ -6,7 +6,6 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import tls from 'node:tls';
 import { loadConfig } from '../src/config/loader.js';
 import { parseDaemonOptions, SmtpListeners } from '../src/smtp/adapter.js';
 import { authServerFromOptions } from '../src/smtp/auth.js';
@@ -15,6 +14,8 @@ import { tlsSettingsFromOptions } from '../src/smtp/tls.js';
 import { sessionOptionsFromConfig } from '../src/submit/session-options.js';
 import { freePort, sampleConfigCopy } from './e2e-helpers.js';
 import { hasTool } from './smtp-helpers.js';
+// a plain .mjs fixture: also run on its own inside network namespaces (smtp-tls-vs-sendmail)
+import { tlsChat as chatClient } from './fixtures/smtp-tls/tls-chat.mjs';
 
 export const hasOpenssl = hasTool('openssl');
 
@@ -132,51 +133,5 @@ export interface ChatOptions {
  * ">>> command" lines and reply lines; "=== TLS version cipher" marks the switch.
  */
 export function tlsChat(opts: ChatOptions, script: readonly string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const out: string[] = [];
-    const plain = net.connect({ port: opts.port, host: '127.0.0.1', ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
-    let socket: net.Socket = opts.implicitTls ? tls.connect({ socket: plain, rejectUnauthorized: false }) : plain;
-    let i = 0;
-    let buf = '';
-    let lastCommand = '';
-    const send = (): void => {
-      if (i >= script.length) {
-        socket.end();
-        return;
-      }
-      lastCommand = script[i++]!;
-      out.push(`>>> ${lastCommand}`);
-      socket.write(`${lastCommand}\r\n`);
-    };
-    const onData = (chunk: Buffer): void => {
-      buf += chunk.toString('latin1');
-      let nl: number;
-      while ((nl = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 2);
-        out.push(line);
-        if (!/^\d{3}( |$)/.test(line)) continue;
-        if (lastCommand.toUpperCase() === 'STARTTLS' && line.startsWith('220 ')) {
-          lastCommand = '';
-          socket.off('data', onData);
-          const secure = tls.connect({ socket, rejectUnauthorized: false }, () => {
-            out.push(`=== TLS ${secure.getProtocol()} ${secure.getCipher().name}`);
-            send();
-          });
-          secure.on('data', onData);
-          secure.on('error', reject);
-          socket = secure;
-          return;
-        }
-        send();
-      }
-    };
-    socket.on('data', onData);
-    socket.on('error', reject);
-    plain.on('close', () => resolve(out));
-    setTimeout(() => {
-      plain.destroy();
-      resolve([...out, 'TIMEOUT']);
-    }, 10_000).unref();
-  });
+  return chatClient(opts, script) as Promise<string[]>;
 }
