@@ -5,7 +5,7 @@
 //
 // For each size: builds the same generated source with the real
 // `makemap hash` and with our bin/makemap (wall time of the whole command,
-// start-up included), then measures lookups per second: ours in process
+// start-up included, and its CPU time when GNU time is installed), then measures lookups per second: ours in process
 // through the `hash` map class (a fresh LMDB snapshot per lookup), the real
 // one through `sendmail -bt` fed `/map` lines (its start-up, measured with a
 // single lookup, is subtracted).  Needs `npm run build` first; the real
@@ -50,12 +50,18 @@ const env = { ...process.env };
 const droppedCaCerts = env.NODE_EXTRA_CA_CERTS !== undefined;
 delete env.NODE_EXTRA_CA_CERTS;
 
-function timed(cmd, args, input) {
+// GNU time gives the CPU time (user + system) of a command: steadier than
+// wall time on a busy machine
+const gnuTime = spawnSync('/usr/bin/time', ['-f', '%U', 'true']).status === 0;
+
+function timed(cmd, args, input, withCpu = false) {
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { input, env, maxBuffer: 1 << 30, timeout: 600000 });
+  const [c, a] = withCpu && gnuTime ? ['/usr/bin/time', ['-f', '@cpu %U %S', cmd, ...args]] : [cmd, args];
+  const r = spawnSync(c, a, { input, env, maxBuffer: 1 << 30, timeout: 600000 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  return { ms, stdout: r.stdout.toString() };
+  const m = /@cpu ([\d.]+) ([\d.]+)/.exec(r.stderr.toString());
+  return { ms, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined, stdout: r.stdout.toString() };
 }
 
 /** Keys to look up: 90% present, 10% absent, spread over the map. */
@@ -119,13 +125,18 @@ for (const n of sizes) {
   try {
     const src = source(n);
     // small builds are start-up bound and noisy: best of several runs
-    const runs = n <= 10000 ? 5 : 1;
-    const best = (cmd, args) => ({ ms: Math.min(...Array.from({ length: runs }, () => timed(cmd, args, src).ms)) });
+    const runs = n <= 10000 ? 5 : n <= 100000 ? 3 : 1;
+    const best = (cmd, args) => {
+      const all = Array.from({ length: runs }, () => timed(cmd, args, src, true));
+      return { ms: Math.min(...all.map((r) => r.ms)), cpu: all[0].cpu === undefined ? undefined : Math.min(...all.map((r) => r.cpu)) };
+    };
+    const cpuText = (r) => (r.cpu === undefined ? '' : ` (cpu ${fmt(r.cpu)} ms)`);
     const ours = best(process.execPath, [path.join(repo, 'bin/makemap'), 'hash', path.join(dir, 'ours')]);
-    let line = `${String(n).padStart(8)} entries  build${runs > 1 ? ` (best of ${runs})` : ''}: ours ${fmt(ours.ms)} ms`;
+    let line = `${String(n).padStart(8)} entries  build${runs > 1 ? ` (best of ${runs})` : ''}: ours ${fmt(ours.ms)} ms${cpuText(ours)}`;
     if (haveMakemap) {
       const real = best('makemap', ['hash', path.join(dir, 'real')]);
-      line += `, real makemap ${fmt(real.ms)} ms, ratio ${fmt(real.ms / ours.ms)}x`;
+      line += `, real makemap ${fmt(real.ms)} ms${cpuText(real)}, ratio ${fmt(real.ms / ours.ms)}x`;
+      if (ours.cpu && real.cpu) line += ` (cpu ${fmt(real.cpu / ours.cpu)}x)`;
     }
     console.log(line);
     const keys = queryKeys(n, lookupCount);
