@@ -14,7 +14,7 @@
 //   partial message is left.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { defaultRecipientFlags, newEnvelope, QueueDirectory, QueueIdGenerator } from '../src/queue/index.js';
@@ -157,7 +157,7 @@ describe('SIGKILL during local mbox delivery: a queue runner in a child process'
     writeFileSync(passwd, `crashbox:x:${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}:Crash Box:/nonexistent:/bin/sh\n`);
     // big messages: the append and its fsync take long enough to be killed in
     const bodyOf = (i: number) => `${`line of message ${i} ${'x'.repeat(60)}\n`.repeat(40_000)}END local ${i}\n`;
-    const messages = 6;
+    const messages = 10;
     for (let i = 0; i < messages; i++) await enqueue(qdir, `local ${i}`, ['<crashbox>'], bodyOf(i));
     const mailbox = path.join(mailDir, 'crashbox');
     const start = (): { child: ChildProcess; done: Promise<number | null> } => {
@@ -171,11 +171,19 @@ describe('SIGKILL during local mbox delivery: a queue runner in a child process'
       return { child, done };
     };
     let killedHolding = 0;
+    let appendsLeft = 0;
     for (let k = 0; k < KILLS; k++) {
       const { child } = start();
       // kill while it holds the mailbox's dot lock: in the middle of a delivery
-      if (await until(() => existsSync(`${mailbox}.lock`) && randomInt(3) === 0, 20_000, 1)) killedHolding++;
+      // (once it has recorded the mailbox size: about to append, or appending)
+      const lockText = () => (existsSync(`${mailbox}.lock`) ? readFileSync(`${mailbox}.lock`, 'latin1') : '');
+      if (await until(() => lockText().includes('size '), 20_000, 1)) killedHolding++;
+      // then somewhere in building, writing or syncing the entry
+      await new Promise((r) => setTimeout(r, randomInt(25)));
       await killed(child);
+      // what the dead process left: an append it never reported, for the next one to cut off
+      const recorded = Number(/size (\d+)/.exec(lockText())?.[1] ?? NaN);
+      if (existsSync(mailbox) && statSync(mailbox).size > recorded) appendsLeft++;
     }
     expect(killedHolding).toBe(KILLS);
     const last = start();
@@ -194,7 +202,7 @@ describe('SIGKILL during local mbox delivery: a queue runner in a child process'
     }
     for (let i = 0; i < messages; i++) expect(seen.get(i) ?? 0, `local ${i} delivered`).toBeGreaterThanOrEqual(1);
     const duplicates = entries.length - messages;
-    console.log(`deliver-crash (mbox): ${KILLS} kills holding the lock, ${entries.length} entries for ${messages} messages`);
+    console.log(`deliver-crash (mbox): ${KILLS} kills holding the lock, ${appendsLeft} after appending (cut back by the next run), ${entries.length} entries for ${messages} messages`);
     expect(duplicates).toBeLessThanOrEqual(KILLS * CHECKPOINT);
   });
 });

@@ -158,8 +158,6 @@ interface Work {
   /** Whose credentials a program of this item runs with (alias-expand.ts). */
   controller?: Controller;
   result?: DeliveryResult;
-  /** Its report (if it wants one) is queued: a checkpoint or the end of the attempt. */
-  reported?: boolean;
   /** For the log: the mailer run it was part of, the host that answered ("name. [addr]"), how long the run took (s). */
   run?: { id: number; relay?: string | undefined; seconds: number };
 }
@@ -676,36 +674,42 @@ function requeued(open: readonly Work[]): QueuedRecipient[] {
   return [...kept.values()];
 }
 
-/** Sent or failed for good: the item leaves the qf. */
+/** Sent or failed for good. */
 function finished(w: Work): boolean {
   return w.result !== undefined && w.result.kind !== 'tempfail';
+}
+
+/** Finished with no report owed for it: a checkpoint may drop it from the qf. */
+function settled(w: Work): boolean {
+  const r = w.result;
+  if (r?.kind === 'sent') return !recipientWantsReport(w.rcpt, 'success');
+  if (r?.kind === 'permfail') return !recipientWantsReport(w.rcpt, 'failure');
+  return false;
 }
 
 /**
  * CheckpointInterval (op.txt: the queue is checkpointed every N addresses
  * sent, default 10): after a mailer run that brings the count of addresses
  * sent since the last checkpoint to N, the qf is rewritten (tf, fsync,
- * rename, directory fsync) without the recipients finished so far, the
- * reports they call for queued first; a crash then repeats at most the
- * deliveries since that checkpoint.  0 turns it off.
+ * rename, directory fsync) without the recipients settled so far; a crash
+ * then repeats at most the deliveries since that checkpoint.  Recipients
+ * that owe a report (a failure, NOTIFY=SUCCESS) stay until the end of the
+ * attempt, which sends one report for all as without checkpoints (after a
+ * crash they are tried again).  0 turns it off.
  */
 class Checkpoints {
   private sentSince = 0;
   private readonly interval: number;
 
   constructor(
-    private readonly d: Deliverer,
+    d: Deliverer,
     private readonly queue: QueueDirectory,
     private readonly env: Envelope,
-    private readonly body: Buffer,
     private readonly works: readonly Work[],
   ) {
     const v = Number(d.loaded.config.options.get('CheckpointInterval') ?? 10);
     this.interval = Number.isFinite(v) && v > 0 ? v : 0;
   }
-
-  /** Reports queued so far. */
-  reports = 0;
 
   async ran(items: readonly Work[]): Promise<void> {
     if (this.interval === 0) return;
@@ -714,14 +718,11 @@ class Checkpoints {
     // nothing left to try: the end of the attempt writes the qf anyway
     if (!this.works.some((w) => w.result === undefined)) return;
     this.sentSince = 0;
-    const now = this.d.clock.now();
-    const done = this.works.filter((w) => finished(w) && !w.reported);
-    this.reports += await reportFinished(this.d, this.queue, this.env, this.body, done, now, []);
-    await this.queue.rewriteControl({ ...this.env, recipients: requeued(this.works.filter((w) => !finished(w))) });
+    await this.queue.rewriteControl({ ...this.env, recipients: requeued(this.works.filter((w) => !settled(w))) });
   }
 }
 
-/** Queues the failure and success reports `done` (sent or failed items) call for; marks them reported. */
+/** Queues the failure and success reports `done` (sent or failed items) call for. */
 async function reportFinished(
   d: Deliverer,
   queue: QueueDirectory,
@@ -735,7 +736,6 @@ async function reportFinished(
   const failed = [...expiredFailures];
   const succeeded: ReportedRecipient[] = [];
   for (const w of done) {
-    w.reported = true;
     const r = w.result!;
     if (r.kind === 'sent' && recipientWantsReport(w.rcpt, 'success')) succeeded.push(reported(d, w, r, now));
     if (r.kind === 'permfail' && recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(d, w, r, now));
@@ -771,7 +771,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
       works.push(w);
     }
   }
-  const checkpoints = new Checkpoints(d, queue, env, body, works);
+  const checkpoints = new Checkpoints(d, queue, env, works);
   await d.deliver(withoutBcc(env), body, works, (items) => checkpoints.ran(items));
   const now = d.clock.now();
   const age = Math.floor(now.getTime() / 1000) - env.createdAt;
@@ -793,8 +793,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
     }
   }
   const extra = expiredFailures.length > 0 ? queueTimeoutLines(returnAfter) : [];
-  const done = works.filter((w) => finished(w) && !w.reported);
-  const reports = checkpoints.reports + (await reportFinished(d, queue, env, body, done, now, extra, expiredFailures));
+  const reports = await reportFinished(d, queue, env, body, works.filter(finished), now, extra, expiredFailures);
   if (deferred.length === 0) {
     await queue.remove(env.id);
     mailLog().done(env.id, age, env.attempts + 1);
