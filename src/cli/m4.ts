@@ -114,7 +114,8 @@ function parseWithCommander(argv: string[], progName: string, writeOut: (s: stri
     return 0;
   }
   if (opts.freezeState || opts.reloadState) {
-    writeErr(`${progName}: frozen state files are not supported\n`);
+    const opt = opts.freezeState ? '-F (--freeze-state)' : '-R (--reload-state)';
+    writeErr(`${progName}: option ${opt} is not supported: this m4 does not write or read frozen state files\n`);
     return 1;
   }
   let debugFlags = '';

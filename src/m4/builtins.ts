@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Arg, type BuiltinDef, type Def, M4, M4Exit, DEFAULT_DELIMS, writeFd } from './engine.js';
 import { evaluate, formatRadix } from './eval.js';
 import { formatM4 } from './format.js';
-import { compileRegex, expandReplacement } from './regex.js';
+import { compileRegex, execLongest, expandReplacement } from './regex.js';
 
 const str = (a: Arg | undefined): string => (typeof a === 'string' ? a : '');
 
@@ -337,9 +337,8 @@ function regexpBuiltin(m: M4, args: Arg[]): string | void {
     m.error(`bad regular expression: \`${str(args[2])}': ${re}`);
     return;
   }
-  re.lastIndex = 0;
   const s = str(args[1]);
-  const r = re.exec(s);
+  const r = execLongest(re, s, 0);
   if (args.length < 4) return String(r ? r.index : -1);
   if (!r) return;
   return expandReplacement(str(args[3]), r, (msg) => m.warn(msg));
@@ -357,8 +356,7 @@ function patsubstBuiltin(m: M4, args: Arg[]): string | void {
   const out: string[] = [];
   let pos = 0;
   while (pos <= s.length) {
-    re.lastIndex = pos;
-    const r = re.exec(s);
+    const r = execLongest(re, s, pos);
     if (!r) break;
     out.push(s.slice(pos, r.index), expandReplacement(repl, r, (msg) => m.warn(msg)));
     if (r[0].length === 0) {

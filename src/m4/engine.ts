@@ -3,10 +3,11 @@
  *
  * The loop is iterative: a macro call whose arguments are being collected
  * is a frame on an explicit stack, so deep nesting is bounded by the
- * nesting limit (or memory guard), never by the JavaScript call stack.
+ * nesting limit (-L) or memory, never by the JavaScript call stack.
  * Expansions are pushed back on the input stack and rescanned.
  */
 import { writeSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { Kind } from './lexer.js';
 import { InputOverflow, InputStack, UnterminatedError, type Location } from './input.js';
 
@@ -65,9 +66,20 @@ interface Frame {
   id: number;
 }
 
-/** Safety limits when the user set none: deep argument nesting, runaway pushback. */
-const DEFAULT_NESTING_GUARD = 65536;
+/** Safety limit on runaway pushback. */
 const PUSHBACK_LIMIT = 64 * 1024 * 1024;
+/**
+ * Without -L, nesting is limited by memory only (as GNU m4's is by its
+ * stack): every this many levels the heap is checked, and a run that has
+ * used most of it stops with a message instead of V8's out-of-memory abort.
+ */
+const NESTING_MEMORY_CHECK = 4096;
+const HEAP_SHARE_FOR_NESTING = 0.5; // of V8's whole limit, which counts more than the old space that runs out
+
+function heapNearlyFull(): boolean {
+  const h = getHeapStatistics();
+  return h.used_heap_size > h.heap_size_limit * HEAP_SHARE_FOR_NESTING;
+}
 
 const WS = /^[ \t\n\v\f\r]+/;
 
@@ -376,9 +388,12 @@ export class M4 {
             break;
           }
           const level = frames.length + 1;
-          const limit = this.opts.nestingLimit > 0 ? this.opts.nestingLimit : DEFAULT_NESTING_GUARD;
-          if (level > limit) {
+          const limit = this.opts.nestingLimit;
+          if (limit > 0 && level > limit) {
             this.fatal(`recursion limit of ${limit} exceeded, use -L<N> to change it`);
+          }
+          if (limit <= 0 && level % NESTING_MEMORY_CHECK === 0 && heapNearlyFull()) {
+            this.fatal(`ERROR: macro calls nested ${level} deep have used up memory, use -L<N> to set a limit`);
           }
           const outer = frames[frames.length - 1];
           if (outer !== undefined) outer.skipWS = false;

@@ -69,8 +69,21 @@ function fixedC(a: number, prec: number): string {
   return last % 2 === 0 ? kept : r;
 }
 
+/**
+ * toExponential with C's rounding: an exact tie (the binary value's decimal
+ * expansion is 5 then zeros after the kept digits) goes to the even digit,
+ * where JavaScript rounds it up.
+ */
 function expC(v: number, prec: number, upper: boolean): string {
   let s = v.toExponential(prec);
+  if (v !== 0 && prec <= 40) {
+    const [mant, exp] = v.toExponential(prec + 60).split('e') as [string, string];
+    const digits = mant.replace('.', '');
+    const kept = digits.slice(0, prec + 1);
+    if (/^50*$/.test(digits.slice(prec + 1)) && Number(kept[kept.length - 1]) % 2 === 0) {
+      s = `${kept[0]}${prec > 0 ? '.' + kept.slice(1) : ''}e${exp}`;
+    }
+  }
   s = s.replace(/e([+-])(\d)$/, 'e$10$2');
   return upper ? s.toUpperCase() : s;
 }
@@ -92,12 +105,18 @@ function fmtFloat(v: number, conv: string, s: Spec): string {
     if (s.alt && prec === 0) body += '.';
   } else if (c === 'e') {
     body = expC(a, Math.min(prec, 100), upper);
+    if (s.alt && prec === 0) body = body.replace(/[eE]/, '.$&');
   } else if (c === 'g') {
     const p = prec === 0 ? 1 : prec;
     const x = a === 0 ? 0 : Number(a.toExponential(p - 1).split('e')[1]);
     if (p > x && x >= -4) body = fixedC(a, Math.min(p - 1 - x, 100));
     else body = expC(a, p - 1, upper);
-    if (!s.alt) {
+    if (s.alt) {
+      // '#' keeps the decimal point even with no digits after it
+      const k = body.search(/[eE]/);
+      const mant = k < 0 ? body : body.slice(0, k);
+      if (!mant.includes('.')) body = mant + '.' + (k < 0 ? '' : body.slice(k));
+    } else {
       const strip = (t: string): string => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
       const k = body.search(/[eE]/);
       body = k < 0 ? strip(body) : strip(body.slice(0, k)) + body.slice(k);

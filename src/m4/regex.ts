@@ -6,9 +6,25 @@
  * nothing precedes them), ^ and $ anchors only at the ends of a branch, no
  * intervals or character classes, '.' does not match newline, \< \> \b \B
  * \w \W \` \' as in GNU.  Texts are binary strings, so bytes map 1:1.
+ *
+ * GNU regex picks, among the matches at the leftmost start, the longest
+ * (POSIX); JavaScript picks the first its backtracking finds.  Where that can
+ * differ (alternation, or two repetitions) execLongest looks for a longer
+ * match at the same start, trying ends from the farthest down.
  */
 
 const cache = new Map<string, RegExp | string>();
+
+/** How to find the longest match of a pattern, when it can differ from JavaScript's. */
+interface LongestSearch {
+  /** the translated source */
+  source: string;
+  /** the source assertions look past a match's end ($, word boundaries): ends are asserted, not cut */
+  endSensitive: boolean;
+  /** `(?:source)$`, sticky: a match that ends where the text is cut */
+  endsAtCut: RegExp;
+}
+const longest = new WeakMap<RegExp, LongestSearch>();
 
 function lit(c: string): string {
   return /[\\^$.*+?()[\]{}|/]/.test(c) ? '\\' + c : c;
@@ -54,6 +70,9 @@ export function compileRegex(pat: string): RegExp | string {
 
 function translate(pat: string): RegExp | string {
   const out: string[] = [];
+  let alternation = false;
+  let repeats = 0;
+  let endSensitive = false;
   let groups = 0;
   const open: number[] = [];
   const closed = new Set<number>();
@@ -80,22 +99,32 @@ function translate(pat: string): RegExp | string {
         closed.add(open.pop()!);
         out.push(')');
       } else if (d === '|') {
+        alternation = true;
         out.push('|');
         atStart = true;
         continue;
       } else if (d >= '1' && d <= '9') {
         if (!closed.has(Number(d))) return 'Invalid back reference';
         out.push('\\' + d);
-      } else if (d === '<') out.push('(?<![A-Za-z0-9_])(?=[A-Za-z0-9_])');
-      else if (d === '>') out.push('(?<=[A-Za-z0-9_])(?![A-Za-z0-9_])');
-      else if (d === 'b') out.push('\\b');
-      else if (d === 'B') out.push('\\B');
+      } else if (d === '<') {
+        endSensitive = true;
+        out.push('(?<![A-Za-z0-9_])(?=[A-Za-z0-9_])');
+      } else if (d === '>') {
+        endSensitive = true;
+        out.push('(?<=[A-Za-z0-9_])(?![A-Za-z0-9_])');
+      } else if (d === 'b' || d === 'B') {
+        endSensitive = true;
+        out.push('\\' + d);
+      }
       else if (d === 'w') out.push('[A-Za-z0-9_]');
       else if (d === 'W') out.push('[^A-Za-z0-9_]');
       else if (d === 's') out.push('[ \\t\\n\\v\\f\\r]');
       else if (d === 'S') out.push('[^ \\t\\n\\v\\f\\r]');
       else if (d === '`') out.push('^');
-      else if (d === "'") out.push('$');
+      else if (d === "'") {
+        endSensitive = true;
+        out.push('$');
+      }
       else out.push(lit(d));
       atStart = false;
       continue;
@@ -115,6 +144,7 @@ function translate(pat: string): RegExp | string {
         atStart = false;
       } else if (!lastWasRepeat) {
         out.push(c);
+        repeats++;
         lastWasRepeat = true;
       } else if (c !== '?' || out[out.length - 1] !== '?') {
         // a repeated repeat: x** is x*, x+* is x*, x*? stays greedy x*
@@ -129,7 +159,9 @@ function translate(pat: string): RegExp | string {
       out.push(atStart ? '^' : '\\^');
     } else if (c === '$') {
       const rest = pat.slice(i + 1);
-      out.push(rest === '' || rest.startsWith('\\)') || rest.startsWith('\\|') ? '$' : '\\$');
+      const anchor = rest === '' || rest.startsWith('\\)') || rest.startsWith('\\|');
+      if (anchor) endSensitive = true;
+      out.push(anchor ? '$' : '\\$');
     } else if (c === '.') {
       out.push('[^\\n]');
     } else {
@@ -139,11 +171,36 @@ function translate(pat: string): RegExp | string {
     i++;
   }
   if (open.length) return 'Unmatched ( or \\(';
+  const source = out.join('');
   try {
-    return new RegExp(out.join(''), 'g');
+    const re = new RegExp(source, 'g');
+    if (alternation || repeats > 1) longest.set(re, { source, endSensitive, endsAtCut: new RegExp(`(?:${source})$`, 'y') });
+    return re;
   } catch {
     return 'Invalid regular expression';
   }
+}
+
+/** The leftmost match at or after `from`, the longest of those starting there (GNU's choice). */
+export function execLongest(re: RegExp, text: string, from: number): RegExpExecArray | null {
+  re.lastIndex = from;
+  const first = re.exec(text);
+  const how = longest.get(re);
+  if (!first || !how) return first;
+  const start = first.index;
+  for (let end = text.length; end > start + first[0].length; end--) {
+    let m: RegExpExecArray | null;
+    if (how.endSensitive) {
+      const exact = new RegExp(`(?:${how.source})(?=[^]{${text.length - end}}$)`, 'y');
+      exact.lastIndex = start;
+      m = exact.exec(text);
+    } else {
+      how.endsAtCut.lastIndex = start;
+      m = how.endsAtCut.exec(text.slice(0, end));
+    }
+    if (m) return m;
+  }
+  return first;
 }
 
 /** Expand \& \0 \1..\9 \\ in a replacement; other \x give x. */
