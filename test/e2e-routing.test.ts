@@ -284,7 +284,7 @@ describe.skipIf(why !== '').concurrent('routes: our daemon and real sendmail on 
         writeFileSync(stored(sc.name), JSON.stringify({ recordedBy: RECORD_COMMAND, sendmail: '8.17.1.9', capture: real }, null, 1) + '\n');
       }
       expect(ours).toEqual(real);
-    }, 120_000);
+    }, 240_000);
   }
 });
 
@@ -294,6 +294,6 @@ describe.skipIf(process.env.ROUTING_RECORD !== undefined).concurrent('routes: ou
     it(sc.name, async () => {
       const ours = await runScenario(sc, 'ours', 'ours');
       expect(ours).toEqual(readStored(sc.name));
-    }, 60_000);
+    }, 180_000);
   }
 });
