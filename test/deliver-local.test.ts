@@ -187,7 +187,7 @@ describe('local mailer P=[IPC] A=FILE: LMTP on a Unix socket', () => {
 // user, an :include: file's owner, else DefaultUser (real setuid: the uids
 // need no account, only a password-file line of ours).
 describe.skipIf(process.getuid?.() !== 0)('programs run as the controlling user (running as root)', () => {
-  it('.forward program as its user, :include: program as the file owner, a queued "|program" as DefaultUser', async () => {
+  it('.forward program as its user (also after a deferral, by the qf C line), :include: program as the file owner, a queued "|program" as DefaultUser', async () => {
     const { chownSync, mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     // outside the 0700 test directory: the programs' users must reach it
@@ -199,7 +199,9 @@ describe.skipIf(process.getuid?.() !== 0)('programs run as the controlling user 
       chownSync(home, 4242, 4243);
       writeFileSync(path.join(out, 'list.inc'), `"|id -u > ${out}/include.uid; id -g >> ${out}/include.uid"\n`);
       chownSync(path.join(out, 'list.inc'), 4444, 4445);
-      writeFileSync(path.join(home, '.forward'), `"|id -u > ${out}/forward.uid; id -g >> ${out}/forward.uid", :include:${out}/list.inc\n`, { mode: 0o600 });
+      // the last program defers until "go" exists: its qf C line keeps erin as its controlling user
+      const later = `"|test -f ${out}/go || exit 75; id -u > ${out}/later.uid"`;
+      writeFileSync(path.join(home, '.forward'), `"|id -u > ${out}/forward.uid; id -g >> ${out}/forward.uid", :include:${out}/list.inc, ${later}\n`, { mode: 0o600 });
       chownSync(path.join(home, '.forward'), 4242, 4243);
       const pw = path.join(dir, 'passwd-ctl');
       writeFileSync(pw, `erin:x:4242:4243:Erin:${home}:/bin/sh\n`);
@@ -211,11 +213,16 @@ describe.skipIf(process.getuid?.() !== 0)('programs run as the controlling user 
       await enqueue(qdir, ['<erin>', `"|id -u > ${out}/direct.uid; id -g >> ${out}/direct.uid"`]);
       const log: string[] = [];
       const summary = await runQueue(qdir, { loaded, passwdFile: pw, mailboxDir: path.join(dir, 'mail-ctl'), log: (l) => log.push(l) });
-      expect(summary.completed, log.join('\n')).toBe(1);
+      expect(summary.deferred, log.join('\n')).toBe(1);
       const ids = (name: string) => readFileSync(path.join(out, name), 'latin1').trim().split('\n');
       expect(ids('forward.uid')).toEqual(['4242', '4243']);
       expect(ids('include.uid')).toEqual(['4444', '4445']);
       expect(ids('direct.uid')).toEqual(['4343', '4344']);
+      const qf = readdirSync(qdir).find((f) => f.startsWith('qf'))!;
+      expect(readFileSync(path.join(qdir, qf), 'latin1')).toContain(`\nCerin:4242:4243:erin\nR`);
+      writeFileSync(path.join(out, 'go'), '');
+      expect((await runQueue(qdir, { loaded, passwdFile: pw, mailboxDir: path.join(dir, 'mail-ctl'), ignoreRetryTime: true })).completed).toBe(1);
+      expect(ids('later.uid')).toEqual(['4242']);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -48,7 +48,13 @@ export interface ExpandedRecipient {
 }
 
 /** The controlling user of an expanded target (op.txt "ctladdr"). */
-export type Controller = { readonly user: string } | { readonly file: string; readonly uid: number; readonly gid: number };
+export type Controller = { readonly user: string } | { readonly file: string; readonly uid: number; readonly gid: number; readonly name?: string };
+
+/** A qf C line's controller ("name:uid:gid:address", as sendmail writes it), or undefined when it is not one. */
+export function controllerFromQf(line: string | undefined): Controller | undefined {
+  const m = line === undefined ? null : /^([^:]*):(\d+):(\d+):(.*)$/.exec(line);
+  return m ? { name: m[1]!, uid: Number(m[2]), gid: Number(m[3]), file: m[4]! } : undefined;
+}
 
 /** What an expansion level hands down: the owner- sender and the controlling user. */
 interface Context {

@@ -35,7 +35,7 @@ import { queueInterval } from '../submit/modes.js';
 import { cfMacroExpander } from '../submit/session-options.js';
 import { arpaDate } from '../smtp/arpadate.js';
 import { deliveryFields, logFormat, mailLog, statOf } from '../log/index.js';
-import { expandAliases, readForwardFile, splitAddressList, type Controller } from './alias-expand.js';
+import { controllerFromQf, expandAliases, readForwardFile, splitAddressList, type Controller } from './alias-expand.js';
 import { systemClock, type Clock } from './clock.js';
 import {
   buildReport,
@@ -293,7 +293,7 @@ class Deliverer {
   async plan(rcpt: QueuedRecipient, depth = 0): Promise<Work[]> {
     const address = unbracket(rcpt.address);
     // reports and transcripts name a recipient as it was given (RCPT TO:<x> keeps its brackets)
-    const base = { rcpt, display: rcpt.address, requeueAs: rcpt.address };
+    const base = { rcpt, display: rcpt.address, requeueAs: rcpt.address, controller: controllerFromQf(rcpt.controller) };
     const maxDepth = Number(this.loaded.config.options.get('MaxAliasRecursion') ?? 10) || 10;
     if (depth > maxDepth) {
       // an alias that leads back to itself through another mailer's rules (virtusertable)
@@ -472,9 +472,20 @@ class Deliverer {
       const acct = account(this.passwdFile, controller.user);
       if (acct) return { uid: acct.uid, gid: acct.gid, home: home(acct.home), name: controller.user };
     }
-    if (controller && 'file' in controller) return { uid: controller.uid, gid: controller.gid, home: '/', name: String(controller.uid) };
+    if (controller && 'file' in controller) return { uid: controller.uid, gid: controller.gid, home: '/', name: controller.name ?? String(controller.uid) };
     if (decl && decl.uid >= 0) return { uid: decl.uid, gid: decl.gid >= 0 ? decl.gid : decl.uid, home: '/', name: String(decl.uid) };
     return this.defaultUser();
+  }
+
+  /** The qf C line that keeps a deferred program's or file's controlling user ("name:uid:gid:address"). */
+  controllerLine(w: Work): string | undefined {
+    const c = w.controller;
+    if (!c || (w.target.kind !== 'program' && w.target.kind !== 'file')) return undefined;
+    if ('user' in c) {
+      const acct = account(this.passwdFile, c.user);
+      return acct ? `${c.user}:${acct.uid}:${acct.gid}:${c.user}` : undefined;
+    }
+    return `${c.name ?? c.uid}:${c.uid}:${c.gid}:${c.file}`;
   }
 
   /** DefaultUser=user:group ("mail", "8:8", "mail:mail"); sendmail's default 1:1. */
@@ -664,12 +675,17 @@ function targetKey(t: Target): string | undefined {
 
 type MessageOutcome = 'completed' | 'deferred';
 
-/** The qf recipients for work items still open: each once, as the address it was expanded to. */
-function requeued(open: readonly Work[]): QueuedRecipient[] {
+/** The qf recipients for work items still open: each once, as the address it was expanded to, with its controlling user. */
+function requeued(d: Deliverer, open: readonly Work[]): QueuedRecipient[] {
   const kept = new Map<string, QueuedRecipient>();
   for (const w of open) {
+    if (kept.has(w.requeueAs)) continue;
     const primary = w.requeueAs === w.rcpt.address;
-    if (!kept.has(w.requeueAs)) kept.set(w.requeueAs, primary ? w.rcpt : { ...w.rcpt, address: w.requeueAs, flags: { ...w.rcpt.flags, primary: false } });
+    const controller = d.controllerLine(w) ?? (primary ? w.rcpt.controller : undefined);
+    const r: QueuedRecipient = primary ? { ...w.rcpt } : { ...w.rcpt, address: w.requeueAs, flags: { ...w.rcpt.flags, primary: false } };
+    if (controller === undefined) delete r.controller;
+    else r.controller = controller;
+    kept.set(w.requeueAs, r);
   }
   return [...kept.values()];
 }
@@ -702,7 +718,7 @@ class Checkpoints {
   private readonly interval: number;
 
   constructor(
-    d: Deliverer,
+    private readonly d: Deliverer,
     private readonly queue: QueueDirectory,
     private readonly env: Envelope,
     private readonly works: readonly Work[],
@@ -718,7 +734,7 @@ class Checkpoints {
     // nothing left to try: the end of the attempt writes the qf anyway
     if (!this.works.some((w) => w.result === undefined)) return;
     this.sentSince = 0;
-    await this.queue.rewriteControl({ ...this.env, recipients: requeued(this.works.filter((w) => !settled(w))) });
+    await this.queue.rewriteControl({ ...this.env, recipients: requeued(this.d, this.works.filter((w) => !settled(w))) });
   }
 }
 
@@ -805,7 +821,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
     if (!env.flags.includes('w')) env.flags += 'w'; // the warning is sent once
   }
   // deferred recipients stay, each once, as the address it was expanded to
-  env.recipients = requeued(deferred);
+  env.recipients = requeued(d, deferred);
   env.attempts += 1;
   // each retry ranks the message lower (RetryFactor, sendmail's default 90000)
   env.priority += Number(d.loaded.config.options.get('RetryFactor') ?? 90000) || 0;
