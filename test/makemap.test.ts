@@ -345,7 +345,8 @@ describe('makemap and editmap check the map file the way sendmail\'s tools do', 
     if (asRoot) expect(find('makemap -C @/no-trusted-user.cf hash @/ok/nobodys')).toMatch(/: Permission denied\nexit 73$/);
   });
 
-  it.skipIf(!hasTool('makemap') || !hasTool('editmap'))('with the real tools\' messages, exit codes and outputs', () => {
+  // (without /etc/mail/sendmail.cf the real tools refuse to run at all; ours do not)
+  it.skipIf(!hasTool('makemap') || !hasTool('editmap') || !existsSync('/etc/mail/sendmail.cf'))('with the real tools\' messages, exit codes and outputs', () => {
     expect(transcript('ours')).toBe(transcript('real'));
   });
 });
