@@ -3,7 +3,8 @@
 //
 // Compiles the corpus configs (default: debian and fedora-datix) with
 //   GNU m4:            m4 /usr/share/sendmail/cf/m4/cf.m4 CONFIG/sendmail.mc
-//   ours, in process:  runM4() from dist/m4/index.js, warm (Node start-up excluded)
+//   ours, in process:  runM4() from dist/m4/index.js, warm (Node start-up excluded;
+//                      its CPU time is this process's, without the children syscmd runs)
 //   ours, cold:        the same in a fresh process, first run (what the command pays)
 //   ours, command:     node bin/m4 ... (whole process)
 //   bare Node:         node -e 0
@@ -117,12 +118,14 @@ function inProcess(files) {
   };
   compile(); // warm-up
   const t = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     compile();
     t.push(performance.now() - t0);
   }
-  return { wall: median(t), output: compile() };
+  const u = process.cpuUsage(cpu0);
+  return { wall: median(t), cpu: (u.user + u.system) / 1000 / runs, output: compile() };
 }
 
 console.log(`${runs} rounds; wall: median ms, cpu: mean ms of user+system${c0Known ? '' : ' (not available here)'}`);
@@ -145,7 +148,7 @@ for (const { name, files } of jobs) {
   const cmds = [[process.execPath, '-e', '0'], [process.execPath, ourM4, ...files]];
   if (hasGnu) cmds.push(['m4', ...files]);
   const [bare, cmd, gnu] = timeCommands(cmds);
-  let line = `${name}: ours in-process warm ${warm.wall.toFixed(1)} ms, cold ${fmt(cold)}; ours command ${fmt(cmd)}; bare node ${fmt(bare)}`;
+  let line = `${name}: ours in-process warm ${fmt(warm)}, cold ${fmt(cold)}; ours command ${fmt(cmd)}; bare node ${fmt(bare)}`;
   if (gnu) {
     line += `; GNU m4 command ${fmt(gnu)}`;
     line += `\n  ratio in-process warm/GNU = ${(warm.wall / gnu.wall).toFixed(2)}, cold/GNU = ${(cold.wall / gnu.wall).toFixed(2)} (target <= 1)`;
