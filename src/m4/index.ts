@@ -1,10 +1,12 @@
 /**
  * src/m4 — an m4 macro processor compatible with GNU m4 1.4.19.
  *
- * Owns: the chevrotain lexer with run-time quotes and comments (lexer.ts),
- * the input stack (input.ts), the expansion loop, macro table, output and
- * diversions (engine.ts), the builtins (builtins.ts) with eval (eval.ts),
- * format (format.ts) and regular expressions (regex.ts).  `runM4` is the
+ * Owns: m4's tokens with run-time quotes and comments (lexer.ts: the hand
+ * scanner and chevrotain's lexer of record), the input stack (input.ts), the
+ * expansion loop, macro table, output and diversions (engine.ts), the
+ * builtins (builtins.ts) with eval (eval.ts; its chevrotain grammar of record
+ * in eval-grammar.ts), format (format.ts) and regular expressions (regex.ts).
+ * chevrotain (chevrotain.ts) is loaded only for the grammars of record.  `runM4` is the
  * whole program minus command-line parsing (src/cli/m4.ts does that).
  */
 import { readFileSync } from 'node:fs';
