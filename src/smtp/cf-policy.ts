@@ -20,7 +20,9 @@ import { errorMailerReply, TEMP_SYSTEM_FAILURE } from '../address/error-reply.js
 import { LocalUsers } from '../address/local-user.js';
 import { localAddress, parseAddress } from '../address/parse.js';
 import { runCheckRuleset, type RulesetVerdict } from '../address/rscheck.js';
+import { cataddr } from '../rewrite/cataddr.js';
 import type { MacroTable } from '../rewrite/macros.js';
+import { prescan } from '../rewrite/prescan.js';
 import { OP } from '../rewrite/tokens.js';
 import { accept, discard, failure, quarantine, type Decision, type RecipientDecision, type SessionMacros, type SmtpPolicy } from './policy.js';
 import type { Reply } from './reply.js';
@@ -56,14 +58,30 @@ export class CfPolicy implements SmtpPolicy {
   }
 
   /** A scope for one call: the session's macros over the config's (those the session lacks unset). */
-  private scopeOf(macros: SessionMacros): MacroTable {
+  private async scopeOf(macros: SessionMacros): Promise<MacroTable> {
     const scope = this.loaded.macros.scope();
     for (const name of SESSION_MACROS) scope.setByName(name, macros.get(name));
     // $f and {mail_from}, the envelope sender; delay_checks hands it to checkmail at RCPT time
     const sender = macros.get('mail_addr');
-    scope.setByName('f', sender === undefined ? undefined : sender === '' ? '<>' : sender);
-    scope.setByName('mail_from', sender === undefined ? undefined : `<${sender}>`);
+    const f = sender === undefined ? undefined : await this.envelopeSender(scope, sender === '' ? '<>' : sender);
+    scope.setByName('f', f);
+    scope.setByName('mail_from', f === undefined ? undefined : `<${f}>`);
     return scope;
+  }
+
+  /**
+   * $f as sendmail sets it for the envelope sender: the address through
+   * rulesets 3, 1 and 4, joined without spaces (the null sender comes out
+   * empty, a domain canonified); real sendmail 8.17's daemon shows it so.
+   */
+  private async envelopeSender(scope: MacroTable, sender: string): Promise<string> {
+    const { engine } = this.loaded;
+    const pvp = prescan(sender, 0, '', engine.table, () => {}, true).tokens;
+    if (!pvp) return sender;
+    scope.setByName('addr_type', 'e s');
+    for (const rs of [3, 1, 4]) if (engine.rulesets[rs]) await engine.rewrite(pvp, rs, scope);
+    scope.setByName('addr_type', undefined);
+    return cataddr(pvp, '', engine.table);
   }
 
   private check(scope: MacroTable, ruleset: string, args: readonly string[]): Promise<RulesetVerdict> {
@@ -89,13 +107,13 @@ export class CfPolicy implements SmtpPolicy {
   }
 
   async connect(macros: SessionMacros): Promise<Decision> {
-    const scope = this.scopeOf(macros);
+    const scope = await this.scopeOf(macros);
     const verdict = await this.check(scope, 'check_relay', [macros.get('client_name') ?? '', macros.get('client_addr') ?? '']);
     return this.decide(verdict, undefined, 'check_relay');
   }
 
   async greetPause(macros: SessionMacros): Promise<number> {
-    const scope = this.scopeOf(macros);
+    const scope = await this.scopeOf(macros);
     const verdict = await this.check(scope, 'greet_pause', [macros.get('client_name') ?? '', macros.get('client_addr') ?? '']);
     if (verdict.kind !== 'continue' || verdict.tokens[0] !== OP.CANONNET) return 0;
     const ms = Number(verdict.tokens[1]);
@@ -107,7 +125,7 @@ export class CfPolicy implements SmtpPolicy {
   }
 
   async mail(macros: SessionMacros, sender: string): Promise<Decision> {
-    const scope = this.scopeOf(macros);
+    const scope = await this.scopeOf(macros);
     const parsed = await parseAddress(this.loaded, sender, { sender: true, warn: this.warn, macros: scope });
     if (!parsed.ok) return failure(parsed.reply);
     scope.setByName('mail_mailer', parsed.triple.mailer);
@@ -117,7 +135,7 @@ export class CfPolicy implements SmtpPolicy {
   }
 
   async rcpt(macros: SessionMacros, recipient: string): Promise<RecipientDecision> {
-    const scope = this.scopeOf(macros);
+    const scope = await this.scopeOf(macros);
     const parsed = await parseAddress(this.loaded, recipient, { warn: this.warn, macros: scope });
     if (!parsed.ok) return { decision: failure(parsed.reply) };
     const { triple } = parsed;
@@ -126,29 +144,32 @@ export class CfPolicy implements SmtpPolicy {
     scope.setByName('rcpt_addr', triple.user);
     const decision = this.decide(await this.check(scope, 'check_rcpt', [recipient]), recipient, 'check_rcpt');
     if (decision.kind === 'reject' || decision.kind === 'tempfail') return { decision };
-    if (triple.mailer === 'local' && !this.users.exists(triple.user)) {
+    // only a local mailer with F=w needs an account (op.txt: "The user must have a valid account on this machine")
+    if (triple.mailer === 'local' && triple.decl?.flags.has('w') && !this.users.exists(triple.user)) {
       // no alias, no account: ruleset 5 may still send the name elsewhere (MAIL_HUB, LUSER_RELAY)
       const mapped = await localAddress(this.loaded, triple.user, { warn: this.warn, macros: scope });
       if (mapped === undefined) return { decision: failure(R.userUnknown(recipient)) };
       if (!mapped.ok) return { decision: failure(mapped.reply) };
+      // still the local mailer (user+detail made user): that account must exist
+      if (mapped.triple.mailer === 'local' && !this.users.exists(mapped.triple.user)) return { decision: failure(R.userUnknown(recipient)) };
     }
     return { decision, resolved: { mailer: triple.mailer, host: triple.host, user: triple.user } };
   }
 
   async data(macros: SessionMacros): Promise<Decision> {
-    const scope = this.scopeOf(macros);
+    const scope = await this.scopeOf(macros);
     return this.decide(await this.check(scope, 'check_data', [macros.get('nrcpts') ?? '0']), undefined, 'check_data');
   }
 
   async endOfHeaders(macros: SessionMacros, headers: readonly (readonly [string, string])[]): Promise<Decision> {
-    const scope = this.scopeOf(macros);
+    const scope = await this.scopeOf(macros);
     const length = headers.reduce((n, [name, value]) => n + name.length + 2 + value.length, 0);
     scope.setByName('hdrlen', String(length));
     return this.decide(await this.check(scope, 'check_eoh', [String(headers.length), String(length)]), undefined, 'check_eoh');
   }
 
   async endOfMessage(macros: SessionMacros): Promise<Decision> {
-    const scope = this.scopeOf(macros);
+    const scope = await this.scopeOf(macros);
     return this.decide(await this.check(scope, 'check_eom', [macros.get('msg_size') ?? '0']), undefined, 'check_eom');
   }
 
@@ -162,7 +183,7 @@ export class CfPolicy implements SmtpPolicy {
 
   /** VRFY/EXPN: the address parsed; a local one must exist (the answers: src/smtp/expn.ts). */
   private async lookup(macros: SessionMacros, address: string, command: 'VRFY' | 'EXPN'): Promise<Reply> {
-    const parsed = await parseAddress(this.loaded, address, { warn: this.warn, macros: this.scopeOf(macros) });
+    const parsed = await parseAddress(this.loaded, address, { warn: this.warn, macros: await this.scopeOf(macros) });
     if (!parsed.ok) return parsed.reply;
     const { triple } = parsed;
     if (triple.mailer === 'local') {
