@@ -34,6 +34,9 @@ export const ONE_CHAR_BINARY = ['+', '-', '*', '/', '%', '<', '>', '=', '&', '|'
 export const INVALID_OPS_LONG = ['<<=', '>>='];
 export const INVALID_OPS = ['++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^='];
 
+/** The characters an operator token can start with. */
+const OPERATOR_CHARS = new Set([...TWO_CHAR_OPS, ...ONE_CHAR_BINARY, ...INVALID_OPS_LONG, ...INVALID_OPS, '~', '!'].map((o) => o[0]!));
+
 /** Eval's white space (skipped between tokens). */
 export function isEvalSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
@@ -275,9 +278,15 @@ class HandParser {
       this.pos = p + num[0].length;
       return;
     }
+    const one = s[p]!;
+    if (!OPERATOR_CHARS.has(one)) {
+      this.kind = one === '(' ? T.LParen : one === ')' ? T.RParen : T.Bad;
+      this.image = one;
+      this.pos = p + 1;
+      return;
+    }
     const three = s.slice(p, p + 3);
     const two = s.slice(p, p + 2);
-    const one = s[p]!;
     if (INVALID_OPS_LONG.includes(three)) {
       this.kind = T.Invalid;
       this.image = three;
