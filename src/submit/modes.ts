@@ -69,6 +69,11 @@ export async function runMailMode(
     switch (args.mode) {
       case 'd':
       case 'D': {
+        // a submit.cf (UseMSP) is not a daemon's cf: sendmail 8.17 refuses with exit 64
+        if (/^[ty]/i.test(loaded.config.options.get('UseMSP') ?? '')) {
+          err('Mail submission program cannot be used as daemon');
+          return EX_USAGE;
+        }
         const queue = loaded.config.options.get('QueueDirectory');
         if (queue !== undefined && !queue.includes('*')) mkdirSync(queue, { recursive: true, mode: 0o700 });
         const { runCfDaemon } = await import('./daemon.js');
