@@ -76,3 +76,17 @@ describe('Received: from the configuration', () => {
     expect(seen?.get('r')).toBe('ESMTP');
   });
 });
+
+describe('bad commands (sendmail MAXBADCOMMANDS)', () => {
+  it('answers the 26th unrecognized command with 421 and closes; NOOP and RSET do not count', async () => {
+    const { s } = session(discard());
+    await s.start();
+    for (let i = 1; i <= 25; i++) {
+      expect((await s.command(`XYZZY${i}`)).reply.code).toBe(500);
+      expect((await s.command('NOOP')).reply.code).toBe(250);
+    }
+    const last = await s.command('XYZZY26');
+    expect(formatReply(last.reply)).toBe('421 4.7.0 mx.example.com Too many bad commands; closing connection\r\n');
+    expect(last.next).toBe('close');
+  });
+});

@@ -104,6 +104,8 @@ export const messageAccepted = (queueId: string): Reply =>
 export const ok = (): Reply => makeReply(250, '2.0.0', 'OK');
 export const resetState = (): Reply => makeReply(250, '2.0.0', 'Reset state');
 export const closing = (id: ServerIdentity): Reply => makeReply(221, '2.0.0', `${id.hostName} closing connection`);
+/** After MAX_BAD_COMMANDS unrecognized (or, on a refused connection, refused) commands. */
+export const tooManyBadCommands = (id: ServerIdentity): Reply => makeReply(421, '4.7.0', `${id.hostName} Too many bad commands; closing connection`);
 export const commandUnrecognized = (line: string): Reply =>
   makeReply(500, '5.5.1', `Command unrecognized: "${line}"`);
 export const argumentRequired = (): Reply => makeReply(501, '5.5.2', 'Argument required');

@@ -111,6 +111,9 @@ export interface GreetingAnswer extends Answer {
 /** What PrivacyOptions=goaway sets (op.txt: all but noreceipts, restrictmailq, restrictqrun, restrictexpand, noetrn, nobodyreturn). */
 const GOAWAY = ['needmailhelo', 'needexpnhelo', 'needvrfyhelo', 'noexpn', 'novrfy', 'noverb', 'authwarnings', 'noactualrecipient'];
 
+/** sendmail's MAXBADCOMMANDS: real sendmail 8.17 answers the 26th bad command with 421 and closes. */
+const MAX_BAD_COMMANDS = 25;
+
 function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
@@ -184,6 +187,8 @@ export class SmtpSession {
   /** EHLO shows only ENHANCEDSTATUSCODES once the connection is refused. */
   private connectRefused = false;
   private verbose = false;
+  /** Unrecognized or refused commands so far (sendmail's MAXBADCOMMANDS). */
+  private badCommands = 0;
   private readonly log: SessionLog;
 
   constructor(private readonly opts: SessionOptions) {
@@ -261,7 +266,12 @@ export class SmtpSession {
    * protocol error, as with sendmail.
    */
   async command(line: string, inputPending = false): Promise<Answer> {
-    const answer = await this.dispatch(line, inputPending);
+    let answer = await this.dispatch(line, inputPending);
+    // sendmail counts unrecognized commands, and on a refused connection the refused ones; the 26th gets 421 and the end
+    const bad = answer.reply === this.refusal || (answer.reply.code === 500 && answer.reply.enhanced === '5.5.1');
+    if (bad && ++this.badCommands > MAX_BAD_COMMANDS) {
+      answer = { reply: R.tooManyBadCommands(this.opts.identity), next: 'close' };
+    }
     if (answer.reply.code >= 400) this.notes.lastError = answer.reply.lines[0];
     return answer;
   }
