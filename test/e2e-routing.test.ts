@@ -60,7 +60,7 @@ const SCENARIOS: Scenario[] = [
       [
         'EHLO client.example',
         'MAIL FROM:<sender@client.example> RET=HDRS ENVID=env-1',
-        'RCPT TO:<bob@virt.example> NOTIFY=FAILURE,DELAY',
+        'RCPT TO:<bob@virt.example> NOTIFY=SUCCESS,FAILURE',
         'RCPT TO:<erin@virt.example> NOTIFY=NEVER ORCPT=rfc822;erin@orig.example',
         'DATA',
         '<DATA>',

@@ -698,7 +698,7 @@ function finished(w: Work): boolean {
 /** Finished with no report owed for it: a checkpoint may drop it from the qf. */
 function settled(w: Work): boolean {
   const r = w.result;
-  if (r?.kind === 'sent') return !recipientWantsReport(w.rcpt, 'success');
+  if (r?.kind === 'sent') return r.dsnRelayed === true || !recipientWantsReport(w.rcpt, 'success');
   if (r?.kind === 'permfail') return !recipientWantsReport(w.rcpt, 'failure');
   return false;
 }
@@ -753,7 +753,7 @@ async function reportFinished(
   const succeeded: ReportedRecipient[] = [];
   for (const w of done) {
     const r = w.result!;
-    if (r.kind === 'sent' && recipientWantsReport(w.rcpt, 'success')) succeeded.push(reported(d, w, r, now));
+    if (r.kind === 'sent' && !r.dsnRelayed && recipientWantsReport(w.rcpt, 'success')) succeeded.push(reported(d, w, r, now));
     if (r.kind === 'permfail' && recipientWantsReport(w.rcpt, 'failure')) failed.push(reported(d, w, r, now));
   }
   let reports = 0;

@@ -383,7 +383,12 @@ function judgeTransaction(
     log.some((l) => /^<<< 250[ -]PIPELINING\b/i.test(l)),
   );
   const results = new Map<string, DeliveryResult>();
-  const verdict = (): HostOutcome => ({ kind: 'verdict', results, secured, transcript: session.lines });
+  // an SMTP peer that offered DSN got each recipient's NOTIFY: success reports are its job now
+  const peerTookDsn = req.lmtp !== true && log.some((l) => /^<<< 250[ -]DSN\b/i.test(l));
+  const verdict = (): HostOutcome => {
+    if (peerTookDsn) for (const [a, r] of results) if (r.kind === 'sent') results.set(a, { ...r, dsnRelayed: true });
+    return { kind: 'verdict', results, secured, transcript: session.lines };
+  };
   // Refused recipients, in the order the peer answered: RCPT replies, then
   // (LMTP) the per-recipient replies to the message.
   for (const e of (err?.rejectedErrors ?? info?.rejectedErrors ?? []) as NodemailerError[]) {

@@ -24,6 +24,12 @@ export interface DeliveryResult {
    * they happened (">>> RCPT To:<x>", "<<< 550 ...", "550 5.1.1 x... User unknown").
    */
   readonly transcript: readonly string[];
+  /**
+   * SMTP: the peer offered DSN and took the recipient with its NOTIFY, so
+   * it owes any success report (sendmail reports "relayed" only to a peer
+   * without DSN, "delivered" only for a local mailer).
+   */
+  readonly dsnRelayed?: boolean;
 }
 
 /** The class digit a DeliveryKind stands for. */
