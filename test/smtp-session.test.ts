@@ -90,3 +90,33 @@ describe('bad commands (sendmail MAXBADCOMMANDS)', () => {
     expect(last.next).toBe('close');
   });
 });
+
+describe('a discarded envelope', () => {
+  it('after check_mail says discard: recipients are asked with discarding set, the message gets 250 and is not queued', async () => {
+    const seen: boolean[] = [];
+    class DiscardingSender extends InMemoryPolicy {
+      override mail(): Decision {
+        return discard();
+      }
+      override rcpt(m: ReadonlyMap<string, string>, r: string, p: ReadonlyMap<string, string>, envelope?: { discarding: boolean }) {
+        seen.push(envelope?.discarding === true);
+        return super.rcpt(m, r);
+      }
+    }
+    const dir = tempDir('smtp-session-');
+    const s = new SmtpSession({
+      identity: { hostName: 'mx.example.com', version: '8.17.1.9' },
+      policy: new DiscardingSender({ localUsers: ['root'], localDomains: ['mx.example.com'] }),
+      queue: new QueueDirectory(dir),
+      ids: new QueueIdGenerator(42, 0),
+      daemon: { name: 'MTA', addr: '127.0.0.1', port: 25, family: 'inet', modifiers: '' },
+      client: { addr: '192.0.2.7', port: 40000, name: 'client.example.org', resolve: 'OK' },
+    });
+    await s.start();
+    for (const c of ['EHLO c.example.org', 'MAIL FROM:<a@example.org>', 'RCPT TO:<root>']) expect((await s.command(c)).reply.code).toBeLessThan(300);
+    expect((await s.command('DATA')).next).toBe('data');
+    expect(formatReply(await s.message(Buffer.from('Subject: t\r\n\r\nbody\r\n'), 20))).toMatch(/^250 2\.0\.0 \S+ Message accepted for delivery/);
+    expect(seen).toEqual([true]);
+    expect(readdirSync(dir).filter((f) => /^[qd]f/.test(f))).toEqual([]);
+  });
+});

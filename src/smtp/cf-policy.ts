@@ -24,7 +24,7 @@ import { cataddr } from '../rewrite/cataddr.js';
 import type { MacroTable } from '../rewrite/macros.js';
 import { prescan } from '../rewrite/prescan.js';
 import { OP } from '../rewrite/tokens.js';
-import { accept, discard, failure, quarantine, type Decision, type RecipientDecision, type SessionMacros, type SmtpPolicy } from './policy.js';
+import { accept, discard, failure, quarantine, type Decision, type RecipientContext, type RecipientDecision, type SessionMacros, type SmtpPolicy } from './policy.js';
 import type { Reply } from './reply.js';
 import { expnLocal, notLocal, vrfyLocal } from './expn.js';
 import * as R from './replies.js';
@@ -134,7 +134,7 @@ export class CfPolicy implements SmtpPolicy {
     return this.decide(await this.check(scope, 'check_mail', [sender]), sender, 'check_mail');
   }
 
-  async rcpt(macros: SessionMacros, recipient: string): Promise<RecipientDecision> {
+  async rcpt(macros: SessionMacros, recipient: string, _params?: ReadonlyMap<string, string>, envelope?: RecipientContext): Promise<RecipientDecision> {
     const scope = await this.scopeOf(macros);
     const parsed = await parseAddress(this.loaded, recipient, { warn: this.warn, macros: scope });
     if (!parsed.ok) return { decision: failure(parsed.reply) };
@@ -145,7 +145,7 @@ export class CfPolicy implements SmtpPolicy {
     const decision = this.decide(await this.check(scope, 'check_rcpt', [recipient]), recipient, 'check_rcpt');
     if (decision.kind === 'reject' || decision.kind === 'tempfail') return { decision };
     // only a local mailer with F=w needs an account (op.txt: "The user must have a valid account on this machine")
-    if (triple.mailer === 'local' && triple.decl?.flags.has('w') && !this.users.exists(triple.user)) {
+    if (triple.mailer === 'local' && triple.decl?.flags.has('w') && !envelope?.discarding && !this.users.exists(triple.user)) {
       // no alias, no account: ruleset 5 may still send the name elsewhere (MAIL_HUB, LUSER_RELAY)
       const mapped = await localAddress(this.loaded, triple.user, { warn: this.warn, macros: scope });
       if (mapped === undefined) return { decision: failure(R.userUnknown(recipient)) };

@@ -78,6 +78,16 @@ export interface RecipientDecision {
   readonly resolved?: ResolvedRecipient;
 }
 
+/** What the session knows about the envelope a recipient joins. */
+export interface RecipientContext {
+  /**
+   * The envelope is discarded (check_relay, check_mail or an earlier
+   * check_rcpt said $#discard): sendmail 8.17 then takes every recipient
+   * its check_rcpt lets through, accounts or not.
+   */
+  readonly discarding: boolean;
+}
+
 /** The session's questions.  Every method may answer synchronously or with a Promise. */
 export interface SmtpPolicy {
   /** After the connection is accepted (check_relay). Macros: client_*, daemon_*, if_*. */
@@ -93,7 +103,12 @@ export interface SmtpPolicy {
   /** MAIL FROM (check_mail). `sender` is the address as given, "<>" for the null sender. */
   mail(macros: SessionMacros, sender: string, params: ReadonlyMap<string, string>): Decision | Promise<Decision>;
   /** RCPT TO (check_rcpt and the recipient's resolution). Macros also have mail_* and nrcpts. */
-  rcpt(macros: SessionMacros, recipient: string, params: ReadonlyMap<string, string>): RecipientDecision | Promise<RecipientDecision>;
+  rcpt(
+    macros: SessionMacros,
+    recipient: string,
+    params: ReadonlyMap<string, string>,
+    envelope?: RecipientContext,
+  ): RecipientDecision | Promise<RecipientDecision>;
   /** DATA command (check_data). */
   data(macros: SessionMacros): Decision | Promise<Decision>;
   /** After the header (check_eoh). Headers as [name, value] pairs in order. */

@@ -139,6 +139,8 @@ interface Transaction {
   sender: string;
   params: Params;
   recipients: QueuedRecipient[];
+  /** $#discard from check_relay, check_mail or a check_rcpt: the message is taken and dropped. */
+  discard: boolean;
   /** Resolved "mailer host user" of each recipient, to find duplicates. */
   resolvedKeys: (string | undefined)[];
   /** Accepted RCPT commands, duplicates included ({nrcpts}). */
@@ -187,6 +189,8 @@ export class SmtpSession {
   /** EHLO shows only ENHANCEDSTATUSCODES once the connection is refused. */
   private connectRefused = false;
   private verbose = false;
+  /** check_relay said $#discard: every envelope of the connection is dropped. */
+  private discardConnection = false;
   /** Unrecognized or refused commands so far (sendmail's MAXBADCOMMANDS). */
   private badCommands = 0;
   private readonly log: SessionLog;
@@ -236,6 +240,7 @@ export class SmtpSession {
     const decision = await this.opts.policy.connect(this.macroSnapshot());
     this.log.connected(this.macros.get('client_name') ?? '', this.macros.get('client_addr') ?? '', decision);
     if (decision.kind === 'tempfail' && decision.reply.code === 421) return { reply: decision.reply, next: 'close', greetPauseMs: 0 };
+    if (decision.kind === 'discard') this.discardConnection = true;
     if (decision.kind === 'reject' || decision.kind === 'tempfail') {
       this.refusal = decision.reply;
       this.connectRefused = true;
@@ -428,7 +433,7 @@ export class SmtpSession {
       this.macros.delete('mail_addr');
       return refusal;
     }
-    this.txn = { sender: address, params, recipients: [], resolvedKeys: [], accepted: 0 };
+    this.txn = { sender: address, params, discard: this.discardConnection || decision.kind === 'discard', recipients: [], resolvedKeys: [], accepted: 0 };
     this.macros.set('nrcpts', '0');
     return decision.reply ?? R.senderOk(address);
   }
@@ -459,10 +464,11 @@ export class SmtpSession {
     if (!this.txn) return R.needMailBeforeRcpt();
     this.macros.set('rcpt_addr', bareAddress(address));
     this.notes.addresses++;
-    const answer = await this.opts.policy.rcpt(this.macroSnapshot(), address, params);
+    const answer = await this.opts.policy.rcpt(this.macroSnapshot(), address, params, { discarding: this.txn.discard });
     const refusal = this.refusalOf(answer.decision);
     this.log.rcpt(address, answer.decision);
     if (refusal) return refusal;
+    if (answer.decision.kind === 'discard') this.txn.discard = true;
     let key: string | undefined;
     if (answer.resolved) {
       this.macros.set('rcpt_mailer', answer.resolved.mailer);
@@ -541,6 +547,10 @@ export class SmtpSession {
     if (eomRefusal || eoh.kind === 'discard' || eom.kind === 'discard') this.log.messageRefused(parsed.size);
     if (eomRefusal) return eomRefusal;
     if (eoh.kind === 'discard' || eom.kind === 'discard') return eom.reply ?? R.messageAccepted(id);
+    if (txn.discard) {
+      this.log.messageRefused(parsed.size);
+      return R.messageAccepted(id);
+    }
     const env = this.envelope(txn, notes, id, now, parsed);
     if (eoh.kind === 'quarantine') env.quarantineReason = eoh.reason;
     if (eom.kind === 'quarantine') env.quarantineReason = eom.reason;
