@@ -248,7 +248,8 @@ function keep(config: string, transcripts: Partial<Record<Side, Transcripts>>): 
 
 function report(config: string, what: string, c: Comparison): void {
   console.log(`${config} ${what}: ${c.equal} of ${c.compared} exchanges equal`);
-  for (const d of c.differences) console.log(`  ${d}`);
+  for (const d of c.differences.slice(0, 8)) console.log(`  ${d}`);
+  if (c.differences.length > 8) console.log(`  ... and ${c.differences.length - 8} more (CFDEC_KEEP=dir keeps the transcripts)`);
 }
 
 async function scriptFor(prep: Prepared): Promise<{ host: string; clients: string[]; file: string }> {
