@@ -44,6 +44,9 @@ interface OpenTransaction {
 /** The part of a message's from= line the session knows at the end of DATA. */
 export type StoredMessage = Pick<ReceivedFields, 'size' | 'precedenceClass' | 'msgid' | 'bodyType' | 'proto'>;
 
+/** What the from= line of a message refused at its end shows. */
+export type RefusedMessage = Pick<ReceivedFields, 'size'> & Partial<Pick<ReceivedFields, 'msgid' | 'bodyType' | 'precedenceClass'>>;
+
 export class SessionLog {
   private qid: string | undefined;
   private txn: OpenTransaction | undefined;
@@ -53,6 +56,10 @@ export class SessionLog {
   private refused = false;
   private lastCommand = '';
   private inData = false;
+  /** Bytes of the message received so far, as stored (a CRLF counts one). */
+  private dataBytes = 0;
+  /** The last data chunk ended in CR (its LF may start the next). */
+  private dataCr = false;
   private ended = false;
   private proto: string | undefined;
 
@@ -99,11 +106,11 @@ export class SessionLog {
     if (!refusal || refusal.ruleset !== undefined) this.txn = { from: this.shownSender(sender), nrcpts: 0 };
   }
 
-  /** RCPT reached the policy and got this answer. */
-  rcpt(address: string, decision: LoggedDecision): void {
+  /** RCPT reached the policy and got this answer; nrcpts= counts the recipients taken, a duplicate (the same mailer, host and user as an earlier one) once. */
+  rcpt(address: string, decision: LoggedDecision, duplicate = false): void {
     const refusal = refusalIn(decision);
     if (refusal) this.refusal(address, refusal);
-    else if (this.txn) this.txn.nrcpts++;
+    else if (this.txn && !duplicate) this.txn.nrcpts++;
   }
 
   private refusal(address: string, r: Refusal): void {
@@ -114,9 +121,23 @@ export class SessionLog {
     }
   }
 
-  /** DATA was answered 354. */
-  dataStarted(): void {
+  /** DATA was refused (check_data gets {nrcpts}) or answered 354. */
+  data(decision: LoggedDecision, nrcpts: number): void {
+    const refusal = refusalIn(decision);
+    if (refusal) return this.checkRefusal(refusal, 'check_data', [String(nrcpts)]);
     this.inData = true;
+    this.dataBytes = 0;
+    this.dataCr = false;
+  }
+
+  /** A piece of the message as it arrived (dot-unstuffed, CRLF line ends): counted for the from= line of a lost connection. */
+  dataChunk(chunk: Uint8Array): void {
+    let n = chunk.length;
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] === 10 && (i > 0 ? chunk[i - 1] === 13 : this.dataCr)) n--;
+    }
+    this.dataBytes += n;
+    this.dataCr = chunk.length > 0 ? chunk[chunk.length - 1] === 13 : this.dataCr;
   }
 
   /** The message was queued under `id` (the id queueId() gave, if it gave one). */
@@ -129,10 +150,26 @@ export class SessionLog {
     this.qid = undefined;
   }
 
-  /** The message was refused at its end (check_eoh, check_eom, size): the transaction is over. */
-  messageRefused(size: number): void {
+  /**
+   * The message was refused at its end or thrown away (check_eoh with the
+   * header count and length, check_eom with the size, the size limit, a
+   * discard): the transaction is over.  sendmail logs check_eoh's refusal
+   * before the from= line, check_eom's after it.
+   */
+  messageRefused(m: RefusedMessage, decision?: LoggedDecision, args: readonly string[] = []): void {
     this.inData = false;
-    this.closeTransaction(size);
+    const refusal = decision ? refusalIn(decision) : undefined;
+    const qid = this.queueId();
+    if (refusal && refusal.ruleset !== 'check_eom') this.checkRefusal(refusal, 'check_eoh', args);
+    this.closeTransaction(m);
+    if (refusal && refusal.ruleset === 'check_eom' && this.log.wants('rulesetReject')) {
+      this.log.rulesetReject(qid, 'check_eom', args, this.facts.relay, replyText(refusal.reply));
+    }
+  }
+
+  /** A refusal of check_data or check_eoh: "ruleset=NAME, arg1=..., arg2=..., relay=..., reject=...". */
+  private checkRefusal(r: Refusal, ruleset: string, args: readonly string[]): void {
+    if (this.log.wants('rulesetReject')) this.log.rulesetReject(this.queueId(), r.ruleset ?? ruleset, args, this.facts.relay, replyText(r.reply));
   }
 
   /** The connection is over: `quit` when the client said QUIT. */
@@ -141,19 +178,22 @@ export class SessionLog {
     this.ended = true;
     if (this.refused) return;
     if (!quit && this.txn) {
-      if (this.inData) this.log.collectClosed(this.queueId(), this.facts.relay.split(' ')[0] ?? '', this.txn.from);
+      // collect: names the client's host ("localhost" of "localhost [127.0.0.1]" or, for -bs, of "root@localhost")
+      if (this.inData) this.log.collectClosed(this.queueId(), (this.facts.relay.split(' ')[0] ?? '').replace(/^[^@[]*@/, ''), this.txn.from);
       else this.log.lostInput(this.queueId(), this.facts.relay, this.facts.daemon, this.lastCommand);
     }
-    this.closeTransaction();
+    // cut off during DATA: the bytes received so far
+    this.closeTransaction(!quit && this.inData ? { size: this.dataBytes } : undefined);
     if (!this.transacted && this.log.wants('noTransaction')) this.log.noTransaction(this.queueId(), this.facts.relay, this.facts.daemon);
   }
 
   /** A transaction that ends without a message: its from= line with size=0 (or what was received). */
-  private closeTransaction(size = 0): void {
+  private closeTransaction(m: RefusedMessage = { size: 0 }): void {
     const txn = this.txn;
     if (!txn) return;
     this.txn = undefined;
-    if (this.log.wants('received')) this.log.received(this.queueId(), this.received(txn.from, txn.nrcpts, { size, precedenceClass: 0, proto: this.proto }));
+    this.inData = false;
+    if (this.log.wants('received')) this.log.received(this.queueId(), this.received(txn.from, txn.nrcpts, { precedenceClass: 0, proto: this.proto, ...m }));
     this.qid = undefined;
   }
 

@@ -276,7 +276,8 @@ export class SmtpListeners {
     let sawInput = false;
     conn._socket.once('data', () => (sawInput = true));
     // the log's end of session (lost input channel, no MAIL, an open transaction's from= line)
-    conn._socket.once('close', () => session?.ended());
+    let heldBack = (): Uint8Array | undefined => undefined;
+    conn._socket.once('close', () => session?.ended(heldBack()));
     const ready = new Promise<SmtpSession | undefined>((resolveReady) => {
       conn._sendGreeting = (): void => {
         void (async () => {
@@ -314,6 +315,7 @@ export class SmtpListeners {
           secured(tlsSessionMacros(conn._socket as TLSSocket, tls?.requestCert ?? false));
         }),
     });
+    heldBack = () => driver.heldBack();
     conn._onCommand = driver.onCommand;
 
     conn._armTimeout = (socket: Socket = conn._socket): void => {
@@ -346,6 +348,8 @@ interface LineParser {
   startDataMode(max?: number): PassThrough;
   continue(): void;
   _remainder: string;
+  /** The last bytes of message data, kept until the next chunk shows whether they end the message. */
+  _lastBytes?: Buffer | false;
   _write: (chunk: Buffer, enc: string, next: (err?: Error) => void) => void;
 }
 
@@ -378,6 +382,11 @@ class CommandDriver {
     private readonly io: DriverIo,
   ) {
     this.attach(parser);
+  }
+
+  /** Message data received but not yet passed on (the parser keeps the last bytes back): counted when the connection is lost in DATA. */
+  heldBack(): Uint8Array | undefined {
+    return this.inData && this.parser._lastBytes ? this.parser._lastBytes : undefined;
   }
 
   /** Reads from `parser` from now on (the new one after a TLS upgrade). */
@@ -429,6 +438,7 @@ class CommandDriver {
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      session.receiving(chunk);
       if (this.maxSize === 0 || kept <= this.maxSize) {
         chunks.push(chunk);
         kept += chunk.length;
@@ -469,7 +479,7 @@ export function serveStream(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const close = (): void => {
       if (closed) return;
       closed = true;
-      session.ended();
+      session.ended(driver.heldBack());
       input.unpipe(parser);
       resolve();
     };

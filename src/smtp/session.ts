@@ -466,8 +466,10 @@ export class SmtpSession {
     this.notes.addresses++;
     const answer = await this.opts.policy.rcpt(this.macroSnapshot(), address, params, { discarding: this.txn.discard });
     const refusal = this.refusalOf(answer.decision);
-    this.log.rcpt(address, answer.decision);
-    if (refusal) return refusal;
+    if (refusal) {
+      this.log.rcpt(address, answer.decision);
+      return refusal;
+    }
     if (answer.decision.kind === 'discard') this.txn.discard = true;
     let key: string | undefined;
     if (answer.resolved) {
@@ -481,6 +483,7 @@ export class SmtpSession {
     // a recipient that resolves like an earlier one is that one: sendmail names the earlier address
     const dup = key === undefined ? -1 : this.txn.resolvedKeys.indexOf(key);
     const earlier = dup >= 0 ? this.txn.recipients[dup] : undefined;
+    this.log.rcpt(address, answer.decision, earlier !== undefined);
     if (earlier) return answer.decision.reply ?? R.recipientOk(earlier.address);
     const recipient: QueuedRecipient = { address, flags, finalRecipient: this.finalRecipient(address) };
     if (orcpt !== undefined) recipient.originalRecipient = orcpt;
@@ -507,8 +510,8 @@ export class SmtpSession {
     if (this.txn.recipients.length === 0) return { reply: R.needRcpt(), next: 'continue' };
     const decision = await this.opts.policy.data(this.macroSnapshot());
     const refusal = this.refusalOf(decision);
+    this.log.data(decision, this.txn.accepted);
     if (refusal) return { reply: refusal, next: 'continue' };
-    this.log.dataStarted();
     return { reply: R.startData(), next: 'data' };
   }
 
@@ -524,18 +527,20 @@ export class SmtpSession {
     this.notes = freshNotes();
     if (!txn) return R.needMailCommand();
     if (this.maxSize > 0 && size > this.maxSize) {
-      this.log.messageRefused(size);
+      this.log.messageRefused({ size });
       return R.sizeExceedsAtData(this.maxSize);
     }
     const parsed = parseMessage(data);
     this.macros.set('msg_size', String(parsed.size));
-    const eoh = await this.opts.policy.endOfHeaders(
-      this.macroSnapshot(),
-      parsed.headers.map((h) => [h.name, h.value] as const),
-    );
+    const headerPairs = parsed.headers.map((h) => [h.name, h.value] as const);
+    const eoh = await this.opts.policy.endOfHeaders(this.macroSnapshot(), headerPairs);
     const eohRefusal = this.refusalOf(eoh);
+    // the from= line of a message refused or dropped at its end
+    const refused = { size: parsed.size, msgid: parsed.headers.find((h) => h.name.toLowerCase() === 'message-id')?.value.trim() };
     if (eohRefusal) {
-      this.log.messageRefused(parsed.size);
+      // check_eoh's arguments as the policy passes them: the header count and length
+      const length = headerPairs.reduce((n, [name, value]) => n + name.length + 2 + value.length, 0);
+      this.log.messageRefused(refused, eoh, [String(headerPairs.length), String(length)]);
       return eohRefusal;
     }
     const now = this.now();
@@ -544,11 +549,11 @@ export class SmtpSession {
     this.macros.set('i', id);
     const eom = await this.opts.policy.endOfMessage(this.macroSnapshot());
     const eomRefusal = this.refusalOf(eom);
-    if (eomRefusal || eoh.kind === 'discard' || eom.kind === 'discard') this.log.messageRefused(parsed.size);
+    if (eomRefusal || eoh.kind === 'discard' || eom.kind === 'discard') this.log.messageRefused(refused, eom, [String(parsed.size)]);
     if (eomRefusal) return eomRefusal;
     if (eoh.kind === 'discard' || eom.kind === 'discard') return eom.reply ?? R.messageAccepted(id);
     if (txn.discard) {
-      this.log.messageRefused(parsed.size);
+      this.log.messageRefused(refused);
       return R.messageAccepted(id);
     }
     const env = this.envelope(txn, notes, id, now, parsed);
@@ -668,8 +673,14 @@ export class SmtpSession {
     return R.commandTooLong(this.opts.identity, this.macros.get('_') ?? '');
   }
 
+  /** A piece of the message as it arrives (for the log: the size received before a lost connection). */
+  receiving(chunk: Uint8Array): void {
+    this.log.dataChunk(chunk);
+  }
+
   /** The connection is gone (without QUIT): what sendmail logs then ("lost input channel", the open transaction's from= line). */
-  ended(): void {
+  ended(heldBack?: Uint8Array): void {
+    if (heldBack) this.log.dataChunk(heldBack);
     this.log.end(false);
   }
 
