@@ -112,7 +112,8 @@ describe('sendmail -bD logging to a file (SENDMAIL_LOG)', () => {
     run(['logbox'], 'Subject: queued\n\nfor the log\n');
     const id = /: ([0-9A-Za-z]{14}): from=/.exec(readFileSync(logFile, 'latin1'))?.[1];
     run(['-qRlogbox']);
-    const line = String.raw`${id}: to=${box.replace(/[.]/g, '\\.')}, delay=\d\d:\d\d:\d\d, xdelay=\d\d:\d\d:\d\d, mailer=\*file\*, pri=\d+, dsn=2\.0\.0, stat=Sent`;
+    // the alias controls the file: its name with DefaultUser's uid (this cf: the default 1) and gid 0, as sendmail 8.17 logs it
+    const line = String.raw`${id}: to=${box.replace(/[.]/g, '\\.')}, ctladdr=logbox \(1\/0\), delay=\d\d:\d\d:\d\d, xdelay=\d\d:\d\d:\d\d, mailer=\*file\*, pri=\d+, dsn=2\.0\.0, stat=Sent`;
     expect(readFileSync(logFile, 'latin1')).toMatch(new RegExp(String.raw`sendmail\[\d+\]: ${line}\n`));
   });
 

@@ -853,6 +853,7 @@ function logDeliveries(d: Deliverer, env: Envelope, works: readonly Work[], now:
     const first = ws[0]!;
     const fields = deliveryFields({
       to: ws.map((w) => (w.display === unbracket(w.rcpt.address) ? w.rcpt.address : w.display)),
+      ctladdr: controllingAddress(d, env, first),
       result: first.result!,
       mailer: mailerName(first.target),
       relay: first.run?.relay,
@@ -864,6 +865,35 @@ function logDeliveries(d: Deliverer, env: Envelope, works: readonly Work[], now:
     d.log(`${env.id}: ${logFormat.deliveryLine(fields)}`);
     mailLog().delivery(env.id, first.result!.kind, fields);
   }
+}
+
+/**
+ * ctladdr= of a to= line, as sendmail 8.17 logs it: a program or file
+ * names the nearest address that controls it (the .forward's user, the
+ * :include: file as ":include:PATH" with the file's owner, else the alias
+ * with DefaultUser's uid and gid 0), shown as the address was given (the
+ * recipient itself keeps its <>); any other delivery names the envelope
+ * sender when that is a local user with an account.
+ */
+function controllingAddress(d: Deliverer, env: Envelope, w: Work): string | undefined {
+  const shown = (name: string): string => {
+    const top = unbracket(w.rcpt.address);
+    const local = d.resolver.localName(top) ?? top;
+    return local.toLowerCase() === name.toLowerCase() ? w.rcpt.address : name;
+  };
+  if (w.target.kind === 'program' || w.target.kind === 'file') {
+    const c = w.controller;
+    if (c && 'user' in c) {
+      const acct = account(d.passwdFile, c.user);
+      return acct ? logFormat.controllingUser(shown(c.user), acct.uid, acct.gid) : undefined;
+    }
+    // an :include: file, or a controller kept in the qf (name:uid:gid:address)
+    if (c) return logFormat.controllingUser(c.name === undefined || c.file.startsWith('/') ? `:include:${c.file}` : c.file, c.uid, c.gid);
+    return w.expandedFrom === undefined ? undefined : logFormat.controllingUser(shown(w.expandedFrom), d.defaultUser().uid, 0);
+  }
+  const user = d.resolver.localName(env.sender);
+  const acct = user === undefined ? undefined : account(d.passwdFile, user);
+  return acct ? logFormat.controllingUser(env.sender, acct.uid, acct.gid) : undefined;
 }
 
 /** Seconds to wait after the `attempts`-th failed try: doubling from minRetry, at most maxRetry. */

@@ -32,6 +32,8 @@ export function replyOf(r: LoggedResult): string | undefined {
 
 export interface DeliveryFacts {
   to: readonly string[];
+  /** The controlling user ("root (0/0)"), when the delivery has one. */
+  ctladdr?: string | undefined;
   result: LoggedResult;
   mailer?: string | undefined;
   relay?: string | undefined;
@@ -45,6 +47,7 @@ export interface DeliveryFacts {
 export function deliveryFields(f: DeliveryFacts): DeliveryFields {
   return {
     to: f.to,
+    ctladdr: f.ctladdr,
     delaySeconds: f.now.getTime() / 1000 - f.createdAt,
     xdelaySeconds: f.xdelaySeconds,
     mailer: f.mailer,

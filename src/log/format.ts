@@ -79,6 +79,11 @@ export interface DeliveryFields {
   stat: string;
 }
 
+/** A delivery's controlling user as ctladdr= shows it: the address that stands for it, its uid and gid ("<fred> (1234/1234)"). */
+export function controllingUser(address: string, uid: number, gid: number): string {
+  return `${address} (${uid}/${gid})`;
+}
+
 /** "to=<a@b>,<c@d>, ctladdr=..., delay=..., xdelay=..., mailer=..., pri=..., relay=..., dsn=..., reply=..., stat=...". */
 export function deliveryLine(f: DeliveryFields): string {
   const parts = [`to=${f.to.join(',')}`];
