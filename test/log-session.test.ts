@@ -11,8 +11,15 @@
 //     (RCPT root, root, postmaster: {nrcpts} counts each RCPT, nrcpts= the duplicate once)
 //   ruleset=check_eoh, arg1=8, arg2=245, relay=root@localhost, reject=550 5.7.1 eoh refused
 //   from=<eoh@host.example.com>, size=253, class=0, nrcpts=1, msgid=<...>, proto=ESMTP, relay=root@localhost
+//   to=<root>, delay=00:00:00, pri=30253, stat=eoh refused
 //   from=<eom@host.example.com>, size=253, class=0, nrcpts=1, msgid=<...>, proto=ESMTP, relay=root@localhost
 //   ruleset=check_eom, arg1=253, relay=root@localhost, reject=550 5.7.1 eom refused
+//   to=<root>, delay=00:00:00, pri=30253, stat=eom refused
+//     (the to= lines from LogLevel 9; pri= is the size and 30000 a recipient)
+//   at LogLevel 10, QUIT after RCPT <root>, <postmaster>:
+//   to=<root>, delay=00:00:00, pri=0, stat=aborted by sender
+//   to=<postmaster>, delay=00:00:00, pri=0, stat=aborted by sender
+//   from=<a@host.example.com>, size=0, class=0, nrcpts=2, proto=ESMTP, relay=root@localhost
 //   collect: premature EOM: unexpected close
 //   collect: relay=localhost, from=<a@host.example.com>, info=unexpected close
 //   from=<a@host.example.com>, size=30, class=0, nrcpts=1, proto=ESMTP, relay=root@localhost
@@ -39,9 +46,9 @@ beforeAll(() => {
  * ends without the final dot).  Returns the log file's lines (time stamp,
  * host and tag cut off).
  */
-function session(logName: string, commands: readonly string[], message: readonly string[], drop = false): Promise<string[]> {
+function session(logName: string, commands: readonly string[], message: readonly string[], drop = false, extra: readonly string[] = []): Promise<string[]> {
   const logFile = path.join(dir, logName);
-  const child = spawn(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', '-bs'], {
+  const child = spawn(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', ...extra, '-bs'], {
     cwd: dir,
     env: { ...process.env, SENDMAIL_LOG: logFile },
     stdio: ['pipe', 'pipe', 'ignore'],
@@ -97,7 +104,8 @@ describe('sendmail -bs: the log of a transaction that ends without a message', (
 
   it('check_eoh: its ruleset= line (header count, length) before the from= line with the size and msgid', async () => {
     const lines = await session('eoh.log', ['EHLO client.example.test', 'MAIL FROM:<eoh@mail.example.test>', 'RCPT TO:<root@mail.example.test>', 'DATA', 'QUIT'], HEADERS);
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe(`to=<root@mail.example.test>, delay=00:00:00, pri=${30000 + Number(lines[1]!.match(/size=(\d+)/)![1])}, stat=eoh refused`);
     expect(lines[0]).toMatch(/^ruleset=check_eoh, arg1=\d+, arg2=\d+, relay=root@localhost, reject=550 5\.7\.1 eoh refused$/);
     expect(lines[1]).toBe(`from=<eoh@mail.example.test>, size=${lines[1]!.match(/size=(\d+)/)![1]}, class=0, nrcpts=1, msgid=${ID}, proto=ESMTP, relay=root@localhost`);
     expect(Number(lines[1]!.match(/size=(\d+)/)![1])).toBeGreaterThan(40);
@@ -109,6 +117,17 @@ describe('sendmail -bs: the log of a transaction that ends without a message', (
     expect(lines).toEqual([
       `from=<eom@mail.example.test>, size=${size}, class=0, nrcpts=1, msgid=${ID}, proto=ESMTP, relay=root@localhost`,
       `ruleset=check_eom, arg1=${size}, relay=root@localhost, reject=550 5.7.1 eom refused`,
+      `to=<root@mail.example.test>, delay=00:00:00, pri=${30000 + Number(size)}, stat=eom refused`,
+    ]);
+  });
+
+  it('at LogLevel 10 a transaction given up logs each recipient "aborted by sender" before its from= line', async () => {
+    const rcpts = ['RCPT TO:<root@mail.example.test>', 'RCPT TO:<postmaster@mail.example.test>'];
+    const lines = await session('aborted.log', ['EHLO client.example.test', 'MAIL FROM:<a@mail.example.test>', ...rcpts, 'QUIT'], [], false, ['-O', 'LogLevel=10']);
+    expect(lines.filter((l) => !l.includes('NOQUEUE: connect from'))).toEqual([
+      'to=<root@mail.example.test>, delay=00:00:00, pri=0, stat=aborted by sender',
+      'to=<postmaster@mail.example.test>, delay=00:00:00, pri=0, stat=aborted by sender',
+      'from=<a@mail.example.test>, size=0, class=0, nrcpts=2, proto=ESMTP, relay=root@localhost',
     ]);
   });
 

@@ -58,6 +58,8 @@ export const EVENTS = {
   rejectingConnections: { level: 9, severity: 'info' },
   /** "accepting connections again for daemon MTA". */
   acceptingConnections: { level: 9, severity: 'info' },
+  /** "to=<a@b>, delay=..., pri=0, stat=aborted by sender": each recipient of a transaction given up (RSET, QUIT, a new MAIL, a lost connection). */
+  abortedRecipient: { level: 10, severity: 'info' },
   /** "NOQUEUE: connect from name [addr]". */
   connect: { level: 10, severity: 'info' },
   /** "started as: sendmail -bd ...". */

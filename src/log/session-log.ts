@@ -8,7 +8,7 @@
 // message is then queued under, as with sendmail).
 
 import type { MailLog } from './mail-log.js';
-import { replyText, type ReceivedFields } from './format.js';
+import { deliveryLine, replyText, type ReceivedFields } from './format.js';
 
 /** A refusal as the log needs it (a policy Decision's reject/tempfail). */
 export interface Refusal {
@@ -39,7 +39,14 @@ export interface SessionLogFacts {
 interface OpenTransaction {
   from: string;
   nrcpts: number;
+  /** The recipients taken, as given (a duplicate once). */
+  recipients: string[];
+  /** When MAIL opened it (ms). */
+  started: number;
 }
+
+/** How a transaction without a stored message ended, for its recipients' to= lines. */
+type Ending = 'aborted' | 'quiet';
 
 /** The part of a message's from= line the session knows at the end of DATA. */
 export type StoredMessage = Pick<ReceivedFields, 'size' | 'precedenceClass' | 'msgid' | 'bodyType' | 'proto'>;
@@ -103,14 +110,17 @@ export class SessionLog {
     this.closeTransaction();
     if (refusal) this.refusal(sender, refusal);
     // a sender refused by check_mail still opens the transaction sendmail logs at its end
-    if (!refusal || refusal.ruleset !== undefined) this.txn = { from: this.shownSender(sender), nrcpts: 0 };
+    if (!refusal || refusal.ruleset !== undefined) this.txn = { from: this.shownSender(sender), nrcpts: 0, recipients: [], started: Date.now() };
   }
 
   /** RCPT reached the policy and got this answer; nrcpts= counts the recipients taken, a duplicate (the same mailer, host and user as an earlier one) once. */
   rcpt(address: string, decision: LoggedDecision, duplicate = false): void {
     const refusal = refusalIn(decision);
     if (refusal) this.refusal(address, refusal);
-    else if (this.txn && !duplicate) this.txn.nrcpts++;
+    else if (this.txn && !duplicate) {
+      this.txn.nrcpts++;
+      this.txn.recipients.push(address);
+    }
   }
 
   private refusal(address: string, r: Refusal): void {
@@ -161,10 +171,23 @@ export class SessionLog {
     const refusal = decision ? refusalIn(decision) : undefined;
     const qid = this.queueId();
     if (refusal && refusal.ruleset !== 'check_eom') this.checkRefusal(refusal, 'check_eoh', args);
-    this.closeTransaction(m);
+    const txn = this.txn;
+    this.closeTransaction(m, 'quiet');
     if (refusal && refusal.ruleset === 'check_eom' && this.log.wants('rulesetReject')) {
       this.log.rulesetReject(qid, 'check_eom', args, this.facts.relay, replyText(refusal.reply));
     }
+    // then each recipient with the refusal's text as its status (the envelope's priority: size + 30000 a recipient)
+    if (refusal && txn) {
+      const stat = refusal.reply.lines[0] ?? '';
+      this.recipientLines(qid, txn, 'deliveryDeferred', stat, m.size + 30000 * txn.nrcpts);
+    }
+  }
+
+  /** The to= lines of the recipients of a transaction that ends without a message. */
+  private recipientLines(qid: string, txn: OpenTransaction, event: 'deliveryDeferred' | 'abortedRecipient', stat: string, priority: number): void {
+    if (!this.log.wants(event)) return;
+    const delaySeconds = (Date.now() - txn.started) / 1000;
+    for (const r of txn.recipients) this.log.event(event, qid, deliveryLine({ to: [r], delaySeconds, priority, stat }));
   }
 
   /** A refusal of check_data or check_eoh: "ruleset=NAME, arg1=..., arg2=..., relay=..., reject=...". */
@@ -182,17 +205,20 @@ export class SessionLog {
       if (this.inData) this.log.collectClosed(this.queueId(), (this.facts.relay.split(' ')[0] ?? '').replace(/^[^@[]*@/, ''), this.txn.from);
       else this.log.lostInput(this.queueId(), this.facts.relay, this.facts.daemon, this.lastCommand);
     }
-    // cut off during DATA: the bytes received so far
-    this.closeTransaction(!quit && this.inData ? { size: this.dataBytes } : undefined);
+    // cut off during DATA: the bytes received so far (and no to= lines)
+    if (!quit && this.inData) this.closeTransaction({ size: this.dataBytes }, 'quiet');
+    else this.closeTransaction();
     if (!this.transacted && this.log.wants('noTransaction')) this.log.noTransaction(this.queueId(), this.facts.relay, this.facts.daemon);
   }
 
   /** A transaction that ends without a message: its from= line with size=0 (or what was received). */
-  private closeTransaction(m: RefusedMessage = { size: 0 }): void {
+  private closeTransaction(m: RefusedMessage = { size: 0 }, ending: Ending = 'aborted'): void {
     const txn = this.txn;
     if (!txn) return;
     this.txn = undefined;
     this.inData = false;
+    // a transaction given up: each recipient "aborted by sender" before the from= line
+    if (ending === 'aborted') this.recipientLines(this.queueId(), txn, 'abortedRecipient', 'aborted by sender', 0);
     if (this.log.wants('received')) this.log.received(this.queueId(), this.received(txn.from, txn.nrcpts, { precedenceClass: 0, proto: this.proto, ...m }));
     this.qid = undefined;
   }
