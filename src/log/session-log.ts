@@ -51,6 +51,13 @@ type Ending = 'aborted' | 'quiet';
 /** The part of a message's from= line the session knows at the end of DATA. */
 export type StoredMessage = Pick<ReceivedFields, 'size' | 'precedenceClass' | 'msgid' | 'bodyType' | 'proto'>;
 
+/** The check at the end of the headers or of the message, its answer and the ruleset's arguments. */
+export interface EndCheck {
+  stage: 'check_eoh' | 'check_eom';
+  decision: LoggedDecision;
+  args: readonly string[];
+}
+
 /** What the from= line of a message refused at its end shows. */
 export type RefusedMessage = Pick<ReceivedFields, 'size'> & Partial<Pick<ReceivedFields, 'msgid' | 'bodyType' | 'precedenceClass'>>;
 
@@ -166,16 +173,14 @@ export class SessionLog {
    * discard): the transaction is over.  sendmail logs check_eoh's refusal
    * before the from= line, check_eom's after it.
    */
-  messageRefused(m: RefusedMessage, decision?: LoggedDecision, args: readonly string[] = []): void {
+  messageRefused(m: RefusedMessage, check?: EndCheck): void {
     this.inData = false;
-    const refusal = decision ? refusalIn(decision) : undefined;
+    const refusal = check ? refusalIn(check.decision) : undefined;
     const qid = this.queueId();
-    if (refusal && refusal.ruleset !== 'check_eom') this.checkRefusal(refusal, 'check_eoh', args);
+    if (refusal && check?.stage === 'check_eoh') this.checkRefusal(refusal, check.stage, check.args);
     const txn = this.txn;
     this.closeTransaction(m, 'quiet');
-    if (refusal && refusal.ruleset === 'check_eom' && this.log.wants('rulesetReject')) {
-      this.log.rulesetReject(qid, 'check_eom', args, this.facts.relay, replyText(refusal.reply));
-    }
+    if (refusal && check?.stage === 'check_eom') this.checkRefusal(refusal, check.stage, check.args, qid);
     // then each recipient with the refusal's text as its status (the envelope's priority: size + 30000 a recipient)
     if (refusal && txn) {
       const stat = refusal.reply.lines[0] ?? '';
@@ -190,9 +195,9 @@ export class SessionLog {
     for (const r of txn.recipients) this.log.event(event, qid, deliveryLine({ to: [r], delaySeconds, priority, stat }));
   }
 
-  /** A refusal of check_data or check_eoh: "ruleset=NAME, arg1=..., arg2=..., relay=..., reject=...". */
-  private checkRefusal(r: Refusal, ruleset: string, args: readonly string[]): void {
-    if (this.log.wants('rulesetReject')) this.log.rulesetReject(this.queueId(), r.ruleset ?? ruleset, args, this.facts.relay, replyText(r.reply));
+  /** A refusal of check_data, check_eoh or check_eom: "ruleset=NAME, arg1=..., arg2=..., relay=..., reject=...". */
+  private checkRefusal(r: Refusal, ruleset: string, args: readonly string[], qid = this.queueId()): void {
+    if (this.log.wants('rulesetReject')) this.log.rulesetReject(qid, r.ruleset ?? ruleset, args, this.facts.relay, replyText(r.reply));
   }
 
   /** The connection is over: `quit` when the client said QUIT. */

@@ -540,7 +540,7 @@ export class SmtpSession {
     if (eohRefusal) {
       // check_eoh's arguments as the policy passes them: the header count and length
       const length = headerPairs.reduce((n, [name, value]) => n + name.length + 2 + value.length, 0);
-      this.log.messageRefused(refused, eoh, [String(headerPairs.length), String(length)]);
+      this.log.messageRefused(refused, { stage: 'check_eoh', decision: eoh, args: [String(headerPairs.length), String(length)] });
       return eohRefusal;
     }
     const now = this.now();
@@ -549,7 +549,7 @@ export class SmtpSession {
     this.macros.set('i', id);
     const eom = await this.opts.policy.endOfMessage(this.macroSnapshot());
     const eomRefusal = this.refusalOf(eom);
-    if (eomRefusal || eoh.kind === 'discard' || eom.kind === 'discard') this.log.messageRefused(refused, eom, [String(parsed.size)]);
+    if (eomRefusal || eoh.kind === 'discard' || eom.kind === 'discard') this.log.messageRefused(refused, { stage: 'check_eom', decision: eom, args: [String(parsed.size)] });
     if (eomRefusal) return eomRefusal;
     if (eoh.kind === 'discard' || eom.kind === 'discard') return eom.reply ?? R.messageAccepted(id);
     if (txn.discard) {
