@@ -125,7 +125,7 @@ function generator(rand, cfgText, casesText) {
       case 28: return `/map ${pick(maps.length ? maps : ['host'])} ${pick([dom(), local(), `${local()}@${dom()}`, '', lit()])}`;
       case 29: return `$=${pick(classes.length ? classes : ['w'])}`;
       case 30: return `$${pick(macroNames.length ? macroNames : ['j'])}`;
-      case 31: return pick(['/', '/mx', `/mx ${dom()}`, '/foo', '=', '=X', '.', '.X', '.Dx', '?', '$', '$=', '$={', '${', '/map', '/try', '/parse', '/canon', '-d', '-d0.1']);
+      case 31: return pick(['/', '/mx', `/mx ${dom()}`, '/foo', '=', '=X', '.', '.X', '.Dx', '?', '$', '$=', '$={', '${', '/map', '/try', '/parse', '/canon']);
       case 32: return odd() + odd();
       case 33: return `${rsList()} ${odd()}${odd()}${odd()}`;
       case 34: return `${rsList()} ${pick(['', ' ', '<>', '<@>', '@', '""', '<<>>', ':;', 'a:;', '\\', '"', '('])}`;

@@ -69,6 +69,9 @@ function commandName(line: string, i: number): { name: string; next: number } | 
   return readName(line, i);
 }
 
+/** Characters that `$c` makes a rewrite operator; `-bt` prints `$c` as itself. */
+const OPERATOR_CHARS = '#&()*+-.:>?@[]|~';
+
 function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
 }
@@ -105,7 +108,7 @@ export class TestMode {
           const spec = line.slice(2).replace(/^[ \t]+/, '');
           const rs = engine.findRuleset(spec, (m) => out.line(m));
           if (rs < 0) {
-            out.line(`Undefined ruleset ${/^[A-Za-z0-9_]*/.exec(spec)![0] || spec}`);
+            out.line(`Undefined ruleset ${/^\S*/.exec(spec)![0]}`);
             return;
           }
           for (const r of engine.rulesets[rs] ?? []) {
@@ -117,7 +120,8 @@ export class TestMode {
           this.loaded.config.mailers.forEach((m, i) => out.line(showMailer(i, m, (ref) => this.rulesetRefName(ref))));
           return;
         }
-        out.line('Usage: =Sruleset or =M');
+        // A bare `=` gets the usage; `=` with anything else is unknown.
+        out.line(line.length === 1 ? 'Usage: =Sruleset or =M' : `Unknown "=" command ${line}`);
         return;
       case '-':
         if (line[1] === 'd') return;
@@ -144,8 +148,9 @@ export class TestMode {
           out.line('Name required for macro/class');
           return;
         }
-        if (nm.name === '&') {
-          out.line('$&');
+        // An operator character names no macro: it prints as the operator.
+        if (nm.name.length === 1 && OPERATOR_CHARS.includes(nm.name)) {
+          out.line('$' + nm.name);
           return;
         }
         const v = macros.get(names.id(nm.name));
@@ -192,7 +197,7 @@ export class TestMode {
       for (const w of line.slice(nm.next).split(/[ \t]+/)) if (w) classes.add(id, w);
       return;
     }
-    out.line(`Unknown "." command ${line}`);
+    out.line(line.length === 1 ? 'Usage: .[DC]macro value(s)' : `Unknown "." command ${line}`);
   }
 
   /** `rulesets address[, address...]`. */

@@ -159,7 +159,7 @@ export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
       }
       return parseCommand(tm, arg);
     case 'try': {
-      const mm = /^(\S+)\s+(.*)$/s.exec(arg);
+      const mm = /^(\S+)\s+(.*\S.*)$/s.exec(arg);
       if (!mm) {
         out.line('Usage: /try mailer address');
         return;
@@ -172,7 +172,7 @@ export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
       return tryCommand(tm, mailer, mm[2]!);
     }
     default:
-      out.line(`Unknown "/" command ${line}`);
+      out.line(`Unknown "/" command /${cmd}`);
   }
 }
 
