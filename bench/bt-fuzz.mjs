@@ -11,7 +11,7 @@
 // differs, and writes each difference (input, real, ours) to OUT/<config>.diff.
 // Needs root (real sendmail -bi) and the real sendmail; not a unit test.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, rmSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,6 +161,7 @@ for (const name of configs) {
   let ours = '';
   if (kept && existsSync(join(kept[1], 'cases.bt.actual'))) ours = readFileSync(join(kept[1], 'cases.bt.actual'), 'latin1');
   else { console.log(`${name}: could not find our transcript:\n${o.stdout}`); continue; }
+  rmSync(kept[1], { recursive: true, force: true });
   const a = chunks(real);
   const b = chunks(ours);
   const report = [];

@@ -49,7 +49,7 @@ export function crackaddr(addr: string): string {
     }
     const inner = addr.slice(lt + 1, j).trim();
     const close = j < addr.length ? j + 1 : addr.length;
-    return addr.slice(0, lt) + '<' + (inner.length > 0 ? G : '') + '>' + addr.slice(close);
+    return quotePhrase(addr.slice(0, lt)) + '<' + (inner.length > 0 ? G : '') + '>' + addr.slice(close);
   }
   let out = '';
   let emitted = false;
@@ -84,6 +84,45 @@ export function crackaddr(addr: string): string {
   }
   if (depth > 0) out += ')'.repeat(depth);
   return out.trim();
+}
+
+/** Characters that make crackaddr quote the phrase before `<`. */
+const MUST_QUOTE = "@,;:\\()[].'";
+
+/**
+ * crackaddr's phrase before `<`: when it has one of MUST_QUOTE outside
+ * quotes and comments, the whole phrase (without its trailing white space)
+ * is put in quotes; its own quote marks become `\"` and a backslash inside
+ * a quoted string is doubled (the character it escapes is kept as is).
+ */
+function quotePhrase(phrase: string): string {
+  const body = phrase.trimEnd();
+  let must = false;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < body.length && !must; i++) {
+    const c = body[i]!;
+    if (c === '\\') i++;
+    else if (quoted) quoted = c !== '"';
+    else if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (depth === 0 && MUST_QUOTE.includes(c)) must = true;
+  }
+  if (!must) return phrase;
+  let out = '"';
+  quoted = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '\\') {
+      out += quoted ? '\\\\' : '\\';
+      if (i + 1 < body.length) out += body[++i];
+    } else if (c === '"') {
+      quoted = !quoted;
+      out += '\\"';
+    } else out += c;
+  }
+  return out + '"' + phrase.slice(body.length);
 }
 
 /**
@@ -248,9 +287,19 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   const pvp = r.tokens;
   await engine.rewrite(pvp, 3);
   await engine.rewrite(pvp, 0);
+  // buildaddr's refusals: -bt prints them without the address, then the
+  // error mailer it falls back to.
+  const refuse = (why: string): void => {
+    out.line(`buildaddr: ${why}`);
+    out.line('mailer *error*, user ');
+  };
   const triple = splitTriple(pvp);
   if (!triple) {
-    out.line(`${diagText(addr)}... buildaddr: no mailer in parsed address`);
+    refuse('no mailer in parsed address');
+    return;
+  }
+  if (pvp.indexOf(OP.CANONUSER, 2) < 0) {
+    refuse('no user');
     return;
   }
   const mailerName = triple.mailer;
@@ -270,7 +319,7 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   }
   let mailer: MailerDecl | undefined = config.mailers.find((x) => x.name === mailerName);
   if (!mailer) {
-    out.line(`${diagText(addr)}... buildaddr: unknown mailer ${mailerName}`);
+    refuse(`unknown mailer ${mailerName}`);
     return;
   }
   const { decl, host, user } = await finishAddress(tm.loaded, mailer, hostToks, userToks, false);
