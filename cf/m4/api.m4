@@ -37,8 +37,12 @@ define(`_CF_WARN', `errprint(_CF_WHERE_`: warning: $1
 define(`VERSIONID', `_CF_APPEND_LINE(`_CF_VERSIONIDS_', `#####  $1  #####')')
 define(`OSTYPE', `define(`__OSTYPE__', `$1')_CF_LOAD(`ostype', `$1', `OSTYPE')')
 define(`DOMAIN', `_CF_LOAD(`domain', `$1', `DOMAIN')')
+# A FEATURE read after a MAILER is too late for the mailer's rules: warn
+# (the build goes on, as the real one does).
 define(`FEATURE',
-	`pushdef(`_ARG_', `$2')pushdef(`_ARG2_', `$3')pushdef(`_ARG3_', `$4')dnl
+	`ifdef(`_CF_MAILERS_', `errprint(__file__:__line__`: warning: FEATURE(`$1') after MAILER(): features belong before the mailers (cf.README)
+')')dnl
+pushdef(`_ARG_', `$2')pushdef(`_ARG2_', `$3')pushdef(`_ARG3_', `$4')dnl
 pushdef(`_ARG4_', `$5')pushdef(`_ARG5_', `$6')pushdef(`_ARG6_', `$7')dnl
 pushdef(`_NARGS_', `$#')dnl
 _CF_LOAD(`feature', `$1', `FEATURE')dnl
