@@ -41,8 +41,10 @@ class HostMap implements SendmailMap {
 
   private async lookupAsync(resolver: Resolver, key: string, args: readonly string[]): Promise<LookupResult> {
     if (key.startsWith('[')) {
-      if (!key.endsWith(']')) return { status: 'notfound' };
-      const inner = key.slice(1, -1);
+      // only the text up to the first `]` is the address, as sendmail reads it
+      const close = key.indexOf(']');
+      if (close < 0) return { status: 'notfound' };
+      const inner = key.slice(1, close);
       const tagged = /^ipv6:/i.test(inner);
       const address = tagged ? (isIPv6(inner.slice(5)) ? inner.slice(5) : undefined) : parseInetAddr(inner);
       if (address === undefined) return NOT_FOUND_68;
