@@ -5,6 +5,7 @@
  * Output goes through a Latin-1 buffer (8-bit bytes stay bytes); commands
  * are handled synchronously unless a map lookup is asynchronous.
  */
+import { userInfo } from 'node:os';
 import type { LoadedConfig } from '../config/loader.js';
 import { SENDMAIL_VERSION } from '../config/loader.js';
 import { showMailer } from '../config/mailers.js';
@@ -87,6 +88,8 @@ export class TestMode {
   ) {
     // Address test mode starts as if testing an envelope recipient.
     loaded.macros.setByName('addr_type', 'e r');
+    // $_ names the invoking user, as for any local submission.
+    if (loaded.macros.get(names.id('_')) === undefined) loaded.macros.setByName('_', `${userInfo().username}@localhost`);
     loaded.engine.mark = () => out.mark();
     loaded.engine.rollback = (m) => out.rollback(m);
   }
