@@ -4,3 +4,10 @@ define(`_CF_LOADED_', `1')
 define(`_F_access_db', ifelse(_ARG_, `', `ifdef(`DATABASE_MAP_TYPE', `DATABASE_MAP_TYPE', `hash') -T<TMPF> MAIL_SETTINGS_DIR`'access', `_ARG_'))
 ifelse(_ARG2_, `skip', `define(`_F_access_skip', `1')', _ARG3_, `skip', `define(`_F_access_skip', `1')')
 ifelse(_ARG2_, `lookupdotdomain', `define(`_F_lookupdotdomain', `1')', _ARG3_, `lookupdotdomain', `define(`_F_lookupdotdomain', `1')')
+# An explicit map without -T<TMPF> turns lookup failures into "not found":
+# warn, as the real build does (LDAP specs are left alone).
+define(`_CF_ACCESS_NO_TMPF_',
+	`_CF_WARN(`FEATURE(access_db) map "$1" has no -T<TMPF>: a failed lookup will read as "not found"')')
+ifelse(_ARG_, `', `', substr(_ARG_, 0, 4), `LDAP', `',
+	`ifelse(index(_ARG_, `-T<TMPF>'), `-1',
+		`_CF_ACCESS_NO_TMPF_(defn(`_ARG_'))')')
