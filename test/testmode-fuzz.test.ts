@@ -36,6 +36,13 @@ const CASES: { name: string; cf: string; input: string; real: string; files: Rec
       "hosts": "127.0.0.1 localhost\n192.0.2.1 gw.example.com gw\n",
       "switch": "hosts files\naliases files\n"
     }
+  },
+  {
+    "name": "{name}s: invalid characters left out and reported, unbalanced braces",
+    "cf": "V10/Berkeley\nDjmail.example.com\nSfoo\nR$*\t\t$@ $1\nMlocal,\tP=/bin/true, F=l, A=x $u\n",
+    "input": ".D{client_!addr}198.51.100.77\n${client_addr}\n.C{a$b} x\n$={a-b}\n$={ab}\n$={a b}\n.D{a.b} v\n${ab}\n${a-b}\n$={}\n.D{} x\n${}\n.D{-} y\n${}\n.D{client_\n.C{abc x\n.D{a b\n$={MyClass$}\n${a$b}\n${\n$={\n.D{\n.C{\n${}\n",
+    "real": "ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n> Invalid macro/class character !\n> 198.51.100.77\n> Invalid macro/class character $\n> Invalid macro/class character -\nx\n> x\n> Invalid macro/class character  \nx\n> Invalid macro/class character .\n>  v\n> Invalid macro/class character -\n v\n> Name required for macro/class\n> Name required for macro/class\n> Name required for macro/class\n> Invalid macro/class character -\n> Name required for macro/class\n> Unbalanced { on client_\nUnable to assign macro/class ID (mid = 0xffffffff)\n> Invalid macro/class character  \nUnbalanced { on abcx\nUnable to assign macro/class ID (mid = 0xffffffff)\n> Invalid macro/class character  \nUnbalanced { on ab\nUnable to assign macro/class ID (mid = 0xffffffff)\n> Invalid macro/class character $\n> Invalid macro/class character $\n v\n> Unbalanced { on \nUnable to assign macro/class ID (mid = 0xffffffff)\n> Unbalanced { on \nUnable to assign macro/class ID (mid = 0xffffffff)\n> Unbalanced { on \nUnable to assign macro/class ID (mid = 0xffffffff)\n> Unbalanced { on \nUnable to assign macro/class ID (mid = 0xffffffff)\n> Name required for macro/class\n> ",
+    "files": {}
   }
 ];
 

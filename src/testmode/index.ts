@@ -64,10 +64,26 @@ export class Output {
 export const BANNER = 'ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n';
 
 /** A macro/class name in a command: any character (a blank too) or `{name}`. */
-function commandName(line: string, i: number): { name: string; next: number } | null {
+function commandName(line: string, i: number, out: Output): { name: string; next: number } | null | 'invalid' {
   const c = line[i];
   if (c === ' ' || c === '\t') return { name: c, next: i + 1 };
-  return readName(line, i);
+  const nm = readName(line, i);
+  if (!nm || c !== '{') return nm;
+  // In `{name}` only letters, digits and `_` count; each other character
+  // is reported and left out of the name.
+  let name = '';
+  for (const ch of nm.name) {
+    if (/[A-Za-z0-9_]/.test(ch)) name += ch;
+    else out.line(`Invalid macro/class character ${ch}`);
+  }
+  if (line.indexOf('}', i + 1) < 0) {
+    out.line(`Unbalanced { on ${name}`);
+    out.line('Unable to assign macro/class ID (mid = 0xffffffff)');
+    return 'invalid';
+  }
+  if (nm.name === '') return null;
+  // nothing left: the command does nothing more
+  return name === '' ? 'invalid' : { name, next: nm.next };
 }
 
 /** Characters that `$c` makes a rewrite operator; `-bt` prints `$c` as itself. */
@@ -131,14 +147,9 @@ export class TestMode {
         out.line(`Unknown "-" command ${line}`);
         return;
       case '$': {
-        const brace = line[1] === '=' ? 2 : 1;
-        if (line[brace] === '{' && !line.includes('}', brace + 1)) {
-          out.line(`Unbalanced { on ${line.slice(brace + 1)}`);
-          out.line('Unable to assign macro/class ID (mid = 0xffffffff)');
-          return;
-        }
         if (line[1] === '=') {
-          const nm = commandName(line, 2);
+          const nm = commandName(line, 2, out);
+          if (nm === 'invalid') return;
           if (!nm) {
             out.line('Name required for macro/class');
             return;
@@ -146,7 +157,8 @@ export class TestMode {
           for (const w of classes.members(names.id(nm.name))) out.line(showText(w));
           return;
         }
-        const nm = commandName(line, 1);
+        const nm = commandName(line, 1, out);
+        if (nm === 'invalid') return;
         if (!nm) {
           out.line('Name required for macro/class');
           return;
@@ -181,7 +193,8 @@ export class TestMode {
     const out = this.out;
     const { macros, classes } = this.loaded;
     if (line[1] === 'D') {
-      const nm = commandName(line, 2);
+      const nm = commandName(line, 2, out);
+      if (nm === 'invalid') return;
       if (!nm) {
         out.line('Name required for macro/class');
         return;
@@ -191,7 +204,8 @@ export class TestMode {
     }
     if (line[1] === 'C') {
       if (line.length <= 2) return;
-      const nm = commandName(line, 2);
+      const nm = commandName(line, 2, out);
+      if (nm === 'invalid') return;
       if (!nm) {
         out.line('Name required for macro/class');
         return;
