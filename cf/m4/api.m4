@@ -58,10 +58,11 @@ define(`MAILER',
 ifelse(`$1', `local', `',
 	`ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')')dnl
 pushdef(`_CF_PREVDIV_', divnum)divert(-1)define(`_CF_LOADED_', `0')dnl
+pushdef(`_CF_WHERE_', __file__:__line__)dnl
 sinclude(_CF_DIR_`mailer/$1.m4')dnl
 ifelse(_CF_LOADED_, `1', `',
 	`_CF_ERR(`unknown MAILER `$1' (no file mailer/$1.m4 in the cf library)')')dnl
-divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')')
+popdef(`_CF_WHERE_')divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')')
 
 # Sections of raw configuration text.
 define(`LOCAL_CONFIG', `divert(1)')

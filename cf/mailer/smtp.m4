@@ -6,6 +6,7 @@ divert(-1)
 # RELAY_MAILER_ARGS/FLAGS/MAXMSGS, ESMTP_/SMTP8_/DSMTP_MAILER_ARGS.
 #
 define(`_CF_LOADED_', `1')
+ifdef(`_CF_MAILER_uucp_', `_CF_WARN(`MAILER(smtp) after MAILER(uucp): uucp-dom and uucp-uudom are left out; put MAILER(smtp) first')')
 ifdef(`_CF_MAILER_local_', `', `ifdef(`_CF_NOT_LOCAL_', `', `')')
 define(`_CF_SMTP_R', `ifdef(`_F_allmasquerade', `/HdrFromSMTP')')
 define(`_CF_SMTP_COMMON', `S=EnvFromSMTP/HdrFromSMTP, R=EnvToSMTP`'_CF_SMTP_R, E=\r\n, L=ifdef(`SMTP_MAILER_LL', `SMTP_MAILER_LL', `990'),

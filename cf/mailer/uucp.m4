@@ -39,6 +39,7 @@ R$&h ! $+ ! $+	$@ $1 ! $2
 R$&h ! $+	$@ $&h ! $1
 R$+	$: $U ! $1
 R! $+	$: $k ! $1
+ifdef(`_CF_MAILER_smtp_', `dnl uucp-dom and uucp-uudom need the SMTP rule sets: only after MAILER(smtp)
 SEnvFromUD
 R<@>	$n
 R$*	$@ $>EnvFromSMTP $1
@@ -50,6 +51,7 @@ R<@ $- . UUCP > : $+	$@ $1 ! $2
 R<@ $+ > : $+	$@ $1 ! $2
 R$* < @ $- . UUCP >	$@ $2 ! $1
 R$* < @ $+ >	$@ $2 ! $1
+')dnl
 Muucp,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=DFMhuUd, S=FromU, R=EnvToU/HdrToU,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
 	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
@@ -62,10 +64,11 @@ Msuucp,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMh
 Muucp-new,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMhuUd, S=FromU, R=EnvToU/HdrToU,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
 	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
-Muucp-dom,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMhud, S=EnvFromUD/HdrFromSMTP, R=EnvToSMTP,
+ifdef(`_CF_MAILER_smtp_', `Muucp-dom,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMhud, S=EnvFromUD/HdrFromSMTP, R=EnvToSMTP,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
 	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
 Muucp-uudom,	P=ifdef(`UUCP_MAILER_PATH', `UUCP_MAILER_PATH', `/usr/bin/uux'), F=mDFMhud, S=EnvFromUUD/HdrFromSMTP, R=EnvToSMTP,
 	M=ifdef(`UUCP_MAILER_MAX', `UUCP_MAILER_MAX', `100000'), T=X-UUCP/X-UUCP/X-Unix,
 	A=ifdef(`UUCP_MAILER_ARGS', `UUCP_MAILER_ARGS', `uux - -r -a$g -gC $h!rmail ($u)')
+')dnl
 divert(-1)changecom(`#')
