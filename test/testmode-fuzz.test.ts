@@ -43,6 +43,13 @@ const CASES: { name: string; cf: string; input: string; real: string; files: Rec
     "input": ".D{client_!addr}198.51.100.77\n${client_addr}\n.C{a$b} x\n$={a-b}\n$={ab}\n$={a b}\n.D{a.b} v\n${ab}\n${a-b}\n$={}\n.D{} x\n${}\n.D{-} y\n${}\n.D{client_\n.C{abc x\n.D{a b\n$={MyClass$}\n${a$b}\n${\n$={\n.D{\n.C{\n${}\n",
     "real": "ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n> Invalid macro/class character !\n> 198.51.100.77\n> Invalid macro/class character $\n> Invalid macro/class character -\nx\n> x\n> Invalid macro/class character  \nx\n> Invalid macro/class character .\n>  v\n> Invalid macro/class character -\n v\n> Name required for macro/class\n> Name required for macro/class\n> Name required for macro/class\n> Invalid macro/class character -\n> Name required for macro/class\n> Unbalanced { on client_\nUnable to assign macro/class ID (mid = 0xffffffff)\n> Invalid macro/class character  \nUnbalanced { on abcx\nUnable to assign macro/class ID (mid = 0xffffffff)\n> Invalid macro/class character  \nUnbalanced { on ab\nUnable to assign macro/class ID (mid = 0xffffffff)\n> Invalid macro/class character $\n> Invalid macro/class character $\n v\n> Unbalanced { on \nUnable to assign macro/class ID (mid = 0xffffffff)\n> Unbalanced { on \nUnable to assign macro/class ID (mid = 0xffffffff)\n> Unbalanced { on \nUnable to assign macro/class ID (mid = 0xffffffff)\n> Unbalanced { on \nUnable to assign macro/class ID (mid = 0xffffffff)\n> Name required for macro/class\n> ",
     "files": {}
+  },
+  {
+    "name": "control characters in diagnostics are printed as they are",
+    "cf": "V10/Berkeley\nDjmail.example.com\nSfoo\nR$*\t\t$@ $1\nMlocal,\tP=/bin/true, F=l, A=x $u\n",
+    "input": "3 a\tb<\n3 a\u0001b<\n3 ab<\n3 aÿb<\n3 a›b<\n3 aˆb<\n3 a\rb<\n3 a\u001bb<\n",
+    "real": "ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n> a\tb<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> a\u0001b<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> ab<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> ab<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> 8-bit character in mailbox address \"a?b<\"\n> 8-bit character in mailbox address \"a?b<\"\n> a\rb<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> a\u001bb<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> ",
+    "files": {}
   }
 ];
 

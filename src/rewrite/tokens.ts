@@ -155,14 +155,14 @@ export function showTokens(tokens: readonly string[]): string {
 
 /**
  * Text as sendmail's diagnostics print it: 8-bit bytes lose their high bit,
- * control characters become `?`.
+ * control characters are printed as they are.
  */
 export function diagText(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     let code = s.charCodeAt(i);
     if (code >= 0x80 && code <= 0xff) code &= 0x7f;
-    out += code < 0x20 || code === 0x7f ? '?' : String.fromCharCode(code);
+    out += String.fromCharCode(code);
   }
   return out;
 }

@@ -230,7 +230,7 @@ export class TestMode {
     const text = line.slice(sp + 1);
     // bytes 0x80-0x9f are sendmail's own meta characters: refused in addresses
     if (/[\x80-\x9f]/.test(text)) {
-      out.line(`8-bit character in mailbox address "${diagText(text)}"`);
+      out.line(`8-bit character in mailbox address "${diagText(text).replace(/[\x00-\x1f\x7f]/g, '?')}"`);
       return;
     }
     return this.addresses(rsList, text, 0);
