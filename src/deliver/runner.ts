@@ -56,7 +56,8 @@ import { composeMessage, groupByMailerHost } from './plan.js';
 import { lockIsStale, lockMessage } from './queue-lock.js';
 import { envelopeDsn, notifyOf, recipientWantsReport } from './queue-bridge.js';
 import { cfResolver, unbracket, type RecipientResolver } from './resolve.js';
-import { deliverSmtp, type SmtpTimeouts } from './smtp-client.js';
+import { deliverSmtp, type SmtpCredentials, type SmtpTimeouts } from './smtp-client.js';
+import { lookupAuthInfo } from './authinfo.js';
 import { SmtpConnectionCache } from './smtp-connection-cache.js';
 import { makeResult, type DeliveryResult } from './status.js';
 
@@ -536,6 +537,7 @@ class Deliverer {
       timeouts: this.opts.smtpTimeouts ?? this.cfTimeouts(),
       route: { resolver: this.mx, localNames: this.resolver.localNames(), defaultPort: this.opts.smtpPort ?? mailerPort(decl) },
       connectionCache: this.connections,
+      credentials: (target, address) => this.authInfo(target.name, address),
     });
     for (const [address, ws] of users) {
       const r =
@@ -550,6 +552,12 @@ class Deliverer {
       seconds: (this.clock.now().getTime() - started) / 1000,
     };
     for (const ws of users.values()) for (const w of ws) w.run = run;
+  }
+
+  /** Client AUTH credentials for a server from the cf's authinfo ruleset (authinfo.ts); undefined: no AUTH. */
+  private async authInfo(serverName: string, serverAddr: string): Promise<SmtpCredentials | undefined> {
+    const info = await lookupAuthInfo(this.loaded, serverName, serverAddr);
+    return info && { user: info.authId, pass: info.password, mechanisms: info.mechanisms };
   }
 
   /** The cf's Received: header (HReceived) for a message made here, with its macros; undefined without one. */

@@ -22,6 +22,7 @@ import net from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SMTPEnvelope, SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
 import { planRoute, type RouteOptions, type TargetHost } from './mx.js';
+import { chooseMechanism } from './authinfo.js';
 import type { CachedSession, SmtpConnectionCache } from './smtp-connection-cache.js';
 import { EX_UNAVAILABLE, resultFromExit } from './mailers/sysexits.js';
 import {
@@ -52,6 +53,8 @@ export interface SmtpCredentials {
   readonly pass: string;
   /** SASL mechanism (PLAIN, LOGIN, CRAM-MD5); default: the first one both sides know. */
   readonly method?: string;
+  /** Mechanisms allowed (authinfo's M:), in order of preference; empty or absent: any the server offers. */
+  readonly mechanisms?: readonly string[];
 }
 
 export interface SmtpTimeouts {
@@ -78,8 +81,8 @@ export interface SmtpDeliveryRequest {
   readonly envid?: string;
   /** Sends BODY=8BITMIME when the peer offers it. */
   readonly eightBitMime?: boolean;
-  /** Credentials for a host, from the caller's authinfo lookup; undefined: no AUTH. */
-  readonly credentials?: (host: TargetHost) => SmtpCredentials | undefined;
+  /** Credentials for a host at one of its addresses, from the caller's authinfo lookup; undefined: no AUTH. */
+  readonly credentials?: (host: TargetHost, address: string) => Promise<SmtpCredentials | undefined> | SmtpCredentials | undefined;
   /** Speak LMTP instead of SMTP (per-recipient replies to the message). */
   readonly lmtp?: boolean;
   /** Verify the peer's certificate after STARTTLS (default false: opportunistic TLS). */
@@ -275,11 +278,30 @@ function connectUnix(socketPath: string, timeoutMs: number): Promise<net.Socket 
   });
 }
 
+/** The SASL mechanisms nodemailer's client speaks with a user and password. */
+const SPOKEN_MECHANISMS = ['PLAIN', 'LOGIN', 'CRAM-MD5'];
+
+/**
+ * AUTH with the credentials, when the server offers a mechanism they allow.
+ * As sendmail does, a permanent refusal (5xx) leaves the session
+ * unauthenticated and the transaction goes on (the server may then refuse
+ * MAIL or RCPT); anything else (4xx, a lost connection) moves on.
+ */
+async function authenticate(conn: SMTPConnection, creds: SmtpCredentials): Promise<NodemailerError | undefined> {
+  const offered = (conn as unknown as { _supportedAuth?: string[] })._supportedAuth ?? [];
+  const method = creds.method ?? chooseMechanism(offered, creds.mechanisms ?? [], SPOKEN_MECHANISMS);
+  if (method === undefined) return undefined;
+  const err = await login(conn, { ...creds, method });
+  if (err && (err.responseCode ?? 0) >= 500 && !conn.destroyed) return undefined;
+  return err;
+}
+
 /** Opens a session to one address (or the request's socket): connect, greeting, EHLO, STARTTLS, AUTH. */
 async function openSession(
   req: SmtpDeliveryRequest,
   host: TargetHost,
   address: string,
+  creds: SmtpCredentials | undefined,
 ): Promise<{ session: CachedSession } | { failed: HostOutcome }> {
   const capture = { lines: [] as string[] };
   const t = req.timeouts ?? {};
@@ -316,9 +338,8 @@ async function openSession(
     const result = connectionFailure(host.display, address, connectErr, 'connect');
     return { failed: { kind: 'next', result, detail: connectErr.message } };
   }
-  const creds = req.credentials?.(host);
   if (creds && conn.allowsAuth) {
-    const authErr = await login(conn, creds);
+    const authErr = await authenticate(conn, creds);
     if (authErr) {
       conn.close();
       const result = connectionFailure(host.display, address, authErr, 'AUTH');
@@ -336,14 +357,15 @@ async function tryAddress(
   pending: readonly SmtpRecipient[],
 ): Promise<HostOutcome> {
   const cache = req.connectionCache;
-  const key = [address, host.port, req.heloName, req.credentials?.(host)?.user ?? '', req.lmtp === true, req.noTls === true].join('|');
+  const creds = await req.credentials?.(host, address);
+  const key = [address, host.port, req.heloName, creds?.user ?? '', req.lmtp === true, req.noTls === true].join('|');
   let session = cache?.take(key);
   if (session && (await resetSession(session.conn)) !== undefined) {
     session.conn.close();
     session = undefined;
   }
   if (session === undefined) {
-    const opened = await openSession(req, host, address);
+    const opened = await openSession(req, host, address, creds);
     if ('failed' in opened) return opened.failed;
     session = opened.session;
   }
