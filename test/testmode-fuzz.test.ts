@@ -47,8 +47,8 @@ const CASES: { name: string; cf: string; input: string; real: string; files: Rec
   {
     "name": "control characters in diagnostics are printed as they are",
     "cf": "V10/Berkeley\nDjmail.example.com\nSfoo\nR$*\t\t$@ $1\nMlocal,\tP=/bin/true, F=l, A=x $u\n",
-    "input": "3 a\tb<\n3 a\u0001b<\n3 ab<\n3 aÿb<\n3 a›b<\n3 aˆb<\n3 a\rb<\n3 a\u001bb<\n",
-    "real": "ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n> a\tb<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> a\u0001b<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> ab<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> ab<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> 8-bit character in mailbox address \"a?b<\"\n> 8-bit character in mailbox address \"a?b<\"\n> a\rb<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> a\u001bb<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> ",
+    "input": "3 a\tb<\n3 a\u0001b<\n3 a\u007fb<\n3 a\u00ffb<\n3 a\u009bb<\n3 a\u0088b<\n3 a\rb<\n3 a\u001bb<\n",
+    "real": "ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n> a\tb<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> a\u0001b<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> a\u007fb<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> a\u007fb<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> 8-bit character in mailbox address \"a?b<\"\n> 8-bit character in mailbox address \"a?b<\"\n> a\rb<... Unbalanced '<'\n3                  input: a b < >\n3                returns: a b < >\n> a\u001bb<... Unbalanced '<'\n3                  input: ab < >\n3                returns: ab < >\n> ",
     "files": {}
   }
 ];
