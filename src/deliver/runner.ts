@@ -49,7 +49,7 @@ import {
 } from './dsn.js';
 import { deliverToFile, deliverToProgram } from './mailers/index.js';
 import { deliverThroughLocalMailer, localMailerWay } from './local-mailer.js';
-import { ipcEndpoint } from './mailer-argv.js';
+import { expandArgvWord, ipcEndpoint } from './mailer-argv.js';
 import { mxResolverFrom } from './mx-dns.js';
 import type { MxResolver } from './mx.js';
 import { composeMessage, groupByMailerHost } from './plan.js';
@@ -353,16 +353,32 @@ class Deliverer {
     return [{ ...w, requeueAs, target: { kind: 'mailer', mailer: t.mailer, host: t.host, user: t.user, decl: t.decl } }];
   }
 
-  async forward(user: string): Promise<readonly string[] | undefined> {
+  /**
+   * The items of a local user's forward file: the ForwardPath option's
+   * colon-separated files (default $z/.forward), with $z the home
+   * directory, $u the user, $h the +detail and the cf's macros ($w)
+   * expanded; the first that exists and is safe wins.
+   */
+  async forward(localName: string): Promise<readonly string[] | undefined> {
+    const plus = localName.indexOf('+');
+    const user = plus > 0 ? localName.slice(0, plus) : localName;
     const acct = account(this.passwdFile, user);
     if (!acct || acct.home === '') return undefined;
-    const r = await readForwardFile(path.join(acct.home, '.forward'), acct.uid);
-    if (r === undefined) return undefined;
-    if ('refused' in r) {
-      this.log(`forward: ${r.refused}`);
-      return undefined;
+    const lookup = (name: string): string | undefined =>
+      name === 'z' ? acct.home : name === 'u' ? user : name === 'h' ? (plus > 0 ? localName.slice(plus + 1) : '') : this.loaded.macros.getByName(name);
+    const forwardPath = this.loaded.config.options.get('ForwardPath') || '$z/.forward';
+    for (const entry of forwardPath.split(':')) {
+      const file = expandArgvWord(entry.trim(), lookup);
+      if (file === '') continue;
+      const r = await readForwardFile(file, acct.uid);
+      if (r === undefined) continue;
+      if ('refused' in r) {
+        this.log(`forward: ${r.refused}`);
+        continue;
+      }
+      return r.items;
     }
-    return r.items;
+    return undefined;
   }
 
   /**
