@@ -13,6 +13,8 @@ import { ManualClock } from '../src/deliver/clock.js';
 import { runQueue, type QueueRunOptions } from '../src/deliver/runner.js';
 import { OP } from '../src/rewrite/tokens.js';
 import { defaultRecipientFlags, newEnvelope, QueueDirectory, QueueIdGenerator } from '../src/queue/index.js';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
 import { startSink, tableResolver } from './deliver-helpers.js';
 import { sampleConfigCopy } from './e2e-helpers.js';
 
@@ -50,6 +52,7 @@ describe('queue runner: AUTH with AuthInfo: entries of the access map', () => {
         'AuthInfo:mx.partner.example.test\t"U:smmsp" "P:secret" "M:PLAIN"',
         'AuthInfo:mx.wrong.test\t"U:smmsp" "P=bm9wZQ==" "M:PLAIN"',
         'AuthInfo:127.0.0.2\t"U:byaddr" "P:other"',
+        'AuthInfo:mx.ids.test\t"U:zid" "I:cid" "P:pw" "M:PLAIN"',
       ],
     });
     qdir = path.join(dir, 'var/spool/mqueue');
@@ -70,6 +73,7 @@ describe('queue runner: AUTH with AuthInfo: entries of the access map', () => {
     clock: new ManualClock(START),
     mailboxDir: path.join(dir, 'mail'),
     passwdFile: path.join(dir, 'no-passwd'),
+    log: process.env.RUNNER_LOG ? (l) => console.error(l) : undefined,
     ...extra,
   });
 
@@ -108,6 +112,35 @@ describe('queue runner: AUTH with AuthInfo: entries of the access map', () => {
       expect(bounce).toMatch(/530/);
     } finally {
       await sink.close();
+    }
+  });
+
+  it('sends U: as the authorization id and I: as the authentication id in AUTH PLAIN, as sendmail does', async () => {
+    const seen: unknown[] = [];
+    const server = new SMTPServer({
+      logger: false,
+      allowInsecureAuth: true,
+      disableReverseLookup: true,
+      authMethods: ['PLAIN'],
+      onAuth(auth, _session, cb) {
+        seen.push([(auth as { authzid?: string }).authzid, auth.username, auth.password]);
+        cb(null, { user: auth.username });
+      },
+      onData(stream, _session, cb) {
+        stream.resume();
+        stream.on('end', () => cb(null));
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (server.server.address() as AddressInfo).port;
+      const mx = tableResolver({ 'ids.test': [{ preference: 10, exchange: 'mx.ids.test' }] }, { 'mx.ids.test': ['127.0.0.1'] });
+      const id = await enqueue('<erin@ids.test>');
+      expect(await runQueue(qdir, base({ smtpPort: port, mxResolver: mx }))).toMatchObject({ deferred: 0 }); // the earlier test's bounce may go on too
+      expect(readdirSync(qdir).filter((f) => f.endsWith(id))).toEqual([]);
+      expect(seen).toEqual([['zid', 'cid', 'pw']]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

@@ -573,7 +573,7 @@ class Deliverer {
   /** Client AUTH credentials for a server from the cf's authinfo ruleset (authinfo.ts); undefined: no AUTH. */
   private async authInfo(serverName: string, serverAddr: string): Promise<SmtpCredentials | undefined> {
     const info = await lookupAuthInfo(this.loaded, serverName, serverAddr);
-    return info && { user: info.authId, pass: info.password, mechanisms: info.mechanisms };
+    return info && { user: info.authId, authzid: info.user, pass: info.password, mechanisms: info.mechanisms };
   }
 
   /** The cf's Received: header (HReceived) for a message made here, with its macros; undefined without one. */

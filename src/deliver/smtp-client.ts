@@ -49,7 +49,10 @@ export interface SmtpRecipient {
 }
 
 export interface SmtpCredentials {
+  /** Authentication id. */
   readonly user: string;
+  /** Authorization id sent with PLAIN (sendmail sends authinfo's U: there); default none. */
+  readonly authzid?: string;
   readonly pass: string;
   /** SASL mechanism (PLAIN, LOGIN, CRAM-MD5); default: the first one both sides know. */
   readonly method?: string;
@@ -296,6 +299,16 @@ async function authenticate(conn: SMTPConnection, creds: SmtpCredentials): Promi
   return err;
 }
 
+/** AUTH PLAIN with an authorization id (nodemailer's own PLAIN sends none), as sendmail's SASL client sends it. */
+function plainWithAuthzid(creds: SmtpCredentials) {
+  return async (ctx: { sendCommand(cmd: string): Promise<{ status: number; response: string }>; resolve(): void; reject(err: Error): void }) => {
+    const token = Buffer.from(`${creds.authzid ?? ''}\0${creds.user}\0${creds.pass}`, 'utf8').toString('base64');
+    const r = await ctx.sendCommand(`AUTH PLAIN ${token}`);
+    if (r.status === 235) ctx.resolve();
+    else ctx.reject(new Error(r.response));
+  };
+}
+
 /** Opens a session to one address (or the request's socket): connect, greeting, EHLO, STARTTLS, AUTH. */
 async function openSession(
   req: SmtpDeliveryRequest,
@@ -330,6 +343,7 @@ async function openSession(
     socketCloseTimeout: 0,
     logger: transcriptLogger(capture),
     transactionLog: true,
+    ...(creds?.authzid !== undefined ? { customAuth: { PLAIN: plainWithAuthzid(creds) } } : {}),
   });
   conn.on('error', () => {}); // errors also reach the step waiting for them
   const connectErr = await waitConnected(conn);
