@@ -6,9 +6,11 @@
 // each reply means for each recipient, the way sendmail 8.17 does (observed
 // against real sendmail with a mailertable host list and scripted peers):
 //
-// - a connection failure, a 4xx or 5xx greeting, a failed EHLO/HELO,
-//   STARTTLS or AUTH, a 4xx reply to MAIL, or a lost connection before the
+// - a connection failure, a 4xx or 5xx greeting, a failed EHLO/HELO or
+//   STARTTLS, a 4xx reply to AUTH or MAIL, or a lost connection before the
 //   final reply to the message: try the next address/host;
+// - a 5xx reply to AUTH (credentials from the cf's authinfo ruleset,
+//   authinfo.ts): go on unauthenticated, as sendmail 8.17 does;
 // - a 5xx reply to MAIL: every recipient fails permanently;
 // - each RCPT reply decides its recipient (2xx accepted, 4xx deferred, 5xx
 //   failed); the final reply to DATA decides every accepted recipient;
