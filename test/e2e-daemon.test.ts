@@ -34,7 +34,7 @@ describe('sendmail -bD with the sample cf', () => {
   beforeAll(async () => {
     port = await freePort();
     dir = sampleConfigCopy(port);
-    daemon = await startOurDaemon(dir);
+    daemon = await startOurDaemon(dir, ['-odq']);
   }, 20000);
   afterAll(async () => {
     if (daemon) await stopDaemon(daemon);

@@ -27,7 +27,7 @@ async function sessionsAt(level: number): Promise<string[]> {
   process.env.SENDMAIL_LOG = logFile;
   let daemon: ChildProcess | undefined;
   try {
-    daemon = await startOurDaemon(dir, ['-O', `LogLevel=${level}`]);
+    daemon = await startOurDaemon(dir, ['-odq', '-O', `LogLevel=${level}`]);
     stop = daemon;
     await Promise.all([
       chatFrom(port, '127.0.0.1', ['EHLO client.example.test', 'MAIL FROM:<sender@mail.example.test>', 'RCPT TO:<root@mail.example.test>', ...MESSAGE]),
@@ -82,7 +82,7 @@ describe('sendmail -bD logging to a file (SENDMAIL_LOG)', () => {
   it('a local submission logs from=user, relay=user@localhost, without proto or daemon', () => {
     const logFile = path.join(dir, 'local.log');
     const user = os.userInfo().username;
-    execFileSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', 'root'], {
+    execFileSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', 'root'], {
       cwd: dir,
       input: 'Subject: local\n\nhello\n',
       env: { ...process.env, SENDMAIL_LOG: logFile },
@@ -109,7 +109,7 @@ describe('sendmail -bD logging to a file (SENDMAIL_LOG)', () => {
         stdio: ['pipe', 'pipe', 'pipe'],
       });
     run(['-bi']);
-    run(['logbox'], 'Subject: queued\n\nfor the log\n');
+    run(['-odq', 'logbox'], 'Subject: queued\n\nfor the log\n');
     const id = /: ([0-9A-Za-z]{14}): from=/.exec(readFileSync(logFile, 'latin1'))?.[1];
     run(['-qRlogbox']);
     // the alias controls the file: its name with DefaultUser's uid (this cf: the default 1) and gid 0, as sendmail 8.17 logs it

@@ -18,7 +18,7 @@ let dir = '';
 function submit(args: string[]): string[] {
   const queue = path.join(dir, 'var/spool/mqueue');
   for (const f of readdirSync(queue)) rmSync(path.join(queue, f));
-  const r = spawnSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', ...args], { cwd: dir, input: 'Subject: t\n\nbody\n', encoding: 'latin1' });
+  const r = spawnSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', ...args], { cwd: dir, input: 'Subject: t\n\nbody\n', encoding: 'latin1' });
   expect(r.status, r.stderr).toBe(0);
   const qf = readdirSync(queue).filter((f) => f.startsWith('qf'));
   expect(qf).toHaveLength(1);

@@ -14,7 +14,7 @@ let dir = '';
 const queueFiles = (prefix: string): string[] => readdirSync(path.join(dir, 'var/spool/mqueue')).filter((f) => f.startsWith(prefix));
 
 function sendmail(args: string[], input = ''): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', ...args], { cwd: dir, input, encoding: 'latin1' });
+  const r = spawnSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', ...args], { cwd: dir, input, encoding: 'latin1' });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 

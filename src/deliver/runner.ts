@@ -115,6 +115,8 @@ export interface QueueRunOptions {
   readonly smtpPort?: number;
   readonly smtpTimeouts?: SmtpTimeouts;
   readonly selections?: readonly QueueSelection[];
+  /** Only this queue id (read alone, not the whole queue): delivery of a message just accepted. */
+  readonly messageId?: string;
   /** Run every selected message, whatever its retry time (sendmail -q with a selection, or -qf). */
   readonly ignoreRetryTime?: boolean;
   /** Smallest wait after a failed attempt (s); doubled per attempt up to maxRetrySeconds. Default MinQueueAge or 0. */
@@ -947,13 +949,24 @@ async function sweepAbandonedRemovals(queue: QueueDirectory, log: (line: string)
   }
 }
 
+/** The one message of `id` as a list (empty when it is gone already, e.g. delivered by a queue run). */
+async function readOne(queue: QueueDirectory, id: string): Promise<QueueEntry[]> {
+  try {
+    return [await queue.read(id)];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
 /** Runs one queue directory once. */
 export async function runQueue(dir: string, options: QueueRunOptions): Promise<QueueRunSummary> {
   const d = new Deliverer(options);
   const queue = new QueueDirectory(dir);
   const summary: QueueRunSummary = { attempted: 0, completed: 0, deferred: 0, reports: 0, skipped: 0 };
   await sweepAbandonedRemovals(queue, d.log);
-  const entries = sortEntries(await queue.readAll((f) => d.log(`${f.id}: set aside as ${f.path}: ${f.reason}`)));
+  const onCorrupt = (f: { id: string; path: string; reason: string }): void => d.log(`${f.id}: set aside as ${f.path}: ${f.reason}`);
+  const entries = options.messageId === undefined ? sortEntries(await queue.readAll(onCorrupt)) : await readOne(queue, options.messageId);
   const minAge = options.minRetrySeconds ?? queueInterval(options.loaded.config.options.get('MinQueueAge'));
   const maxRetry = options.maxRetrySeconds ?? 4 * 3600;
   const maxRun = Number(options.loaded.config.options.get('MaxQueueRunSize') ?? 0) || Infinity;

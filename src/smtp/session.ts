@@ -80,6 +80,8 @@ export interface SessionOptions {
   senderFullName?: string | undefined;
   /** Called for ETRN with its argument (start a queue run). */
   onEtrn?: (arg: string) => void;
+  /** A message was stored in the queue (called before its 250 is written): DeliveryMode b/i start its delivery. */
+  onQueued?: (id: string) => void;
   /** STARTTLS is offered (the cf has a server certificate, the listener allows it; src/smtp/tls.ts). */
   startTls?: boolean;
   /** AUTH mechanisms and the password check (src/smtp/auth.ts); absent: AUTH is not offered. */
@@ -568,6 +570,7 @@ export class SmtpSession {
       bodyType: txn.params.get('BODY')?.toUpperCase(),
       proto: this.protocol,
     });
+    this.opts.onQueued?.(id);
     return eom.reply ?? R.messageAccepted(id);
   }
 

@@ -2,12 +2,16 @@
 // policy, the PidFile, SIGHUP reloading the cf.  -bd and -bD both stay in
 // the foreground here (a service manager or `&` puts -bd in the
 // background); the queue run interval of -q is kept for the queue runner.
+// In DeliveryMode b (the default) and i every message queued is delivered
+// at once in this process (ImmediateDelivery, at most
+// IMMEDIATE_DELIVERIES at a time); in q and d it waits for a queue run.
 
 import type { LoadedConfig } from '../config/loader.js';
 import { isDeliveryLogLine, mailLog } from '../log/index.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { tlsSettingsFromOptions } from '../smtp/tls.js';
-import { resolveClientAddress, daemonListeners, sessionOptionsFromConfig } from './session-options.js';
+import type { QueueRunOptions } from '../deliver/runner.js';
+import { resolveClientAddress, daemonListeners, deliveryModeOf, sessionOptionsFromConfig } from './session-options.js';
 
 export interface CfDaemonOptions {
   loaded: LoadedConfig;
@@ -28,9 +32,80 @@ function maxDaemonChildren(loaded: LoadedConfig): number {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
+/** Deliveries of just-accepted messages running at once; the rest wait their turn. */
+export const IMMEDIATE_DELIVERIES = 4;
+/** Accepted messages waiting for a delivery slot; beyond this they are left to the next queue run. */
+const IMMEDIATE_BACKLOG = 1000;
+
+/**
+ * Delivery of each message as it is queued: the queue runner for that one
+ * queue id (it takes the message's lock, so a queue run at the same time
+ * does not deliver it twice), `limit` at a time, the others in order.
+ */
+export class ImmediateDelivery {
+  private readonly waiting: string[] = [];
+  private running = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly queueDir: string,
+    private readonly options: QueueRunOptions,
+    private readonly log: (m: string) => void,
+    private readonly limit = IMMEDIATE_DELIVERIES,
+  ) {}
+
+  /** Deliver `id` as soon as a slot is free (after the current tick: its 250 is written first). */
+  add(id: string): void {
+    if (this.waiting.length >= IMMEDIATE_BACKLOG) {
+      this.log(`${id}: ${IMMEDIATE_BACKLOG} messages wait for delivery already; this one waits for the next queue run`);
+      return;
+    }
+    this.waiting.push(id);
+    setImmediate(() => this.pump());
+  }
+
+  /** Resolves when nothing is running or waiting. */
+  drained(): Promise<void> {
+    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.limit && this.waiting.length > 0) {
+      const id = this.waiting.shift()!;
+      this.running++;
+      void this.deliver(id).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.waiting.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+      });
+    }
+  }
+
+  private async deliver(id: string): Promise<void> {
+    try {
+      const { runQueue } = await import('../deliver/runner.js');
+      await runQueue(this.queueDir, { ...this.options, messageId: id, ignoreRetryTime: true });
+    } catch (err) {
+      this.log(`${id}: delivery failed, left in the queue: ${(err as Error).message}`);
+    }
+  }
+}
+
 export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const session = await sessionOptionsFromConfig(opts.loaded, log);
+  const deliveryMode = deliveryModeOf(opts.loaded);
+  const runsQueue = (opts.queueIntervalSeconds ?? 0) > 0;
+  // the queue runner gets its own copy of the cf: the engine's macros are not shared with the SMTP policy
+  const runnerConfig = runsQueue || deliveryMode === 'b' || deliveryMode === 'i' ? await opts.reload?.() : undefined;
+  if ((runsQueue || deliveryMode === 'b' || deliveryMode === 'i') && !runnerConfig) log('no delivery in this process: the cf could not be read again');
+  // the runner's delivery lines (to=, DSN) are in the mail log already; its other notes go to the daemon's log
+  const runnerOptions: QueueRunOptions | undefined = runnerConfig ? { loaded: runnerConfig, log: (m) => void (isDeliveryLogLine(m) || log(m)) } : undefined;
+  if (runnerOptions && (deliveryMode === 'b' || deliveryMode === 'i')) {
+    const immediate = new ImmediateDelivery(session.queue.dir, runnerOptions, log);
+    session.onQueued = (id) => immediate.add(id);
+  }
   const pid = opts.loaded.config.options.get('PidFile');
   const running = await runDaemon({
     listeners: daemonListeners(opts.loaded, opts.overrides),
@@ -54,16 +129,11 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
   mailLog().startingDaemon(session.identity.version, true, opts.queueIntervalSeconds ?? 0);
   mailLog().startedAs(opts.commandLine);
   for (const a of running.addresses) log(`listening on ${a.address} port ${a.port}`);
-  if ((opts.queueIntervalSeconds ?? 0) > 0) {
-    // the queue runner gets its own copy of the cf: the engine's macros are not shared with the SMTP policy
-    const runnerConfig = await opts.reload?.();
-    if (runnerConfig) {
-      // the queue runner (and nodemailer under it) is loaded only by a daemon that runs the queue
-      const { scheduleQueueRuns } = await import('../deliver/runner.js');
-      // the runner's delivery lines (to=, DSN) are in the mail log already; its other notes go to the daemon's log
-      scheduleQueueRuns(opts.queueIntervalSeconds!, { loaded: runnerConfig, log: (m) => void (isDeliveryLogLine(m) || log(m)) });
-      log(`queue runs every ${opts.queueIntervalSeconds} s`);
-    } else log('queue runs not started: the cf could not be read again');
+  if (runsQueue && runnerOptions) {
+    // the queue runner (and nodemailer under it) is loaded only by a daemon that delivers
+    const { scheduleQueueRuns } = await import('../deliver/runner.js');
+    scheduleQueueRuns(opts.queueIntervalSeconds!, runnerOptions);
+    log(`queue runs every ${opts.queueIntervalSeconds} s`);
   }
   return running;
 }

@@ -5,8 +5,14 @@
 // an SMTP session with the cf's policy as the local user and is queued.
 // Refused recipients are printed "addr... text" and make the exit status 67
 // (the others are still queued); 75 when only temporary failures stopped it.
+// Then DeliveryMode says what happens to the queued message: i delivers it
+// before the command exits (deliverNow), b (the default) starts a detached
+// `sendmail -qI<id>` and returns at once (deliverInBackground), q and d
+// leave it for a queue run.
 
+import { spawn } from 'node:child_process';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../config/loader.js';
 import { parseAddress } from '../address/parse.js';
 import { splitAddressList } from '../deliver/alias-expand.js';
@@ -24,6 +30,8 @@ export interface LocalSubmitOptions {
   sender?: string;
   /** -F: the sender's full name, for a From: header the message lacks. */
   fullName?: string;
+  /** Called with the queue id once the message is queued (DeliveryMode b and i deliver it). */
+  deliver?: (id: string) => Promise<void>;
 }
 
 const EX_NOUSER = 67;
@@ -97,8 +105,10 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
   const sender = opts.sender ?? user;
   const options = await sessionOptionsFromConfig(loaded, print);
   const submitterAuth = await submitterOf(loaded, sender, options.identity.hostName);
+  let queuedId: string | undefined;
   const session = new SmtpSession({
     ...options,
+    onQueued: (id) => void (queuedId = id),
     ...(submitterAuth !== undefined ? { submitterAuth } : {}),
     daemon: { name: '', addr: '', port: 0, family: 'inet', modifiers: 'cu' },
     client: { addr: '0', port: 0, name: '', resolve: '', description: `${os.userInfo().username}@localhost` },
@@ -145,5 +155,27 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
     print(stored.lines.join(' '));
     return stored.code < 500 ? EX_TEMPFAIL : EX_NOUSER;
   }
+  if (queuedId !== undefined) await opts.deliver?.(queuedId);
   return refused ? EX_NOUSER : 0;
+}
+
+/** DeliveryMode i: the queue runner for the message `id`, in this process, before the command exits. */
+export async function deliverNow(loaded: LoadedConfig, id: string, log: (line: string) => void): Promise<void> {
+  const { runQueue } = await import('../deliver/runner.js');
+  const { queueDirectoryOf } = await import('./session-options.js');
+  await runQueue(await queueDirectoryOf(loaded), { loaded, messageId: id, ignoreRetryTime: true, log });
+}
+
+/** This package's `sendmail` command (bin/sendmail beside dist/). */
+const SENDMAIL_BIN = fileURLToPath(new URL('../../bin/sendmail', import.meta.url));
+
+/**
+ * DeliveryMode b: `sendmail -C cf [-O options] -qI<id>` started detached,
+ * its output dropped, so this command returns at once while it delivers.
+ */
+export function deliverInBackground(configFile: string, options: readonly { name: string; value: string }[], id: string): void {
+  const args = [SENDMAIL_BIN, '-C', configFile, ...options.flatMap((o) => ['-O', `${o.name}=${o.value}`]), `-qI${id}`];
+  const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => {}); // the message stays queued for the next queue run
+  child.unref();
 }

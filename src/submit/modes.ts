@@ -115,11 +115,19 @@ export async function runMailMode(
         const ignoreDots = args.flags.has('i') || args.options.some((o) => o.name === 'IgnoreDots' && !/^(f|false|n|no)$/i.test(o.value));
         const sender = args.flags.get('f') ?? args.flags.get('r');
         const fullName = args.flags.get('F');
-        const { submitLocal } = await import('./local.js');
+        const { submitLocal, deliverNow, deliverInBackground } = await import('./local.js');
+        const { deliveryModeOf } = await import('./session-options.js');
+        const mode = deliveryModeOf(loaded, args.flags.has('v'));
+        const deliver =
+          mode === 'i'
+            ? (id: string) => deliverNow(loaded, id, err)
+            : mode === 'b'
+              ? async (id: string) => deliverInBackground(args.configFile, args.options, id)
+              : undefined;
         return await submitLocal(
           loaded,
           await readStdin(),
-          { recipients: args.recipients, fromHeaders, ignoreDots, ...(sender ? { sender } : {}), ...(fullName ? { fullName } : {}) },
+          { recipients: args.recipients, fromHeaders, ignoreDots, ...(sender ? { sender } : {}), ...(fullName ? { fullName } : {}), ...(deliver ? { deliver } : {}) },
           err,
         );
       }

@@ -70,6 +70,24 @@ export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: s
   return opts;
 }
 
+/** DeliveryMode: i(nteractive), b(ackground), q(ueue only), d(efer: queue only, no map lookups). */
+export type DeliveryMode = 'i' | 'b' | 'q' | 'd';
+
+/**
+ * The delivery mode from the cf's `O DeliveryMode=` with the command line's
+ * -od?/-O DeliveryMode= applied by the loader: its first letter; unset is b,
+ * set but empty is i (op.txt); -v (verbose) makes it i.  An unknown letter is
+ * an Error naming it.
+ */
+export function deliveryModeOf(loaded: LoadedConfig, verbose = false): DeliveryMode {
+  if (verbose) return 'i';
+  const value = loaded.config.options.get('DeliveryMode');
+  if (value === undefined) return 'b';
+  const letter = value.trim().charAt(0).toLowerCase() || 'i';
+  if (letter === 'i' || letter === 'b' || letter === 'q' || letter === 'd') return letter;
+  throw new Error(`${loaded.config.file}: DeliveryMode=${value}: expected i (interactive), b (background), q (queue only) or d (deferred)`);
+}
+
 /**
  * A cf text (SmtpGreetingMessage, a header template) expanded with the cf's
  * macros and the given ones ($b, {client_addr}, {client_name}, $_ ...), set
