@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { LoadedConfig } from '../config/loader.js';
 import { configureMailLog } from '../log/index.js';
+import { daemonReady, detachDaemon, takeDaemonReadyFd } from './detach.js';
 // each mode's module is imported when that mode runs: the daemon does not
 // carry the queue runner, nodemailer and the delivery agents until a queue
 // run needs them
@@ -76,6 +77,9 @@ export async function runMailMode(
         }
         const queue = loaded.config.options.get('QueueDirectory');
         if (queue !== undefined && !queue.includes('*')) mkdirSync(queue, { recursive: true, mode: 0o700 });
+        // -bd: this command returns once a background copy of it listens; -bD stays
+        const readyFd = args.mode === 'd' ? takeDaemonReadyFd() : undefined;
+        if (args.mode === 'd' && readyFd === undefined) return await detachDaemon(argv);
         const { runCfDaemon } = await import('./daemon.js');
         await runCfDaemon({
           loaded,
@@ -84,6 +88,7 @@ export async function runMailMode(
           reload: loadLogging,
           queueIntervalSeconds: queueInterval(args.flags.get('q')),
         });
+        if (readyFd !== undefined) daemonReady(readyFd);
         return 0;
       }
       case 's': {
