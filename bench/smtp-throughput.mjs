@@ -178,7 +178,7 @@ const real = config.withReal ? config : undefined;
 // only the queue, the pid file, the alias database and the port differ (-O overrides, as for sendmail below)
 const ours = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
   ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
-  path.join(root, 'bin/sendmail'), '-bd', '-C', cf, `-OQueueDirectory=${oursQueue}`, `-OPidFile=${path.join(dir, 'ours.pid')}`, `-OAliasFile=${config.ourAliases}`,
+  path.join(root, 'bin/sendmail'), '-bD', '-C', cf, `-OQueueDirectory=${oursQueue}`, `-OPidFile=${path.join(dir, 'ours.pid')}`, `-OAliasFile=${config.ourAliases}`,
   '-ODeliveryMode=queueonly', '-ODaemonPortOptions=Port=2526,Addr=127.0.0.1'], { stdio: ['ignore', 'inherit', 'pipe'] });
 let oursErr = '';
 ours.stderr.on('data', (d) => { oursErr += d; if (oursErr.length > 20000) oursErr = oursErr.slice(-10000); });
