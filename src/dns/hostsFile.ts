@@ -3,8 +3,10 @@
  * `files` host service reads it: `address name name ...`, `#` starts a
  * comment, names compare without regard to case, and a name's canonical
  * form is the first name on its line that contains a dot, else the first.
+ * The file is kept parsed (src/sys/watched-file.ts): an edit is seen within
+ * a second; a file that cannot be read has no entries.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { WatchedFile } from '../sys/watched-file.js';
 
 export interface HostsEntry {
   address: string;
@@ -29,45 +31,43 @@ export function canonicalNameOf(entry: HostsEntry): string {
   return entry.names.find((n) => n.includes('.')) ?? entry.names[0];
 }
 
+interface IndexedHosts {
+  entries: HostsEntry[];
+  /** Lower-case name -> first line naming it. */
+  byName: Map<string, HostsEntry>;
+}
+
+function indexHosts(text: string): IndexedHosts {
+  const entries = parseHostsFile(text);
+  const byName = new Map<string, HostsEntry>();
+  for (const e of entries) {
+    for (const n of e.names) if (!byName.has(n.toLowerCase())) byName.set(n.toLowerCase(), e);
+  }
+  return { entries, byName };
+}
+
+const NO_HOSTS: IndexedHosts = { entries: [], byName: new Map() };
+
 /** A hosts file, re-read when it changes on disk. */
 export class HostsFile {
-  private entries: HostsEntry[] = [];
-  /** Lower-case name -> first line naming it. */
-  private byName = new Map<string, HostsEntry>();
-  private stamp = '';
+  private readonly file: WatchedFile<IndexedHosts>;
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    this.file = new WatchedFile(path, indexHosts);
+  }
+
+  private indexed(): IndexedHosts {
+    const content = this.file.get();
+    return content.ok ? content.value : NO_HOSTS;
+  }
 
   private load(): HostsEntry[] {
-    let stamp: string;
-    try {
-      const st = statSync(this.path);
-      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
-    } catch {
-      this.entries = [];
-      this.byName = new Map();
-      this.stamp = '';
-      return this.entries;
-    }
-    if (stamp !== this.stamp) {
-      try {
-        this.entries = parseHostsFile(readFileSync(this.path, 'latin1'));
-      } catch {
-        this.entries = [];
-      }
-      this.byName = new Map();
-      for (const e of this.entries) {
-        for (const n of e.names) if (!this.byName.has(n.toLowerCase())) this.byName.set(n.toLowerCase(), e);
-      }
-      this.stamp = stamp;
-    }
-    return this.entries;
+    return this.indexed().entries;
   }
 
   /** The first line naming `name` (case-insensitive, exact otherwise). */
   findName(name: string): HostsEntry | undefined {
-    this.load();
-    return this.byName.get(name.toLowerCase());
+    return this.indexed().byName.get(name.toLowerCase());
   }
 
   /** Every address listed for `name`, in file order. */

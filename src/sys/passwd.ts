@@ -2,8 +2,10 @@
  * src/sys/passwd.ts — the password file, read as getpwnam(3) would: one
  * entry by exact name.  Every user lookup of the project (the `user` map
  * class, local recipients, mailbox owners, TrustedUser) goes through here.
+ * The file is kept parsed (src/sys/watched-file.ts): an edit is seen within
+ * a second.
  */
-import { readFileSync } from 'node:fs';
+import { watchedFileCache } from './watched-file.js';
 
 export const PASSWD_FILE = '/etc/passwd';
 
@@ -14,6 +16,21 @@ export type PasswdColumn = (typeof PASSWD_COLUMNS)[number];
 /** One passwd entry: each column as written. */
 export type PasswdEntry = Record<PasswdColumn, string>;
 
+/** Name -> its first entry in the file (getpwnam takes the first). */
+function parsePasswd(text: string): Map<string, PasswdEntry> {
+  const byName = new Map<string, PasswdEntry>();
+  for (const line of text.split('\n')) {
+    const fields = line.split(':');
+    if (fields.length < PASSWD_COLUMNS.length || byName.has(fields[0]!)) continue;
+    const entry = {} as PasswdEntry;
+    PASSWD_COLUMNS.forEach((col, i) => (entry[col] = fields[i]!));
+    byName.set(entry.name, entry);
+  }
+  return byName;
+}
+
+const passwdFile = watchedFileCache(parsePasswd);
+
 /**
  * The entry for `name`, or undefined when there is none.  A file that cannot
  * be read counts as having no entries; `onReadError` hears why.
@@ -23,21 +40,14 @@ export function findPasswdEntry(
   path: string = PASSWD_FILE,
   onReadError?: (message: string) => void,
 ): PasswdEntry | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'latin1');
-  } catch (err) {
-    onReadError?.(`${path}: ${(err as Error).message}`);
+  const content = passwdFile(path).get();
+  if (!content.ok) {
+    onReadError?.(content.message);
     return undefined;
   }
-  for (const line of text.split('\n')) {
-    const fields = line.split(':');
-    if (fields.length < PASSWD_COLUMNS.length || fields[0] !== name) continue;
-    const entry = {} as PasswdEntry;
-    PASSWD_COLUMNS.forEach((col, i) => (entry[col] = fields[i]!));
-    return entry;
-  }
-  return undefined;
+  const entry = content.value.get(name);
+  // a copy: callers own what they get, as with getpwnam's static buffer copied out
+  return entry && { ...entry };
 }
 
 /**
