@@ -37,6 +37,12 @@ const SESSION_MACROS = [
   'mail_mailer', 'rcpt_addr', 'rcpt_host', 'rcpt_mailer', 'nrcpts', 'msg_size', 'hdrlen', 'i', 's', 'r', '_',
 ];
 
+/** The session macros that stay the same through a transaction: $f worked out under them holds for it. */
+const PER_RECIPIENT_OR_MESSAGE = new Set(['rcpt_addr', 'rcpt_host', 'rcpt_mailer', 'nrcpts', 'msg_size', 'hdrlen', 'i']);
+const TRANSACTION_MACROS = SESSION_MACROS.filter((m) => !PER_RECIPIENT_OR_MESSAGE.has(m));
+/** Bound on the $f values kept (one per connection; all dropped when reached). */
+const MAX_KEPT_SENDERS = 4096;
+
 export interface CfPolicyOptions {
   /** The password file for local users (default /etc/passwd). */
   passwdFile?: string;
@@ -46,6 +52,8 @@ export interface CfPolicyOptions {
 export class CfPolicy implements SmtpPolicy {
   private readonly users: LocalUsers;
   private readonly warn: (m: string) => void;
+  /** Per connection: $f of its transaction in progress and what it was worked out under. */
+  private readonly senders = new Map<string, { key: string; f: string }>();
 
   constructor(
     private readonly loaded: LoadedConfig,
@@ -63,10 +71,28 @@ export class CfPolicy implements SmtpPolicy {
     for (const name of SESSION_MACROS) scope.setByName(name, macros.get(name));
     // $f and {mail_from}, the envelope sender; delay_checks hands it to checkmail at RCPT time
     const sender = macros.get('mail_addr');
-    const f = sender === undefined ? undefined : await this.envelopeSender(scope, sender === '' ? '<>' : sender);
+    const f = sender === undefined ? undefined : await this.transactionSender(macros, scope, sender === '' ? '<>' : sender);
     scope.setByName('f', f);
     scope.setByName('mail_from', f === undefined ? undefined : `<${f}>`);
     return scope;
+  }
+
+  /**
+   * $f for the transaction in progress: worked out at its first call (MAIL)
+   * and kept for the later stages, as sendmail sets it once per envelope.
+   * Kept per connection; a different sender or session macro (a new
+   * transaction, AUTH, STARTTLS) works it out again.
+   */
+  private async transactionSender(macros: SessionMacros, scope: MacroTable, sender: string): Promise<string> {
+    let key = sender;
+    for (const name of TRANSACTION_MACROS) key += '\0' + (macros.get(name) ?? '\x01');
+    const connection = `${macros.get('client_addr')}:${macros.get('client_port')}:${macros.get('daemon_addr')}:${macros.get('daemon_port')}`;
+    const kept = this.senders.get(connection);
+    if (kept?.key === key) return kept.f;
+    const f = await this.envelopeSender(scope, sender);
+    if (this.senders.size >= MAX_KEPT_SENDERS) this.senders.clear();
+    this.senders.set(connection, { key, f });
+    return f;
   }
 
   /**
