@@ -22,6 +22,7 @@
 //                       shared machine varies a lot from second to second)
 //   BENCH_RECONNECT=1   one message per connection (smtp-source without -d)
 //   BENCH_PROF=dir      CPU profile of our daemon into dir
+//   BENCH_NODE_FLAGS=.. node flags for our daemon (through NODE_OPTIONS: bin/sendmail runs as a program)
 //   BENCH_ROOT=dir      take our daemon from dir/dist instead of this checkout's (A/B runs)
 //   SMTP_SOURCE=path    use this smtp-source (its libraries beside it in ../lib/postfix)
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
@@ -176,10 +177,12 @@ const { cf } = config;
 const real = config.withReal ? config : undefined;
 // ours: the real command (`sendmail -bd`) on the same cf, so its policy runs the cf's rulesets;
 // only the queue, the pid file, the alias database and the port differ (-O overrides, as for sendmail below)
-const ours = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
-  ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
-  path.join(root, 'bin/sendmail'), '-bD', '-C', cf, `-OQueueDirectory=${oursQueue}`, `-OPidFile=${path.join(dir, 'ours.pid')}`, `-OAliasFile=${config.ourAliases}`,
-  '-ODeliveryMode=queueonly', '-ODaemonPortOptions=Port=2526,Addr=127.0.0.1'], { stdio: ['ignore', 'inherit', 'pipe'] });
+// run as the command is run (bin/sendmail's own start-up: its thread pool); node flags through NODE_OPTIONS
+const nodeOptions = [process.env.NODE_OPTIONS ?? '', process.env.BENCH_NODE_FLAGS ?? '',
+  ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])].join(' ').trim();
+const ours = spawn(path.join(root, 'bin/sendmail'), ['-bD', '-C', cf, `-OQueueDirectory=${oursQueue}`, `-OPidFile=${path.join(dir, 'ours.pid')}`, `-OAliasFile=${config.ourAliases}`,
+  '-ODeliveryMode=queueonly', '-ODaemonPortOptions=Port=2526,Addr=127.0.0.1'],
+  { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
 let oursErr = '';
 ours.stderr.on('data', (d) => { oursErr += d; if (oursErr.length > 20000) oursErr = oursErr.slice(-10000); });
 let realPid;
