@@ -23,7 +23,7 @@ import { runCheckRuleset, type RulesetVerdict } from '../address/rscheck.js';
 import { cataddr } from '../rewrite/cataddr.js';
 import type { MacroTable } from '../rewrite/macros.js';
 import { prescan } from '../rewrite/prescan.js';
-import { OP } from '../rewrite/tokens.js';
+import { OP, names } from '../rewrite/tokens.js';
 import { accept, discard, failure, quarantine, type Decision, type RecipientContext, type RecipientDecision, type SessionMacros, type SmtpPolicy } from './policy.js';
 import type { Reply } from './reply.js';
 import { expnLocal, notLocal, vrfyLocal } from './expn.js';
@@ -36,6 +36,9 @@ const SESSION_MACROS = [
   'tls_version', 'cipher', 'cipher_bits', 'alg_bits', 'verify', 'cert_subject', 'cert_issuer', 'cn_subject', 'cn_issuer', 'mail_addr', 'mail_host',
   'mail_mailer', 'rcpt_addr', 'rcpt_host', 'rcpt_mailer', 'nrcpts', 'msg_size', 'hdrlen', 'i', 's', 'r', '_',
 ];
+
+/** Their macro ids, made at the first call (not at import: ids are handed out in order of first use). */
+let sessionMacroIds: string[] | undefined;
 
 /** The session macros that stay the same through a transaction: $f worked out under them holds for it. */
 const PER_RECIPIENT_OR_MESSAGE = new Set(['rcpt_addr', 'rcpt_host', 'rcpt_mailer', 'nrcpts', 'msg_size', 'hdrlen', 'i']);
@@ -53,7 +56,7 @@ export class CfPolicy implements SmtpPolicy {
   private readonly users: LocalUsers;
   private readonly warn: (m: string) => void;
   /** Per connection: $f of its transaction in progress and what it was worked out under. */
-  private readonly senders = new Map<string, { key: string; f: string }>();
+  private readonly senders = new Map<string, { sender: string; under: (string | undefined)[]; f: string }>();
 
   constructor(
     private readonly loaded: LoadedConfig,
@@ -67,8 +70,15 @@ export class CfPolicy implements SmtpPolicy {
 
   /** A scope for one call: the session's macros over the config's (those the session lacks unset). */
   private async scopeOf(macros: SessionMacros): Promise<MacroTable> {
-    const scope = this.loaded.macros.scope();
-    for (const name of SESSION_MACROS) scope.setByName(name, macros.get(name));
+    const root = this.loaded.macros;
+    const scope = root.scope();
+    const ids = (sessionMacroIds ??= SESSION_MACROS.map((name) => names.id(name)));
+    for (let i = 0; i < SESSION_MACROS.length; i++) {
+      const value = macros.get(SESSION_MACROS[i]!);
+      const id = ids[i]!;
+      // an unset over an unset start-up value changes nothing: the overlay stays small
+      if (value !== undefined || root.get(id) !== undefined) scope.set(id, value);
+    }
     // $f and {mail_from}, the envelope sender; delay_checks hands it to checkmail at RCPT time
     const sender = macros.get('mail_addr');
     const f = sender === undefined ? undefined : await this.transactionSender(macros, scope, sender === '' ? '<>' : sender);
@@ -84,14 +94,13 @@ export class CfPolicy implements SmtpPolicy {
    * transaction, AUTH, STARTTLS) works it out again.
    */
   private async transactionSender(macros: SessionMacros, scope: MacroTable, sender: string): Promise<string> {
-    let key = sender;
-    for (const name of TRANSACTION_MACROS) key += '\0' + (macros.get(name) ?? '\x01');
     const connection = `${macros.get('client_addr')}:${macros.get('client_port')}:${macros.get('daemon_addr')}:${macros.get('daemon_port')}`;
+    const under = TRANSACTION_MACROS.map((name) => macros.get(name));
     const kept = this.senders.get(connection);
-    if (kept?.key === key) return kept.f;
+    if (kept && kept.sender === sender && kept.under.every((v, i) => v === under[i])) return kept.f;
     const f = await this.envelopeSender(scope, sender);
     if (this.senders.size >= MAX_KEPT_SENDERS) this.senders.clear();
-    this.senders.set(connection, { key, f });
+    this.senders.set(connection, { sender, under, f });
     return f;
   }
 
