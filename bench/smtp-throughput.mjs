@@ -22,7 +22,7 @@
 //                       shared machine varies a lot from second to second)
 //   BENCH_RECONNECT=1   one message per connection (smtp-source without -d)
 //   BENCH_PROF=dir      CPU profile of our daemon into dir
-//   BENCH_NODE_FLAGS=.. node flags for our daemon (through NODE_OPTIONS: bin/sendmail runs as a program)
+//   BENCH_NODE_FLAGS=.. node flags for our daemon (node then runs bin/sendmail itself, with its 16 threads)
 //   BENCH_ROOT=dir      take our daemon from dir/dist instead of this checkout's (A/B runs)
 //   SMTP_SOURCE=path    use this smtp-source (its libraries beside it in ../lib/postfix)
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
@@ -177,12 +177,16 @@ const { cf } = config;
 const real = config.withReal ? config : undefined;
 // ours: the real command (`sendmail -bd`) on the same cf, so its policy runs the cf's rulesets;
 // only the queue, the pid file, the alias database and the port differ (-O overrides, as for sendmail below)
-// run as the command is run (bin/sendmail's own start-up: its thread pool); node flags through NODE_OPTIONS
-const nodeOptions = [process.env.NODE_OPTIONS ?? '', process.env.BENCH_NODE_FLAGS ?? '',
-  ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])].join(' ').trim();
-const ours = spawn(path.join(root, 'bin/sendmail'), ['-bD', '-C', cf, `-OQueueDirectory=${oursQueue}`, `-OPidFile=${path.join(dir, 'ours.pid')}`, `-OAliasFile=${config.ourAliases}`,
-  '-ODeliveryMode=queueonly', '-ODaemonPortOptions=Port=2526,Addr=127.0.0.1'],
-  { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
+// run as the command is run (bin/sendmail's own start line: its thread pool); with node flags (V8's
+// are not allowed in NODE_OPTIONS) node runs the script itself, with that start line's flag and thread pool
+const nodeFlags = [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+  ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])];
+const oursArgs = ['-bD', '-C', cf, `-OQueueDirectory=${oursQueue}`, `-OPidFile=${path.join(dir, 'ours.pid')}`, `-OAliasFile=${config.ourAliases}`,
+  '-ODeliveryMode=queueonly', '-ODaemonPortOptions=Port=2526,Addr=127.0.0.1'];
+const ours = nodeFlags.length === 0
+  ? spawn(path.join(root, 'bin/sendmail'), oursArgs, { stdio: ['ignore', 'inherit', 'pipe'] })
+  : spawn(process.execPath, ['--max-semi-space-size=4', ...nodeFlags, path.join(root, 'bin/sendmail'), ...oursArgs],
+    { stdio: ['ignore', 'inherit', 'pipe'], env: { UV_THREADPOOL_SIZE: '16', ...process.env } });
 let oursErr = '';
 ours.stderr.on('data', (d) => { oursErr += d; if (oursErr.length > 20000) oursErr = oursErr.slice(-10000); });
 let realPid;
@@ -216,8 +220,8 @@ try {
       real ? median(r.map((x) => x.cpuPerMsg)).toFixed(2) : '-']);
     if (process.env.BENCH_VERBOSE) {
       const each = (xs, f) => xs.map(f).join(' ');
-      console.log(`${conns} conns, each round: ours ${each(o, (x) => x.rate.toFixed(0))} msg/s, ${each(o, (x) => mb(x.peak))} MB; ` +
-        `sendmail ${each(r, (x) => x.rate.toFixed(0))} msg/s, ${each(r, (x) => mb(x.peak))} MB; load average ${readFileSync('/proc/loadavg', 'latin1').split(' ')[0]}`);
+      console.log(`${conns} conns, each round: ours ${each(o, (x) => x.rate.toFixed(0))} msg/s, ${each(o, (x) => mb(x.peak))} MB, ${each(o, (x) => x.cpuPerMsg.toFixed(2))} CPU ms/msg; ` +
+        `sendmail ${each(r, (x) => x.rate.toFixed(0))} msg/s, ${each(r, (x) => mb(x.peak))} MB, ${each(r, (x) => x.cpuPerMsg.toFixed(2))} CPU ms/msg; load average ${readFileSync('/proc/loadavg', 'latin1').split(' ')[0]}`);
     }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
