@@ -959,61 +959,104 @@ async function readOne(queue: QueueDirectory, id: string): Promise<QueueEntry[]>
   }
 }
 
+const emptySummary = (): QueueRunSummary => ({ attempted: 0, completed: 0, deferred: 0, reports: 0, skipped: 0 });
+
+/**
+ * One listed message of a run: skipped when not selected, not due, without
+ * its data file, in flight in this process or locked by another; else
+ * locked, read again and delivered.  Counts go to `summary`.
+ */
+async function attemptEntry(d: Deliverer, queue: QueueDirectory, dir: string, entry: QueueEntry, options: QueueRunOptions, summary: QueueRunSummary): Promise<void> {
+  const minAge = options.minRetrySeconds ?? queueInterval(options.loaded.config.options.get('MinQueueAge'));
+  const maxRetry = options.maxRetrySeconds ?? 4 * 3600;
+  const env = entry.envelope;
+  const nowSec = Math.floor(d.clock.now().getTime() / 1000);
+  const due = options.ignoreRetryTime || nowSec - env.lastAttempt >= retryDelay(env.attempts, minAge, maxRetry);
+  const key = `${path.resolve(dir)}/${env.id}`;
+  if (!selects(env, options.selections ?? []) || !due || entry.dataSize === undefined || inFlight.has(key)) {
+    summary.skipped++;
+    return;
+  }
+  inFlight.add(key);
+  const unlock = await lockMessage(path.dirname(entry.controlPath), env.id).catch(() => undefined);
+  if (!unlock) {
+    inFlight.delete(key);
+    summary.skipped++;
+    return;
+  }
+  summary.attempted++;
+  try {
+    // another runner may have finished it between our listing and the lock
+    const fresh = await queue.read(env.id);
+    // a tf beside a qf we hold the lock of is what a killed runner was rewriting: its qf stands
+    await fsp.rm(path.join(path.dirname(entry.controlPath), `tf${env.id}`), { force: true });
+    const r = await runMessage(d, queue, fresh);
+    summary[r.outcome]++;
+    summary.reports += r.reports;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      summary.attempted--; // finished by another runner meanwhile
+      summary.skipped++;
+    } else {
+      summary.deferred++;
+      d.log(`${env.id}: queue run failed: ${(err as Error).message}`);
+    }
+  } finally {
+    await unlock();
+    inFlight.delete(key);
+  }
+}
+
 /** Runs one queue directory once. */
 export async function runQueue(dir: string, options: QueueRunOptions): Promise<QueueRunSummary> {
   const d = new Deliverer(options);
   const queue = new QueueDirectory(dir);
-  const summary: QueueRunSummary = { attempted: 0, completed: 0, deferred: 0, reports: 0, skipped: 0 };
+  const summary = emptySummary();
   await sweepAbandonedRemovals(queue, d.log);
   const onCorrupt = (f: { id: string; path: string; reason: string }): void => d.log(`${f.id}: set aside as ${f.path}: ${f.reason}`);
   const entries = options.messageId === undefined ? sortEntries(await queue.readAll(onCorrupt)) : await readOne(queue, options.messageId);
-  const minAge = options.minRetrySeconds ?? queueInterval(options.loaded.config.options.get('MinQueueAge'));
-  const maxRetry = options.maxRetrySeconds ?? 4 * 3600;
   const maxRun = Number(options.loaded.config.options.get('MaxQueueRunSize') ?? 0) || Infinity;
   for (const entry of entries) {
-    if (summary.attempted >= maxRun) {
-      summary.skipped++;
-      continue;
-    }
-    const env = entry.envelope;
-    const nowSec = Math.floor(d.clock.now().getTime() / 1000);
-    const due = options.ignoreRetryTime || nowSec - env.lastAttempt >= retryDelay(env.attempts, minAge, maxRetry);
-    const key = `${path.resolve(dir)}/${env.id}`;
-    if (!selects(env, options.selections ?? []) || !due || entry.dataSize === undefined || inFlight.has(key)) {
-      summary.skipped++;
-      continue;
-    }
-    inFlight.add(key);
-    const unlock = await lockMessage(path.dirname(entry.controlPath), env.id).catch(() => undefined);
-    if (!unlock) {
-      inFlight.delete(key);
-      summary.skipped++;
-      continue;
-    }
-    summary.attempted++;
-    try {
-      // another runner may have finished it between our listing and the lock
-      const fresh = await queue.read(env.id);
-      // a tf beside a qf we hold the lock of is what a killed runner was rewriting: its qf stands
-      await fsp.rm(path.join(path.dirname(entry.controlPath), `tf${env.id}`), { force: true });
-      const r = await runMessage(d, queue, fresh);
-      summary[r.outcome]++;
-      summary.reports += r.reports;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        summary.attempted--; // finished by another runner meanwhile
-        summary.skipped++;
-      } else {
-        summary.deferred++;
-        d.log(`${env.id}: queue run failed: ${(err as Error).message}`);
-      }
-    } finally {
-      await unlock();
-      inFlight.delete(key);
-    }
+    if (summary.attempted >= maxRun) summary.skipped++;
+    else await attemptEntry(d, queue, dir, entry, options, summary);
   }
   d.connections.close();
   return summary;
+}
+
+/**
+ * Delivery of messages one by one as they are queued (the daemon in
+ * DeliveryMode b or i): one Deliverer for the daemon's life, so the
+ * recipient resolver and alias databases are set up once and open SMTP
+ * sessions are reused from one message to the next (ConnectionCacheSize,
+ * ConnectionCacheTimeout), where a queue run's cache lasts for the run.
+ * Each message is attempted whatever its retry time, as sendmail's
+ * background delivery does.
+ */
+export class MessageDelivery {
+  private readonly d: Deliverer;
+  private readonly queue: QueueDirectory;
+
+  constructor(
+    private readonly dir: string,
+    private readonly options: QueueRunOptions,
+  ) {
+    this.d = new Deliverer(options);
+    this.queue = new QueueDirectory(dir);
+  }
+
+  /** Delivers the queued message `id` (nothing when it is gone or locked by a queue run). */
+  async deliver(id: string): Promise<QueueRunSummary> {
+    const summary = emptySummary();
+    const options = { ...this.options, messageId: id, ignoreRetryTime: true };
+    for (const entry of await readOne(this.queue, id)) await attemptEntry(this.d, this.queue, this.dir, entry, options, summary);
+    return summary;
+  }
+
+  /** Ends the cached SMTP sessions. */
+  close(): void {
+    this.d.connections.close();
+  }
 }
 
 /** Runs every queue directory the cf's QueueDirectory option names (a trailing * names several). */

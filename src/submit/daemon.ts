@@ -10,7 +10,7 @@ import type { LoadedConfig } from '../config/loader.js';
 import { isDeliveryLogLine, mailLog } from '../log/index.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { tlsSettingsFromOptions } from '../smtp/tls.js';
-import type { QueueRunOptions } from '../deliver/runner.js';
+import type { MessageDelivery, QueueRunOptions } from '../deliver/runner.js';
 import { resolveClientAddress, daemonListeners, deliveryModeOf, sessionOptionsFromConfig } from './session-options.js';
 
 export interface CfDaemonOptions {
@@ -38,14 +38,17 @@ export const IMMEDIATE_DELIVERIES = 4;
 const IMMEDIATE_BACKLOG = 1000;
 
 /**
- * Delivery of each message as it is queued: the queue runner for that one
- * queue id (it takes the message's lock, so a queue run at the same time
- * does not deliver it twice), `limit` at a time, the others in order.
+ * Delivery of each message as it is queued: the runner's MessageDelivery
+ * for that one queue id (it takes the message's lock, so a queue run at
+ * the same time does not deliver it twice; its SMTP sessions are reused
+ * from message to message), `limit` at a time, the others in order.
  */
 export class ImmediateDelivery {
   private readonly waiting: string[] = [];
   private running = 0;
   private idle: (() => void)[] = [];
+  /** The runner's side, loaded with the first message (it brings nodemailer); kept for its connection cache. */
+  private delivery: MessageDelivery | undefined;
 
   constructor(
     private readonly queueDir: string,
@@ -84,8 +87,11 @@ export class ImmediateDelivery {
 
   private async deliver(id: string): Promise<void> {
     try {
-      const { runQueue } = await import('../deliver/runner.js');
-      await runQueue(this.queueDir, { ...this.options, messageId: id, ignoreRetryTime: true });
+      if (!this.delivery) {
+        const { MessageDelivery } = await import('../deliver/runner.js');
+        this.delivery ??= new MessageDelivery(this.queueDir, this.options);
+      }
+      await this.delivery.deliver(id);
     } catch (err) {
       this.log(`${id}: delivery failed, left in the queue: ${(err as Error).message}`);
     }
