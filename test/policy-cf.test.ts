@@ -60,7 +60,7 @@ describe('MAIL (parse, check_mail)', () => {
     expect(wire(await policy.mail(m, '<spammer@bad.example>', new Map()))).toBe('550 5.7.1 <spammer@bad.example>... Access denied');
     expect(wire(await policy.mail(m, '<later@example.org>', new Map()))).toBe('451 4.3.2 try later');
     expect((await policy.mail(m, '<discard@example.org>', new Map())).kind).toBe('discard');
-    expect(await policy.mail(m, '<held@example.org>', new Map())).toEqual({ kind: 'quarantine', reason: 'held for review' });
+    expect(await policy.mail(m, '<held@example.org>', new Map())).toMatchObject({ kind: 'quarantine', reason: 'held for review' });
     expect((await policy.mail(m, '<>', new Map())).kind).toBe('accept');
   });
 });

@@ -24,7 +24,7 @@ import { cataddr } from '../rewrite/cataddr.js';
 import type { MacroTable } from '../rewrite/macros.js';
 import { prescan } from '../rewrite/prescan.js';
 import { OP, names } from '../rewrite/tokens.js';
-import { accept, discard, failure, quarantine, type Decision, type RecipientContext, type RecipientDecision, type SessionMacros, type SmtpPolicy } from './policy.js';
+import { accept, discard, failure, quarantine, type Decision, type RecipientContext, type RecipientDecision, type SenderDecision, type SessionMacros, ENVELOPE_SENDER, type SmtpPolicy } from './policy.js';
 import type { Reply } from './reply.js';
 import { expnLocal, notLocal, vrfyLocal } from './expn.js';
 import * as R from './replies.js';
@@ -80,7 +80,7 @@ export class CfPolicy implements SmtpPolicy {
       if (value !== undefined || root.get(id) !== undefined) scope.set(id, value);
     }
     // $f and {mail_from}, the envelope sender; delay_checks hands it to checkmail at RCPT time
-    const sender = macros.get('mail_addr');
+    const sender = macros.get(ENVELOPE_SENDER);
     const f = sender === undefined ? undefined : await this.transactionSender(macros, scope, sender === '' ? '<>' : sender);
     scope.setByName('f', f);
     scope.setByName('mail_from', f === undefined ? undefined : `<${f}>`);
@@ -159,14 +159,15 @@ export class CfPolicy implements SmtpPolicy {
     return accept();
   }
 
-  async mail(macros: SessionMacros, sender: string): Promise<Decision> {
+  async mail(macros: SessionMacros, sender: string): Promise<SenderDecision> {
     const scope = await this.scopeOf(macros);
     const parsed = await parseAddress(this.loaded, sender, { sender: true, warn: this.warn, macros: scope });
     if (!parsed.ok) return failure(parsed.reply);
-    scope.setByName('mail_mailer', parsed.triple.mailer);
-    scope.setByName('mail_host', parsed.triple.host);
-    scope.setByName('mail_addr', parsed.triple.user === '<>' ? '' : parsed.triple.user);
-    return this.decide(await this.check(scope, 'check_mail', [sender]), sender, 'check_mail');
+    const resolved = { mailer: parsed.triple.mailer, host: parsed.triple.host, user: parsed.triple.user === '<>' ? '' : parsed.triple.user };
+    scope.setByName('mail_mailer', resolved.mailer);
+    scope.setByName('mail_host', resolved.host);
+    scope.setByName('mail_addr', resolved.user);
+    return { ...this.decide(await this.check(scope, 'check_mail', [sender]), sender, 'check_mail'), resolved };
   }
 
   async rcpt(macros: SessionMacros, recipient: string, _params?: ReadonlyMap<string, string>, envelope?: RecipientContext): Promise<RecipientDecision> {
@@ -198,8 +199,8 @@ export class CfPolicy implements SmtpPolicy {
 
   async endOfHeaders(macros: SessionMacros, headers: readonly (readonly [string, string])[]): Promise<Decision> {
     const scope = await this.scopeOf(macros);
-    const length = headers.reduce((n, [name, value]) => n + name.length + 2 + value.length, 0);
-    scope.setByName('hdrlen', String(length));
+    // sendmail's count: each header line with its newline (continuations included), plus the blank line's
+    const length = headers.reduce((n, [name, value]) => n + name.length + 2 + value.length, 1);
     return this.decide(await this.check(scope, 'check_eoh', [String(headers.length), String(length)]), undefined, 'check_eoh');
   }
 

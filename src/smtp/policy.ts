@@ -64,6 +64,13 @@ export function failure(reply: Reply, ruleset?: string): Decision {
  */
 export type SessionMacros = ReadonlyMap<string, string>;
 
+/**
+ * The session-macro key holding the transaction's envelope sender as given
+ * at MAIL (bare, "" for <>).  No macro name has a dot, so rulesets never see
+ * it; a policy works $f out of it ({mail_addr} is the sender's resolved user).
+ */
+export const ENVELOPE_SENDER = '.sender';
+
 /** A recipient the policy accepted, with where it resolved to. */
 export interface ResolvedRecipient {
   /** {rcpt_mailer}, {rcpt_host}, {rcpt_addr} from ruleset 0. */
@@ -71,6 +78,9 @@ export interface ResolvedRecipient {
   readonly host: string;
   readonly user: string;
 }
+
+/** Answer for MAIL: a decision and, when the sender parsed, {mail_mailer}, {mail_host}, {mail_addr}. */
+export type SenderDecision = Decision & { readonly resolved?: ResolvedRecipient };
 
 /** Answer for RCPT: a decision and, when accepted, the resolved triple. */
 export interface RecipientDecision {
@@ -101,7 +111,7 @@ export interface SmtpPolicy {
   /** HELO/EHLO name given (macro "s" set). */
   helo(macros: SessionMacros, heloName: string): Decision | Promise<Decision>;
   /** MAIL FROM (check_mail). `sender` is the address as given, "<>" for the null sender. */
-  mail(macros: SessionMacros, sender: string, params: ReadonlyMap<string, string>): Decision | Promise<Decision>;
+  mail(macros: SessionMacros, sender: string, params: ReadonlyMap<string, string>): SenderDecision | Promise<SenderDecision>;
   /** RCPT TO (check_rcpt and the recipient's resolution). Macros also have mail_* and nrcpts. */
   rcpt(
     macros: SessionMacros,

@@ -14,7 +14,7 @@ import { arpaDate } from './arpadate.js';
 import { checkMailParams, checkRcptParams, parseParamWords, type ParamList, type Params, type RcptParams } from './esmtp-params.js';
 import { helpReply, type HelpFile } from './helpfile.js';
 import { parseMessage, queueHeaders } from './message.js';
-import { bareAddress, type Decision, type SessionMacros, type SmtpPolicy } from './policy.js';
+import { bareAddress, ENVELOPE_SENDER, type Decision, type SessionMacros, type SmtpPolicy } from './policy.js';
 import { makeReply, type Reply } from './reply.js';
 import * as R from './replies.js';
 import { SessionAuth, type AuthServer } from './auth.js';
@@ -427,13 +427,24 @@ export class SmtpSession {
   }
 
   private async takeSender(address: string, params: Params): Promise<Reply> {
+    this.macros.set(ENVELOPE_SENDER, bareAddress(address));
     this.macros.set('mail_addr', bareAddress(address));
     const decision = await this.opts.policy.mail(this.macroSnapshot(), address, params);
     const refusal = this.refusalOf(decision);
     this.log.mail(address, decision);
     if (refusal) {
+      this.macros.delete(ENVELOPE_SENDER);
       this.macros.delete('mail_addr');
       return refusal;
+    }
+    // {mail_mailer}, {mail_host}, {mail_addr} stay the sender's triple for the RCPTs and DATA of the transaction
+    if (decision.resolved) {
+      this.macros.set('mail_mailer', decision.resolved.mailer);
+      this.macros.set('mail_host', decision.resolved.host);
+      this.macros.set('mail_addr', decision.resolved.user);
+    } else {
+      this.macros.delete('mail_mailer');
+      this.macros.delete('mail_host');
     }
     this.txn = { sender: address, params, discard: this.discardConnection || decision.kind === 'discard', recipients: [], resolvedKeys: [], accepted: 0 };
     this.macros.set('nrcpts', '0');

@@ -1,0 +1,134 @@
+// Session macros and ruleset arguments as real sendmail 8.17 hands them to
+// the check_* rulesets, seen through an SMTP session (-bs): a check_rcpt that
+// shows {mail_mailer} {mail_host} {mail_addr} in its error text (they stay
+// the sender's triple from MAIL to the RCPTs), a check_eoh that shows its
+// two arguments (header count, header length) and {hdrlen}.  Ours runs on a
+// cf built by our m4 and cf library; the replies learned from real sendmail
+// are asserted, and real sendmail (cf from the sendmail-cf tree) is run
+// beside it when installed and pinnable.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { canPinHostName, hasTool, realSendmail, tempDir } from './smtp-helpers.js';
+import { ROOT, SENDMAIL } from './e2e-helpers.js';
+import { buildHermeticCf, hermeticMc, pinnedSendmail, SENDMAIL_CF_TREE, writeHermeticFiles } from './hermetic-cf.mjs';
+
+// host.example.com local on a machine of another name too (real sendmail runs as host.example.com)
+const LOCAL_RULES = [
+  "LOCAL_DOMAIN(`host.example.com')dnl",
+  'LOCAL_RULESETS',
+  'SLocal_check_rcpt',
+  'R<bad@$*>\t$#error $@ 5.7.1 $: "550 mailer=" $&{mail_mailer} " host=" $&{mail_host} " addr=" $&{mail_addr}',
+  'Scheck_eoh',
+  'R$* $| $*\t$#error $@ 5.7.1 $: "550 n=" $1 " len=" $2 " hdrlen=" $&{hdrlen}',
+];
+const HOSTS = ['127.0.0.2 remote.example.org'];
+
+const whyNoReal = !realSendmail.usable
+  ? realSendmail.why
+  : !canPinHostName()
+    ? 'needs root for unshare (real sendmail under a pinned host name)'
+    : !hasTool('m4') || !existsSync(path.join(SENDMAIL_CF_TREE, 'm4/cf.m4'))
+      ? 'needs GNU m4 and the sendmail-cf tree'
+      : '';
+if (whyNoReal) console.log(`smtp-fidelity: real sendmail side skipped: ${whyNoReal}`);
+
+/** Drives `-bs`: one script line after each complete reply, "<DATA>" sends a block up to "."; resolves with the reply lines. */
+function chat(cmd: string, args: string[], script: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    const replies: string[] = [];
+    let buf = '';
+    let i = 0;
+    const next = (): void => {
+      if (i >= script.length) {
+        child.stdin.end();
+        return;
+      }
+      const line = script[i++]!;
+      if (line !== '<DATA>') {
+        child.stdin.write(`${line}\r\n`);
+        return;
+      }
+      let block = '';
+      while (i < script.length) {
+        const x = script[i++]!;
+        block += `${x}\r\n`;
+        if (x === '.') break;
+      }
+      child.stdin.write(block);
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      for (let n = buf.indexOf('\n'); n >= 0; n = buf.indexOf('\n')) {
+        const line = buf.slice(0, n).replace(/\r$/, '');
+        buf = buf.slice(n + 1);
+        replies.push(line);
+        if (/^\d{3} /.test(line)) next();
+      }
+    });
+    const timer = setTimeout(() => child.kill(), 20_000);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(replies);
+    });
+  });
+}
+
+function script(sender: string, headers: string[]): string[] {
+  return ['HELO client.example.com', `MAIL FROM:${sender}`, 'RCPT TO:<bad@x.example.net>', 'RCPT TO:<root>', 'DATA', '<DATA>', ...headers, '', 'body', '.', 'QUIT'];
+}
+
+/** The replies that show what the rulesets saw. */
+const shown = (replies: string[]): string[] => replies.filter((l) => l.startsWith('550 5.7.1'));
+
+const CASES: { name: string; sender: string; headers: string[]; expected: string[] }[] = [
+  {
+    name: 'local sender, three headers',
+    sender: '<alice@host.example.com>',
+    headers: ['Subject: hi', 'From: alice@host.example.com', 'X-Long: abc'],
+    expected: ['550 5.7.1 <bad@x.example.net>... mailer=local host= addr=alice', '550 5.7.1 n=3 len=54 hdrlen='],
+  },
+  {
+    name: 'remote sender, a folded header',
+    sender: '<Bob@Remote.Example.ORG>',
+    headers: ['Subject: hi', ' there'],
+    expected: ['550 5.7.1 <bad@x.example.net>... mailer=esmtp host=remote.example.org. addr=Bob@remote.example.org', '550 5.7.1 n=1 len=20 hdrlen='],
+  },
+  {
+    name: 'null sender, no header',
+    sender: '<>',
+    headers: [],
+    expected: ['550 5.7.1 <bad@x.example.net>... mailer=local host= addr=', '550 5.7.1 n=0 len=1 hdrlen='],
+  },
+];
+
+let oursCf = '';
+let realCf = '';
+
+beforeAll(() => {
+  const dir = tempDir('smtp-fidelity-');
+  const ours = path.join(dir, 'ours');
+  writeHermeticFiles(ours, { hosts: HOSTS });
+  mkdirSync(path.join(ours, 'q'), { recursive: true, mode: 0o700 });
+  const mc = hermeticMc(ours, { extra: LOCAL_RULES }).replace(/^/, `include(\`${path.join(ROOT, 'cf/m4/cf.m4')}')dnl\n`);
+  writeFileSync(path.join(ours, 'sendmail.mc'), mc);
+  oursCf = path.join(ours, 'sendmail.cf');
+  writeFileSync(oursCf, execFileSync(process.execPath, [path.join(ROOT, 'bin/m4'), path.join(ours, 'sendmail.mc')], { encoding: 'latin1' }), 'latin1');
+  execFileSync(process.execPath, [SENDMAIL, '-bi', '-C', oursCf], { stdio: 'ignore' });
+  if (!whyNoReal) realCf = buildHermeticCf(path.join(dir, 'real'), { hosts: HOSTS, extra: LOCAL_RULES });
+}, 60_000);
+
+describe('check_* rulesets see what real sendmail 8.17 gives them', () => {
+  for (const c of CASES) {
+    it(`ours: ${c.name}`, async () => {
+      expect(shown(await chat(process.execPath, [SENDMAIL, '-bs', '-C', oursCf], script(c.sender, c.headers)))).toEqual(c.expected);
+    });
+    it.skipIf(whyNoReal !== '')(`real sendmail: ${c.name}`, async () => {
+      expect(shown(await chat('unshare', [...pinnedSendmail(), '-bs', '-C', realCf], script(c.sender, c.headers)))).toEqual(c.expected);
+    });
+  }
+});
