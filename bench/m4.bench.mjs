@@ -6,7 +6,8 @@
 //   ours, in process:  runM4() from dist/m4/index.js, warm (Node start-up excluded;
 //                      its CPU time is this process's, without the children syscmd runs)
 //   ours, cold:        the same in a fresh process, first run (what the command pays)
-//   ours, command:     node bin/m4 ... (whole process)
+//   ours, command:     bin/m4 ... (whole process: from the V8 startup snapshot when
+//                      npm run build made one), and node bin/m4 ... (plain modules)
 //   bare Node:         node -e 0
 // and a loop-heavy input (a 30000-iteration forloop) for long runs.  The
 // commands are run in turn in each round, so a busy host slows them alike;
@@ -17,7 +18,7 @@
 //   our command / (bare Node + GNU m4 command)  (target <= 1)
 // usage: node bench/m4.bench.mjs [--runs N] [config...]   (after npm run build)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -128,7 +129,12 @@ function inProcess(files) {
   return { wall: median(t), cpu: (u.user + u.system) / 1000 / runs, output: compile() };
 }
 
+const snapshot = existsSync(join(root, 'dist', 'm4-snapshot')) && readdirSync(join(root, 'dist', 'm4-snapshot')).some((f) => f.endsWith('.blob'));
 console.log(`${runs} rounds; wall: median ms, cpu: mean ms of user+system${c0Known ? '' : ' (not available here)'}`);
+console.log(
+  'NODE_EXTRA_CA_CERTS is ' + (process.env.NODE_EXTRA_CA_CERTS ? 'set here (every node start pays for it, bare node and ours alike: fair)' : 'not set') +
+    '; the unset line shows both without it',
+);
 const jobs = configs.map((name) => ({ name, files: [cfm4, join(corpus, name, 'sendmail.mc')] }));
 const forloop = join(dirname(coldScript), 'forloop.m4');
 writeFileSync(
@@ -145,19 +151,26 @@ for (const { name, files } of jobs) {
   }
   const warm = inProcess(files);
   const cold = coldCompile(files);
-  const cmds = [[process.execPath, '-e', '0'], [process.execPath, ourM4, ...files]];
+  // bin/m4 as a program (its sh line starts node from the startup snapshot when built),
+  // `node bin/m4` (the plain ES modules), and both with NODE_EXTRA_CA_CERTS unset
+  const noCa = ['env', '-u', 'NODE_EXTRA_CA_CERTS'];
+  const cmds = [[process.execPath, '-e', '0'], [ourM4, ...files], [process.execPath, ourM4, ...files], [...noCa, process.execPath, '-e', '0'], [...noCa, ourM4, ...files]];
   if (hasGnu) cmds.push(['m4', ...files]);
-  const [bare, cmd, gnu] = timeCommands(cmds);
-  let line = `${name}: ours in-process warm ${fmt(warm)}, cold ${fmt(cold)}; ours command ${fmt(cmd)}; bare node ${fmt(bare)}`;
+  const [bare, cmd, plain, bareNoCa, cmdNoCa, gnu] = timeCommands(cmds);
+  let line = `${name}: ours in-process warm ${fmt(warm)}, cold ${fmt(cold)}; ours command ${fmt(cmd)} (${snapshot ? 'startup snapshot' : 'NO snapshot built'}), plain modules ${fmt(plain)}; bare node ${fmt(bare)}`;
+  line += `\n  NODE_EXTRA_CA_CERTS unset: ours command ${fmt(cmdNoCa)}, bare node ${fmt(bareNoCa)}`;
   if (gnu) {
     line += `; GNU m4 command ${fmt(gnu)}`;
     line += `\n  ratio in-process warm/GNU = ${(warm.wall / gnu.wall).toFixed(2)}, cold/GNU = ${(cold.wall / gnu.wall).toFixed(2)} (target <= 1)`;
     line += `\n  ratio command/(node + GNU) = ${(cmd.wall / (bare.wall + gnu.wall)).toFixed(2)} wall`;
     if (c0Known) line += `, ${(cmd.cpu / (bare.cpu + gnu.cpu)).toFixed(2)} cpu`;
-    line += ' (target <= 1)';
+    line += ` (target <= 1); plain modules ${(plain.wall / (bare.wall + gnu.wall)).toFixed(2)} wall`;
+    if (c0Known) line += `, ${(plain.cpu / (bare.cpu + gnu.cpu)).toFixed(2)} cpu`;
+    line += `; NODE_EXTRA_CA_CERTS unset ${(cmdNoCa.wall / (bareNoCa.wall + gnu.wall)).toFixed(2)} wall`;
+    if (c0Known) line += `, ${(cmdNoCa.cpu / (bareNoCa.cpu + gnu.cpu)).toFixed(2)} cpu`;
     // the build-info line carries the time of the run
     const same = (a) => a.replace(/^##### built by .*$/m, '') === gnu.out.replace(/^##### built by .*$/m, '');
-    line += `\n  output identical to GNU m4 (build time aside): in-process ${same(warm.output) ? 'yes' : 'NO'}, command ${same(cmd.out) ? 'yes' : 'NO'}`;
+    line += `\n  output identical to GNU m4 (build time aside): in-process ${same(warm.output) ? 'yes' : 'NO'}, command ${same(cmd.out) && same(plain.out) ? 'yes' : 'NO'}`;
   } else line += ' (GNU m4 not installed: no ratios)';
   console.log(line);
 }
