@@ -8,14 +8,13 @@
 //      script that requires only built-ins (commander, needed only for options,
 //      is required at run time from the checkout);
 //   2. `node --snapshot-blob B --build-snapshot entry.cjs` writes the blob.
-// The blob only fits the node binary that made it, so its name carries that
-// binary's identity (inode-size-mtime of the resolved executable, what
-// bin/m4's sh line can compute without starting node): bin/m4 uses
-// dist/m4-snapshot/<identity>.blob when it exists and is newer than
-// dist/cli/m4.js, and the plain ES modules otherwise.
+// The blob only fits the node binary that made it and the modules it was made
+// from, so its name carries both (see blobName: what bin/m4's sh line computes
+// without starting node): bin/m4 uses dist/m4-snapshot/<name> when it exists,
+// the plain ES modules otherwise (after a bare tsc, a change, another node).
 // usage: node scripts/build-m4-snapshot.mjs   (after tsc; `npm run build` runs both)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -30,10 +29,14 @@ const outDir = join(root, 'dist', 'm4-snapshot');
  */
 export const SNAPSHOT_V8_FLAGS = ['--interrupt-budget=1000000'];
 
-/** The identity bin/m4's sh line computes: `stat -L -c %i-%s-%Y` of the node binary. */
-export function nodeIdentity(execPath = process.execPath) {
-  const st = statSync(execPath);
-  return `${st.ino}-${st.size}-${Math.floor(st.mtimeMs / 1000)}`;
+/**
+ * The blob's name as bin/m4's sh line computes it: the node binary's inode-size-mtime,
+ * then the cksum (CRC and size) of the built modules the bundle is made of.  Computed
+ * here by the same shell commands, so both sides agree byte for byte.
+ */
+export function blobName(execPath = process.execPath) {
+  const script = 'printf %s "$(stat -L -c %i-%s-%Y "$2")-$(cat "$1"/dist/cli/m4.js "$1"/dist/m4/*.js | cksum | tr " " -).blob"';
+  return execFileSync('sh', ['-c', script, 'sh', root, execPath], { encoding: 'latin1' });
 }
 
 async function build() {
@@ -75,8 +78,8 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
   });
   // old blobs go first: one left from an older build would be newer than nothing we make
   for (const f of readdirSync(outDir)) if (f.includes('.blob')) rmSync(join(outDir, f), { force: true });
-  const id = nodeIdentity();
-  const tmp = join(outDir, `${id}.blob.tmp${process.pid}`);
+  const name = blobName();
+  const tmp = join(outDir, `${name}.tmp${process.pid}`);
   try {
     // --no-warnings: node warns that some built-ins (child_process, module) are not verified in snapshots; ours use them only at run time
     execFileSync(process.execPath, ['--no-warnings', ...SNAPSHOT_V8_FLAGS, '--snapshot-blob', tmp, '--build-snapshot', entry], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -85,8 +88,8 @@ v8.startupSnapshot.setDeserializeMainFunction(() => {
     console.log(`m4 snapshot: not built (${err.message.split('\n')[0]}); bin/m4 runs the plain modules`);
     return;
   }
-  renameSync(tmp, join(outDir, `${id}.blob`));
-  console.log(`m4 snapshot: ${join('dist', 'm4-snapshot', id + '.blob')}`);
+  renameSync(tmp, join(outDir, name));
+  console.log(`m4 snapshot: ${join('dist', 'm4-snapshot', name)}`);
 }
 
 /** A small m4 input touching the common builtins (define, ifelse, dnl, divert, eval, regexp, patsubst, translit, ...). */
