@@ -7,7 +7,7 @@
 // are asserted, and real sendmail (cf from the sendmail-cf tree) is run
 // beside it when installed and pinnable.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -131,4 +131,36 @@ describe('check_* rulesets see what real sendmail 8.17 gives them', () => {
       expect(shown(await chat('unshare', [...pinnedSendmail(), '-bs', '-C', realCf], script(c.sender, c.headers)))).toEqual(c.expected);
     });
   }
+});
+
+// A cf with read errors: real sendmail 8.17 prints them and runs no session (exit 70); -bt runs, then exits 70.
+describe('a cf with read errors', () => {
+  const cfLines = (queue: string): string =>
+    ['V10/Berkeley', 'Djhost.example.com', `O QueueDirectory=${queue}`, 'O DontProbeInterfaces=true', 'Mlocal,\tP=/bin/true, F=lsDFMq, S=0, R=0, A=true $u', 'S0', 'R$*\t$#local $: $1', 'Zfoo', ''].join('\n');
+  const EXPECTED_BS = '554 5.0.0 bad.cf: line 8: unknown configuration line "Zfoo"\r\n';
+  let dir = '';
+  beforeAll(() => {
+    dir = tempDir('smtp-fidelity-cf-');
+    mkdirSync(path.join(dir, 'q'), { mode: 0o700 });
+    writeFileSync(path.join(dir, 'bad.cf'), cfLines(path.join(dir, 'q')));
+  });
+  const run = (cmd: string, args: string[], input: string): { status: number | null; stdout: string } => {
+    const r = spawnSync(cmd, args, { cwd: dir, input, encoding: 'latin1', timeout: 20_000 });
+    return { status: r.status, stdout: r.stdout };
+  };
+  const ours = (args: string[], input = ''): { status: number | null; stdout: string } => run(process.execPath, [SENDMAIL, ...args], input);
+  const real = (args: string[], input = ''): { status: number | null; stdout: string } => run('unshare', [...pinnedSendmail(), ...args], input);
+
+  it('-bs: the errors as 554 replies, no greeting, exit 70', () => {
+    expect(ours(['-bs', '-C', 'bad.cf'], 'QUIT\r\n')).toEqual({ status: 70, stdout: EXPECTED_BS });
+  });
+  it('-bt: the errors, then the session; exit 70', () => {
+    const r = ours(['-bt', '-C', 'bad.cf'], '');
+    expect(r.status).toBe(70);
+    expect(r.stdout.startsWith('bad.cf: line 8: unknown configuration line "Zfoo"\nADDRESS TEST MODE')).toBe(true);
+  });
+  it.skipIf(!realSendmail.usable || !canPinHostName())('real sendmail answers the same', () => {
+    expect(real(['-bs', '-C', 'bad.cf'], 'QUIT\r\n')).toEqual({ status: 70, stdout: EXPECTED_BS });
+    expect(real(['-bt', '-C', 'bad.cf'], '').status).toBe(70);
+  });
 });

@@ -112,7 +112,8 @@ async function testMode(args: SendmailArgs): Promise<number> {
     return r ? r.then(next) : next();
   });
   out.flush();
-  return 0;
+  // real sendmail 8.17 runs -bt on a cf with read errors, then exits 70 (EX_SOFTWARE)
+  return loaded.readErrors > 0 ? 70 : 0;
 }
 
 /**
@@ -181,13 +182,26 @@ export async function main(argv: string[], progName: string): Promise<void> {
     case 's':
     case 'm': {
       const { runMailMode } = await import('../submit/modes.js');
+      let readErrors = false;
       const loadReporting = async (): Promise<LoadedConfig | null> => {
-        const out = new Output((b) => process.stderr.write(b));
+        const said: Buffer[] = [];
+        const out = new Output((b) => said.push(b));
         const loaded = await load(args, out);
         out.flush();
+        if (loaded && loaded.readErrors > 0) {
+          // as real sendmail 8.17: a cf with read errors runs no daemon, session or queue command;
+          // the diagnostics go to stdout, as SMTP replies for -bd and -bs, and the exit is 70
+          const smtp = args.mode === 'd' || args.mode === 's';
+          const lines = Buffer.concat(said).toString('latin1').split('\n').filter((l) => l !== '');
+          process.stdout.write(lines.map((l) => (smtp ? `554 5.0.0 ${l}\r\n` : `${l}\n`)).join(''));
+          readErrors = true;
+          return null;
+        }
+        process.stderr.write(Buffer.concat(said));
         return loaded;
       };
-      process.exitCode = await runMailMode(args, progName, loadReporting, argv);
+      const code = await runMailMode(args, progName, loadReporting, argv);
+      process.exitCode = readErrors ? 70 : code;
       return;
     }
     case 'h':

@@ -54,6 +54,12 @@ export interface LoadedConfig {
   classes: ClassTable;
   /** What the maps of this configuration see (and the resolver they share). */
   env: MapEnvironment;
+  /**
+   * How many read errors the cf had (every diagnostic while reading it but
+   * the out-of-date warning).  Real sendmail prints them and goes on in -bt
+   * only; every other mode exits 70 (EX_SOFTWARE) after printing them.
+   */
+  readErrors: number;
 }
 
 /** One logical cf line with continuation lines joined. */
@@ -107,7 +113,14 @@ function builtinMaps(engine: RewriteEngine, env: MapEnvironment, file: string, p
 
 export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   const file = opts.file;
-  const print = opts.print;
+  const shown = opts.print;
+  // while the cf is read, a diagnostic is a read error; after, a map's or the engine's report
+  let reading = true;
+  let readErrors = 0;
+  const print = (line: string): void => {
+    if (reading) readErrors++;
+    shown(line);
+  };
   const macros = new MacroTable();
   const classes = new ClassTable();
   const config: Config = {
@@ -300,7 +313,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     }
   }
   if (config.level < MAX_CONFIG_LEVEL) {
-    print(`Warning: .cf file is out of date: sendmail ${SENDMAIL_VERSION} supports version ${MAX_CONFIG_LEVEL}, .cf file is version ${config.level}`);
+    shown(`Warning: .cf file is out of date: sendmail ${SENDMAIL_VERSION} supports version ${MAX_CONFIG_LEVEL}, .cf file is version ${config.level}`);
   }
   for (const o of opts.overrides ?? []) setOption(config, engine, o.name, o.value);
   if (opts.hostName !== undefined) {
@@ -319,7 +332,8 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     );
   }
   if (!engine.maps.has('aliases') && !engine.closedMaps.has('aliases')) aliasMap(config, engine, env, print);
-  return { config, engine, macros, classes, env };
+  reading = false;
+  return { config, engine, macros, classes, env, readErrors };
 }
 
 function setOption(config: Config, engine: RewriteEngine, name: string, value: string): void {
