@@ -66,6 +66,9 @@ export function writeMiniCf(dir: string, queueDir: string, localMailer = '/bin/t
       `O HostsFile=${dir}/hosts`,
       'O DontBlameSendmail=TrustStickyBit',
       'O DeliveryMode=queueonly',
+      // a machine busy with the rest of the suite must not make sendmail -q skip its run
+      'O QueueLA=1000',
+      'O RefuseLA=1000',
       `Mlocal,\tP=${localMailer}, F=lsDFMq, S=0, R=0, A=true $u`,
       'Mprog,\tP=/bin/sh, F=lsDFM, S=0, R=0, A=sh -c $u',
       'S0',
