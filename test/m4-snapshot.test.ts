@@ -19,15 +19,21 @@ if (!blob || !hasSh) console.log('m4-snapshot: no startup snapshot built (npm ru
 
 const input = "define(`greet', `hello $1')dnl\ngreet(`world') A eval(6*7) translit(`abc', `a-c', `A-C')\n";
 
-/** Run a bin/m4 copy through `sh -x`: its output, status, and whether it started from the snapshot. */
+/**
+ * Run a bin/m4 copy: its output, status and errors from a plain run, and
+ * whether it starts from the snapshot from a second run under `sh -x` (the
+ * trace of the pipeline in the start line comes from several processes at
+ * once and can split lines, so the errors are not taken from that run).
+ */
 function runBin(binM4: string, args: string[]): { out: string; err: string; rc: number | null; fromSnapshot: boolean } {
-  const r = spawnSync('sh', ['-x', binM4, ...args], { input, encoding: 'latin1' });
-  const trace = r.stderr.split('\n').filter((l) => l.startsWith('+ '));
+  const r = spawnSync('sh', [binM4, ...args], { input, encoding: 'latin1' });
+  const traced = spawnSync('sh', ['-x', binM4, ...args], { input, encoding: 'latin1' });
+  const trace = traced.stderr.split('\n').filter((l) => l.startsWith('+ '));
   return {
     out: r.stdout,
-    err: r.stderr.split('\n').filter((l) => !l.startsWith('+ ')).join('\n'),
+    err: r.stderr,
     rc: r.status,
-    fromSnapshot: trace.some((l) => l.includes('--snapshot-blob')),
+    fromSnapshot: trace.some((l) => l.startsWith('+ exec ') && l.includes('--snapshot-blob')),
   };
 }
 
