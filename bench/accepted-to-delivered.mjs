@@ -24,7 +24,7 @@ import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, existsSync, readdirSy
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
-import { hermeticMc, writeHermeticFiles } from '../test/hermetic-cf.mjs';
+import { daemonBenchCf, realSendmailHere } from './daemon-bench-cf.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -65,29 +65,11 @@ const tools = postfixTools();
 
 /** The one cf both daemons run (GNU m4 + sendmail-cf when real sendmail is measured, else our m4 and cf/). */
 function benchConfig() {
-  const cfM4 = '/usr/share/sendmail/cf/m4/cf.m4';
-  const withReal = existsSync(cfM4) && spawnSync('sh', ['-c', 'command -v sendmail && command -v m4']).status === 0;
-  const realQueue = path.join(dir, 'real-queue');
-  mkdirSync(realQueue); chmodSync(realQueue, 0o700);
-  writeHermeticFiles(dir, { host: 'mx.example.com', hosts: ['192.0.2.1 example.org', '192.0.2.2 remote.example.net'] });
-  const mc = hermeticMc(dir, {
-    host: 'mx.example.com', ostype: 'linux', queueDir: realQueue,
-    extra: [
-      "define(`SMART_HOST', `[127.0.0.1]')dnl",
-      "define(`confMAX_DAEMON_CHILDREN', `0')dnl", "define(`confCONNECTION_RATE_THROTTLE', `0')dnl",
-    ],
+  return daemonBenchCf(dir, root, {
+    withReal: realSendmailHere(),
+    hosts: ['192.0.2.1 example.org', '192.0.2.2 remote.example.net'],
+    extra: ["define(`SMART_HOST', `[127.0.0.1]')dnl"],
   });
-  writeFileSync(path.join(dir, 'sendmail.mc'), mc);
-  const cf = path.join(dir, 'sendmail.cf');
-  const [m4, lib] = withReal ? ['m4', cfM4] : [path.join(root, 'bin/m4'), path.join(root, 'cf/m4/cf.m4')];
-  writeFileSync(cf, execFileSync(m4, [lib, path.join(dir, 'sendmail.mc')], { cwd: dir }));
-  if (withReal) execFileSync('sendmail', ['-bi', '-C', cf], { stdio: 'ignore' });
-  // ours reads the same aliases from its own database (LMDB, where sendmail's is Berkeley DB)
-  const ourAliases = path.join(dir, 'ours', 'aliases');
-  mkdirSync(path.dirname(ourAliases));
-  writeFileSync(ourAliases, readFileSync(path.join(dir, 'aliases')));
-  execFileSync(process.execPath, [path.join(root, 'bin/sendmail'), '-bi', '-C', cf, `-OAliasFile=${ourAliases}`], { stdio: 'ignore' });
-  return { cf, realQueue, withReal, ourAliases };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

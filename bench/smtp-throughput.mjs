@@ -30,7 +30,7 @@ import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, existsSync, readdirSy
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
-import { hermeticMc, writeHermeticFiles } from '../test/hermetic-cf.mjs';
+import { daemonBenchCf, realSendmailHere } from './daemon-bench-cf.mjs';
 
 const root = process.env.BENCH_ROOT ?? path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -73,30 +73,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bench-smtp-'));
  * Returns the cf, the real sendmail's queue and whether sendmail runs.
  */
 function benchConfig() {
-  const cfM4 = '/usr/share/sendmail/cf/m4/cf.m4';
-  const withReal = process.env.BENCH_INNER !== 'ours-only' && existsSync(cfM4) && spawnSync('sh', ['-c', 'command -v sendmail && command -v m4']).status === 0;
-  const q = path.join(dir, 'real-queue');
-  mkdirSync(q); chmodSync(q, 0o700);
-  writeHermeticFiles(dir, { host: 'mx.example.com', hosts: ['192.0.2.1 example.org'] });
-  const mc = hermeticMc(dir, {
-    host: 'mx.example.com',
-    ostype: 'linux',
-    queueDir: q,
-    extra: [
-      "define(`confMAX_DAEMON_CHILDREN', `0')dnl", "define(`confCONNECTION_RATE_THROTTLE', `0')dnl",
-    ],
-  });
-  writeFileSync(path.join(dir, 'sendmail.mc'), mc);
-  const cf = path.join(dir, 'sendmail.cf');
-  const [m4, lib] = withReal ? ['m4', cfM4] : [path.join(root, 'bin/m4'), path.join(root, 'cf/m4/cf.m4')];
-  writeFileSync(cf, execFileSync(m4, [lib, path.join(dir, 'sendmail.mc')], { cwd: dir }));
-  if (withReal) execFileSync('sendmail', ['-bi', '-C', cf], { stdio: 'ignore' });
-  // ours reads the same aliases from its own database (LMDB, where sendmail's is Berkeley DB)
-  const ourAliases = path.join(dir, 'ours', 'aliases');
-  mkdirSync(path.dirname(ourAliases));
-  writeFileSync(ourAliases, readFileSync(path.join(dir, 'aliases')));
-  execFileSync(process.execPath, [path.join(root, 'bin/sendmail'), '-bi', '-C', cf, `-OAliasFile=${ourAliases}`], { stdio: 'ignore' });
-  return { cf, q, withReal, ourAliases };
+  const withReal = process.env.BENCH_INNER !== 'ours-only' && realSendmailHere();
+  const c = daemonBenchCf(dir, root, { withReal, hosts: ['192.0.2.1 example.org'] });
+  return { ...c, q: c.realQueue };
 }
 
 async function waitPort(port) {
