@@ -4,7 +4,7 @@
 // and exit statuses are those real sendmail 8.17 gave for the same commands.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSink } from './deliver-helpers.js';
@@ -195,6 +195,22 @@ describe('sendmail -bv and -bp', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^\t\tvar\/spool\/mqueue \(\d+ requests?\)$/m);
     expect(r.stdout).toMatch(/Total requests: \d+/);
+  });
+
+  it('-bp reads the cf as every mode does: -O QueueDirectory counts; a cf that cannot be opened exits 72, one with read errors 70 listing nothing (as sendmail 8.17)', () => {
+    const other = path.join(dir, 'other-queue');
+    mkdirSync(other, { mode: 0o700 });
+    const r = sendmail(['-bp', `-OQueueDirectory=${other}`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${other} is empty\n\t\tTotal requests: 0\n`);
+    const missing = sendmail(['-bp', '-C', path.join(dir, 'nosuch.cf')]);
+    expect(missing.status).toBe(72);
+    expect(missing.stdout + missing.stderr).toContain('nosuch.cf: line 0: cannot open: No such file or directory');
+    const bad = path.join(dir, 'bad.cf');
+    writeFileSync(bad, `V10/Berkeley\nO QueueDirectory=${other}\nKfoo hsah /nonexistent\n`);
+    const r2 = sendmail(['-bp', '-C', bad]);
+    expect(r2.status).toBe(70);
+    expect(r2.stdout).toBe(`${bad}: line 3: readcf: map foo: class hsah not available\n`);
   });
 });
 

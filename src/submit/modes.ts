@@ -22,6 +22,7 @@ export interface MailModeArgs {
 const EX_USAGE = 64;
 const EX_CONFIG = 78;
 const EX_OSERR = 71;
+const EX_OSFILE = 72;
 
 /** The modes this module runs. */
 export const MAIL_MODES = new Set(['d', 'D', 's', 'm', 'v', 'p']);
@@ -51,8 +52,12 @@ export async function runMailMode(
 ): Promise<number> {
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
   if (args.mode === 'p') {
+    // the cf is read as for every mode: one that cannot be opened (72) or has read errors
+    // (reported by `load`, exit 70) lists nothing, as real sendmail 8.17; -O QueueDirectory counts
+    const loaded = await load();
+    if (!loaded) return EX_OSFILE;
     const { main } = await import('../cli/mailq.js');
-    await main(['-C', args.configFile], 'mailq');
+    await main(['-O', `QueueDirectory=${loaded.config.options.get('QueueDirectory') ?? '/var/spool/mqueue'}`], 'mailq');
     return Number(process.exitCode ?? 0);
   }
   const daemon = args.mode === 'd' || args.mode === 'D';
