@@ -12,10 +12,10 @@ import { chooseMechanism, lookupAuthInfo, parseAuthInfoItems } from '../src/deli
 import { ManualClock } from '../src/deliver/clock.js';
 import { runQueue, type QueueRunOptions } from '../src/deliver/runner.js';
 import { OP } from '../src/rewrite/tokens.js';
-import { defaultRecipientFlags, newEnvelope, QueueDirectory, QueueIdGenerator } from '../src/queue/index.js';
+import { QueueIdGenerator } from '../src/queue/index.js';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { startSink, tableResolver } from './deliver-helpers.js';
+import { queueTestMessage, startSink, tableResolver } from './deliver-helpers.js';
 import { sampleConfigCopy } from './e2e-helpers.js';
 
 const START = new Date('2026-11-20T10:00:00Z');
@@ -59,14 +59,7 @@ describe('queue runner: AUTH with AuthInfo: entries of the access map', () => {
     loaded = await loadConfig({ file: path.join(dir, 'etc-mail/sendmail.cf'), print: () => {}, hostName: 'host.example.com' });
   });
 
-  async function enqueue(recipient: string): Promise<string> {
-    const id = ids.next(START);
-    const env = newEnvelope(id, '<alice@host.example.com>', START);
-    env.recipients = [{ address: recipient, flags: defaultRecipientFlags() }];
-    env.headers = [{ conditions: '', name: 'Subject', value: ` to ${recipient}` }];
-    await new QueueDirectory(qdir).storeNew(env, 'hello\n');
-    return id;
-  }
+  const enqueue = (recipient: string): Promise<string> => queueTestMessage(qdir, recipient, START, ids);
 
   const base = (extra: Partial<QueueRunOptions>): QueueRunOptions => ({
     loaded,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import { buildHermeticCf, pinnedSendmail, SENDMAIL_CF_TREE } from './hermetic-cf.mjs';
 import type { AddressAnswer, MxAnswer, MxRecord, MxResolver } from '../src/deliver/mx.js';
+import { defaultRecipientFlags, newEnvelope, QueueDirectory, type QueueIdGenerator } from '../src/queue/index.js';
 
 export function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -187,6 +188,16 @@ export async function startDroppingPeer(host = '127.0.0.1'): Promise<{ port: num
 }
 
 /** A free TCP port on 127.0.0.1 (nothing listens on it when this returns). */
+/** Queues a message from <alice@host.example.com> to `recipient` in `qdir`, made at `start` (Subject " to <recipient>", body "hello"); its id. */
+export async function queueTestMessage(qdir: string, recipient: string, start: Date, ids: QueueIdGenerator): Promise<string> {
+  const id = ids.next(start);
+  const env = newEnvelope(id, '<alice@host.example.com>', start);
+  env.recipients = [{ address: recipient, flags: defaultRecipientFlags() }];
+  env.headers = [{ conditions: '', name: 'Subject', value: ` to ${recipient}` }];
+  await new QueueDirectory(qdir).storeNew(env, 'hello\n');
+  return id;
+}
+
 export async function freePort(): Promise<number> {
   const s = net.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));

@@ -9,7 +9,7 @@ import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSink, waitForPort, type Sink } from './deliver-helpers.js';
-import { chatFrom, freePort, ROOT, SENDMAIL } from './e2e-helpers.js';
+import { chatFrom, freePort, ROOT, SENDMAIL, stopDaemon } from './e2e-helpers.js';
 import { tempDir } from './smtp-helpers.js';
 import { hermeticMc, writeHermeticFiles } from './hermetic-cf.mjs';
 
@@ -61,14 +61,6 @@ async function startDaemon(cf: string, port: number, extra: string[]): Promise<C
   return child;
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 function message(to: string, subject: string): string[] {
   return [`From: sender@host.example.com`, `To: ${to}`, `Subject: ${subject}`, '', 'hello', '.'];
 }
@@ -114,7 +106,7 @@ describe('DeliveryMode in the daemon (-bD without -q)', () => {
       expect(got.to).toEqual(['bob@remote.example']);
       expect(await until(() => queued(queue).length === 0)).toBe(true);
     } finally {
-      await stop(daemon);
+      await stopDaemon(daemon);
     }
   });
 
@@ -137,7 +129,7 @@ describe('DeliveryMode in the daemon (-bD without -q)', () => {
       expect(arrived('daemon-q')).toBe(false);
       expect(queued(queue)).toHaveLength(1);
     } finally {
-      await stop(daemon);
+      await stopDaemon(daemon);
     }
   });
 });

@@ -78,7 +78,7 @@ export function startOurDaemon(dir: string, extra: string[] = []): Promise<Child
 
 export function stopDaemon(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });

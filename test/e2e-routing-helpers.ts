@@ -12,7 +12,7 @@ import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_pr
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSink, waitForPort, type Sink } from './deliver-helpers.js';
-import { chatFrom, freePort, ROOT, SENDMAIL } from './e2e-helpers.js';
+import { chatFrom, freePort, ROOT, SENDMAIL, stopDaemon } from './e2e-helpers.js';
 import { tempDir } from './smtp-helpers.js';
 import { compileWithSendmailCf, hermeticMc, pinnedSendmail, writeHermeticFiles } from './hermetic-cf.mjs';
 
@@ -141,14 +141,6 @@ async function startDaemon(side: Side, dir: string, cf: string, port: number): P
   return child;
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 /** One queue run in the foreground; rejects with its output when it fails. */
 function runQueue(side: Side, dir: string, cf: string, run: QueueRun): Promise<void> {
   const opts = (run.options ?? []).flatMap((o) => ['-O', o]);
@@ -259,7 +251,7 @@ async function runWithSinks(sc: Scenario, side: Side, library: CfLibrary, sinks:
   try {
     for (const script of sc.sessions) transcripts.push(maskTranscript(await chatFrom(port, '127.0.0.1', script)));
   } finally {
-    await stop(daemon);
+    await stopDaemon(daemon);
   }
   for (const run of sc.queueRuns ?? [{}]) {
     if (run.waitBefore) await new Promise((r) => setTimeout(r, run.waitBefore! * 1000));

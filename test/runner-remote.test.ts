@@ -10,8 +10,8 @@ import { ManualClock } from '../src/deliver/clock.js';
 import { runQueue, type QueueRunOptions } from '../src/deliver/runner.js';
 import { Resolver } from '../src/dns/index.js';
 import { useResolver } from '../src/maps/classes/resolverFor.js';
-import { defaultRecipientFlags, newEnvelope, QueueDirectory, QueueIdGenerator } from '../src/queue/index.js';
-import { freePort, smtpSinkBinary, startSink, startSmtpSink, tableResolver, type Sink } from './deliver-helpers.js';
+import { QueueIdGenerator } from '../src/queue/index.js';
+import { freePort, queueTestMessage, smtpSinkBinary, startSink, startSmtpSink, tableResolver, type Sink } from './deliver-helpers.js';
 import { startZoneServer } from './dns-helpers.js';
 import { sampleConfigCopy } from './e2e-helpers.js';
 
@@ -27,14 +27,7 @@ beforeAll(async () => {
   loaded = await loadConfig({ file: path.join(dir, 'etc-mail/sendmail.cf'), print: () => {}, hostName: 'host.example.com' });
 });
 
-async function enqueue(recipient: string): Promise<string> {
-  const id = ids.next(START);
-  const env = newEnvelope(id, '<alice@host.example.com>', START);
-  env.recipients = [{ address: recipient, flags: defaultRecipientFlags() }];
-  env.headers = [{ conditions: '', name: 'Subject', value: ` to ${recipient}` }];
-  await new QueueDirectory(qdir).storeNew(env, 'hello\n');
-  return id;
-}
+const enqueue = (recipient: string): Promise<string> => queueTestMessage(qdir, recipient, START, ids);
 
 const base = (extra: Partial<QueueRunOptions> = {}): QueueRunOptions => ({
   loaded,
