@@ -433,8 +433,8 @@ export class SmtpSession {
     const refusal = this.refusalOf(decision);
     this.log.mail(address, decision);
     if (refusal) {
-      this.macros.delete(ENVELOPE_SENDER);
-      this.macros.delete('mail_addr');
+      // a refused MAIL leaves no sender behind, not even a previous transaction's
+      for (const name of [ENVELOPE_SENDER, 'mail_addr', 'mail_mailer', 'mail_host']) this.macros.delete(name);
       return refusal;
     }
     // {mail_mailer}, {mail_host}, {mail_addr} stay the sender's triple for the RCPTs and DATA of the transaction
