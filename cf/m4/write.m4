@@ -149,6 +149,8 @@ ifdef(`_F_bitdomain', `Kbitdomain _F_bitdomain
 ')dnl
 ifdef(`_F_uucpdomain', `Kuudomain _F_uucpdomain
 ')dnl
+ifdef(`_F_rhsbl_map', `Kdnsbl host -T<TMP>
+')dnl
 ifdef(`_F_dnsbl_any', `Kdnsbl ifdef(`DNSBL_MAP', `DNSBL_MAP', `dns -R A') ifdef(`DNSBL_MAP_OPT', `DNSBL_MAP_OPT', `-T<TMP>')
 ')dnl
 ifdef(`_F_enhdnsbl_any', `Kednsbl ifdef(`EDNSBL_MAP', `EDNSBL_MAP', `dns -R A') -a. -T<TMP> -r5
