@@ -110,7 +110,7 @@ function transcript(tools: Toolchain, dir: string, mc: string, cases: string): {
   writeFileSync(cfPath, m4.stdout, 'latin1');
   // Every hash/btree map whose file lies in dir is built from its text source.
   for (const line of m4.stdout.split('\n')) {
-    const k = /^K\S+\s+(hash|btree)\s(.*)$/.exec(line);
+    const k = /^K\s*\S+\s+(hash|btree)\s(.*)$/.exec(line);
     if (!k) continue;
     const file = k[2].split(/\s+/).find((w) => w.startsWith(dir + '/'));
     if (!file) continue;

@@ -5,7 +5,9 @@ divert(-1)
 # collect text for the LOCAL_* sections in diversions:
 #   1 LOCAL_CONFIG   2 LOCAL_RULE_3   3 LOCAL_RULE_0   4 LOCAL_RULE_1
 #   5 LOCAL_RULE_2   6 LOCAL_RULESETS 7 mailer definitions
-#   8 LOCAL_NET_CONFIG
+#   8 LOCAL_NET_CONFIG (and vnet's routing rules)
+# and, written by features: 9 check_relay rules (dnsbl, rhsbl ...),
+#   11 class and map lines (domainmap).
 #
 
 # _CF_ERR(message): report a configuration error at the current input

@@ -235,6 +235,13 @@ R127.0.0.1	$@ RELAY
 RIPv6:0:0:0:0:0:0:0:1	$@ RELAY
 RIPv6:::1	$@ RELAY
 R$=R $*	$@ RELAY
+ifdef(`_F_drac', `R$*	$: <> $(drac $1 $: <?> $1 $)
+R<> <?> $+	$: $1
+R<> $+	$@ RELAY
+RIPv6:$*	$: <> $(drac $1 $: <?> IPv6:$1 $)
+R<> <?> $+	$: $1
+R<> $+	$@ RELAY
+')dnl
 ifelse(_CF_ACCESS, `1', `R$*	$: $>A <$1> <?> <+ Connect> <$1>
 R<RELAY> $*	$@ RELAY
 R<<TMPF>> $*	$#TEMP $@ 4.3.0 $: _CF_TMPF

@@ -156,6 +156,25 @@ R$-	$: $(dequote $1 $) < @ *LOCAL* >
 R< @ *LOCAL* >	$#error $@ 5.1.3 $: "553 User address required"
 R$* $=O $* < @ *LOCAL* >	$@ $>Parse0 $>canonify $1 $2 $3
 R$* < @ *LOCAL* >	$: $1
+ifdef(`_F_bcc', `R$+	$: $>ParseBcc $1
+')dnl
+ifdef(`_F_prefixmod', `R`'_F_prefixmod $+	$: $1 $(macro {rcpt_flags} $@ _F_prefixmod_flags $)
+')dnl
+ifdef(`_F_bcc', `SParseBcc
+R$+	$: $&{addr_type} $| $&A $| $1
+Re b $| $+ $| $+	$>MailerToTriple < $1 > $2
+R$* $| $* $| $+	$@ $3
+Sbcc
+R< $+ >	$1
+R$+ @ $+	$: $1@$2 $| $>BCC $2
+R$* $| <?>	$@
+R$* $| $*	$: $1
+SBCC
+R$+	$: $1 < $(bcctable $1 $: ? $) >
+R$- . $+ <?>	$: $2 < $(bcctable .$2 $: ? $) >
+R$- . $+ <?>	$: $>BCC $2
+R$* <$*>	$: <$2>
+')dnl
 SParse1
 include(_CF_DIR_`m4/parse1.m4')dnl
 `#'#### localaddr: local names (hub, relay, +detail)
@@ -316,6 +335,22 @@ ifdef(`_F_ldap_sendertoo', `R<?> <e s> <$+>	$#error $@ nouser $: "550 User unkno
 R<?> <$*> <$+>	$@ $2
 ', `R<> <> <$+> <@ $+> <$*>	$@ $1
 ')')dnl
+ifdef(`_F_domainmap', ``#'#### DomainMapLookup: recipients of a mapped domain
+SDomainMapLookup
+R $=L <@ $=w .>	$@ $1 <@ $2 .>
+R $+ <@ $+>	$: $1 <@ $2 > <$&{addr_type}>
+R $+ <@ $+> <e s>	$#smtp $@ $2 $: $1 @ $2
+R $+ <@ $+> <$*>	$: $1 <@ $2> <$2 :NOTDONE:>
+R $+ <$+> <$+ . :NOTDONE:>	$1 <$2> < $(domainmap_regex $3 $: $3 $) >
+R $+ <$+> <$+>	$: $1 <$2> < $(dequote "domain_" $3 $) >
+R $+ <$+> <$+>	$: $1 <$2> <$3> $1
+R $+ <$+> <$+> $+ + $*	$: $1 <$2> <$3> $4
+R $+ <$+> <$+> $+	$: $1 <$2> $( $3 $4 $: <ERROR> $)
+R $+ <$+> <ERROR>	$#error $@ 5.1.1 $: "550 email address lookup in domain map failed"
+R $+ <@ $+> $* <TEMP> $*	$#dsmtp $@ localhost $: $1 @ $2
+R $+ + $* <$+> $+ @ $+	$: $1 + $2 <$3> $4 + $2 @ $5
+R $+ <$+> $+	$@ $>Recurse $3
+')dnl
 ifdef(`_F_access_db', `include(_CF_DIR_`m4/rules-access.m4')')dnl
 `#'#### CanonAddr / ParseRecipient: helpers of the policy rule sets
 SCanonAddr

@@ -69,6 +69,14 @@ define(`_CF_FINISH_SETUP',
 ')')')dnl
 ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')dnl
 ifdef(`_F_nullclient', `define(`_F_allmasquerade', `1')define(`_F_masquerade_envelope', `1')')dnl
+dnl The macro map: access-map rules, luser hosts, prefixmod, sts.
+ifdef(`_F_access_db', `define(`_CF_MACRO_MAP_', `1')')dnl
+ifdef(`_F_preserve_luser_host', `define(`_CF_MACRO_MAP_', `1')')dnl
+ifdef(`_F_prefixmod', `define(`_CF_MACRO_MAP_', `1')')dnl
+ifdef(`_F_sts', `define(`_CF_MACRO_MAP_', `1')')dnl
+dnl The full TLS_connection/TLS_req rule sets: with the access map or sts.
+ifdef(`_F_access_db', `define(`_CF_TLS_RULES_', `1')')dnl
+ifdef(`_F_sts', `define(`_CF_TLS_RULES_', `1')')dnl
 ifdef(`_F_block_bad_helo', `_CF_APPEND(`_CF_CLASS_R_', `127.0.0.1')_CF_APPEND(`_CF_CLASS_R_', `IPv6:0:0:0:0:0:0:0:1 IPv6:::1')_CF_APPEND(`_CF_CLASS_w_', `[127.0.0.1] [IPv6:0:0:0:0:0:0:0:1] [IPv6:::1]')')dnl
 ')
 
@@ -109,10 +117,9 @@ C{ResOk}OKR
 FR`'ifdef(`confCR_FILE', `confCR_FILE', `-o MAIL_SETTINGS_DIR`'relay-domains')
 _CF_CLASSDEF(`R')dnl
 Karith arith
-ifdef(`_F_access_db', `', `ifdef(`_F_preserve_luser_host', `Kmacro macro
-')')dnl
-ifdef(`_F_access_db', `Kmacro macro
-C{Tls}VERIFY ENCR
+ifdef(`_CF_MACRO_MAP_', `Kmacro macro
+')dnl
+ifdef(`_CF_TLS_RULES_', `C{Tls}VERIFY ENCR
 C{TlsVerified}OK TRUSTED
 ')dnl
 Kdequote dequote`'ifdef(`confDEQUOTE_OPTS', ` confDEQUOTE_OPTS')
@@ -178,6 +185,12 @@ Kldapmra defn(`_F_ldap_mra')
 ')dnl
 ifdef(`_F_msp', `D{MTAHost}_F_msp
 ')dnl
+ifdef(`_F_bcc', `Kbcctable _F_bcc
+O AddBcc=true
+')dnl
+ifdef(`_F_drac', `Kdrac _F_drac
+')dnl
+undivert(11)dnl
 ifdef(`_CF_EXTRA_LOCAL_INFO_', `_CF_EXTRA_LOCAL_INFO_
 ')dnl
 ')
