@@ -17,29 +17,37 @@ R$* $| $*	$: $1 $| $>"Local_trust_auth" $2
 R$* $| $#$*	$#$2
 R$*	$#error $@ 5.7.1 $: "550 " $&{auth_authen} " not allowed to act as " $&{auth_author}
 SLocal_Relay_Auth
-ifelse(_CF_ACCESS, `1', `Ssrv_features
-R$*	$: $>D <$&{client_name}> <?> <! "Srv_Features"> <>
+Ssrv_features
+ifelse(_CF_ACCESS, `1', `R$*	$: $>D <$&{client_name}> <?> <! "Srv_Features"> <>
 R<?>$*	$: $>A <$&{client_addr}> <?> <! "Srv_Features"> <>
 R<?>$*	$: <$(access "Srv_Features": $: ? $)>
 R<?>$*	$@ OK
 R<$* <TMPF>>$*	$#temp
 R<$+>$*	$# $1
+')dnl
 Sclt_features
-R$*	$: $>D <$&{client_name}> <?> <! "Clt_Features"> <>
+ifelse(_CF_ACCESS, `1', `R$*	$: $>D <$&{client_name}> <?> <! "Clt_Features"> <>
 R<?>$*	$: $>A <$&{client_addr}> <?> <! "Clt_Features"> <>
 R<?>$*	$: <$(access "Clt_Features": $: ? $)>
 R<?>$*	$@ OK
 R<$* <TMPF>>$*	$#temp
 R<$+>$*	$# $1
+')dnl
 Stry_tls
-R$*	$: $>D <$&{server_name}> <?> <! "Try_TLS"> <>
+ifelse(_CF_ACCESS, `1', `R$*	$: $>D <$&{server_name}> <?> <! "Try_TLS"> <>
 R<?>$*	$: $>A <$&{server_addr}> <?> <! "Try_TLS"> <>
 R<?>$*	$: <$(access "Try_TLS": $: ? $)>
 R<?>$*	$@ OK
 R<$* <TMPF>>$*	$#error $@ 4.3.0 $: _CF_TMPF
 R<NO>$*	$#error $@ 5.7.1 $: "550 do not try TLS with " $&{server_name} " ["$&{server_addr}"]"
+')dnl
+ifdef(`_F_sts', `include(_CF_DIR_`m4/checks-sts.m4')')dnl
 Stls_rcpt
-R$*	$: $(macro {TLS_Name} $@ $&{server_name} $) $1
+ifdef(`_F_sts', `R$*	$: $1 $| $>"STS_Check" $1
+R$* $| $#$*	$#$2
+R$* $| $*	$: $1
+')dnl
+ifelse(_CF_ACCESS, `1', `R$*	$: $(macro {TLS_Name} $@ $&{server_name} $) $1
 R$+	$: <?> $>CanonAddr $1
 R<?> $+ < @ $+ . >	<?> $1 <@ $2 >
 R<?> $+ < @ $+ >	$: $1 <@ $2 > $| <F:$1@$2> <U:$1@> <D:$2> <E:>
@@ -48,22 +56,31 @@ R$* $| $+	$: $1 $| $>SearchList <! "TLS_Rcpt"> $| $2 <>
 R$* $| <?>	$@ OK
 R$* $| <$* <TMPF>>	$#error $@ 4.3.0 $: _CF_TMPF
 R$* $| <$+>	$@ $>"TLS_connection" $&{verify} $| <$2>
+')dnl
 Stls_client
-R$*	$: $(macro {TLS_Name} $@ $&{client_name} $) $1
+ifelse(_CF_ACCESS, `1', `R$*	$: $(macro {TLS_Name} $@ $&{client_name} $) $1
 R$* $| $*	$: $1 $| $>D <$&{client_name}> <?> <! "TLS_Clt"> <>
 R$* $| <?>$*	$: $1 $| $>A <$&{client_addr}> <?> <! "TLS_Clt"> <>
 R$* $| <?>$*	$: $1 $| <$(access "TLS_Clt": $: ? $)>
 R$* $| <$* <TMPF>>	$#error $@ 4.3.0 $: _CF_TMPF
 R$*	$@ $>"TLS_connection" $1
+', `R$* $| $*	$@ $>"TLS_connection" $1
+')dnl
 Stls_server
-R$*	$: $(macro {TLS_Name} $@ $&{server_name} $) $1
+ifdef(`_F_sts', `R$*	$: $1 $| $>"STS_secure" $1
+R$* $| $#$*	$#$2
+R$* $| $*	$: $1
+')dnl
+ifelse(_CF_ACCESS, `1', `R$*	$: $(macro {TLS_Name} $@ $&{server_name} $) $1
 R$*	$: $1 $| $>D <$&{server_name}> <?> <! "TLS_Srv"> <>
 R$* $| <?>$*	$: $1 $| $>A <$&{server_addr}> <?> <! "TLS_Srv"> <>
 R$* $| <?>$*	$: $1 $| <$(access "TLS_Srv": $: ? $)>
 R$* $| <$* <TMPF>>	$#error $@ 4.3.0 $: _CF_TMPF
 R$*	$@ $>"TLS_connection" $1
+', `R$*	$@ $>"TLS_connection" $1
+')dnl
 STLS_connection
-R$* $| <$*>$*	$: $1 $| <$2>
+ifdef(`_CF_TLS_RULES_', `R$* $| <$*>$*	$: $1 $| <$2>
 R$* $| <PERM + $={Tls} $*>	$: $1 $| <503:5.7.0> <$2 $3>
 R$* $| <TEMP + $={Tls} $*>	$: $1 $| <403:4.7.0> <$2 $3>
 R$* $| <$={Tls} $*>	$: $1 $| <454:4.7.0> <$2 $3>
@@ -102,6 +119,11 @@ R<$-:$+> $+	$@ $>"TLS_req" $3 $| <$1:$2>
 STLS_req
 R $| $+	$@ OK
 R<CN> $* $| <$+>	$: <CN:$&{TLS_Name}> $1 $| <$2>
+ifdef(`_F_check_cert_altnames', `R<CN:$={cert_altnames}> $* $| <$+>	$@ $>"TLS_req" $2 $| <$3>
+R<CN:$-.$+> $* $| <$+>	$: <CN:*.$2> $3 $| <$4>
+R<CN:$={cert_altnames}> $* $| <$+>	$@ $>"TLS_req" $3 $| <$3>
+R<CN:$*> $* $| <$+>	$: <CN:$&{TLS_Name}> $2 $| <$3>
+')dnl
 R<CN:$&{cn_subject}> $* $| <$+>	$@ $>"TLS_req" $1 $| <$2>
 R<CN:$+> $* $| <$-:$+>	$#error $@ $4 $: $3 " CN " $&{cn_subject} " does not match " $1
 R<CS:$&{cert_subject}> $* $| <$+>	$@ $>"TLS_req" $1 $| <$2>
@@ -119,8 +141,16 @@ R$-:	$: $1
 R$-:$-	$: $(arith l $@ $1 $@ $2 $) : $1 : $2
 RTRUE:$-:$-	$: $2
 R$-:$-:$-	$: $2
+', `RSOFTWARE	$#error $@ 4.7.0 $: "454 TLS handshake failed."
+RDANE_FAIL	$#error $@ 4.7.0 $: "454 DANE check failed."
+RPROTOCOL	$#error $@ 4.7.0 $: "454 STARTTLS failed."
+RCONFIG	$#error $@ 4.7.0 $: "454 STARTTLS temporarily not possible."
+')dnl
+ifdef(`_F_tls_session_features', `define(`_CF_CLT_FEATURES_', `1')')dnl
+ifdef(`_F_sts', `define(`_CF_CLT_FEATURES_', `1')')dnl
+ifdef(`_CF_CLT_FEATURES_', `include(_CF_DIR_`m4/checks-tls-features.m4')')dnl
 SRelayTLS
-R$*	$: <?> $&{verify}
+ifelse(_CF_ACCESS, `1', `R$*	$: <?> $&{verify}
 R<?> $={TlsVerified}	$: OK
 R<?> $*	$@ NO
 R$*	$: $&{cert_issuer}
@@ -130,20 +160,6 @@ RSUBJECT	$: <@> $&{cert_subject}
 R<@> $+	$: <@> $(access CERTSUBJECT:$1 $)
 R<@> RELAY	$# RELAY
 R$*	$: NO
-', `Ssrv_features
-Sclt_features
-Stry_tls
-Stls_rcpt
-Stls_client
-R$* $| $*	$@ $>"TLS_connection" $1
-Stls_server
-R$*	$@ $>"TLS_connection" $1
-STLS_connection
-RSOFTWARE	$#error $@ 4.7.0 $: "454 TLS handshake failed."
-RDANE_FAIL	$#error $@ 4.7.0 $: "454 DANE check failed."
-RPROTOCOL	$#error $@ 4.7.0 $: "454 STARTTLS failed."
-RCONFIG	$#error $@ 4.7.0 $: "454 STARTTLS temporarily not possible."
-SRelayTLS
 ')dnl
 Sauthinfo
 ifdef(`_F_authinfo', `R$*	$: <$(authinfo AuthInfo:$&{server_name} $: ? $)>

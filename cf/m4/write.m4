@@ -185,6 +185,16 @@ Kldapmra defn(`_F_ldap_mra')
 ')dnl
 ifdef(`_F_msp', `D{MTAHost}_F_msp
 ')dnl
+ifdef(`_F_sts', `Kstsxsni regex -a: -s3 (.*)(servername=)(.*)
+Kstsxsni2 regex -a: -s2 (.*)(servername=.*)
+Kstsxmatch regex -a: -s2 (match=)(.*)
+Kstsxnodaneflag regex -a@ -s3 (.*)(flags=)([^;]*d)(.*)
+O StrictTransportSecurity=true
+Ksts _F_sts
+')dnl
+ifdef(`_F_sts', `O SetCertAltnames=true
+', `ifdef(`_F_check_cert_altnames', `O SetCertAltnames=true
+')')dnl
 ifdef(`_F_bcc', `Kbcctable _F_bcc
 O AddBcc=true
 ')dnl
