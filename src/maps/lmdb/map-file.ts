@@ -12,13 +12,9 @@
  * is never renamed or truncated.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Database, RootDatabase } from 'lmdb';
+import type { Binary, Database, RootDatabase } from 'lmdb';
 import { keyOrder, type KeyRanges } from './key-order.js';
-
-// lmdb's CommonJS build is one file: loading it costs ~25 ms less start-up
-// than its ES module graph (makemap's whole run at 1,000 entries is ~100 ms)
-const { open } = createRequire(import.meta.url)('lmdb') as typeof import('lmdb');
+import { asBinary, open } from './load-lmdb.js';
 
 /** Why a map file could not be used, worded like the C library's strerror. */
 export class MapFileError extends Error {
@@ -126,6 +122,36 @@ function dupPrefix(key: Buffer): Buffer {
   out.writeUInt16BE(key.length, 0);
   key.copy(out, 2);
   return out;
+}
+
+/**
+ * Values of one buffer handed to lmdb-js's put without a Buffer object per
+ * value (a rebuild puts every entry of the source: 100,000 values cost
+ * ~90 ms less).  lmdb's writer takes, besides a Uint8Array, a value with
+ * `buffer` (its ArrayBuffer) and `start`/`end` offsets in it, and keeps
+ * the ArrayBuffer's address on it (`address`): the form msgpackr's reused
+ * buffers have (lmdb 3.5.6, pinned in package.json; the build tests read
+ * every value back).  `asBinary` (lmdb's own wrapper) skips the encoder.
+ * `range` hands out the same object each time: lmdb has copied the value
+ * when put returns.
+ */
+class ValueRanges {
+  private readonly view: { buffer: ArrayBufferLike; start: number; end: number; address: number };
+  private readonly wrapped: Binary;
+  private readonly offset: number;
+
+  constructor(bytes: Buffer) {
+    this.offset = bytes.byteOffset;
+    this.view = { buffer: bytes.buffer, start: 0, end: 0, address: 0 };
+    this.wrapped = asBinary(this.view as unknown as Uint8Array);
+  }
+
+  /** Bytes [start, end) of the buffer, as a value for put. */
+  range(start: number, end: number): Binary {
+    this.view.start = this.offset + start;
+    this.view.end = this.offset + end;
+    return this.wrapped;
+  }
 }
 
 /** What to do with an entry whose key the map already has. */
@@ -492,14 +518,18 @@ export class MapFile {
       if (action === 'replace') chosen[first] = i;
       else if (action === 'duplicate') dups.push(i);
     }
+    const values = new ValueRanges(bytes);
+    const { buffer, byteOffset } = bytes;
+    // keys as plain views (a Buffer's subarray costs more), values as ranges
+    const entriesDb = this.entriesDb as unknown as Database<Binary, Uint8Array>;
     for (let j = 0; j < count; j++) {
       const first = order[j];
       const from = chosen[first];
       if (from < 0) continue;
-      const key = bytes.subarray(keyStart[first], keyEnd[first]);
+      const key = new Uint8Array(buffer, byteOffset + keyStart[first], keyEnd[first] - keyStart[first]);
       // LMDB refuses (quietly: false) a key appended out of order; never drop one
-      if ((this.entriesDb.putSync(key, bytes.subarray(valueStart[from], valueEnd[from]), APPEND) as unknown as boolean) !== true) {
-        throw new MapFileError(this.path, 'EINVAL', `key ${key.toString('latin1')} out of order for an append (internal error)`);
+      if ((entriesDb.putSync(key, values.range(valueStart[from], valueEnd[from]), APPEND) as unknown as boolean) !== true) {
+        throw new MapFileError(this.path, 'EINVAL', `key ${Buffer.from(key).toString('latin1')} out of order for an append (internal error)`);
       }
     }
     const dupCounts = new Map<number, number>();
