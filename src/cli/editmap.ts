@@ -5,7 +5,7 @@
  * reading the map see the record before or after the change, never a
  * partly written file.
  */
-import { MapFile, MapFileError, mapFilePath } from '../maps/lmdb/index.js';
+import { MapFile, MapFileError, mapFilePath } from '../maps/lmdb/map-file.js';
 import { foldAsciiInPlace, printable } from '../maps/lmdb/makemap-source.js';
 import { EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE, checkMapType, giveToTrustedUser, parseCommandLine, prepareMapTarget, usageError } from './map-cli.js';
 

@@ -14,8 +14,10 @@
  * and dbm are refused with or without it, as by sendmail's Debian build.
  */
 import * as fs from 'node:fs';
-import { MapFile, MapFileError, mapFilePath, parseMakemapSource, type ExistingKeyAction } from '../maps/lmdb/index.js';
-import { printable } from '../maps/lmdb/makemap-source.js';
+// the map file and source modules themselves, not lmdb/index.js: a short
+// command loads no map classes
+import { MapFile, MapFileError, mapFilePath, type ExistingKeyAction } from '../maps/lmdb/map-file.js';
+import { parseMakemapSource, printable } from '../maps/lmdb/makemap-source.js';
 import {
   ChunkedWriter,
   EX_CANTCREAT,

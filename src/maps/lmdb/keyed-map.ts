@@ -19,13 +19,11 @@
  */
 import { MapOpenError, NOT_FOUND, foundResult, mapKeyCandidates } from '../common.js';
 import type { LookupResult, MapDecl, MapEnvironment, SendmailMap } from '../types.js';
-import { MapFileError } from './map-file.js';
+import { MapFileError, mapFilePath } from './map-file.js';
 import { ReopeningMapFile } from './reopening-file.js';
 
-/** The file a hash/btree map name refers to: `name.db`. */
-export function mapFilePath(name: string): string {
-  return name.endsWith('.db') ? name : `${name}.db`;
-}
+/** The file a hash/btree map name refers to (map-file.ts owns the rule). */
+export { mapFilePath };
 
 /** Strings in this project carry bytes as latin1 code points; wider text goes out as UTF-8. */
 export function keyBytes(text: string): Buffer {

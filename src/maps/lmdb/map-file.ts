@@ -16,6 +16,11 @@ import type { Binary, Database, RootDatabase } from 'lmdb';
 import { keyOrder, type KeyRanges } from './key-order.js';
 import { asBinary, open } from './load-lmdb.js';
 
+/** The file a hash/btree map name refers to: `name.db`. */
+export function mapFilePath(name: string): string {
+  return name.endsWith('.db') ? name : `${name}.db`;
+}
+
 /** Why a map file could not be used, worded like the C library's strerror. */
 export class MapFileError extends Error {
   constructor(
