@@ -2,7 +2,7 @@ divert(-1)
 dnl #
 dnl # parse1.m4 -- body of rule set Parse1 (the mailer decision after Parse0
 dnl # and ParseLocal): literals, virtual users, local names, UUCP and other
-dnl # pseudo domains, mailertable, smart host, plain SMTP.
+dnl # pseudo domains, mailertable, LOCAL_NET_CONFIG, smart host, plain SMTP.
 dnl #
 divert(0)dnl
 ifdef(`_F_ldap_routing', `R$+ < @ $={LDAPRoute} . >	$: $>LDAPExpand <$1 < @ $2 . >> <$1 @ $2> <>
@@ -68,6 +68,7 @@ R< $+ > $*	$: < $(mailertable $1 $) > $2
 R< $~[ : $* > $*	$>MailerToTriple < $1 : $2 > $3
 R< $+ > $*	$: $>Mailertable <$1> $2
 ')dnl
+undivert(8)dnl
 R$* < @ $* > $*	$: $>MailerToTriple < $S > $1 < @ $2 > $3
 R$* < @$* > $*	$#_CF_SMTP_MAILER $@ $2 $: $1 < @ $2 > $3
 R$=L	$#_CF_LOCAL_MAILER $: @ $1

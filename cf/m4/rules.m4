@@ -66,9 +66,9 @@ ifelse(_CF_HAS_BANG, `1', `R$* < @ localhost . UUCP > $*	$: $1 < @ $j . > $2
 R$* < @ [ $+ ] > $*	$: $1 < @@ [ $2 ] > $3
 R$* < @@ $=w > $*	$: $1 < @ $j . > $3
 R$* < @@ $+ > $*	$@ $1 < @ $2 > $3
-undivert(2)dnl
 ifdef(`_F_domaintable', `R$* < @ $+ > $*	$: $1 < @ $(domaintable $2 $) > $3
 ')dnl
+undivert(2)dnl
 ifdef(`_F_bitdomain', `R$* < @ $+ .BITNET > $*	$: $1 < @ $(bitdomain $2 $: $2.BITNET $) > $3
 ')dnl
 ifdef(`_F_uucpdomain', `R$* < @ $+ .UUCP > $*	$: $1 < @ $(uudomain $2 $: $2.UUCP $) > $3
