@@ -121,17 +121,31 @@ define(`confMILTER_MACROS_EOM', ``{msg_id}'')
 # UUCP helpers (classic configurations).
 # SITECONFIG(file, name, class): $class is set to name (for class U, the
 # local UUCP name, also entered into class w as name and name.UUCP), then
-# siteconfig/file.m4 of this library is read, whose SITE(...) lines add
-# the connected hosts to class `class'.  As with the real build, a site
-# file that does not exist adds nothing and is no error (cf.README calls
-# the mechanism obsolete and points to mailertables instead).
+# the site file file.m4 is read, whose SITE(...) lines add the connected
+# hosts to class `class'.  The file is looked for in the siteconfig
+# folder of this library, then siteconfig/ under the current directory
+# (or m4's include path), then in the siteconfig folders of the system's
+# sendmail-cf tree, where existing sites keep theirs; the first folder
+# whose file names a site wins.  As with the real build, a site file
+# found nowhere adds nothing and is no error (cf.README calls the
+# mechanism obsolete and points to mailertables instead).
+define(`_CF_SITECONFIG_DIRS_', ``siteconfig/', `/usr/share/sendmail/cf/siteconfig/', `/usr/share/sendmail-cf/siteconfig/', `/usr/lib/sendmail-cf/siteconfig/'')
 define(`SITECONFIG',
 	`ifelse(`$3', `U', `DU$2
 C{w}$2 $2.UUCP
 ', `D$3$2
-')define(`_CF_SITE_$3_', `1')pushdef(`_CF_SITE_CLASS_', `$3')sinclude(_CF_DIR_`siteconfig/$1.m4')popdef(`_CF_SITE_CLASS_')')
-define(`SITE', `ifelse(`$#', `0', `', `C'_CF_SITE_CLASS_`$1
-'`'ifelse(`$#', `1', `', `SITE(shift($@))')')')
+')define(`_CF_SITE_$3_', `1')pushdef(`_CF_SITE_CLASS_', `$3')define(`_CF_SITE_READ_', `0')dnl
+_CF_SITE_FIND(`$1', _CF_DIR_`siteconfig/', _CF_SITECONFIG_DIRS_)popdef(`_CF_SITE_CLASS_')')
+# _CF_SITE_FIND(file, dir...): read dir/file.m4 from the first dir where
+# it gives SITE lines.
+define(`_CF_SITE_FIND',
+	`ifelse(`$2', `', `', `sinclude(`$2$1.m4')ifelse(_CF_SITE_READ_, `1', `',
+		`_CF_SITE_FIND(`$1', shift(shift($@)))')')')
+# SITE(name...): each argument (one or more host names) becomes a line of
+# the class SITECONFIG reads the file for.
+define(`SITE', `define(`_CF_SITE_READ_', `1')_CF_SITE_LINES($@)')
+define(`_CF_SITE_LINES', `ifelse(`$1', `', `', `C`'_CF_SITE_CLASS_`'$1
+_CF_SITE_LINES(shift($@))')')
 define(`_CF_SITE_CLASS_', `U')
 define(`UUCPSMTP', `R DOL(*) < @ $1 .UUCP > DOL(*)	DOL(1) < @ $2 > DOL(2)
 ')
