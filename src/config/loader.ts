@@ -524,7 +524,7 @@ function parseHeader(rest: string, pos: SourcePos): HeaderDecl | null {
 }
 
 function parseMapLine(rest: string, pos: SourcePos, print: (line: string) => void): MapDecl | null {
-  const m = /^(\S+)\s+(\S+)(.*)$/s.exec(rest);
+  const m = /^\s*(\S+)\s+(\S+)(.*)$/s.exec(rest);
   if (!m) return null;
   const name = m[1]!;
   const className = m[2]!;
