@@ -2,7 +2,7 @@
 // /usr/bin/makemap when it is installed.
 
 import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MapFile } from '../src/maps/lmdb/map-file.js';
@@ -182,6 +182,26 @@ describe('makemap builds and dumps LMDB maps', () => {
     const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     expect(withoutWarnings(stderr)).toBe('');
     expect(status).toBe(141);
+  });
+
+  it('reads a source from a pipe written in pieces (past its first 1 MiB buffer) and from a file', async () => {
+    const dir = tempDir('makemap-');
+    const lines = Array.from({ length: 60000 }, (_, i) => `Key${i} ${'v'.repeat(i % 40)}${i}\n`);
+    const expected = lines.map((l) => l.replace(/^Key(\d+) /, 'key$1\t')).sort((a, b) => Buffer.compare(Buffer.from(a.split('\t')[0]), Buffer.from(b.split('\t')[0]))).join('');
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/makemap'), 'hash', path.join(dir, 'piped')]);
+    const done = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < lines.length; i += 15000) {
+      child.stdin.write(lines.slice(i, i + 15000).join(''));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.stdin.end();
+    expect(await done).toBe(0);
+    expect(content(dir, 'piped')).toBe(expected);
+    const file = path.join(dir, 'source');
+    writeFileSync(file, lines.join(''));
+    const fromFile = spawnSync('sh', ['-c', `exec "$0" "$1" hash "$2" < "$3"`, process.execPath, path.join(REPO, 'bin/makemap'), path.join(dir, 'filed'), file]);
+    expect(fromFile.status).toBe(0);
+    expect(content(dir, 'filed')).toBe(expected);
   });
 
   it('answers usage errors like makemap', () => {

@@ -13,7 +13,6 @@
  * to LMDB; -i names a fallback type, which changes nothing here since cdb
  * and dbm are refused with or without it, as by sendmail's Debian build.
  */
-import * as fs from 'node:fs';
 // the map file and source modules themselves, not lmdb/index.js: a short
 // command loads no map classes
 import { MapFile, MapFileError, mapFilePath, type ExistingKeyAction } from '../maps/lmdb/map-file.js';
@@ -27,6 +26,7 @@ import {
   giveToTrustedUser,
   parseCommandLine,
   prepareMapTarget,
+  readStandardInput,
   usageError,
 } from './map-cli.js';
 
@@ -79,7 +79,7 @@ export function main(argv: string[], progName = 'makemap'): void {
 
   let input: Buffer;
   try {
-    input = fs.readFileSync(0);
+    input = readStandardInput();
   } catch (err) {
     process.stderr.write(`${progName}: cannot read standard input: ${(err as Error).message}\n`);
     process.exitCode = EX_DATAERR;

@@ -149,6 +149,42 @@ export class ChunkedWriter {
   }
 }
 
+/** The first read from a pipe, and the growth step after it. */
+const PIPE_READ_START = 1 << 20;
+
+/**
+ * All of standard input as one Buffer.  A regular file is read at once; a
+ * pipe in reads as large as it gives into one growing buffer
+ * (readFileSync reads a pipe 8 KiB at a time and joins the pieces: ~950
+ * reads and 10 ms more for a 7 MB makemap source).  A non-blocking input
+ * (EAGAIN) is waited for, 1 ms at a time.
+ */
+export function readStandardInput(): Buffer {
+  if (fs.fstatSync(0).isFile()) return fs.readFileSync(0);
+  let buf = Buffer.allocUnsafe(PIPE_READ_START);
+  let length = 0;
+  for (;;) {
+    if (length === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    let n: number;
+    try {
+      n = fs.readSync(0, buf, length, buf.length - length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      if (code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      continue;
+    }
+    if (n === 0) break;
+    length += n;
+  }
+  return buf.subarray(0, length);
+}
+
 /** What the map tools read from the cf: only TrustedUser. */
 export interface ToolCf {
   /** TrustedUser as a uid; undefined when unset or unknown. */
