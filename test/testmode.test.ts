@@ -4,7 +4,7 @@
  * is present beside the checkout.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -123,6 +123,30 @@ describe('address test mode commands', () => {
     expect(t).toContain('== Ruleset Recur (199) status 78\n');
     expect(t).toContain(`> Address "${'a'.repeat(255)}" too long (255 bytes max)\n`);
     expect(t).toContain('> 8-bit character in mailbox address "a?b"\n');
+  });
+
+  it('? prints the help file\'s -bt lines (as sendmail 8.17), expanded after "#vers 2"', async () => {
+    const help = join(dir, 'helpfile');
+    writeFileSync(help, '-bt\tplain $$m\n#vers\t2\nsmtp\tnot shown\n-bt\t?\t :help $$m = $X\n-btx\tprefix\n-bt more\n-bt\n  -bt\tindented\n');
+    const withHelp = join(dir, 'help.cf');
+    // (the temporary directory is below /tmp: sticky, so trusted with TrustStickyBit)
+    writeFileSync(withHelp, `${SMALL_CF}O HelpFile=${help}\nO DontBlameSendmail=TrustStickyBit\n`);
+    // the version line counts for the rest of the session: the second ? expands line 1 too
+    expect(await transcript(withHelp, '?\n? smtp\n', 'mail.example.com')).toContain(
+      '> plain $$m\n?\t :help $m = value\nprefix\nmore\n\nEnd of HELP info\n'
+      + '> plain $m\n?\t :help $m = value\nprefix\nmore\n\nEnd of HELP info\n');
+    writeFileSync(help, 'smtp\tonly\n');
+    expect(await transcript(withHelp, '?\n', 'mail.example.com')).toContain('> HELP topic "-bt" unknown\n');
+    expect(await transcript(cf, '?\n', 'mail.example.com')).toContain('> Sendmail 8.17.1.9 -- HELP not implemented\n');
+    const unsafe = join(dir, 'unsafe');
+    mkdirSync(unsafe, { mode: 0o777 });
+    chmodSync(unsafe, 0o777);
+    writeFileSync(join(unsafe, 'helpfile'), '-bt\tshown\n');
+    const unsafeCf = join(dir, 'unsafe.cf');
+    writeFileSync(unsafeCf, `${SMALL_CF}O HelpFile=${join(unsafe, 'helpfile')}\nO DontBlameSendmail=TrustStickyBit\n`);
+    expect(await transcript(unsafeCf, '?\n', 'mail.example.com')).toContain('> Sendmail 8.17.1.9 -- HELP not implemented\n');
+    writeFileSync(unsafeCf, `${SMALL_CF}O HelpFile=${join(unsafe, 'helpfile')}\nO DontBlameSendmail=TrustStickyBit,HelpFileInUnsafeDirPath\n`);
+    expect(await transcript(unsafeCf, '?\n', 'mail.example.com')).toContain(`> WARNING: World writable directory ${unsafe}\nshown\nEnd of HELP info\n`);
   });
 });
 

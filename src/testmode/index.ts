@@ -7,13 +7,13 @@
  */
 import { userInfo } from 'node:os';
 import type { LoadedConfig } from '../config/loader.js';
-import { SENDMAIL_VERSION } from '../config/loader.js';
 import { showMailer } from '../config/mailers.js';
 import { readName, translateDollars } from '../rewrite/macros.js';
 import { prescan, MAXNAME } from '../rewrite/prescan.js';
 import { diagText, names, showText, showTokens } from '../rewrite/tokens.js';
 import { EX_OK } from '../rewrite/engine.js';
 import { slashCommand } from './slash.js';
+import { testModeHelp, type HelpState } from './help.js';
 
 /**
  * Buffered Latin-1 output.  Nothing is written until `flush` (called between
@@ -97,6 +97,8 @@ export class TestMode {
   /** /tryflags state: header or envelope, sender or recipient. */
   tryFlags = { header: false, sender: false };
   quit = false;
+  /** The `?` command's memory of the help file version. */
+  readonly help: HelpState = { version: 0 };
 
   constructor(
     readonly loaded: LoadedConfig,
@@ -174,9 +176,11 @@ export class TestMode {
       }
       case '/':
         return slashCommand(this, line);
-      case '?':
-        out.line(`Sendmail ${SENDMAIL_VERSION} -- HELP not implemented`);
+      case '?': {
+        const opts = this.loaded.config.options;
+        for (const l of testModeHelp(opts.get('HelpFile'), opts.get('DontBlameSendmail'), this.loaded.macros, this.help)) out.line(l);
         return;
+      }
     }
     return this.rulesetCommand(line);
   }
