@@ -26,7 +26,7 @@
  * the old database as it was.
  */
 import * as fs from 'node:fs';
-import { MapFile, MapFileError, giveMapFileTo, mapFilePath, toMapFileError, type MapEntry } from './lmdb/index.js';
+import { MapFile, MapFileError, giveMapFileTo, mapFilePath, textEntryTable, toMapFileError } from './lmdb/index.js';
 
 /**
  * A name's verdict: local with its key, or not (`NAME... message`, after
@@ -180,9 +180,55 @@ function defaultLocalName(blankSub: string) {
 
 const foldAscii = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
-/** Read an aliases file's text (bytes as latin1).  Never throws. */
-export function parseAliasFile(file: string, text: string, options: AliasParseOptions = {}): AliasFileResult {
-  const localName = options.localName ?? defaultLocalName(options.blankSub ?? '.');
+/**
+ * One logical line of an aliases file that is not skipped: a syntax error
+ * found by reading alone, or an alias whose name is yet to be judged
+ * (local or not) and whose value is yet to be checked.
+ */
+type ScannedLine =
+  | { line: number; error: string }
+  | { line: number; error?: undefined; text: string; written: string; tokens: string[]; value: string };
+
+/**
+ * Read an aliases file's lines as far as no verdict on names is needed, or
+ * give the message for a binary file.
+ */
+function scanAliasFile(file: string, text: string): { scanned: ScannedLine[] } | { binary: string } {
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    return { binary: `${file}: line ${line}: NUL byte in aliases file (not a text file?)` };
+  }
+  const scanned: ScannedLine[] = [];
+  for (const { text: lt, line } of logicalLines(text)) {
+    if (lt.length === 0 || lt[0] === '#') continue;
+    if (lt[0] === ' ' || lt[0] === '\t') {
+      if (lt.trim().length > 0) scanned.push({ line, error: 'Non-continuation line starts with space' });
+      continue;
+    }
+    const colon = nameColon(lt);
+    if (colon < 0) {
+      scanned.push({ line, error: 'missing colon' });
+      continue;
+    }
+    const written = lt.slice(0, colon).trim();
+    const tokens = tokenizeAliasName(written);
+    if (!tokens) {
+      scanned.push({ line, error: `${lt}... illegal alias name` });
+      continue;
+    }
+    scanned.push({ line, text: lt, written, tokens, value: lt.slice(colon + 1).replace(/^[ \t]+/, '') });
+  }
+  return { scanned };
+}
+
+/** Judge the scanned aliases' names with `localName`: the entries and sendmail's messages, in line order. */
+function finishAliasFile(
+  file: string,
+  scanned: readonly ScannedLine[],
+  localName: (tokens: string[], written: string) => NameResolution,
+  appendDuplicates: boolean | undefined,
+): AliasFileResult {
   const entries: AliasEntry[] = [];
   const messages: string[] = [];
   let errors = 0;
@@ -191,52 +237,42 @@ export function parseAliasFile(file: string, text: string, options: AliasParseOp
     messages.push(`${file}: line ${line}: ${message}`);
     errors++;
   };
-  const nul = text.indexOf('\0');
-  if (nul >= 0) {
-    const line = text.slice(0, nul).split('\n').length;
-    err(line, 'NUL byte in aliases file (not a text file?)');
-    return { entries: [], messages, errors, fatal: true };
-  }
-  for (const { text: lt, line } of logicalLines(text)) {
-    if (lt.length === 0 || lt[0] === '#') continue;
-    if (lt[0] === ' ' || lt[0] === '\t') {
-      if (lt.trim().length > 0) err(line, 'Non-continuation line starts with space');
+  for (const s of scanned) {
+    if (s.error !== undefined) {
+      err(s.line, s.error);
       continue;
     }
-    const colon = nameColon(lt);
-    if (colon < 0) {
-      err(line, 'missing colon');
-      continue;
-    }
-    const written = lt.slice(0, colon).trim();
-    const tokens = tokenizeAliasName(written);
-    if (!tokens) {
-      err(line, `${lt}... illegal alias name`);
-      continue;
-    }
-    const local = localName(tokens, written);
+    const { line, written, value } = s;
+    const local = localName(s.tokens, written);
     if (!local.ok) {
       // the reason it did not parse: one more line about the same error
       if (local.detail !== undefined) messages.push(`${file}: line ${line}: ${local.detail}`);
       err(line, `${written}... ${local.message}`);
       continue;
     }
-    const value = lt.slice(colon + 1).replace(/^[ \t]+/, '');
     if (value.trim().length === 0) {
-      err(line, `${lt}... missing value for alias`);
+      err(line, `${s.text}... missing value for alias`);
       continue;
     }
     const name = foldAscii(local.name);
-    if (seen.has(name) && !options.appendDuplicates) messages.push(`${file}: line ${line}: ${written}... Warning: duplicate alias name ${name}`);
+    if (seen.has(name) && !appendDuplicates) messages.push(`${file}: line ${line}: ${written}... Warning: duplicate alias name ${name}`);
     seen.add(name);
     entries.push({ name, written, value, line });
   }
   return { entries, messages, errors, fatal: false };
 }
 
+/** Read an aliases file's text (bytes as latin1).  Never throws. */
+export function parseAliasFile(file: string, text: string, options: AliasParseOptions = {}): AliasFileResult {
+  const read = scanAliasFile(file, text);
+  if ('binary' in read) return { entries: [], messages: [read.binary], errors: 1, fatal: true };
+  return finishAliasFile(file, read.scanned, options.localName ?? defaultLocalName(options.blankSub ?? '.'), options.appendDuplicates);
+}
+
 /**
  * parseAliasFile with every name resolved by `resolveName` (asynchronous:
- * the rulesets may look maps up).  Each distinct name is asked once.
+ * the rulesets may look maps up).  The file is read once; each distinct
+ * name is asked once.
  */
 export async function parseAliasFileResolving(
   file: string,
@@ -244,17 +280,13 @@ export async function parseAliasFileResolving(
   resolveName: (written: string) => Promise<NameResolution>,
   options: AliasParseOptions = {},
 ): Promise<AliasFileResult> {
-  const names = new Set<string>();
-  parseAliasFile(file, text, {
-    ...options,
-    localName: (_tokens, written) => {
-      names.add(written);
-      return { ok: true, name: written };
-    },
-  });
+  const read = scanAliasFile(file, text);
+  if ('binary' in read) return { entries: [], messages: [read.binary], errors: 1, fatal: true };
   const resolved = new Map<string, NameResolution>();
-  for (const name of names) resolved.set(name, await resolveName(name));
-  return parseAliasFile(file, text, { ...options, localName: (_tokens, written) => resolved.get(written)! });
+  for (const s of read.scanned) {
+    if (s.error === undefined && !resolved.has(s.written)) resolved.set(s.written, await resolveName(s.written));
+  }
+  return finishAliasFile(file, read.scanned, (_tokens, written) => resolved.get(written)!, options.appendDuplicates);
 }
 
 /** sendmail's `FILE: N aliases, longest M bytes, T bytes total`. */
@@ -315,11 +347,11 @@ export function writeAliasDatabase(dbPath: string, entries: readonly AliasEntry[
     const old = values.get(e.name);
     values.set(e.name, appendDuplicates && old !== undefined ? `${e.value},${old}` : e.value);
   }
-  const pairs: MapEntry[] = [...values].map(([name, value]) => [nulTerminated(name), nulTerminated(value)]);
-  pairs.push([nulTerminated('@'), nulTerminated('@')]);
+  const pairs: Array<[string, string]> = [...values];
+  pairs.push(['@', '@']);
   const file = MapFile.open(dbPath, { write: true, create: true });
   try {
-    file.replaceAll(pairs, { mapClass });
+    file.replaceAll(textEntryTable(pairs, true), { mapClass });
   } finally {
     file.close();
   }

@@ -14,6 +14,6 @@ import { createKeyedLmdbMap } from './keyed-map.js';
 registerMapClass('hash', createKeyedLmdbMap);
 registerMapClass('btree', createKeyedLmdbMap);
 
-export { MapFile, MapFileError, MAX_KEY_BYTES, entryTable, giveMapFileTo, mapFilePath, toMapFileError, type EntryTable, type MapEntry, type ExistingKeyAction } from './map-file.js';
+export { MapFile, MapFileError, MAX_KEY_BYTES, entryTable, giveMapFileTo, mapFilePath, textEntryTable, toMapFileError, type EntryTable, type MapEntry, type ExistingKeyAction } from './map-file.js';
 export { createKeyedLmdbMap, keyBytes, valueText } from './keyed-map.js';
 export { parseMakemapSource, SourceTable, type SourceProblem, type SourceOptions } from './makemap-source.js';
