@@ -37,6 +37,10 @@ export async function buildAliasesOf(loaded: LoadedConfig, report: (line: string
   const spec = loaded.config.options.get('AliasFile') ?? '';
   const specs = spec.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const [{ buildAliasDatabases }, { parseAddress }] = await Promise.all([import('../maps/aliases.js'), import('../address/parse.js')]);
+  // names are parsed quietly: -bt's ruleset trace is not wanted (its lines,
+  // two or more a name, were made and kept unprinted: a third of the time
+  // and most of the garbage for a 100,000-name file)
+  loaded.engine.trace = false;
   const ok = await buildAliasDatabases(specs, report, {
     trustedUid: userId(loaded.config.options.get('TrustedUser')),
     resolveName: async (written) => {
