@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 // bench/maps.mjs — our makemap / hash map lookups against the real ones, side by side.
 //
-//   node bench/maps.mjs [--sizes 1000,100000,1000000] [--lookups 100000]
+//   node bench/maps.mjs [--sizes 1000,100000,1000000] [--lookups 100000] [--aliases 100000]
 //
 // For each size: builds the same generated source with the real
 // `makemap hash` and with our bin/makemap (wall time of the whole command,
 // start-up included, and its CPU time when GNU time is installed), then measures lookups per second: ours in process
 // through the `hash` map class (a fresh LMDB snapshot per lookup), the real
 // one through `sendmail -bt` fed `/map` lines (its start-up, measured with a
-// single lookup, is subtracted).  Needs `npm run build` first; the real
-// tools are used when installed (sendmail also needs `unshare --uts`).
+// single lookup, is subtracted).  Then newaliases on a generated aliases
+// file against the real `sendmail -bi` (both parse every name with the cf's
+// rulesets 3 and 0; the cf is the corpus debian one, from
+// ../shared/conformance, skipped when it is absent; --aliases 0 skips it).
+// Needs `npm run build` first; the real tools are used when installed
+// (sendmail also needs `unshare --uts`).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +32,7 @@ const arg = (name, dflt) => {
 };
 const sizes = arg('sizes', '1000,100000,1000000').split(',').map(Number);
 const lookupCount = Number(arg('lookups', '100000'));
+const aliasCount = Number(arg('aliases', '100000'));
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const canUnshare = has('unshare') && spawnSync('unshare', ['--uts', 'true']).status === 0;
@@ -149,5 +154,47 @@ for (const n of sizes) {
     console.log(line);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A copy of the corpus debian config in `dir` with `aliases` as its
+ * AliasFile (the cf names its files under /CONFDIR).
+ */
+function aliasConfig(dir, aliases) {
+  const corpus = path.resolve(repo, '../shared/conformance/debian');
+  mkdirSync(dir);
+  for (const f of readdirSync(corpus)) {
+    const src = path.join(corpus, f);
+    if (statSync(src).isFile()) writeFileSync(path.join(dir, f), readFileSync(src, 'latin1').replaceAll('/CONFDIR', dir), 'latin1');
+  }
+  writeFileSync(path.join(dir, 'aliases'), aliases, 'latin1');
+  return path.join(dir, 'sendmail.cf');
+}
+
+if (aliasCount > 0) {
+  if (!existsSync(path.resolve(repo, '../shared/conformance/debian/sendmail.cf'))) {
+    console.log('newaliases: the corpus debian cf (../shared/conformance/debian) is absent: skipped');
+  } else if (!canUnshare) {
+    console.log('newaliases: needs unshare --uts (a qualified host name for both): skipped');
+  } else {
+    const top = mkdtempSync(path.join(tmpdir(), 'bench-aliases-'));
+    try {
+      const lines = new Array(aliasCount);
+      for (let i = 0; i < aliasCount; i++) lines[i] = `user${i}: person${i % 977}@example${i % 53}.org, local${i % 11}`;
+      const text = lines.join('\n') + '\n';
+      // the hostname is set so sendmail does not wait for a qualified one
+      const newaliases = (cmd, cf) => timed('unshare', ['--uts', 'sh', '-c', `hostname mail.example.com && exec ${cmd} -C ${cf}`], '', true);
+      const ours = newaliases(`${process.execPath} ${path.join(repo, 'bin/newaliases')}`, aliasConfig(path.join(top, 'ours'), text));
+      let line = `${String(aliasCount).padStart(8)} aliases  newaliases: ours ${fmt(ours.ms)} ms${ours.cpu === undefined ? '' : ` (cpu ${fmt(ours.cpu)} ms)`}`;
+      if (haveSendmail) {
+        const real = newaliases('sendmail -bi', aliasConfig(path.join(top, 'real'), text));
+        line += `, real sendmail -bi ${fmt(real.ms)} ms${real.cpu === undefined ? '' : ` (cpu ${fmt(real.cpu)} ms)`}, ratio ${fmt(real.ms / ours.ms)}x`;
+        if (ours.cpu && real.cpu) line += ` (cpu ${fmt(real.cpu / ours.cpu)}x)`;
+      }
+      console.log(line);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   }
 }

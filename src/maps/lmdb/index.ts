@@ -4,8 +4,10 @@
  * Owns the map file (map-file.ts: open, atomic rebuild in one write
  * transaction, snapshot reads), the key order of a build (key-order.ts:
  * keys sorted as LMDB compares them, then appended), makemap's input format
- * (makemap-source.ts)
- * and the `hash` and `btree` map classes (keyed-map.ts), registered here.
+ * (makemap-source.ts), loading lmdb-js cheaply (load-lmdb.ts) and the
+ * `hash` and `btree` map classes (keyed-map.ts), registered here.  Short
+ * commands (makemap, editmap) import map-file.ts and makemap-source.ts
+ * directly, without the classes.
  * Importing this module registers the classes.
  */
 import { registerMapClass } from '../registry.js';
