@@ -100,7 +100,10 @@ export class TestEnv implements MapEnvironment {
     if (this.notOpen.has(name)) return `Map named "${name}" not open`;
     const map = this.maps.get(name);
     if (!map) return `Map named "${name}" not found`;
-    return formatSlashMap(name, key, await map.lookup(key, []));
+    const r = await map.lookup(key, []);
+    // a failure's own message (host map timeouts) comes with the answer
+    if (r.status === 'tempfail' && r.report !== undefined) this.reports.push(r.report);
+    return formatSlashMap(name, key, r);
   }
 }
 

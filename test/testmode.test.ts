@@ -9,16 +9,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '../src/maps/index.js';
-import { loadConfig } from '../src/config/loader.js';
+import { loadConfig, type LoadedConfig } from '../src/config/loader.js';
+import { Resolver } from '../src/dns/index.js';
+import { useResolver } from '../src/maps/classes/resolverFor.js';
 import { buildAliasDatabases } from '../src/maps/aliases.js';
 import { Output, TestMode, BANNER } from '../src/testmode/index.js';
 import { MapFile } from '../src/maps/lmdb/index.js';
 
 /** Run -bt commands in-process; returns the transcript as sendmail prints it. */
-async function transcript(cfFile: string, input: string, hostName: string): Promise<string> {
+async function transcript(cfFile: string, input: string, hostName: string, setup?: (loaded: LoadedConfig) => void): Promise<string> {
   const chunks: Buffer[] = [];
   const out = new Output((b) => chunks.push(b));
   const loaded = await loadConfig({ file: cfFile, print: (l) => out.line(l), hostName, opMode: 't' });
+  setup?.(loaded);
   if (!loaded.config.mailers.some((m) => m.name === 'local')) out.line('No local mailer defined');
   out.write(BANNER);
   const tm = new TestMode(loaded, out);
@@ -123,6 +126,21 @@ describe('address test mode commands', () => {
     expect(t).toContain('== Ruleset Recur (199) status 78\n');
     expect(t).toContain(`> Address "${'a'.repeat(255)}" too long (255 bytes max)\n`);
     expect(t).toContain('> 8-bit character in mailbox address "a?b"\n');
+  });
+
+  it('a host lookup that times out says so where the rule uses it (after an asynchronous lookup too)', async () => {
+    const switchFile = join(dir, 'switch-dns');
+    writeFileSync(switchFile, 'hosts dns\n');
+    const dnsCf = join(dir, 'dns.cf');
+    writeFileSync(dnsCf, `${SMALL_CF}O ServiceSwitchFile=${switchFile}\nO DontBlameSendmail=TrustStickyBit\nSHost\nR$*\t\t$: $[ $1 $]\n`);
+    // no DNS server: a loopback port nobody answers on
+    const noDns = (loaded: LoadedConfig): void => useResolver(loaded.env,
+      new Resolver({ serviceSwitchFile: switchFile, domain: 'example.com', nameservers: [{ address: '127.0.0.1', port: 9 }], timeoutMs: 300, attempts: 1 }));
+    const t = await transcript(dnsCf, 'Host foo.example\nHost [127.0.0.2](c)\nHost [IPv6:::2]\nHost [foo]\n', 'mail.example.com', noDns);
+    // as real sendmail 8.17 without a reachable name server
+    for (const [shown, key] of [['foo . example', 'foo.example'], ['[ 127 . 0 . 0 . 2 ] ( c )', '[127.0.0.2](c)'], ['[ IPv6 : : : 2 ]', '[IPv6:::2]'], ['[ foo ]', '[foo]']]) {
+      expect(t).toContain(`> Host               input: ${shown}\n${key}: Name server timeout\nHost             returns: ${shown}\n== Ruleset Host (198) status 75\n`);
+    }
   });
 
   it('? prints the help file\'s -bt lines (as sendmail 8.17), expanded after "#vers 2"', async () => {

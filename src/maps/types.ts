@@ -86,7 +86,12 @@ export interface MapDecl {
 export type LookupResult =
   | { status: 'found'; value: string; code?: number }
   | { status: 'notfound'; code?: number }
-  | { status: 'tempfail'; code?: number };
+  /**
+   * `report`: a diagnostic of the failure (`NAME: Name server timeout`),
+   * printed by the caller where it uses the answer -- an asynchronous
+   * lookup's own output would be lost when the engine runs the ruleset again.
+   */
+  | { status: 'tempfail'; code?: number; report?: string };
 
 /** A map ready for lookups. */
 export interface SendmailMap {

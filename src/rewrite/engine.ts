@@ -715,6 +715,7 @@ export class RewriteEngine {
         const memoKey = `${mapName}\0${lookupKey}\0${args.join('\0')}`;
         let res = this.memo?.get(memoKey) ?? map.lookup(lookupKey, args);
         if (res instanceof Promise) throw new NeedAsync(memoKey, res);
+        if (res.status === 'tempfail' && res.report !== undefined) this.print(res.report);
         if (res.status === 'found') replac = res.value;
         else if (res.status === 'tempfail') {
           status = EX_TEMPFAIL;

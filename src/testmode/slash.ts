@@ -237,7 +237,10 @@ function mapCommand(tm: TestMode, arg: string): void | Promise<void> {
   // diagnostics a class prints during the lookup come between the key and the verdict
   const head = `map_lookup: ${name} (${key}) `;
   const show = (r: LookupResult): void => {
-    if (r.status === 'found') out.line(`${head}returns ${r.value} (${r.code ?? 0})`);
+    if (r.status === 'tempfail' && r.report !== undefined) {
+      out.line(`${head}${r.report}`);
+      out.line(`no match (${r.code ?? 75})`);
+    } else if (r.status === 'found') out.line(`${head}returns ${r.value} (${r.code ?? 0})`);
     else out.line(`${head}no match (${r.code ?? (r.status === 'tempfail' ? 75 : 0)})`);
   };
   const r = map.lookup(key, []);

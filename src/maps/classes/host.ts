@@ -6,8 +6,8 @@
  * `hosts` methods — the hosts file (HostsFile) and/or DNS — and a hit
  * returns the canonical name; `[address]` (inet_aton forms, or `IPv6:`)
  * returns the address's host name from the system hosts file or DNS PTR.
- * A miss is status 68; a DNS failure is a temporary failure (75) reported as
- * `NAME: Name server timeout`.  -d SECONDS and -r COUNT limit each query.
+ * A miss is status 68; a DNS failure is a temporary failure (75) whose
+ * report (printed by the caller) is `NAME: Name server timeout`.  -d SECONDS and -r COUNT limit each query.
  *
  * bestmx: only when `hosts` includes `dns`.  A hit returns the best MX host
  * with a trailing dot, or with -z every MX host (each with its dot) joined
@@ -47,12 +47,14 @@ class HostMap implements SendmailMap {
       const inner = key.slice(1, close);
       const tagged = /^ipv6:/i.test(inner);
       const address = tagged ? (isIPv6(inner.slice(5)) ? inner.slice(5) : undefined) : parseInetAddr(inner);
-      if (address === undefined) return NOT_FOUND_68;
+      // not an address: looked up as a name, as sendmail does ([foo] times out without DNS)
+      if (address === undefined) return this.fromOutcome(await resolver.canonicalName(key, resolverLimits(this.decl.flags)), key, args);
       const outcome = await resolver.reverseName(address);
       if (outcome.status === 'found') return foundResult(outcome.name, key, args, this.decl.flags);
       if (outcome.status === 'tempfail') {
-        this.env.report(outcome.message.replace(/^\[[^\]]*\]/, key));
-        return TEMP_FAIL_75;
+        // the timeout is told only when the hosts service uses DNS (sendmail's UseNameServer)
+        if (!resolver.serviceSwitch.hostsUseDns()) return TEMP_FAIL_75;
+        return { status: 'tempfail', code: 75, report: outcome.message.replace(/^\[[^\]]*\]/, key) };
       }
       return tagged ? TEMP_FAIL_75 : NOT_FOUND_68;
     }
@@ -63,10 +65,7 @@ class HostMap implements SendmailMap {
   /** The answer for a canonical-name outcome. */
   private fromOutcome(outcome: Awaited<ReturnType<Resolver['canonicalName']>>, key: string, args: readonly string[]): LookupResult {
     if (outcome.status === 'found') return foundResult(outcome.name, key, args, this.decl.flags);
-    if (outcome.status === 'tempfail') {
-      this.env.report(outcome.message);
-      return TEMP_FAIL_75;
-    }
+    if (outcome.status === 'tempfail') return { status: 'tempfail', code: 75, report: outcome.message };
     return NOT_FOUND_68;
   }
 }
