@@ -30,7 +30,8 @@ export function crackaddr(addr: string): string {
   // group syntax: keep "name:" and a closing ";" around the rest
   const colon = groupColon(addr);
   if (colon >= 0) {
-    const prefix = addr.slice(0, colon + 1) + (addr[colon + 1] === ' ' ? ' ' : '');
+    // the name is quoted as a phrase is (a route "@a,@b:u@c" gives "@a,@b":$g)
+    const prefix = quotePhrase(addr.slice(0, colon)) + ':' + (addr[colon + 1] === ' ' ? ' ' : '');
     let rest = addr.slice(colon + 1).trim();
     const semi = rest.endsWith(';');
     if (semi) rest = rest.slice(0, -1).trim();
@@ -38,8 +39,9 @@ export function crackaddr(addr: string): string {
     if (inner === '') return prefix.trimEnd() + (semi ? ';' : '') + G;
     return prefix + inner + (semi ? ';' : '');
   }
-  // an angle-bracket group outside quotes and comments wins
-  const lt = firstBare(addr, '<');
+  // an angle-bracket group outside quotes and comments wins; with several,
+  // the last (what comes before it is the phrase)
+  const lt = lastBareAngle(addr);
   if (lt >= 0) {
     let nest = 0;
     let j = lt;
@@ -47,9 +49,8 @@ export function crackaddr(addr: string): string {
       if (addr[j] === '<') nest++;
       else if (addr[j] === '>' && --nest === 0) break;
     }
-    const inner = addr.slice(lt + 1, j).trim();
     const close = j < addr.length ? j + 1 : addr.length;
-    return quotePhrase(addr.slice(0, lt)) + '<' + (inner.length > 0 ? G : '') + '>' + addr.slice(close);
+    return quotePhrase(addr.slice(0, lt)) + '<' + crackAngle(addr.slice(lt + 1, j)) + '>' + addr.slice(close);
   }
   let out = '';
   let emitted = false;
@@ -84,6 +85,60 @@ export function crackaddr(addr: string): string {
   }
   if (depth > 0) out += ')'.repeat(depth);
   return out.trim();
+}
+
+/**
+ * The inside of `<...>`: the address becomes `$g` where its first character
+ * (a blank too) is, comments stay, each after a blank: `<(x) u@c(y)>` gives
+ * `< (x) $g (y)>`.
+ */
+function crackAngle(inner: string): string {
+  let out = '';
+  let emitted = false;
+  const address = (): void => {
+    if (emitted) return;
+    out += (out.endsWith(')') ? ' ' : '') + G;
+    emitted = true;
+  };
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i]!;
+    if (c === '(') {
+      let depth = 0;
+      let j = i;
+      for (; j < inner.length; j++) {
+        if (inner[j] === '\\') j++;
+        else if (inner[j] === '(') depth++;
+        else if (inner[j] === ')' && --depth === 0) break;
+      }
+      out += ' ' + inner.slice(i, j + 1) + (j >= inner.length ? ')'.repeat(depth) : '');
+      i = j;
+      continue;
+    }
+    address();
+    if (c === '\\') i++;
+    else if (c === '"') {
+      for (i++; i < inner.length && inner[i] !== '"'; i++) if (inner[i] === '\\') i++;
+    }
+  }
+  return out;
+}
+
+/** Index of the last `<` outside quotes, escapes, comments and other `<...>`, or -1. */
+function lastBareAngle(addr: string): number {
+  let last = -1;
+  for (let from = 0; ; ) {
+    const i = firstBare(addr.slice(from), '<');
+    if (i < 0) return last;
+    last = from + i;
+    let nest = 0;
+    let j = last;
+    for (; j < addr.length; j++) {
+      if (addr[j] === '<') nest++;
+      else if (addr[j] === '>' && --nest === 0) break;
+    }
+    if (j >= addr.length) return last;
+    from = j + 1;
+  }
 }
 
 /** Characters that make crackaddr quote the phrase before `<`. */
@@ -148,7 +203,7 @@ function firstBare(addr: string, chars: string): number {
 function groupColon(addr: string): number {
   const i = firstBare(addr, '<:');
   if (i < 0 || addr[i] === '<') return -1;
-  return addr.trimStart().startsWith('@') || addr[i + 1] === ':' ? -1 : i;
+  return addr[i + 1] === ':' ? -1 : i;
 }
 
 export function slashCommand(tm: TestMode, line: string): void | Promise<void> {
