@@ -11,7 +11,8 @@
 // CPU per message (all processes: daemon, its children, smtp-source and
 // smtp-sink, which cost both sides the same) and peak memory (ours: the
 // daemon's process tree; sendmail: every process named sendmail, since its
-// delivery processes leave the daemon's tree).
+// delivery processes leave the daemon's tree), our daemon's own CPU per
+// message (exact, whatever else the machine runs) and the load average.
 // Needs root (unshare: both run as mx.example.com in a private network where
 // port 25 is free); without real sendmail, m4 and sendmail-cf it measures ours alone.
 //
@@ -121,6 +122,13 @@ function machineBusyMs() {
   return (user + nice + system + irq + softirq + steal) * 10; // USER_HZ 100
 }
 
+/** CPU (user+sys, ms) of one process and its reaped children, from /proc/PID/stat; undefined for a process-name daemon. */
+function processCpuMs({ pid }) {
+  if (pid === undefined) return undefined;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+}
+
 const countQf = (q) => readdirSync(q).filter((f) => f.startsWith('qf')).length;
 
 /**
@@ -155,6 +163,7 @@ async function round(daemon, conns) {
     let peak = memoryOf(daemon.memory);
     const sampler = setInterval(() => { peak = Math.max(peak, memoryOf(daemon.memory)); }, 20);
     const cpu0 = machineBusyMs();
+    const own0 = processCpuMs(daemon.memory);
     const t0 = process.hrtime.bigint();
     const source = new Promise((resolve) => {
       const p = spawn(tools.source, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: tools.env });
@@ -184,8 +193,9 @@ async function round(daemon, conns) {
     }
     clearInterval(sampler);
     const cpuPerMsg = (machineBusyMs() - cpu0) / total;
+    const ownCpuPerMsg = own0 === undefined ? undefined : (processCpuMs(daemon.memory) - own0) / total;
     if (sink.received() !== total) throw new Error(`${daemon.name}: ${total} sent, the sink received ${sink.received()}`);
-    return { total, secs, rate: total / secs, peak, cpuPerMsg };
+    return { total, secs, rate: total / secs, peak, cpuPerMsg, ownCpuPerMsg };
   } finally {
     await sink.stop();
   }
@@ -215,7 +225,7 @@ try {
     `${PER_CONN} messages per connection, ${BODY}-byte messages, median of ${ROUNDS} rounds (${dir})`);
   // warm-up: JIT for ours, page cache for both
   for (const d of daemons) await round(d, 5);
-  const header = ['conns', 'ours msg/s', 'sendmail msg/s', 'ratio', 'ours peak MB', 'sendmail peak MB', 'mem ratio', 'ours CPU ms/msg', 'sendmail CPU ms/msg'];
+  const header = ['conns', 'ours msg/s', 'sendmail msg/s', 'ratio', 'ours peak MB', 'sendmail peak MB', 'mem ratio', 'ours CPU ms/msg', 'sendmail CPU ms/msg', 'ours daemon CPU ms/msg'];
   console.log(header.join('  '));
   for (const conns of LEVELS) {
     const results = new Map(daemons.map((d) => [d.name, []]));
@@ -223,14 +233,14 @@ try {
     const sum = (name) => {
       const rs = results.get(name);
       if (!rs) return undefined;
-      return { rate: median(rs.map((x) => x.rate)), peak: Math.max(...rs.map((x) => x.peak)), cpu: median(rs.map((x) => x.cpuPerMsg)) };
+      return { rate: median(rs.map((x) => x.rate)), peak: Math.max(...rs.map((x) => x.peak)), cpu: median(rs.map((x) => x.cpuPerMsg)), own: median(rs.map((x) => x.ownCpuPerMsg ?? 0)) };
     };
     const o = sum('ours');
     const s = sum('sendmail');
     const cells = [String(conns).padStart(5), o.rate.toFixed(0).padStart(10), (s ? s.rate.toFixed(0) : '-').padStart(14),
       (s ? (o.rate / s.rate).toFixed(2) : '-').padStart(5), mb(o.peak).padStart(12), (s ? mb(s.peak) : '-').padStart(16),
-      (s ? (o.peak / s.peak).toFixed(2) : '-').padStart(9), o.cpu.toFixed(2).padStart(15), (s ? s.cpu.toFixed(2) : '-').padStart(19)];
-    console.log(cells.join('  '));
+      (s ? (o.peak / s.peak).toFixed(2) : '-').padStart(9), o.cpu.toFixed(2).padStart(15), (s ? s.cpu.toFixed(2) : '-').padStart(19), o.own.toFixed(2).padStart(22)];
+    console.log(`${cells.join('  ')}   (load ${readFileSync('/proc/loadavg', 'latin1').split(' ')[0]})`);
   }
 } catch (e) {
   console.error(`bench failed: ${e.message}\nours' stderr (tail):\n${oursErr.slice(-3000)}`);

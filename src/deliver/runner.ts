@@ -254,7 +254,10 @@ class Deliverer {
   /** Sessions kept open between messages of one run (ConnectionCacheSize, ConnectionCacheTimeout). */
   readonly connections: SmtpConnectionCache;
 
-  constructor(readonly opts: QueueRunOptions) {
+  constructor(
+    readonly opts: QueueRunOptions,
+    atOnce = 1,
+  ) {
     const { loaded } = opts;
     this.clock = opts.clock ?? systemClock;
     this.resolver = opts.resolver ?? cfResolver(loaded);
@@ -266,7 +269,9 @@ class Deliverer {
     this.users = new LocalUsers({ aliasFiles, passwdFile: this.passwdFile, warn: this.log });
     const o = loaded.config.options;
     const idle = queueInterval(o.get('ConnectionCacheTimeout') ?? '5m');
-    this.connections = new SmtpConnectionCache({ size: Number(o.get('ConnectionCacheSize') ?? 2) || 2, idleTimeoutMs: (idle || 300) * 1000 });
+    // each of `atOnce` concurrent deliveries keeps its ConnectionCacheSize, as each of sendmail's delivery processes does
+    const size = (Number(o.get('ConnectionCacheSize') ?? 2) || 2) * atOnce;
+    this.connections = new SmtpConnectionCache({ size, idleTimeoutMs: (idle || 300) * 1000 });
   }
 
   get loaded(): LoadedConfig {
@@ -799,9 +804,9 @@ export function withoutBcc(env: Envelope): Envelope {
 }
 
 /** One delivery attempt of one queued message; the qf is rewritten (checkpoints, then the end) or removed. */
-async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry): Promise<{ outcome: MessageOutcome; reports: number }> {
+async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry, stored?: Buffer): Promise<{ outcome: MessageOutcome; reports: number }> {
   const env = entry.envelope;
-  const body = await queue.readBody(env.id);
+  const body = stored ?? (await queue.readBody(env.id));
   const works: Work[] = [];
   const seen = new Set<string>();
   for (const rcpt of env.recipients) {
@@ -964,9 +969,19 @@ const emptySummary = (): QueueRunSummary => ({ attempted: 0, completed: 0, defer
 /**
  * One listed message of a run: skipped when not selected, not due, without
  * its data file, in flight in this process or locked by another; else
- * locked, read again and delivered.  Counts go to `summary`.
+ * locked, read again and delivered.  Counts go to `summary`.  A message
+ * just accepted comes with its df body (`stored`): it is not read again,
+ * only checked to be still queued once locked.
  */
-async function attemptEntry(d: Deliverer, queue: QueueDirectory, dir: string, entry: QueueEntry, options: QueueRunOptions, summary: QueueRunSummary): Promise<void> {
+async function attemptEntry(
+  d: Deliverer,
+  queue: QueueDirectory,
+  dir: string,
+  entry: QueueEntry,
+  options: QueueRunOptions,
+  summary: QueueRunSummary,
+  stored?: Buffer,
+): Promise<void> {
   const minAge = options.minRetrySeconds ?? queueInterval(options.loaded.config.options.get('MinQueueAge'));
   const maxRetry = options.maxRetrySeconds ?? 4 * 3600;
   const env = entry.envelope;
@@ -986,11 +1001,18 @@ async function attemptEntry(d: Deliverer, queue: QueueDirectory, dir: string, en
   }
   summary.attempted++;
   try {
-    // another runner may have finished it between our listing and the lock
-    const fresh = await queue.read(env.id);
-    // a tf beside a qf we hold the lock of is what a killed runner was rewriting: its qf stands
-    await fsp.rm(path.join(path.dirname(entry.controlPath), `tf${env.id}`), { force: true });
-    const r = await runMessage(d, queue, fresh);
+    let r;
+    if (stored !== undefined) {
+      // a queue run may have delivered it between its 250 and our lock
+      if (!existsSync(entry.controlPath)) throw Object.assign(new Error(`${env.id}: gone`), { code: 'ENOENT' });
+      r = await runMessage(d, queue, entry, stored);
+    } else {
+      // another runner may have finished it between our listing and the lock
+      const fresh = await queue.read(env.id);
+      // a tf beside a qf we hold the lock of is what a killed runner was rewriting: its qf stands
+      await fsp.rm(path.join(path.dirname(entry.controlPath), `tf${env.id}`), { force: true });
+      r = await runMessage(d, queue, fresh);
+    }
     summary[r.outcome]++;
     summary.reports += r.reports;
   } catch (err) {
@@ -1037,11 +1059,13 @@ export class MessageDelivery {
   private readonly d: Deliverer;
   private readonly queue: QueueDirectory;
 
+  /** `atOnce`: how many deliveries the caller runs at the same time (they share the connection cache). */
   constructor(
     private readonly dir: string,
     private readonly options: QueueRunOptions,
+    atOnce = 1,
   ) {
-    this.d = new Deliverer(options);
+    this.d = new Deliverer(options, atOnce);
     this.queue = new QueueDirectory(dir);
   }
 
@@ -1050,6 +1074,20 @@ export class MessageDelivery {
     const summary = emptySummary();
     const options = { ...this.options, messageId: id, ignoreRetryTime: true };
     for (const entry of await readOne(this.queue, id)) await attemptEntry(this.d, this.queue, this.dir, entry, options, summary);
+    return summary;
+  }
+
+  /**
+   * Delivers a message this process has just queued, from what it wrote
+   * (the envelope as its qf reads back, the df body) rather than reading
+   * qf and df again; the queue files stay the durable copy until the
+   * delivery ends.
+   */
+  async deliverStored(envelope: Envelope, body: Buffer): Promise<QueueRunSummary> {
+    const summary = emptySummary();
+    const options = { ...this.options, messageId: envelope.id, ignoreRetryTime: true };
+    const entry = await this.queue.entryOf(envelope, body.length);
+    await attemptEntry(this.d, this.queue, this.dir, entry, options, summary, body);
     return summary;
   }
 

@@ -262,6 +262,16 @@ export class QueueDirectory {
     return { envelope, dataSize, controlPath };
   }
 
+  /**
+   * The queue entry of a message this process has just stored, without
+   * reading it: the envelope as its qf reads back (formatted and parsed
+   * again), its qf path (a quarantined message's hf is not there).
+   */
+  async entryOf(envelope: Envelope, dataSize: number): Promise<QueueEntry> {
+    const controlPath = path.join(await this.controlDir(), `qf${envelope.id}`);
+    return { envelope: parseQf(formatQf(envelope), envelope.id, controlPath), dataSize, controlPath };
+  }
+
   /** The df content of a queued message. */
   async readBody(id: string): Promise<Buffer> {
     return fs.readFile(path.join(await this.dataDir(), `df${id}`));
@@ -300,10 +310,15 @@ export class QueueDirectory {
   /** Removes a delivered message: its control file first (the commit point), then df. */
   async remove(id: string): Promise<void> {
     const [qdir, ddir] = await Promise.all([this.controlDir(), this.dataDir()]);
-    await fs.rm(path.join(qdir, `qf${id}`), { force: true });
-    await fs.rm(path.join(qdir, `hf${id}`), { force: true });
-    await this.syncDir(qdir);
-    await fs.rm(path.join(ddir, `df${id}`), { force: true });
+    // through the thread pool: an unlink may wait for the file system's
+    // journal (an fsync running), which must not stop the event loop.  The
+    // qf goes first, so a crash never leaves a qf without its df.
+    await Promise.all([rmIfThere(path.join(qdir, `qf${id}`)), rmIfThere(path.join(qdir, `hf${id}`))]);
+    await rmIfThere(path.join(ddir, `df${id}`));
+    // the directory fsync (shared with other callers) only bounds
+    // duplicates: a removal lost in a crash delivers the message again,
+    // never loses it; nobody waits for it
+    void this.syncDir(qdir).catch(() => undefined);
   }
 }
 
@@ -313,6 +328,13 @@ export class QueueDirectory {
  * every directory beside it whose name starts with what comes before the
  * "*", sorted by name.
  */
+/** Removes `file`; one that is gone already is no error. */
+async function rmIfThere(file: string): Promise<void> {
+  await fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+}
+
 export async function expandQueueDirectory(option: string): Promise<string[]> {
   const base = path.basename(option);
   if (!base.endsWith('*')) return [option];

@@ -11,6 +11,13 @@ import { isDeliveryLogLine, mailLog } from '../log/index.js';
 import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { tlsSettingsFromOptions } from '../smtp/tls.js';
 import type { MessageDelivery, QueueRunOptions } from '../deliver/runner.js';
+import type { Envelope } from '../queue/envelope.js';
+
+/** A message as the session stored it: its envelope and df body. */
+interface StoredMessage {
+  readonly envelope: Envelope;
+  readonly body: Buffer;
+}
 import { resolveClientAddress, daemonListeners, deliveryModeOf, sessionOptionsFromConfig } from './session-options.js';
 
 export interface CfDaemonOptions {
@@ -44,7 +51,8 @@ const IMMEDIATE_BACKLOG = 1000;
  * from message to message), `limit` at a time, the others in order.
  */
 export class ImmediateDelivery {
-  private readonly waiting: string[] = [];
+  /** Messages waiting for a slot: the id, and what was stored when the session hands it over. */
+  private readonly waiting: { id: string; stored?: StoredMessage | undefined }[] = [];
   private running = 0;
   private idle: (() => void)[] = [];
   /** The runner's side, loaded with the first message (it brings nodemailer); kept for its connection cache. */
@@ -57,13 +65,16 @@ export class ImmediateDelivery {
     private readonly limit = IMMEDIATE_DELIVERIES,
   ) {}
 
-  /** Deliver `id` as soon as a slot is free (after the current tick: its 250 is written first). */
-  add(id: string): void {
+  /**
+   * Deliver `id` as soon as a slot is free (after the current tick: its 250
+   * is written first); `stored`, what the session wrote, spares reading it back.
+   */
+  add(id: string, stored?: StoredMessage): void {
     if (this.waiting.length >= IMMEDIATE_BACKLOG) {
       this.log(`${id}: ${IMMEDIATE_BACKLOG} messages wait for delivery already; this one waits for the next queue run`);
       return;
     }
-    this.waiting.push(id);
+    this.waiting.push({ id, stored });
     setImmediate(() => this.pump());
   }
 
@@ -75,9 +86,9 @@ export class ImmediateDelivery {
 
   private pump(): void {
     while (this.running < this.limit && this.waiting.length > 0) {
-      const id = this.waiting.shift()!;
+      const { id, stored } = this.waiting.shift()!;
       this.running++;
-      void this.deliver(id).finally(() => {
+      void this.deliver(id, stored).finally(() => {
         this.running--;
         this.pump();
         if (this.running === 0 && this.waiting.length === 0) for (const resolve of this.idle.splice(0)) resolve();
@@ -85,13 +96,14 @@ export class ImmediateDelivery {
     }
   }
 
-  private async deliver(id: string): Promise<void> {
+  private async deliver(id: string, stored: StoredMessage | undefined): Promise<void> {
     try {
       if (!this.delivery) {
         const { MessageDelivery } = await import('../deliver/runner.js');
-        this.delivery ??= new MessageDelivery(this.queueDir, this.options);
+        this.delivery ??= new MessageDelivery(this.queueDir, this.options, this.limit);
       }
-      await this.delivery.deliver(id);
+      if (stored) await this.delivery.deliverStored(stored.envelope, stored.body);
+      else await this.delivery.deliver(id);
     } catch (err) {
       this.log(`${id}: delivery failed, left in the queue: ${(err as Error).message}`);
     }
@@ -110,7 +122,7 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
   const runnerOptions: QueueRunOptions | undefined = runnerConfig ? { loaded: runnerConfig, log: (m) => void (isDeliveryLogLine(m) || log(m)) } : undefined;
   if (runnerOptions && (deliveryMode === 'b' || deliveryMode === 'i')) {
     const immediate = new ImmediateDelivery(session.queue.dir, runnerOptions, log);
-    session.onQueued = (id) => immediate.add(id);
+    session.onQueued = (id, stored) => immediate.add(id, stored);
   }
   const pid = opts.loaded.config.options.get('PidFile');
   const running = await runDaemon({
