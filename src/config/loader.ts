@@ -316,6 +316,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     shown(`Warning: .cf file is out of date: sendmail ${SENDMAIL_VERSION} supports version ${MAX_CONFIG_LEVEL}, .cf file is version ${config.level}`);
   }
   for (const o of opts.overrides ?? []) setOption(config, engine, o.name, o.value);
+  // once, for the value the cf and the command line leave
+  const maxHeaders = Number.parseInt(config.options.get('MaxHeadersLength')?.trim() ?? '', 10);
+  if (maxHeaders > 0 && maxHeaders < LOW_HEADERS_LENGTH) shown(`Warning: MaxHeadersLength: headers length limit set lower than ${LOW_HEADERS_LENGTH}`);
   if (opts.hostName !== undefined) {
     // the resolver's local domain follows the host name we were given, as the C library's does
     const conf = readResolvConf(undefined, opts.hostName);
@@ -335,6 +338,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   reading = false;
   return { config, engine, macros, classes, env, readErrors };
 }
+
+/** Below this MaxHeadersLength sendmail warns that the limit is low (and keeps it). */
+const LOW_HEADERS_LENGTH = 16384;
 
 function setOption(config: Config, engine: RewriteEngine, name: string, value: string): void {
   config.options.set(name, value);

@@ -36,6 +36,8 @@ export const EVENTS = {
   lostInput: { level: 2, severity: 'notice' },
   /** "collect: premature EOM: unexpected close". */
   prematureEom: { level: 2, severity: 'warning' },
+  /** "headers too large (32768 max) from host during message collect" (MaxHeadersLength): logged at every level. */
+  headersTooLarge: { level: 0, severity: 'notice' },
   /** "ruleset=check_*, arg1=..., relay=..., reject=...". */
   rulesetReject: { level: 4, severity: 'notice' },
   /** "<a@b>... User unknown" and other refused addresses. */
@@ -46,6 +48,8 @@ export const EVENTS = {
   noTransaction: { level: 6, severity: 'info' },
   /** "name [addr]: VRFY x" / "EXPN x". */
   vrfyExpn: { level: 6, severity: 'info' },
+  /** "name [addr]: Possible SMTP RCPT flood, throttling." (BadRcptThrottle reached). */
+  rcptFlood: { level: 6, severity: 'info' },
   /** "NEWID: DSN: ...", "postmaster notify", "return to sender". */
   report: { level: 6, severity: 'info' },
   /** to= ... stat=User unknown (permanent failures). */

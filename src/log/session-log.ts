@@ -200,14 +200,36 @@ export class SessionLog {
     if (this.log.wants('rulesetReject')) this.log.rulesetReject(qid, r.ruleset ?? ruleset, args, this.facts.relay, replyText(r.reply));
   }
 
+  /** BadRcptThrottle was reached: RCPTs of this transaction are slowed from now on. */
+  rcptFlood(): void {
+    if (this.log.wants('rcptFlood')) this.log.event('rcptFlood', this.queueId(), `${this.facts.relay}: Possible SMTP RCPT flood, throttling.`);
+  }
+
+  /**
+   * The message's header was longer than MaxHeadersLength: sendmail's
+   * collect() line, the from= line, then each recipient with the reply's
+   * text as its status.
+   */
+  headersTooLarge(max: number, m: RefusedMessage, stat: string): void {
+    const qid = this.queueId();
+    this.log.event('headersTooLarge', qid, `headers too large (${max} max) from ${this.clientHost()} during message collect`);
+    const txn = this.txn;
+    this.closeTransaction(m, 'quiet');
+    if (txn) this.recipientLines(qid, txn, 'deliveryDeferred', stat, m.size + 30000 * txn.nrcpts);
+  }
+
+  /** The client's host as collect() names it: "localhost" of "localhost [127.0.0.1]" or, for -bs, of "root@localhost". */
+  private clientHost(): string {
+    return (this.facts.relay.split(' ')[0] ?? '').replace(/^[^@[]*@/, '');
+  }
+
   /** The connection is over: `quit` when the client said QUIT. */
   end(quit: boolean): void {
     if (this.ended) return;
     this.ended = true;
     if (this.refused) return;
     if (!quit && this.txn) {
-      // collect: names the client's host ("localhost" of "localhost [127.0.0.1]" or, for -bs, of "root@localhost")
-      if (this.inData) this.log.collectClosed(this.queueId(), (this.facts.relay.split(' ')[0] ?? '').replace(/^[^@[]*@/, ''), this.txn.from);
+      if (this.inData) this.log.collectClosed(this.queueId(), this.clientHost(), this.txn.from);
       else this.log.lostInput(this.queueId(), this.facts.relay, this.facts.daemon, this.lastCommand);
     }
     // cut off during DATA: the bytes received so far (and no to= lines)

@@ -27,6 +27,7 @@ import { OP, names } from '../rewrite/tokens.js';
 import { accept, discard, failure, quarantine, type Decision, type RecipientContext, type RecipientDecision, type SenderDecision, type SessionMacros, ENVELOPE_SENDER, type SmtpPolicy } from './policy.js';
 import type { Reply } from './reply.js';
 import { expnLocal, notLocal, vrfyLocal } from './expn.js';
+import { headersLength } from './message.js';
 import * as R from './replies.js';
 
 /** Macros a session sets; those a snapshot lacks are unset before a ruleset runs. */
@@ -199,9 +200,7 @@ export class CfPolicy implements SmtpPolicy {
 
   async endOfHeaders(macros: SessionMacros, headers: readonly (readonly [string, string])[]): Promise<Decision> {
     const scope = await this.scopeOf(macros);
-    // sendmail's count: each header line with its newline (continuations included), plus the blank line's
-    const length = headers.reduce((n, [name, value]) => n + name.length + 2 + value.length, 1);
-    return this.decide(await this.check(scope, 'check_eoh', [String(headers.length), String(length)]), undefined, 'check_eoh');
+    return this.decide(await this.check(scope, 'check_eoh', [String(headers.length), String(headersLength(headers))]), undefined, 'check_eoh');
   }
 
   async endOfMessage(macros: SessionMacros): Promise<Decision> {

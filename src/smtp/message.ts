@@ -46,6 +46,17 @@ export function parseMessage(data: Buffer): ParsedMessage {
   return { headers, body, size: Buffer.byteLength(text, 'latin1'), eightBit };
 }
 
+/**
+ * The length of a message's header as sendmail counts it (check_eoh's second
+ * argument, and what MaxHeadersLength limits): every header line with its
+ * newline, continuation lines included, plus the blank line that ends them.
+ */
+export function headersLength(headers: readonly (readonly [string, string])[]): number {
+  let n = 1;
+  for (const [name, value] of headers) n += name.length + 2 + value.length;
+  return n;
+}
+
 export interface TraceInfo {
   /** $s, the HELO name (may be empty). */
   heloName: string;
@@ -79,6 +90,22 @@ export function receivedValue(t: TraceInfo): string {
   return from + by + tail;
 }
 
+/** The message's own Message-Id, if it has one. */
+export function ownMessageId(headers: readonly QueuedHeader[]): string | undefined {
+  return headers.find((h) => h.name.toLowerCase() === 'message-id')?.value.trim();
+}
+
+/** The Message-Id time stamp: YYYYMMDDhhmm in local time. */
+export function messageIdStamp(now: Date): string {
+  const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+  return `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}${two(now.getHours())}${two(now.getMinutes())}`;
+}
+
+/** The Message-Id sendmail gives a message that has none: <stamp.queueid@host>. */
+export function generatedMessageId(stamp: string, queueId: string, hostName: string): string {
+  return `<${stamp}.${queueId}@${hostName}>`;
+}
+
 function has(headers: readonly QueuedHeader[], name: string): boolean {
   const lower = name.toLowerCase();
   return headers.some((h) => h.name.toLowerCase() === lower);
@@ -99,8 +126,6 @@ export function queueHeaders(own: readonly QueuedHeader[], t: TraceInfo, receive
     out.push({ conditions: 'F', name: 'From', value: t.fullName ? ` ${t.fullName} <${t.bareSender}>` : ` ${t.bareSender}` });
   }
   if (t.fullName && !has(own, 'Full-Name')) out.push({ conditions: 'x', name: 'Full-Name', value: ` ${t.fullName}` });
-  if (!has(own, 'Message-Id')) {
-    out.push({ conditions: 'M', name: 'Message-Id', value: ` <${t.stamp}.${t.queueId}@${t.hostName}>` });
-  }
+  if (!has(own, 'Message-Id')) out.push({ conditions: 'M', name: 'Message-Id', value: ` ${generatedMessageId(t.stamp, t.queueId, t.hostName)}` });
   return out.concat(own.map((h) => ({ ...h })));
 }

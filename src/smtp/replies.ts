@@ -91,6 +91,7 @@ export const syntaxErrorScanning = (scanned: string): Reply =>
 
 export const sizeExceedsAtMail = (max: number): Reply =>
   makeReply(552, '5.2.3', `Message size exceeds fixed maximum message size (${max})`);
+export const headersTooLarge = (max: number): Reply => makeReply(552, '5.6.0', `Headers too large (${max} max)`);
 export const sizeExceedsAtData = (max: number): Reply =>
   makeReply(552, '5.2.3', `Message exceeds maximum fixed size (${max})`);
 export const parameterUnrecognized = (keyword: string): Reply =>

@@ -13,9 +13,9 @@ import type { QueueIdGenerator } from '../queue/queue-id.js';
 import { arpaDate } from './arpadate.js';
 import { checkMailParams, checkRcptParams, parseParamWords, type ParamList, type Params, type RcptParams } from './esmtp-params.js';
 import { helpReply, type HelpFile } from './helpfile.js';
-import { parseMessage, queueHeaders } from './message.js';
+import { generatedMessageId, headersLength, messageIdStamp, ownMessageId, parseMessage, queueHeaders } from './message.js';
 import { bareAddress, ENVELOPE_SENDER, type Decision, type SessionMacros, type SmtpPolicy } from './policy.js';
-import { makeReply, type Reply } from './reply.js';
+import { isPermfail, isTempfail, makeReply, type Reply } from './reply.js';
 import * as R from './replies.js';
 import { SessionAuth, type AuthServer } from './auth.js';
 
@@ -51,6 +51,10 @@ export interface SessionOptions {
   maxRecipients?: number;
   /** MaxMessageSize; 0 for no limit. */
   maxMessageSize?: number;
+  /** MaxHeadersLength: an SMTP message whose header is longer is refused (552 5.6.0); 0 for no limit (default 32768, as sendmail). */
+  maxHeadersLength?: number;
+  /** BadRcptThrottle: after this many refused RCPTs in a transaction each further RCPT waits a second; 0 for never. */
+  badRcptThrottle?: number;
   /** PrivacyOptions, lower-case words (goaway expanded by the caller or here). */
   privacy?: Iterable<string>;
   /** The SMTP help file, if it could be read. */
@@ -113,12 +117,14 @@ export interface GreetingAnswer extends Answer {
 /** What PrivacyOptions=goaway sets (op.txt: all but noreceipts, restrictmailq, restrictqrun, restrictexpand, noetrn, nobodyreturn). */
 const GOAWAY = ['needmailhelo', 'needexpnhelo', 'needvrfyhelo', 'noexpn', 'novrfy', 'noverb', 'authwarnings', 'noactualrecipient'];
 
+/** How long BadRcptThrottle holds each RCPT once the transaction has too many refused ones (sendmail: one second). */
+const BAD_RCPT_DELAY_MS = 1000;
+
+/** MaxHeadersLength when the cf does not set it (sendmail 8.17's default). */
+export const DEFAULT_MAX_HEADERS_LENGTH = 32768;
+
 /** sendmail's MAXBADCOMMANDS: real sendmail 8.17 answers the 26th bad command with 421 and closes. */
 const MAX_BAD_COMMANDS = 25;
-
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
 
 /**
  * What sendmail keeps on the envelope between one message (or RSET) and the
@@ -147,6 +153,8 @@ interface Transaction {
   resolvedKeys: (string | undefined)[];
   /** Accepted RCPT commands, duplicates included ({nrcpts}). */
   accepted: number;
+  /** RCPT commands refused so far (syntax errors too): BadRcptThrottle counts them. */
+  refusedRecipients: number;
 }
 
 /** Splits "FROM:<a@b> SIZE=1" into the address and its parameters; undefined when the keyword is wrong. */
@@ -446,12 +454,26 @@ export class SmtpSession {
       this.macros.delete('mail_mailer');
       this.macros.delete('mail_host');
     }
-    this.txn = { sender: address, params, discard: this.discardConnection || decision.kind === 'discard', recipients: [], resolvedKeys: [], accepted: 0 };
+    this.txn = { sender: address, params, discard: this.discardConnection || decision.kind === 'discard', recipients: [], resolvedKeys: [], accepted: 0, refusedRecipients: 0 };
     this.macros.set('nrcpts', '0');
     return decision.reply ?? R.senderOk(address);
   }
 
+  /**
+   * RCPT, throttled as sendmail's BadRcptThrottle does: once the transaction
+   * has that many refused recipients, every further RCPT (good or bad) waits
+   * a second before it is looked at.
+   */
   private async rcpt(arg: string): Promise<Reply> {
+    const txn = this.txn;
+    const throttle = this.opts.badRcptThrottle ?? 0;
+    if (txn && throttle > 0 && txn.refusedRecipients >= throttle) await new Promise((resolve) => setTimeout(resolve, BAD_RCPT_DELAY_MS));
+    const reply = await this.checkedRcpt(arg);
+    if (txn && (isTempfail(reply) || isPermfail(reply)) && ++txn.refusedRecipients === throttle) this.log.rcptFlood();
+    return reply;
+  }
+
+  private async checkedRcpt(arg: string): Promise<Reply> {
     if (!this.txn) return R.needMailBeforeRcpt();
     const max = this.opts.maxRecipients ?? 0;
     if (max > 0 && this.txn.accepted >= max) return R.tooManyRecipients();
@@ -546,14 +568,22 @@ export class SmtpSession {
     const parsed = parseMessage(data);
     this.macros.set('msg_size', String(parsed.size));
     const headerPairs = parsed.headers.map((h) => [h.name, h.value] as const);
+    // refused before check_eoh, as sendmail's collect() does (a local submission is not limited here)
+    const maxHeaders = this.opts.maxHeadersLength ?? DEFAULT_MAX_HEADERS_LENGTH;
+    if (maxHeaders > 0 && this.opts.localSubmission === undefined && headersLength(headerPairs) > maxHeaders) {
+      const reply = R.headersTooLarge(maxHeaders);
+      // the from= line names the message's Message-Id, or the one sendmail would have given it
+      const msgid = ownMessageId(parsed.headers) ?? generatedMessageId(messageIdStamp(this.now()), this.log.queueId(), this.opts.identity.hostName);
+      this.log.headersTooLarge(maxHeaders, { size: parsed.size, msgid }, reply.lines[0] ?? '');
+      return reply;
+    }
     const eoh = await this.opts.policy.endOfHeaders(this.macroSnapshot(), headerPairs);
     const eohRefusal = this.refusalOf(eoh);
     // the from= line of a message refused or dropped at its end
-    const refused = { size: parsed.size, msgid: parsed.headers.find((h) => h.name.toLowerCase() === 'message-id')?.value.trim() };
+    const refused = { size: parsed.size, msgid: ownMessageId(parsed.headers) };
     if (eohRefusal) {
       // check_eoh's arguments as the policy passes them: the header count and length
-      const length = headerPairs.reduce((n, [name, value]) => n + name.length + 2 + value.length, 0);
-      this.log.messageRefused(refused, { stage: 'check_eoh', decision: eoh, args: [String(headerPairs.length), String(length)] });
+      this.log.messageRefused(refused, { stage: 'check_eoh', decision: eoh, args: [String(headerPairs.length), String(headersLength(headerPairs))] });
       return eohRefusal;
     }
     const now = this.now();
@@ -622,7 +652,7 @@ export class SmtpSession {
       date,
       bareSender: bareAddress(txn.sender),
       fullName: this.opts.senderFullName,
-      stamp: `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}${two(now.getHours())}${two(now.getMinutes())}`,
+      stamp: messageIdStamp(now),
     };
     let received: string | undefined;
     if (this.opts.receivedHeader) {

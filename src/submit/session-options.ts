@@ -1,6 +1,7 @@
 // The SMTP session's settings from a loaded cf: host name ($j), version
 // ($v), the queue (QueueDirectory; "dir/q*" takes the first), limits
-// (MaxRecipientsPerMessage, MaxMessageSize), PrivacyOptions, HelpFile, the
+// (MaxRecipientsPerMessage, MaxMessageSize, MaxHeadersLength,
+// BadRcptThrottle), PrivacyOptions, HelpFile, the
 // cf policy; and the listeners of every DaemonPortOptions line.
 
 import { promises as fs, readFileSync } from 'node:fs';
@@ -66,6 +67,10 @@ export async function sessionOptionsFromConfig(loaded: LoadedConfig, warn: (m: s
   if (maxRcpt !== undefined) opts.maxRecipients = maxRcpt;
   const maxSize = numberOption(loaded, 'MaxMessageSize');
   if (maxSize !== undefined) opts.maxMessageSize = maxSize;
+  const maxHeaders = numberOption(loaded, 'MaxHeadersLength');
+  if (maxHeaders !== undefined) opts.maxHeadersLength = Math.max(0, maxHeaders);
+  const badRcptThrottle = numberOption(loaded, 'BadRcptThrottle');
+  if (badRcptThrottle !== undefined) opts.badRcptThrottle = Math.max(0, badRcptThrottle);
   if (helpPath) opts.helpFile = readHelpFile(helpPath);
   return opts;
 }
