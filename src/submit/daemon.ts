@@ -122,7 +122,7 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
   const runnerOptions: QueueRunOptions | undefined = runnerConfig ? { loaded: runnerConfig, log: (m) => void (isDeliveryLogLine(m) || log(m)) } : undefined;
   if (runnerOptions && (deliveryMode === 'b' || deliveryMode === 'i')) {
     const immediate = new ImmediateDelivery(session.queue.dir, runnerOptions, log);
-    session.onQueued = (id, stored) => immediate.add(id, stored);
+    session.onQueued = (id: string, stored?: StoredMessage) => immediate.add(id, stored);
   }
   const pid = opts.loaded.config.options.get('PidFile');
   const running = await runDaemon({
