@@ -74,7 +74,9 @@ _CF_OPT(`confTO_RESOLVER_RETRANS_NORMAL', `Timeout.resolver.retrans.normal')dnl
 _CF_OPT(`confTO_RESOLVER_RETRY', `Timeout.resolver.retry')dnl
 _CF_OPT(`confTO_RESOLVER_RETRY_FIRST', `Timeout.resolver.retry.first')dnl
 _CF_OPT(`confTO_RESOLVER_RETRY_NORMAL', `Timeout.resolver.retry.normal')dnl
-_CF_OPT(`confTIME_ZONE', `TimeZoneSpec')dnl
+ifdef(`confTIME_ZONE', `ifelse(confTIME_ZONE, `USE_SYSTEM', `', confTIME_ZONE, `USE_TZ', `O TimeZoneSpec=
+', `O TimeZoneSpec=confTIME_ZONE
+')')dnl
 _CF_OPT(`confDEF_USER_ID', `DefaultUser')dnl
 _CF_OPT(`confUSERDB_SPEC', `UserDatabaseSpec')dnl
 _CF_OPT(`confFALLBACK_MX', `FallbackMXhost')dnl
@@ -181,7 +183,10 @@ _CF_OPT(`confALIAS_FILE_OPT', `AliasFile')dnl
 
 define(`_CF_OPTIONS',
 `_CF_DEFAULT_OPT(`confSEVEN_BIT_INPUT', `False')dnl
-ifdef(`_F_msp', `', `ifdef(`_F_nullclient', `', `_CF_DEFAULT_OPT(`confFORWARD_PATH', `$z/.forward.$w:$z/.forward')')')dnl
+dnl A submission program or null client reads no .forward files.
+ifdef(`_F_msp', `define(`_CF_NO_FORWARD_', `1')')ifdef(`_F_nullclient', `define(`_CF_NO_FORWARD_', `1')')dnl
+ifdef(`_CF_NO_FORWARD_', `ifdef(`confFORWARD_PATH', `', `O ForwardPath
+')', `_CF_DEFAULT_OPT(`confFORWARD_PATH', `$z/.forward.$w:$z/.forward')')dnl
 _CF_DEFAULT_OPT(`confALIAS_WAIT', `10')dnl
 _CF_DEFAULT_OPT(`confMIN_FREE_BLOCKS', `100')dnl
 _CF_DEFAULT_OPT(`confBLANK_SUB', `.')dnl

@@ -117,8 +117,7 @@ ifelse(_CF_HAS_BANG, `1', `R$+ @ $- . UUCP	$2!$1
 ')dnl
 _CF_IF_DECNET(`R$+ @ $+ . DECNET	$2 :: $1
 ')dnl
-ifelse(_CF_HAS_PCT, `1', `R$+ % $=w @ $=w	$1 @ $2
-')dnl
+R$+ % $=w @ $=w	$1 @ $2
 `#'#### Recurse: run an address through canonify and parse again
 SRecurse=97
 R$*	$: $>canonify $1
@@ -278,8 +277,8 @@ R< $+ > $* < $* >	$: $>canonify $1 @ *LOCAL*
 R< > $*	$: $1
 ')dnl
 ifdef(`_F_nullclient', `define(`_CF_MASQUERADING_', `1')')ifdef(`_CF_MASQ_AS_', `define(`_CF_MASQUERADING_', `1')')dnl
-ifdef(`_CF_MASQUERADING_', `R$* < @ $* $=N . >	$@ $1 < @ $2 $3 . >
-R$=E < @ *LOCAL* >	$@ $1 < @ $j . >
+R$* < @ $* $=N . >	$@ $1 < @ $2 $3 . >
+ifdef(`_CF_MASQUERADING_', `R$=E < @ *LOCAL* >	$@ $1 < @ $j . >
 ifdef(`_F_masquerade_entire_domain', `R$=E < @ $* $=M . >	$@ $1 < @ $2 $3 . >
 ', `R$=E < @ $=M . >	$@ $1 < @ $2 . >
 ')dnl
@@ -370,5 +369,10 @@ R<NO> $* < @ $+ >	$: <$(access $2 $: NO $)> $1 < @ $2 >
 ifdef(`_F_access_db', `R<NO> $* < @ $+ >	$: $>D <$2> <NO> <+ To> <$1 < @ $2 >>
 R<$+> <$+>	$: <$1> $2
 ')')dnl
+ifdef(`_F_relay_based_on_MX', `R<NO> $* < @ $+ >	$: <MX> < : $(mxserved $2 $) : > < $1 < @$2 > >
+R<MX> < : $* <TEMP> : > $*	$#TEMP $@ 4.4.0 $: "450 Can not check MX records for recipient host " $1
+R<MX> < $* : $=w. : $* > < $+ >	$: <RELAY> $4
+R<MX> < : $* : > < $+ >	$: <NO> $2
+')dnl
 R<RELAY> $* < @ $* >	$@ $>ParseRecipient $1
 R<$+> $*	$@ $2

@@ -110,8 +110,8 @@ CO @ _CF_IF(`nopercenthack', `', `%') _CF_IF(`nouucp', `', `!')
 C..
 C[[
 ifdef(`_F_access_db', `C{Accept}OK RELAY
-ifdef(`_F_delay_checks_friend', `C{SpamTag}SPAMFRIEND SPAMHATER
-')')dnl
+ifdef(`_F_delay_checks_friend', `ifdef(`_F_blacklist_recipients', `C{SpamTag}SPAMFRIEND SPAMHATER
+')')')dnl
 Kresolve host -a<OKR> -T<TEMP>
 C{ResOk}OKR
 FR`'ifdef(`confCR_FILE', `confCR_FILE', `-o MAIL_SETTINGS_DIR`'relay-domains')
@@ -205,6 +205,8 @@ ifdef(`_CF_EXTRA_LOCAL_INFO_', `_CF_EXTRA_LOCAL_INFO_
 ')dnl
 ')
 
+dnl A null client's From: has the address alone, no full name.
+define(`_CF_FROM_HEADER', `ifdef(`confFROM_HEADER', `confFROM_HEADER', `ifdef(`_F_nullclient', `<$g>', `$?x$x <$g>$|$g$.')')')
 define(`_CF_HEADERS',
 `H?P?Return-Path: <$g>
 HReceived: ifdef(`confRECEIVED_HEADER', `confRECEIVED_HEADER', `$?sfrom $s $.$?_($?s$|from $.$_)
@@ -215,8 +217,8 @@ HReceived: ifdef(`confRECEIVED_HEADER', `confRECEIVED_HEADER', `$?sfrom $s $.$?_
 	$.$b')
 H?D?Resent-Date: $a
 H?D?Date: $a
-H?F?Resent-From: ifdef(`confFROM_HEADER', `confFROM_HEADER', `$?x$x <$g>$|$g$.')
-H?F?From: ifdef(`confFROM_HEADER', `confFROM_HEADER', `$?x$x <$g>$|$g$.')
+H?F?Resent-From: _CF_FROM_HEADER
+H?F?From: _CF_FROM_HEADER
 H?x?Full-Name: $x
 H?M?Resent-Message-Id: ifdef(`confMESSAGEID_HEADER', `confMESSAGEID_HEADER', `<$t.$i@$j>')
 H?M?Message-Id: ifdef(`confMESSAGEID_HEADER', `confMESSAGEID_HEADER', `<$t.$i@$j>')
