@@ -93,13 +93,13 @@ describe('SMTP adapter contract (real socket on 127.0.0.1)', () => {
     expect(t.slice(1, 4)).toEqual(['>>> EHLO c.example.org\r\nMAIL FROM:<a@example.org>\r\n', '554 5.5.0 SMTP protocol error', '550 5.0.0 Command rejected']);
   });
 
-  it('goaway privacy: VRFY 252, no EXPN, no VERB', async () => {
+  it('goaway privacy: VRFY 252 (even before HELO), no EXPN, no VERB', async () => {
     const d = await startDaemon({ privacy: ['goaway'] });
     try {
       const t = await chat(d.port, ['VRFY root', 'EHLO c.example.org', 'VRFY root', 'EXPN root', 'VERB', 'MAIL FROM:<a@example.org>', 'QUIT']);
       expect(t.slice(1)).toEqual([
         '>>> VRFY root',
-        '503 5.0.0 Polite people say HELO first',
+        '252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)',
         '>>> EHLO c.example.org',
         '250-mx.example.com Hello localhost [127.0.0.1], pleased to meet you',
         '250-ENHANCEDSTATUSCODES',
@@ -118,6 +118,25 @@ describe('SMTP adapter contract (real socket on 127.0.0.1)', () => {
         '502 5.7.0 Verbose unavailable',
         '>>> MAIL FROM:<a@example.org>',
         '250 2.1.0 <a@example.org>... Sender ok',
+        '>>> QUIT',
+        '221 2.0.0 mx.example.com closing connection',
+      ]);
+    } finally {
+      await d.listeners.close();
+    }
+  });
+
+  it('needvrfyhelo and needexpnhelo ask for HELO in their own words (real 8.17)', async () => {
+    const d = await startDaemon({ privacy: ['needvrfyhelo', 'needexpnhelo', 'needmailhelo'] });
+    try {
+      const t = await chat(d.port, ['VRFY root', 'EXPN root', 'MAIL FROM:<a@example.org>', 'QUIT']);
+      expect(t.slice(1)).toEqual([
+        '>>> VRFY root',
+        '503 5.0.0 I demand that you introduce yourself first',
+        '>>> EXPN root',
+        '503 5.0.0 I demand that you introduce yourself first',
+        '>>> MAIL FROM:<a@example.org>',
+        '503 5.0.0 Polite people say HELO first',
         '>>> QUIT',
         '221 2.0.0 mx.example.com closing connection',
       ]);

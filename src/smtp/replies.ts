@@ -78,6 +78,8 @@ export const needMailBeforeRcpt = (): Reply => makeReply(503, '5.0.0', 'Need MAI
 export const needMailCommand = (): Reply => makeReply(503, '5.0.0', 'Need MAIL command');
 export const needRcpt = (): Reply => makeReply(503, '5.0.0', 'Need RCPT (recipient)');
 export const politeHelo = (): Reply => makeReply(503, '5.0.0', 'Polite people say HELO first');
+/** VRFY or EXPN before HELO with needvrfyhelo / needexpnhelo. */
+export const introduceYourself = (): Reply => makeReply(503, '5.0.0', 'I demand that you introduce yourself first');
 export const tooManyRecipients = (): Reply => makeReply(452, '4.5.3', 'Too many recipients');
 export const userAddressRequired = (addr: string): Reply => makeReply(553, '5.0.0', `${addr}... User address required`);
 export const userUnknown = (addr: string): Reply => makeReply(550, '5.1.1', `${addr}... User unknown`);

@@ -672,8 +672,9 @@ export class SmtpSession {
 
   private async vrfy(arg: string): Promise<Reply> {
     if (arg === '') return R.argumentRequired();
-    if (this.heloName === undefined && this.privacy.has('needvrfyhelo')) return R.politeHelo();
+    // novrfy answers before needvrfyhelo asks for a HELO (real 8.17 with goaway: 252 before HELO)
     if (this.privacy.has('novrfy')) return R.cannotVrfy();
+    if (this.heloName === undefined && this.privacy.has('needvrfyhelo')) return R.introduceYourself();
     this.log.lookup(`VRFY ${arg}`);
     return this.noteLookup(await this.opts.policy.vrfy(this.macroSnapshot(), arg));
   }
@@ -681,7 +682,7 @@ export class SmtpSession {
   private async expn(arg: string): Promise<Reply> {
     if (this.privacy.has('noexpn')) return R.operationNotAllowed();
     if (arg === '') return R.argumentRequired();
-    if (this.heloName === undefined && this.privacy.has('needexpnhelo')) return R.politeHelo();
+    if (this.heloName === undefined && this.privacy.has('needexpnhelo')) return R.introduceYourself();
     this.log.lookup(`EXPN ${arg}`);
     return this.noteLookup(await this.opts.policy.expn(this.macroSnapshot(), arg));
   }
