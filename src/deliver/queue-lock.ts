@@ -6,7 +6,7 @@
 // process that reuses a dead owner's pid from the owner.  (sendmail itself
 // locks the qf with flock, which Node cannot reach.)
 
-import { readFileSync, promises as fsp } from 'node:fs';
+import { closeSync, open, readFileSync, writeSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 
 /** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat); undefined where unknown. */
@@ -56,16 +56,31 @@ export async function lockMessage(controlDir: string, id: string): Promise<(() =
   const file = path.join(controlDir, `lf${id}`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fh = await fsp.open(file, 'wx', 0o600);
-      await fh.writeFile(lockOwnerText());
-      await fh.close();
-      return () => fsp.rm(file, { force: true });
+      // the create may wait for the file system's journal: in the thread
+      // pool; writing a few bytes to the new file and closing it do not
+      const fd = await new Promise<number>((resolve, reject) => open(file, 'wx', 0o600, (err, fd) => (err ? reject(err) : resolve(fd))));
+      try {
+        writeSync(fd, ownLockText);
+      } finally {
+        closeSync(fd);
+      }
+      return () => removeLock(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const [text, st] = await Promise.all([fsp.readFile(file, 'latin1').catch(() => ''), fsp.stat(file).catch(() => undefined)]);
     if (st && !lockIsStale(text, st.mtimeMs)) return undefined;
-    await fsp.rm(file, { force: true });
+    await removeLock(file);
   }
   return undefined;
+}
+
+/** This process's lock text (its pid and start time do not change). */
+const ownLockText = lockOwnerText();
+
+/** Removes a lock file; one already gone is no error. */
+function removeLock(file: string): Promise<void> {
+  return fsp.unlink(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
 }
