@@ -90,6 +90,8 @@ describe('sendmail default replies', () => {
     );
     expect(formatReply(helpReply(help, 'DATA', expand))).toBe('214-2.0.0 DATA\r\n214-2.0.0 \tEnd with a single dot.\r\n214 2.0.0 End of HELP info\r\n');
     expect(formatReply(helpReply(help, 'FOO', expand))).toBe('504 5.3.0 HELP topic "foo" unknown\r\n');
+    // real 8.17 names at most 10 characters of the topic
+    expect(formatReply(helpReply(help, 'NoSuchTopicXYZ', expand))).toBe('504 5.3.0 HELP topic "nosuchtopi" unknown\r\n');
   });
   it('writes dates like $b', () => {
     const d = new Date(2026, 10, 2, 4, 5, 6);

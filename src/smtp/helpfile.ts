@@ -3,7 +3,7 @@
 // macros ($v); the caller expands them.
 
 import { readFileSync } from 'node:fs';
-import { makeReply, type Reply } from './reply.js';
+import type { Reply } from './reply.js';
 import { helpText, helpTopicUnknown } from './replies.js';
 
 export type HelpFile = ReadonlyMap<string, readonly string[]>;
@@ -41,6 +41,6 @@ export function helpReply(help: HelpFile, topicArg: string, expand: (text: strin
   try {
     return helpText(expanded);
   } catch {
-    return makeReply(504, '5.3.0', `HELP topic "${topic}" unknown`);
+    return helpTopicUnknown(topic);
   }
 }

@@ -127,8 +127,9 @@ export const authMechanismUnavailable = (mech: string): Reply =>
 
 export const helpNotImplemented = (id: ServerIdentity): Reply =>
   makeReply(502, '5.3.0', `Sendmail ${id.version} -- HELP not implemented`);
+/** An unknown HELP topic: sendmail shows at most its first 10 characters. */
 export const helpTopicUnknown = (topic: string): Reply =>
-  makeReply(504, '5.3.0', `HELP topic "${topic}" unknown`);
+  makeReply(504, '5.3.0', `HELP topic "${topic.slice(0, 10)}" unknown`);
 /** A HELP answer: the topic's lines, then "End of HELP info". */
 export const helpText = (lines: readonly string[]): Reply =>
   makeReply(214, '2.0.0', [...lines, 'End of HELP info']);
