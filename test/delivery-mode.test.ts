@@ -6,6 +6,7 @@
 // and by default (b) returns at once while a detached child delivers.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSink, waitForPort, type Sink } from './deliver-helpers.js';
@@ -16,7 +17,7 @@ import { hermeticMc, writeHermeticFiles } from './hermetic-cf.mjs';
 let sink: Sink;
 
 /** A hermetic cf in a fresh directory: listener on `port`, remote mail to the sink. */
-function setup(port: number): { dir: string; cf: string; queue: string } {
+function setup(port: number, sinkPort = sink.port): { dir: string; cf: string; queue: string } {
   const dir = tempDir('delivery-mode-');
   writeHermeticFiles(dir, { aliases: ['postmaster: root', 'MAILER-DAEMON: postmaster'] });
   const queue = path.join(dir, 'q');
@@ -29,7 +30,7 @@ function setup(port: number): { dir: string; cf: string; queue: string } {
         "FEATURE(`no_default_msa')dnl",
         `DAEMON_OPTIONS(\`Family=inet, Name=MTA, Port=${port}, Addr=127.0.0.1')dnl`,
         "define(`SMART_HOST', `[127.0.0.1]')dnl",
-        ...['SMTP', 'ESMTP', 'RELAY'].map((m) => `define(\`${m}_MAILER_ARGS', \`TCP $h ${sink.port}')dnl`),
+        ...['SMTP', 'ESMTP', 'RELAY'].map((m) => `define(\`${m}_MAILER_ARGS', \`TCP $h ${sinkPort}')dnl`),
       ],
     }),
   );
@@ -159,5 +160,111 @@ describe('DeliveryMode in local submission', () => {
     await new Promise((r) => setTimeout(r, 700));
     expect(arrived('local-q')).toBe(false);
     expect(queued(queue)).toHaveLength(1);
+  });
+});
+
+/**
+ * A remote MX that takes the whole message and answers its final dot only
+ * after `delayMs` (never when Infinity); `dots` counts the messages it has
+ * been sent in full, `answered` those it has accepted.
+ */
+async function slowMx(delayMs: number): Promise<{ port: number; dots: number; answered: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const mx = { port: 0, dots: 0, answered: 0, close: async () => {} };
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    let inData = false;
+    let buffered = '';
+    socket.write('220 slow.example ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl).replace(/\r$/, '');
+        buffered = buffered.slice(nl + 1);
+        if (inData) {
+          if (line !== '.') continue;
+          inData = false;
+          mx.dots++;
+          if (delayMs === Infinity) continue;
+          const t = setTimeout(() => {
+            timers.delete(t);
+            mx.answered++;
+            socket.write('250 2.0.0 queued\r\n');
+          }, delayMs);
+          timers.add(t);
+        } else if (/^(EHLO|HELO)/i.test(line)) socket.write('250 slow.example\r\n');
+        else if (/^DATA/i.test(line)) {
+          inData = true;
+          socket.write('354 go on\r\n');
+        } else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
+        else socket.write('250 2.0.0 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  mx.port = (server.address() as net.AddressInfo).port;
+  mx.close = () =>
+    new Promise((resolve) => {
+      for (const t of timers) clearTimeout(t);
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  return mx;
+}
+
+/** Sends one message to the daemon on `port`. */
+async function sendOne(port: number, to: string, subject: string): Promise<string> {
+  const t = await chatFrom(port, '127.0.0.1', ['EHLO client.example', 'MAIL FROM:<sender@host.example.com>', `RCPT TO:<${to}>`, 'DATA', '<DATA>', ...message(to, subject), 'QUIT']);
+  return t.join('\n');
+}
+
+/** Resolves with the ms from now until `child` exits (after SIGTERM). */
+function terminate(child: ChildProcess): Promise<number> {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve(Date.now() - start));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('SIGTERM with deliveries in progress', () => {
+  it('a delivery that ends within the grace finishes before the daemon exits: delivered and off the queue', async () => {
+    const mx = await slowMx(400);
+    const port = await freePort();
+    const { cf, queue } = setup(port, mx.port);
+    const daemon = await startDaemon(cf, port, []);
+    try {
+      expect(await sendOne(port, 'gina@remote.example', 'term-finish')).toMatch(/250 2\.0\.0 \S+ Message accepted/);
+      expect(await until(() => mx.dots === 1)).toBe(true);
+      expect(mx.answered).toBe(0);
+      await terminate(daemon);
+      expect(mx.answered).toBe(1);
+      expect(queued(queue)).toEqual([]);
+      expect(readdirSync(queue).filter((f) => f.startsWith('lf'))).toEqual([]);
+    } finally {
+      await stopDaemon(daemon);
+      await mx.close();
+    }
+  });
+
+  it('a delivery the remote never answers is abandoned after the grace: the message stays queued, its lock released', async () => {
+    const mx = await slowMx(Infinity);
+    const port = await freePort();
+    const { cf, queue } = setup(port, mx.port);
+    const daemon = await startDaemon(cf, port, []);
+    try {
+      await sendOne(port, 'hank@remote.example', 'term-abandon');
+      expect(await until(() => mx.dots === 1)).toBe(true);
+      const ms = await terminate(daemon);
+      expect(ms).toBeLessThan(8000);
+      expect(queued(queue)).toHaveLength(1);
+      expect(readdirSync(queue).filter((f) => f.startsWith('lf'))).toEqual([]);
+    } finally {
+      await stopDaemon(daemon);
+      await mx.close();
+    }
   });
 });

@@ -6,7 +6,7 @@
 // process that reuses a dead owner's pid from the owner.  (sendmail itself
 // locks the qf with flock, which Node cannot reach.)
 
-import { closeSync, open, readFileSync, writeSync, promises as fsp } from 'node:fs';
+import { closeSync, open, readFileSync, rmSync, writeSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 
 /** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat); undefined where unknown. */
@@ -64,7 +64,11 @@ export async function lockMessage(controlDir: string, id: string): Promise<(() =
       } finally {
         closeSync(fd);
       }
-      return () => removeLock(file);
+      heldLocks.add(file);
+      return () => {
+        heldLocks.delete(file);
+        return removeLock(file);
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
@@ -73,6 +77,22 @@ export async function lockMessage(controlDir: string, id: string): Promise<(() =
     await removeLock(file);
   }
   return undefined;
+}
+
+/** The lock files this process holds now. */
+const heldLocks = new Set<string>();
+
+/**
+ * Releases every message lock this process holds, at once and
+ * synchronously: a daemon stopping abandons the deliveries still running,
+ * whose messages stay queued for the next run (a lock left behind would
+ * be taken over only once this process is gone).
+ */
+export function releaseHeldLocks(): number {
+  const n = heldLocks.size;
+  for (const file of heldLocks) rmSync(file, { force: true });
+  heldLocks.clear();
+  return n;
 }
 
 /** This process's lock text (its pid and start time do not change). */

@@ -15,6 +15,8 @@ export interface DaemonOptions extends AdapterOptions {
   commandLine?: string;
   /** SIGHUP: re-read configuration and maps. */
   onReload?: () => void | Promise<void>;
+  /** Run by stop() once the sessions are done: deliveries in progress finish or are abandoned (SIGTERM). */
+  drain?: () => Promise<void>;
   /** Handle SIGHUP/SIGTERM/SIGINT in this process (default true). */
   handleSignals?: boolean;
   /** Messages for the log. */
@@ -53,6 +55,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
         process.off('SIGINT', onTerm);
       }
       await listeners.close();
+      await opts.drain?.();
       if (opts.pidFile !== undefined) await fs.rm(opts.pidFile, { force: true });
     })();
     return stopping;

@@ -12,6 +12,7 @@ import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { tlsSettingsFromOptions } from '../smtp/tls.js';
 import type { MessageDelivery, QueueRunOptions } from '../deliver/runner.js';
 import type { Envelope } from '../queue/envelope.js';
+import { releaseHeldLocks } from '../deliver/queue-lock.js';
 
 /** A message as the session stored it: its envelope and df body. */
 interface StoredMessage {
@@ -41,6 +42,8 @@ function maxDaemonChildren(loaded: LoadedConfig): number {
 
 /** Deliveries of just-accepted messages running at once; the rest wait their turn. */
 export const IMMEDIATE_DELIVERIES = 4;
+/** How long a stopping daemon lets the deliveries in progress finish before it abandons them (ms). */
+export const STOP_GRACE_MS = 2000;
 /** Accepted messages waiting for a delivery slot; beyond this they are left to the next queue run. */
 const IMMEDIATE_BACKLOG = 1000;
 
@@ -65,11 +68,15 @@ export class ImmediateDelivery {
     private readonly limit = IMMEDIATE_DELIVERIES,
   ) {}
 
+  /** Set by stop(): nothing more is started. */
+  private stopped = false;
+
   /**
    * Deliver `id` as soon as a slot is free (after the current tick: its 250
    * is written first); `stored`, what the session wrote, spares reading it back.
    */
   add(id: string, stored?: StoredMessage): void {
+    if (this.stopped) return; // stays queued for the next run
     if (this.waiting.length >= IMMEDIATE_BACKLOG) {
       this.log(`${id}: ${IMMEDIATE_BACKLOG} messages wait for delivery already; this one waits for the next queue run`);
       return;
@@ -84,8 +91,26 @@ export class ImmediateDelivery {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  /**
+   * Stops starting deliveries (the waiting ones stay queued for the next
+   * queue run); those in progress get `graceMs` to finish.  Resolves when
+   * they have or when the grace is over: how many are still running (the
+   * caller releases their locks and exits under them; they stay queued).
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<number> {
+    this.stopped = true;
+    this.waiting.length = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.drained().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    return finished ? 0 : this.running;
+  }
+
   private pump(): void {
-    while (this.running < this.limit && this.waiting.length > 0) {
+    while (!this.stopped && this.running < this.limit && this.waiting.length > 0) {
       const { id, stored } = this.waiting.shift()!;
       this.running++;
       void this.deliver(id, stored).finally(() => {
@@ -120,9 +145,11 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
   if ((runsQueue || deliveryMode === 'b' || deliveryMode === 'i') && !runnerConfig) log('no delivery in this process: the cf could not be read again');
   // the runner's delivery lines (to=, DSN) are in the mail log already; its other notes go to the daemon's log
   const runnerOptions: QueueRunOptions | undefined = runnerConfig ? { loaded: runnerConfig, log: (m) => void (isDeliveryLogLine(m) || log(m)) } : undefined;
+  let immediate: ImmediateDelivery | undefined;
   if (runnerOptions && (deliveryMode === 'b' || deliveryMode === 'i')) {
-    const immediate = new ImmediateDelivery(session.queue.dir, runnerOptions, log);
-    session.onQueued = (id: string, stored?: StoredMessage) => immediate.add(id, stored);
+    const delivery = new ImmediateDelivery(session.queue.dir, runnerOptions, log);
+    session.onQueued = (id: string, stored?: StoredMessage) => delivery.add(id, stored);
+    immediate = delivery;
   }
   const pid = opts.loaded.config.options.get('PidFile');
   const running = await runDaemon({
@@ -139,6 +166,12 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
     commandLine: opts.commandLine,
     log,
     onError: (err) => log(`session error: ${err.message}`),
+    drain: async () => {
+      await immediate?.stop();
+      // what still runs (immediate deliveries, a queue run) is abandoned: its messages stay queued, unlocked
+      const abandoned = releaseHeldLocks();
+      if (abandoned > 0) log(`stopping: ${abandoned} deliveries in progress abandoned, their messages stay queued`);
+    },
     onReload: async () => {
       const fresh = await opts.reload?.();
       if (fresh) Object.assign(session, await sessionOptionsFromConfig(fresh, log));
