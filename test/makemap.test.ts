@@ -202,6 +202,11 @@ describe('makemap builds and dumps LMDB maps', () => {
     const fromFile = spawnSync('sh', ['-c', `exec "$0" "$1" hash "$2" < "$3"`, process.execPath, path.join(REPO, 'bin/makemap'), path.join(dir, 'filed'), file]);
     expect(fromFile.status).toBe(0);
     expect(content(dir, 'filed')).toBe(expected);
+    // a small file is read into a slice of node's shared pool (an offset into a larger ArrayBuffer)
+    writeFileSync(file, 'Small one\nbig two\n');
+    const small = spawnSync('sh', ['-c', `exec "$0" "$1" hash "$2" < "$3"`, process.execPath, path.join(REPO, 'bin/makemap'), path.join(dir, 'small'), file]);
+    expect(small.status).toBe(0);
+    expect(content(dir, 'small')).toBe('big\ttwo\nsmall\tone\n');
   });
 
   it('answers usage errors like makemap', () => {
