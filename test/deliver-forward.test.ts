@@ -14,11 +14,11 @@ import { sampleConfigCopy } from './e2e-helpers.js';
 
 const START = new Date('2026-11-20T10:00:00Z');
 const ids = new QueueIdGenerator();
-const USERS = ['alice', 'bob', 'carol', 'erin', 'frank', 'gina', 'hank'];
+const USERS = ['alice', 'bob', 'carol', 'erin', 'frank', 'gina', 'hank', 'ivan'];
 let dir = '';
 let qdir = '';
 let w = '';
-const configs: Record<'debian' | 'system' | 'none', LoadedConfig> = {} as never;
+const configs: Record<'debian' | 'system' | 'none' | 'localaddr', LoadedConfig> = {} as never;
 
 const home = (u: string): string => path.join(dir, 'home', u);
 const forwardFile = (u: string, name: string, to: string, mode = 0o600): void => {
@@ -40,10 +40,14 @@ beforeAll(async () => {
   expect(text).toMatch(/^O ForwardPath=\$z\/\.forward\.\$w\+\$h:\$z\/\.forward\+\$h:\$z\/\.forward\.\$w:\$z\/\.forward$/m);
   writeFileSync(path.join(dir, 'system.cf'), text.replace(/^O ForwardPath=.*$/m, `O ForwardPath=${dir}/fwd/$u:$z/.forward`), 'latin1');
   writeFileSync(path.join(dir, 'none.cf'), text.replace(/^O ForwardPath=.*\n/m, ''), 'latin1');
+  // ruleset 5 sends ivan to the local user carol (as LUSER_RELAY local:carol would an unknown name)
+  expect(text).toMatch(/^Slocaladdr=5\n/m);
+  writeFileSync(path.join(dir, 'localaddr.cf'), text.replace(/^Slocaladdr=5\n/m, 'Slocaladdr=5\nRivan\t\t$#local $: carol\n'), 'latin1');
   const load = (file: string) => loadConfig({ file, print: () => {}, hostName: 'host.example.com' });
   configs.debian = await load(cf);
   configs.system = await load(path.join(dir, 'system.cf'));
   configs.none = await load(path.join(dir, 'none.cf'));
+  configs.localaddr = await load(path.join(dir, 'localaddr.cf'));
   w = configs.debian.macros.getByName('w') ?? '';
   expect(w).not.toBe('');
 });
@@ -95,5 +99,13 @@ describe('queue runner: ForwardPath', () => {
   it('reads $z/.forward only without the option', async () => {
     // erin has .forward.$w (alice) and .forward (bob)
     expect(await deliverTo(configs.none, 'erin@host.example.com')).toEqual(['bob']);
+  });
+});
+
+describe('queue runner: ruleset 5 and .forward', () => {
+  it('ruleset 5 comes first: a name it sends elsewhere has its .forward ignored; a name it leaves alone has it read', async () => {
+    forwardFile('ivan', '.forward', 'alice');
+    expect(await deliverTo(configs.localaddr, 'ivan')).toEqual(['carol']);
+    expect(await deliverTo(configs.debian, 'ivan')).toEqual(['alice']);
   });
 });

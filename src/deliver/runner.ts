@@ -322,7 +322,7 @@ class Deliverer {
       lookup: (name) => this.users.alias(name),
       // a name with a domain goes through the cf again (virtusertable, mailertable): only bare names are local here
       localName: (a) => (unbracket(a).includes('@') ? undefined : unbracket(a)),
-      forward: (user) => this.forward(user),
+      forward: (user) => this.forwardAfterRuleset5(user),
       maxDepth,
     });
     const works: Work[] = [];
@@ -342,8 +342,9 @@ class Deliverer {
   }
 
   /**
-   * A local user no alias took: ruleset 5 first (F=5; not for a \\name),
-   * which may send it elsewhere (MAIL_HUB, LUSER_RELAY), else its mailbox.
+   * A local user no alias or .forward took: ruleset 5 (F=5; not for a
+   * \\name), which may send it elsewhere (MAIL_HUB, LUSER_RELAY; such a
+   * name's .forward is not read), else its mailbox.
    */
   private async localTargets(rcpt: QueuedRecipient, w: Omit<Work, 'target' | 'requeueAs'>, user: string, depth: number): Promise<Work[]> {
     const mapped = w.display.startsWith('\\') ? undefined : await localAddress(this.loaded, user);
@@ -358,6 +359,22 @@ class Deliverer {
     // another local name (LUSER_RELAY local:name) is aliased again
     if (t.mailer === 'local') return (await this.plan({ ...rcpt, address: t.user }, depth + 1)).map((s) => ({ ...s, display: w.display, expandedFrom: w.expandedFrom }));
     return [{ ...w, requeueAs, target: { kind: 'mailer', mailer: t.mailer, host: t.host, user: t.user, decl: t.decl } }];
+  }
+
+  /**
+   * The .forward items of a local name no alias took, after ruleset 5 as in
+   * sendmail: a name ruleset 5 leaves alone, or keeps for the same local
+   * user (user+detail made "user+*" with the detail as host, as the
+   * sendmail-cf rules do), has its forward file read ($h the detail); a
+   * name it sends to another user or mailer has none here (localTargets
+   * sends it there).
+   */
+  private async forwardAfterRuleset5(name: string): Promise<readonly string[] | undefined> {
+    const mapped = await localAddress(this.loaded, name);
+    if (mapped === undefined) return this.forward(name);
+    if (!mapped.ok || mapped.triple.mailer !== 'local') return undefined;
+    const userOf = (address: string): string => address.split('+')[0]!.toLowerCase();
+    return userOf(mapped.triple.user) === userOf(name) ? this.forward(name) : undefined;
   }
 
   /**
