@@ -40,10 +40,13 @@ function mcFiles(): string[] {
 }
 
 describe.skipIf(!gnu)('cf library with GNU m4', () => {
-  it('compiles the sample and every corpus mc without errors', () => {
+  it('compiles the sample and every corpus mc without errors (warnings where sendmail-cf warns)', () => {
+    const realCf = '/usr/share/sendmail/cf/m4/cf.m4';
     for (const mc of mcFiles()) {
       const r = run('m4', [cfEntry, mc]);
-      expect(r.stderr, mc).toBe('');
+      expect(r.stderr.split('\n').filter((l) => l !== '' && !/: warning: /.test(l)), mc).toEqual([]);
+      // a deprecated feature warns with both libraries, a clean mc with neither
+      if (existsSync(realCf)) expect(r.stderr !== '', mc).toBe(run('m4', [realCf, mc]).stderr !== '');
       expect(r.status, mc).toBe(0);
       expect(r.stdout, mc).toMatch(/^V10\/Berkeley$/m);
       expect(r.stdout, mc).toMatch(/^Sparse=0$/m);

@@ -3,6 +3,6 @@ divert(-1)
 # (cf.README).  With delay_checks, `nodelay' still checks at connection
 # time (a check_relay of its own); `terminate' answers 421 instead of 452.
 define(`_CF_LOADED_', `1')
-define(`_F_conncontrol', `1')define(`_CF_SRC_A_', `1')
+ifelse(_CF_NEEDS_ACCESS(`conncontrol'), `1', `define(`_F_conncontrol', `1')define(`_CF_SRC_A_', `1')')
 ifelse(_ARG_, `nodelay', `define(`_F_conncontrol_nodelay', `1')')
 ifelse(_ARG2_, `terminate', `define(`_F_conncontrol_terminate', `1')')

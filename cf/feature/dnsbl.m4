@@ -4,7 +4,8 @@ divert(-1)
 # rules to diversion 9, which check_relay takes in.
 define(`_CF_LOADED_', `1')
 define(`_F_dnsbl_any', `1')
-define(`_CF_BL_ZONE_', ifelse(_ARG_, `', `blackholes.mail-abuse.org', `_ARG_'))
+ifelse(_ARG_, `', `_CF_WARN(`FEATURE(dnsbl) needs the DNS zone of the list as its argument')')
+define(`_CF_BL_ZONE_', _ARG_)
 changecom()divert(9)dnl
 R$*	$: $&{client_addr}
 R$-.$-.$-.$-	$: <?> $(dnsbl $4.$3.$2.$1._CF_BL_ZONE_. $: OK $)

@@ -3,7 +3,8 @@ divert(-1)
 # but only the listed answers (default: any) reject.
 define(`_CF_LOADED_', `1')
 define(`_F_enhdnsbl_any', `1')
-define(`_CF_BL_ZONE_', ifelse(_ARG_, `', `blackholes.mail-abuse.org', `_ARG_'))
+ifelse(_ARG_, `', `_CF_WARN(`FEATURE(enhdnsbl) needs the DNS zone of the list as its argument')')
+define(`_CF_BL_ZONE_', _ARG_)
 define(`_CF_BL_MSG_', ifelse(_ARG2_, `', `"550 Rejected: " $&{client_addr} " listed at _CF_BL_ZONE_"', `_ARG2_'))
 changecom()divert(9)dnl
 R$*	$: $&{client_addr}

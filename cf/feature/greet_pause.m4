@@ -1,4 +1,5 @@
 divert(-1)
 # FEATURE(greet_pause, msecs): wait before the greeting (GreetPause: entries override).
 define(`_CF_LOADED_', `1')
-define(`_F_greet_pause', ifelse(_ARG_, `', `_CF_ERR(`FEATURE(greet_pause) needs a time in milliseconds')', `_ARG_'))
+ifdef(`_F_access_db', `', `_CF_WARN(`FEATURE(greet_pause) needs FEATURE(access_db) before it')')
+define(`_F_greet_pause', _ARG_)

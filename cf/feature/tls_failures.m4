@@ -1,6 +1,6 @@
 divert(-1)
-# FEATURE(tls_failures): gone from sendmail 8.17; the option
-# confTLS_FALLBACK_TO_CLEAR (TLSFallbacktoClear) does its job.
+# FEATURE(tls_failures): replaced in sendmail 8.17 by the option
+# confTLS_FALLBACK_TO_CLEAR (TLSFallbacktoClear), which it now sets.
 define(`_CF_LOADED_', `1')
-errprint(_CF_WHERE_`: FEATURE(tls_failures) no longer exists; define(`confTLS_FALLBACK_TO_CLEAR', `True') instead
-')m4exit(`1')
+_CF_WARN(`FEATURE(tls_failures) is replaced by define(`confTLS_FALLBACK_TO_CLEAR', `true'); setting that')
+define(`confTLS_FALLBACK_TO_CLEAR', `true')

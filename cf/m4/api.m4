@@ -34,6 +34,10 @@ popdef(`_CF_WHERE_')divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')
 define(`_CF_WARN', `errprint(_CF_WHERE_`: warning: $1
 ')')
 
+# _CF_NEEDS_ACCESS(feature): 1 when FEATURE(access_db) came before, else a
+# warning naming the .mc line (and 0: the feature then adds nothing).
+define(`_CF_NEEDS_ACCESS', `ifdef(`_F_access_db', `1', `_CF_WARN(`FEATURE($1) needs FEATURE(access_db) before it')0')')
+
 # The documented entry points.
 # VERSIONID(text): the text becomes a comment line at the top of the cf.
 define(`VERSIONID', `_CF_APPEND_LINE(`_CF_VERSIONIDS_', `#####  $1  #####')')
@@ -54,11 +58,17 @@ define(`HACK', `pushdef(`_ARG_', `$2')_CF_LOAD(`hack', `$1', `HACK')popdef(`_ARG
 
 # MAILER(name): mailer definitions are written to diversion 7 when the
 # MAILER line is read (so defines before it take effect, as documented).
+# A mailer named twice is a warning (FEATURE(msp) and FEATURE(nullclient)
+# name local and smtp themselves); MAILER(local) that another mailer
+# brought in first is not.
 define(`MAILER',
+	`ifdef(`_CF_MAILER_$1_EXPLICIT_', `errprint(__file__:__line__`: warning: MAILER($1) already included
+')', `define(`_CF_MAILER_$1_EXPLICIT_', `1')_CF_MAILER_LOAD(`$1')')')
+define(`_CF_MAILER_LOAD',
 	`ifdef(`_CF_MAILER_$1_', `',
 		`define(`_CF_MAILER_$1_', `1')_CF_APPEND(`_CF_MAILERS_', `$1')dnl
 ifelse(`$1', `local', `',
-	`ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')')dnl
+	`ifdef(`_CF_MAILER_local_', `', `_CF_MAILER_LOAD(`local')')')dnl
 pushdef(`_CF_PREVDIV_', divnum)divert(-1)define(`_CF_LOADED_', `0')dnl
 pushdef(`_CF_WHERE_', __file__:__line__)dnl
 sinclude(_CF_DIR_`mailer/$1.m4')dnl

@@ -209,7 +209,7 @@ R<$*><?> $| $*	$: $1
 ifelse(_CF_ACCESS, `1', `R$+ $| $+	$: $>D < $1 > <?> <! GreetPause> < $2 >
 R   $| $+	$: $>A < $1 > <?> <! GreetPause> <>
 R<?> <$+>	$: $>A < $1 > <?> <! GreetPause> <>
-R<?> <$*>	$# _F_greet_pause
+R<?> <$*>	ifelse(_F_greet_pause, `', `$@', `$# _F_greet_pause')
 R<$* <TMPF>> <$*>	$@
 R<$+> <$*>	$# $1
 ', `R$*	$# _F_greet_pause

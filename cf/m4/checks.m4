@@ -169,7 +169,15 @@ ifdef(`_F_loose_relay_check', `R$*	$: $>CanonAddr $1
 R$* < @ $* . >	$1 < @ $2 >
 ', `R$*	$: $>ParseRecipient $1
 ')dnl
-ifdef(`_F_blacklist_recipients', `R$*	$: <?> $1
+ifdef(`_F_bestmx_is_local', `ifdef(`_CF_CLASS_B_', `R$* < @ $* $=B > $*	$: $1 < @ $2 $3 @@ $(bestmx $2 $3 $) > $4
+', `R$* < @ $* > $*	$: $1 < @ $2 @@ $(bestmx $2 $) > $3
+')dnl
+R$* $=O $* < @ $* @@ $=w . > $*	$@ $>"Rcpt_ok" $1 $2 $3
+R$* < @ $* @@ $=w . > $*	$: $1 < @ $3 > $4
+R$* < @ $* @@ $* > $*	$: $1 < @ $2 > $4
+')dnl
+ifelse(_CF_ACCESS, `1', `ifdef(`_F_blacklist_recipients', `define(`_CF_BLACKLIST_', `1')')')dnl
+ifdef(`_CF_BLACKLIST_', `R$*	$: <?> $1
 R<?> $+ < @ $=w >	$: <> <$1 < @ $2 >> $| <F:$1@$2> <U:$1@> <D:$2>
 R<?> $+ < @ $* >	$: <> <$1 < @ $2 >> $| <F:$1@$2> <D:$2>
 R<?> $+	$: <> <$1> $| <U:$1@>

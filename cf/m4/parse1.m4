@@ -41,6 +41,14 @@ R< > $+ < $+ >	$#_CF_LOCAL_MAILER $: @ $1
 ', `R$=L < @ $=w . >	$#_CF_LOCAL_MAILER $: @ $1
 R$+ < @ $=w . >	$#_CF_LOCAL_MAILER $: $1
 ')dnl
+ifdef(`_F_bestmx_is_local', `ifdef(`_CF_CLASS_B_', `R$* < @ $* $=B . > $*	$: $1 < @ $2 $3 . @@ $(bestmx $2 $3 . $) > $4
+', `R$* < @ $* > $*	$: $1 < @ $2 @@ $(bestmx $2 $) > $3
+')dnl
+R$* $=O $* < @ $* @@ $=w . > $*	$@ $>Recurse $1 $2 $3
+R< @ $* @@ $=w . > : $*	$@ $>Recurse $3
+R$* < @ $* @@ $=w . > $*	$@ $>CanonLocal < $1 >
+R$* < @ $* @@ $* > $*	$: $1 < @ $2 > $4
+')dnl
 ifdef(`_CF_MAILER_uucp_', `R$* < @ $=Z . UUCP. > $*	$#uucp-uudom $@ $2 $: $1 < @ $2 .UUCP. > $3
 R$* < @ $=Y . UUCP. > $*	$#uucp-new $@ $2 $: $1 < @ $2 .UUCP. > $3
 R$* < @ $=U . UUCP. > $*	$#uucp-old $@ $2 $: $1 < @ $2 .UUCP. > $3

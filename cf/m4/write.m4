@@ -67,7 +67,7 @@ define(`_CF_FINISH_SETUP',
 	`ifdef(`_F_ldap_default_maps', `ifdef(`confLDAP_DEFAULT_SPEC', `',
 	`errprint(`WARNING: FEATURE(ldap_routing) uses its default LDAP map definitions, but confLDAP_DEFAULT_SPEC (server, base DN) is not set
 ')')')dnl
-ifdef(`_CF_MAILER_local_', `', `MAILER(`local')')dnl
+ifdef(`_CF_MAILER_local_', `', `_CF_MAILER_LOAD(`local')')dnl
 ifdef(`_F_nullclient', `define(`_F_allmasquerade', `1')define(`_F_masquerade_envelope', `1')')dnl
 dnl The macro map: access-map rules, luser hosts, prefixmod, sts.
 ifdef(`_F_access_db', `define(`_CF_MACRO_MAP_', `1')')dnl
@@ -164,6 +164,8 @@ ifdef(`_F_enhdnsbl_any', `Kednsbl ifdef(`EDNSBL_MAP', `EDNSBL_MAP', `dns -R A') 
 ')dnl
 ifdef(`_F_relay_based_on_MX', `Kmxserved bestmx -z: -T<TEMP>
 ')dnl
+ifdef(`_F_bestmx_is_local', `Kbestmx bestmx
+_CF_CLASSDEF(`B')')dnl
 ifdef(`_F_badmx', `Kmxlist bestmx -z: -T<TEMP>
 Kbadmx regex -a<BADMX> ^(([0-9]{1,3}\.){3}[0-9]){0,1}\.$
 KdnsA dns -R A -a. -T<TEMP>
