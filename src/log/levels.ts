@@ -34,6 +34,8 @@ export const EVENTS = {
   collectClosed: { level: 1, severity: 'notice' },
   /** "lost input channel from ... after mail". */
   lostInput: { level: 2, severity: 'notice' },
+  /** "collect: relay=..., from=..., info=Bare linefeed (LF) not allowed, where=body, status=tempfail". */
+  collectRefused: { level: 1, severity: 'notice' },
   /** "collect: premature EOM: unexpected close". */
   prematureEom: { level: 2, severity: 'warning' },
   /** "headers too large (32768 max) from host during message collect" (MaxHeadersLength): logged at every level. */

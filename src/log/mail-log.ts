@@ -77,6 +77,11 @@ export class MailLog {
   }
 
   /** The client closed the connection during DATA. */
+  /** The message data was refused while it came in (a bare CR or LF): where it was and the status it left. */
+  collectRefused(qid: string | undefined, relayName: string, from: string, info: string, where: 'header' | 'body', status: string): void {
+    this.event('collectRefused', qid, `collect: relay=${relayName}, from=${from}, info=${info}, where=${where}, status=${status}`);
+  }
+
   collectClosed(qid: string | undefined, relayName: string, from: string): void {
     this.event('prematureEom', qid, 'collect: premature EOM: unexpected close');
     this.event('collectClosed', qid, `collect: relay=${relayName}, from=${from}, info=unexpected close`);

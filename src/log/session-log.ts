@@ -200,6 +200,12 @@ export class SessionLog {
     if (this.log.wants('rulesetReject')) this.log.rulesetReject(qid, r.ruleset ?? ruleset, args, this.facts.relay, replyText(r.reply));
   }
 
+  /** The message data was refused as it came in (a bare CR or LF, with sendmail's reply text): the collect line, the from= line with the size taken. */
+  collectRefused(info: string, where: 'header' | 'body', size: number): void {
+    this.log.collectRefused(this.queueId(), this.clientHost(), this.txn?.from ?? '', info, where, 'tempfail');
+    this.closeTransaction({ size }, 'quiet');
+  }
+
   /** BadRcptThrottle was reached: RCPTs of this transaction are slowed from now on. */
   rcptFlood(): void {
     if (this.log.wants('rcptFlood')) this.log.event('rcptFlood', this.queueId(), `${this.facts.relay}: Possible SMTP RCPT flood, throttling.`);

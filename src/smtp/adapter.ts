@@ -24,6 +24,7 @@ import type { TLSSocket } from 'node:tls';
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
+import { BareLineEndScanner, type BareLineEnd } from './bare-line-ends.js';
 import { DaemonChildren, type DaemonChildrenEvents } from './daemon-children.js';
 import { formatReply, makeReply, type Reply } from './reply.js';
 import { MAX_COMMAND_LINE } from './replies.js';
@@ -374,6 +375,9 @@ class CommandDriver {
   private linesQueued = 0;
   /** Parsers whose input is already counted. */
   private readonly patched = new WeakSet<LineParser>();
+  /** Looks for bare CR/LF in the DATA phase in progress. */
+  private dataScanner: BareLineEndScanner | undefined;
+  private session: SmtpSession | undefined;
 
   constructor(
     private parser: LineParser,
@@ -397,7 +401,17 @@ class CommandDriver {
     this.linesQueued = 0;
     const write = parser._write.bind(parser);
     parser._write = (chunk, enc, next): void => {
-      if (!this.inData) for (const byte of chunk) if (byte === 0x0a) this.linesQueued++;
+      if (!this.inData) {
+        for (const byte of chunk) if (byte === 0x0a) this.linesQueued++;
+      } else if (this.dataScanner && !this.dataScanner.ended) {
+        const bare = this.dataScanner.feed(chunk);
+        if (bare) {
+          // refused at once, as sendmail does: the rest of the data is not read
+          this.refuseData(bare);
+          next();
+          return;
+        }
+      }
       write(chunk, enc, next);
     };
   }
@@ -421,6 +435,8 @@ class CommandDriver {
       if (answer.next === 'data') {
         this.inData = true;
         this.linesQueued = 0;
+        this.session = session;
+        this.dataScanner = new BareLineEndScanner();
         this.receiveData(session);
       }
       callback();
@@ -429,6 +445,15 @@ class CommandDriver {
       callback();
     });
   };
+
+  /** A bare CR or LF in the message: the session's 421, and the connection closed. */
+  private refuseData(bare: BareLineEnd): void {
+    this.inData = false;
+    const session = this.session;
+    if (!session || this.io.isClosed()) return;
+    this.io.write(session.refuseBareLineEnd(bare));
+    this.io.close();
+  }
 
   /** DATA: collects the message (up to the size limit plus one chunk), then lets the session answer. */
   private receiveData(session: SmtpSession): void {

@@ -78,6 +78,9 @@ export const needMailBeforeRcpt = (): Reply => makeReply(503, '5.0.0', 'Need MAI
 export const needMailCommand = (): Reply => makeReply(503, '5.0.0', 'Need MAIL command');
 export const needRcpt = (): Reply => makeReply(503, '5.0.0', 'Need RCPT (recipient)');
 export const politeHelo = (): Reply => makeReply(503, '5.0.0', 'Polite people say HELO first');
+/** Message data with a line end other than CRLF (the connection is closed after it). */
+export const bareLinefeed = (): Reply => makeReply(421, '4.5.0', 'Bare linefeed (LF) not allowed');
+export const bareCarriageReturn = (): Reply => makeReply(421, '4.5.0', 'Bare carriage return (CR) not allowed');
 /** VRFY or EXPN before HELO with needvrfyhelo / needexpnhelo. */
 export const introduceYourself = (): Reply => makeReply(503, '5.0.0', 'I demand that you introduce yourself first');
 export const tooManyRecipients = (): Reply => makeReply(452, '4.5.3', 'Too many recipients');

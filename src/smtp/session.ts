@@ -18,6 +18,7 @@ import { bareAddress, ENVELOPE_SENDER, type Decision, type SessionMacros, type S
 import { isPermfail, isTempfail, makeReply, type Reply } from './reply.js';
 import * as R from './replies.js';
 import { SessionAuth, type AuthServer } from './auth.js';
+import type { BareLineEnd } from './bare-line-ends.js';
 
 /** Facts about the listener a connection came in on (from DAEMON_OPTIONS). */
 export interface DaemonInfo {
@@ -721,6 +722,19 @@ export class SmtpSession {
   /** A piece of the message as it arrives (for the log: the size received before a lost connection). */
   receiving(chunk: Uint8Array): void {
     this.log.dataChunk(chunk);
+  }
+
+  /**
+   * The message data held a bare CR or LF (src/smtp/bare-line-ends.ts):
+   * sendmail's 421, after which the connection is closed; the transaction
+   * is over and logged as collect() logs it.
+   */
+  refuseBareLineEnd(bare: BareLineEnd): Reply {
+    this.txn = undefined;
+    this.notes = freshNotes();
+    const reply = bare.kind === 'LF' ? R.bareLinefeed() : R.bareCarriageReturn();
+    this.log.collectRefused(reply.lines[0] ?? '', bare.where, bare.size);
+    return reply;
   }
 
   /** The connection is gone (without QUIT): what sendmail logs then ("lost input channel", the open transaction's from= line). */
