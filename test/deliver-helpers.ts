@@ -51,6 +51,8 @@ export interface SinkMessage {
   secure: boolean;
   user: string | undefined;
   size: number | undefined;
+  /** MAIL FROM's parameters as smtp-server parsed them (names upper-case). */
+  mailArgs: Record<string, string>;
 }
 
 export interface SinkScript {
@@ -86,6 +88,7 @@ export async function startSink(script: SinkScript = {}, host = '127.0.0.1', por
   const messages: SinkMessage[] = [];
   const rcptDsn: Record<string, unknown> = {};
   let mailSize: number | undefined;
+  let mailArgs: Record<string, string> = {};
   const sink: Sink = { port: 0, host, messages, connections: 0, close: async () => {} };
   const server = new SMTPServer({
     logger: false,
@@ -106,6 +109,7 @@ export async function startSink(script: SinkScript = {}, host = '127.0.0.1', por
     onMailFrom(address, _session, cb) {
       const args = address.args as Record<string, string> | false;
       mailSize = args && args['SIZE'] !== undefined ? Number(args['SIZE']) : undefined;
+      mailArgs = args ? { ...args } : {};
       cb(script.mail ? smtpError(script.mail.code, script.mail.text) : null);
     },
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb) {
@@ -128,6 +132,7 @@ export async function startSink(script: SinkScript = {}, host = '127.0.0.1', por
           secure: session.secure,
           user: session.user as string | undefined,
           size: mailSize,
+          mailArgs,
         });
         const d = script.dataReply;
         if (script.options?.lmtp) {

@@ -371,6 +371,25 @@ describe('SMTP delivery against an smtp-server peer on loopback', () => {
     }
   });
 
+  it('MAIL FROM carries AUTH= when the peer offers AUTH: the message\'s own (qf A line), else <>; nothing to a peer without AUTH', async () => {
+    const withAuth = await startSink();
+    const without = await startSink({ options: { disabledCommands: ['AUTH'] } });
+    try {
+      // sent as the qf keeps it (xtext): the peer decodes +2B
+      for (const [authParam, decoded] of [['alice+2Bx@host.example', 'alice+x@host.example'], [undefined, '<>']] as const) {
+        const rep = await deliverSmtp(request(`[127.0.0.1]:${withAuth.port}`, ['a@example.test'], authParam === undefined ? {} : { authParam }));
+        expect(rep.results.get('a@example.test')?.kind).toBe('sent');
+        expect(withAuth.messages.at(-1)!.mailArgs['AUTH']).toBe(decoded);
+      }
+      const rep = await deliverSmtp(request(`[127.0.0.1]:${without.port}`, ['a@example.test'], { authParam: 'alice@host.example' }));
+      expect(rep.results.get('a@example.test')?.kind).toBe('sent');
+      expect(without.messages.at(-1)!.mailArgs['AUTH']).toBeUndefined();
+    } finally {
+      await withAuth.close();
+      await without.close();
+    }
+  });
+
   it('reuses a cached session for the next message (RSET), and reconnects when the peer closed it', async () => {
     const sink = await startSink({ rcpt: { 'bad@example.test': { code: 550, text: 'no' } }, options: { socketTimeout: 300 } });
     const cache = new SmtpConnectionCache({ size: 2, idleTimeoutMs: 10_000 });

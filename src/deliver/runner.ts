@@ -573,6 +573,8 @@ class Deliverer {
       heloName: this.loaded.macros.getByName('j') ?? 'localhost',
       ...envelopeDsn(env),
       eightBitMime: env.bodyType === '8BITMIME',
+      // a report goes out unauthenticated: AUTH=<>
+      ...(env.auth !== undefined && !isResponse(env) ? { authParam: env.auth } : {}),
       lmtp: decl.fields.get('A')?.includes('LMTP') === true || decl.flags.has('z'),
       timeouts: this.opts.smtpTimeouts ?? this.cfTimeouts(),
       route: { resolver: this.mx, localNames: this.resolver.localNames(), defaultPort: this.opts.smtpPort ?? mailerPort(decl) },

@@ -84,6 +84,12 @@ export interface SmtpDeliveryRequest {
   /** DSN RET and ENVID for MAIL FROM, sent when the peer offers DSN. */
   readonly ret?: 'FULL' | 'HDRS';
   readonly envid?: string;
+  /**
+   * The message's AUTH= for MAIL FROM (the qf A line, xtext, or "<>"),
+   * sent when the peer offers AUTH; undefined sends AUTH=<> there (the
+   * message came in unauthenticated), as sendmail does.
+   */
+  readonly authParam?: string;
   /** Sends BODY=8BITMIME when the peer offers it. */
   readonly eightBitMime?: boolean;
   /** Credentials for a host at one of its addresses, from the caller's authinfo lookup; undefined: no AUTH. */
@@ -197,6 +203,28 @@ function installPerRecipientDsn(conn: SMTPConnection, recipients: readonly SmtpR
     if (r === undefined || !(internals._supportedExtensions ?? []).includes('DSN')) return '';
     return rcptDsnParams(r);
   };
+}
+
+/** The AUTH= value each connection's next MAIL FROM carries (set per transaction). */
+const mailAuthOf = new WeakMap<SMTPConnection, string>();
+
+/**
+ * Makes MAIL FROM carry AUTH=`value` when the peer offers AUTH (nodemailer
+ * sends no AUTH= of its own): its command writer is wrapped once per
+ * connection, the value set for each transaction.
+ */
+function installMailAuth(conn: SMTPConnection, value: string): void {
+  const internals = conn as unknown as { _sendCommand?: (str: string, logStr?: string) => void; allowsAuth?: boolean };
+  const send = internals._sendCommand;
+  if (typeof send !== 'function') throw new Error('nodemailer SMTPConnection no longer has _sendCommand; MAIL FROM AUTH= needs updating');
+  if (!mailAuthOf.has(conn)) {
+    internals._sendCommand = function (this: unknown, str: string, logStr?: string) {
+      const auth = mailAuthOf.get(conn);
+      if (!/^MAIL FROM:/i.test(str) || internals.allowsAuth !== true || auth === undefined) return send.call(this, str, logStr);
+      return send.call(this, `${str} AUTH=${auth}`);
+    };
+  }
+  mailAuthOf.set(conn, value);
 }
 
 function connectionFailure(host: string, address: string, err: NodemailerError | undefined, what: string): DeliveryResult {
@@ -388,6 +416,7 @@ async function tryAddress(
   const { conn, capture } = session;
   capture.lines = [];
   installPerRecipientDsn(conn, pending);
+  installMailAuth(conn, req.authParam ?? '<>');
   const envelope: SMTPEnvelope = {
     from: req.sender === '' ? false : req.sender,
     to: pending.map((r) => r.address),
