@@ -162,6 +162,7 @@ export async function main(argv: string[], progName: string): Promise<void> {
     return;
   }
   if (progName === 'newaliases') args.mode = 'i';
+  else if (progName === 'mailq') args.mode = 'p';
   if (args.mode === 'd' || args.mode === 'D') {
     // a long-running process: the old generation grows 50% past what a full GC keeps instead of
     // V8's factor of up to 4 (peak memory under 50 connections, bench/smtp-throughput.mjs with

@@ -56,9 +56,9 @@ export async function runMailMode(
     // (reported by `load`, exit 70) lists nothing, as real sendmail 8.17; -O QueueDirectory counts
     const loaded = await load();
     if (!loaded) return EX_OSFILE;
-    const { main } = await import('../cli/mailq.js');
-    await main(['-O', `QueueDirectory=${loaded.config.options.get('QueueDirectory') ?? '/var/spool/mqueue'}`], 'mailq');
-    return Number(process.exitCode ?? 0);
+    const { listQueue } = await import('./queue-listing.js');
+    // -v adds priorities; -qQ lists the quarantined messages instead
+    return listQueue(loaded, { verbose: args.flags.has('v'), quarantined: args.flags.get('q') === 'Q' }, progName);
   }
   const daemon = args.mode === 'd' || args.mode === 'D';
   // the mail log follows the cf's LogLevel, read again with the cf on SIGHUP
