@@ -197,6 +197,24 @@ describe('sendmail -bv and -bp', () => {
     expect(r.stdout).toMatch(/Total requests: \d+/);
   });
 
+  it('mailq is sendmail -bp: every sendmail option is taken; -v adds priorities, -qQ lists the quarantined messages', () => {
+    const mailq = (args: string[]): { stdout: string; stderr: string; status: number | null } => {
+      const r = spawnSync(process.execPath, [path.join(path.dirname(SENDMAIL), 'mailq'), '-C', 'etc-mail/sendmail.cf', ...args], { cwd: dir, encoding: 'latin1' });
+      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+    };
+    const other = path.join(dir, 'mailq-queue');
+    mkdirSync(other, { mode: 0o700 });
+    const plain = mailq([`-OQueueDirectory=${other}`, '-OLogLevel=9', '-odq']);
+    expect(plain.stderr).toBe('');
+    expect(plain.stdout).toBe(`${other} is empty\n\t\tTotal requests: 0\n`);
+    expect(plain.status).toBe(0);
+    expect(sendmail(['-bp', `-OQueueDirectory=${other}`]).stdout).toBe(plain.stdout);
+    const listed = sendmail(['-bp', '-v']).stdout;
+    expect(listed).toMatch(/-Priority-/);
+    expect(mailq(['-v']).stdout).toBe(listed);
+    expect(sendmail(['-bp', '-qQ']).stdout).toMatch(/^\S+ is empty\n\t\tTotal requests: 0\n$/);
+  });
+
   it('-bp reads the cf as every mode does: -O QueueDirectory counts; a cf that cannot be opened exits 72, one with read errors 70 listing nothing (as sendmail 8.17)', () => {
     const other = path.join(dir, 'other-queue');
     mkdirSync(other, { mode: 0o700 });
