@@ -44,15 +44,4 @@ R$* $| $#$*	$#$2
 R$* $| $*	$: $1 $| $>checkrelay $&{client_name} $| $&{client_addr}
 R$* $| $#$*	$#$2
 R$* $| $*	$: $1
-ifdef(`_F_block_bad_helo', `R$*	$: $1 $| <$&{auth_authen}>
-R$* $| <$+>	$: $1
-R$* $| <$*>	$: $1 $| <$&{client_addr}> [$&s]
-R$* $| <$=R $*> [$*]	$: $1
-R$* $| <0> [$*]	$: $1
-R$* $| <$*> $=w	$#error $@ 5.7.1 $:"550 bogus HELO name used: " $&s
-R$* $| <$*> [$=w]	$#error $@ 5.7.1 $:"550 bogus HELO name used: " $&s
-R$* $| <$*> [$+.$+]	$: $1
-R$* $| <$*> [IPv6:$+]	$: $1
-R$* $| <$*> [$*]	$#error $@ 5.7.1 $:"550 bogus HELO name used: " $&s
-R$* $| $*	$: $1
-')dnl
+ifdef(`_F_block_bad_helo', `include(_CF_DIR_`m4/checks-helo.m4')')dnl

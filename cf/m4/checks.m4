@@ -290,6 +290,7 @@ R<RELAY> $*	$@ RELAY
 R<$* <TMPF>> $*	$#TEMP $@ 4.3.0 $: _CF_TMPF
 R<$*> <$*>	$: $2
 ')dnl
+ifdef(`_F_block_bad_helo', `ifelse(_CF_DELAY, `1', `', `include(_CF_DIR_`m4/checks-helo.m4')')')dnl
 ')dnl
 ifelse(_CF_DELAY, `1', `include(_CF_DIR_`m4/checks-delay.m4')')dnl
 ifelse(_CF_ACCESS, `1', `include(_CF_DIR_`m4/checks-search.m4')')dnl

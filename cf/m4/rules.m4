@@ -157,8 +157,8 @@ R$* $=O $* < @ *LOCAL* >	$@ $>Parse0 $>canonify $1 $2 $3
 R$* < @ *LOCAL* >	$: $1
 ifdef(`_F_bcc', `R$+	$: $>ParseBcc $1
 ')dnl
-ifdef(`_F_prefixmod', `R`'_F_prefixmod $+	$: $1 $(macro {rcpt_flags} $@ _F_prefixmod_flags $)
-')dnl
+ifdef(`_F_prefixmod', `ifelse(_F_prefixmod, `', `', `R`'_F_prefixmod $+	$: $1 $(macro {rcpt_flags} $@ _F_prefixmod_flags $)
+')')dnl
 ifdef(`_F_bcc', `SParseBcc
 R$+	$: $&{addr_type} $| $&A $| $1
 Re b $| $+ $| $+	$>MailerToTriple < $1 > $2

@@ -112,7 +112,8 @@ C[[
 ifdef(`_F_access_db', `C{Accept}OK RELAY
 ifdef(`_F_delay_checks_friend', `ifdef(`_F_blacklist_recipients', `C{SpamTag}SPAMFRIEND SPAMHATER
 ')')')dnl
-Kresolve host -a<OKR> -T<TEMP>
+ifdef(`_F_accept_unresolvable_domains', `', `Kresolve host -a<OKR> -T<TEMP>
+')dnl
 C{ResOk}OKR
 FR`'ifdef(`confCR_FILE', `confCR_FILE', `-o MAIL_SETTINGS_DIR`'relay-domains')
 _CF_CLASSDEF(`R')dnl
