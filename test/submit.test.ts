@@ -209,6 +209,7 @@ describe('sendmail -bv and -bp', () => {
     expect(plain.stdout).toBe(`${other} is empty\n\t\tTotal requests: 0\n`);
     expect(plain.status).toBe(0);
     expect(sendmail(['-bp', `-OQueueDirectory=${other}`]).stdout).toBe(plain.stdout);
+    expect(sendmail(['root'], 'Subject: listed\n\nhi\n').status).toBe(0);
     const listed = sendmail(['-bp', '-v']).stdout;
     expect(listed).toMatch(/-Priority-/);
     expect(mailq(['-v']).stdout).toBe(listed);
