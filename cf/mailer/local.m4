@@ -2,7 +2,7 @@ divert(-1)
 #
 # MAILER(local): the local delivery agent (local) and the program
 # mailer (prog), with their address rule sets.  Settings (cf.README):
-# LOCAL_MAILER_PATH/FLAGS/ARGS/MAX/EOL/QGRP, LOCAL_SHELL_PATH/FLAGS/ARGS/DIR.
+# LOCAL_MAILER_PATH/FLAGS/ARGS/MAX/CHARSET/EOL/QGRP, LOCAL_SHELL_PATH/FLAGS/ARGS/DIR.
 #
 define(`_CF_LOADED_', `1')
 define(`_CF_LM_PATH', ifdef(`LOCAL_MAILER_PATH', `LOCAL_MAILER_PATH', `/bin/mail'))
@@ -46,9 +46,9 @@ Mprog,	P=[IPC], F=lmDFMuXk5, S=EnvFromL/HdrFromL, R=EnvToL/HdrToL, D=$z:/,
 	T=X-Unix/X-Unix/X-Unix,
 	A=TCP $h
 ', `Mlocal,	P=_CF_LM_PATH, F=_CF_LM_FLAGS, S=ifdef(`_CF_LOCAL_LMTP_', `EnvFromSMTP', `EnvFromL')/HdrFromL, R=EnvToL/HdrToL,
-	ifdef(`LOCAL_MAILER_MAX', `M=LOCAL_MAILER_MAX, ')T=DNS/RFC822/ifdef(`_CF_LOCAL_LMTP_', `SMTP', `X-Unix'),
+	ifdef(`LOCAL_MAILER_MAX', `M=LOCAL_MAILER_MAX, ')ifdef(`LOCAL_MAILER_CHARSET', `C=LOCAL_MAILER_CHARSET, ')T=DNS/RFC822/ifdef(`_CF_LOCAL_LMTP_', `SMTP', `X-Unix'),
 	A=_CF_LM_ARGS
-Mprog,	P=ifdef(`LOCAL_SHELL_PATH', `LOCAL_SHELL_PATH', `/bin/sh'), F=lsDFMoqeu9, S=EnvFromL/HdrFromL, R=EnvToL/HdrToL, D=ifdef(`LOCAL_SHELL_DIR', `LOCAL_SHELL_DIR', `$z:/'),
+Mprog,	P=ifdef(`LOCAL_SHELL_PATH', `LOCAL_SHELL_PATH', `/bin/sh'), F=lsDFMoq`'ifdef(`LOCAL_SHELL_FLAGS', `LOCAL_SHELL_FLAGS', `eu9'), S=EnvFromL/HdrFromL, R=EnvToL/HdrToL, D=ifdef(`LOCAL_SHELL_DIR', `LOCAL_SHELL_DIR', `$z:/'),
 	T=X-Unix/X-Unix/X-Unix,
 	A=ifdef(`LOCAL_SHELL_ARGS', `LOCAL_SHELL_ARGS', `sh -c $u')
 ')dnl

@@ -1,0 +1,11 @@
+divert(-1)
+#
+# OSTYPE(aix4) -- local delivery and system paths for this system type,
+# the values the sendmail-cf build shows for it; a .mc may set any of
+# them before the OSTYPE line.
+#
+define(`_CF_LOADED_', `1')
+ifdef(`confTIME_ZONE', `', `define(`confTIME_ZONE', `')')
+ifdef(`LOCAL_MAILER_PATH', `', `define(`LOCAL_MAILER_PATH', `/bin/bellmail')')
+ifdef(`LOCAL_MAILER_ARGS', `', `define(`LOCAL_MAILER_ARGS', `mail -F $g $u')')
+ifdef(`LOCAL_MAILER_FLAGS', `', `define(`LOCAL_MAILER_FLAGS', `mn9')')

@@ -1,0 +1,10 @@
+divert(-1)
+#
+# OSTYPE(solaris2.pre5) -- local delivery and system paths for this system type,
+# the values the sendmail-cf build shows for it; a .mc may set any of
+# them before the OSTYPE line.
+#
+define(`_CF_LOADED_', `1')
+ifdef(`LOCAL_MAILER_ARGS', `', `define(`LOCAL_MAILER_ARGS', `mail -f $g -d $u')')
+ifdef(`LOCAL_MAILER_FLAGS', `', `define(`LOCAL_MAILER_FLAGS', `SnE9')')
+ifdef(`UUCP_MAILER_ARGS', `', `define(`UUCP_MAILER_ARGS', `uux - -r -a$g $h!rmail ($u)')')

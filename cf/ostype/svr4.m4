@@ -1,0 +1,10 @@
+divert(-1)
+#
+# OSTYPE(svr4) -- local delivery and system paths for this system type,
+# the values the sendmail-cf build shows for it; a .mc may set any of
+# them before the OSTYPE line.
+#
+define(`_CF_LOADED_', `1')
+ifdef(`LOCAL_MAILER_PATH', `', `define(`LOCAL_MAILER_PATH', `/usr/ucblib/binmail')')
+ifdef(`LOCAL_SHELL_FLAGS', `', `define(`LOCAL_SHELL_FLAGS', `ehuP')')
+ifdef(`UUCP_MAILER_ARGS', `', `define(`UUCP_MAILER_ARGS', `uux - -r -a$g -gmedium $h!rmail ($u)')')

@@ -1,0 +1,12 @@
+divert(-1)
+#
+# OSTYPE(unicosmp) -- local delivery and system paths for this system type,
+# the values the sendmail-cf build shows for it; a .mc may set any of
+# them before the OSTYPE line.
+#
+define(`_CF_LOADED_', `1')
+ifdef(`STATUS_FILE', `', `define(`STATUS_FILE', `/var/log/sendmail.st')')
+ifdef(`confTIME_ZONE', `', `define(`confTIME_ZONE', `')')
+ifdef(`LOCAL_MAILER_PATH', `', `define(`LOCAL_MAILER_PATH', `/usr/bin/mail')')
+ifdef(`LOCAL_MAILER_ARGS', `', `define(`LOCAL_MAILER_ARGS', `mail -s -d $u')')
+ifdef(`LOCAL_MAILER_FLAGS', `', `define(`LOCAL_MAILER_FLAGS', `Ehm9')')
