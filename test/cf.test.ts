@@ -59,6 +59,25 @@ describe.skipIf(!gnu)('cf library with GNU m4', () => {
     expect(r.stdout).toBe(readFileSync(join(root, 'etc-mail/sendmail.cf'), 'latin1'));
   });
 
+  it('has every FEATURE, MAILER and OSTYPE of the installed sendmail-cf; sample OSTYPEs give its options and mailers', () => {
+    const realTree = '/usr/share/sendmail/cf';
+    if (!existsSync(realTree)) return console.log('cf tests: no sendmail-cf tree, skipping the comparison with it');
+    for (const kind of ['feature', 'mailer', 'ostype']) {
+      const names = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.m4'));
+      const ours = new Set(names(join(root, 'cf', kind)));
+      expect(names(join(realTree, kind)).filter((f) => !ours.has(f)), kind).toEqual([]);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'cf-os-'));
+    // the O and M lines (continuations joined, blanks squeezed)
+    const settings = (cf: string) => cf.replace(/\n[ \t]+/g, ' ').split('\n')
+      .filter((l) => /^(O |M|E)/.test(l)).map((l) => l.replace(/\s+/g, ' ')).sort();
+    for (const os of ['aix3', 'hpux10', 'irix6', 'sunos4.1', 'dgux', 'sco3.2']) {
+      const mc = join(dir, `${os}.mc`);
+      writeFileSync(mc, `divert(0)dnl\nOSTYPE(\`${os}')dnl\nMAILER(\`local')dnl\nMAILER(\`smtp')dnl\nMAILER(\`uucp')dnl\nMAILER(\`procmail')dnl\n`);
+      expect(settings(run('m4', [cfEntry, mc]).stdout), os).toEqual(settings(run('m4', [join(realTree, 'm4/cf.m4'), mc]).stdout));
+    }
+  });
+
   it('an unknown FEATURE, MAILER or OSTYPE stops with the mc file and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cf-test-'));
     const cases: Array<[string, RegExp]> = [
