@@ -12,6 +12,7 @@ import { runDaemon, type RunningDaemon } from '../smtp/daemon.js';
 import { tlsSettingsFromOptions } from '../smtp/tls.js';
 import type { MessageDelivery, QueueRunOptions } from '../deliver/runner.js';
 import type { Envelope } from '../queue/envelope.js';
+import type { QueueDirectory } from '../queue/queue-directory.js';
 import { releaseHeldLocks } from '../deliver/queue-lock.js';
 
 /** A message as the session stored it: its envelope and df body. */
@@ -140,6 +141,20 @@ export class ImmediateDelivery {
   }
 }
 
+/**
+ * Keeps what the session's queue stores (the envelope and df body of each
+ * new message, by id) until onQueued takes it, for sessions that do not
+ * hand it over themselves; at most IMMEDIATE_BACKLOG are kept.
+ */
+function rememberStored(queue: QueueDirectory, stored: Map<string, StoredMessage>): void {
+  const storeNew = queue.storeNew.bind(queue);
+  queue.storeNew = async (envelope, body) => {
+    await storeNew(envelope, body);
+    if (stored.size >= IMMEDIATE_BACKLOG) stored.delete(stored.keys().next().value!);
+    stored.set(envelope.id, { envelope, body: Buffer.isBuffer(body) ? body : typeof body === 'string' ? Buffer.from(body, 'latin1') : Buffer.from(body) });
+  };
+}
+
 export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const session = await sessionOptionsFromConfig(opts.loaded, log);
@@ -151,9 +166,15 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
   // the runner's delivery lines (to=, DSN) are in the mail log already; its other notes go to the daemon's log
   const runnerOptions: QueueRunOptions | undefined = runnerConfig ? { loaded: runnerConfig, log: (m) => void (isDeliveryLogLine(m) || log(m)) } : undefined;
   let immediate: ImmediateDelivery | undefined;
+  const stored = new Map<string, StoredMessage>();
   if (runnerOptions && (deliveryMode === 'b' || deliveryMode === 'i')) {
     const delivery = new ImmediateDelivery(session.queue.dir, runnerOptions, log);
-    session.onQueued = (id: string, stored?: StoredMessage) => delivery.add(id, stored);
+    rememberStored(session.queue, stored);
+    session.onQueued = (id: string, given?: StoredMessage) => {
+      const kept = stored.get(id);
+      stored.delete(id);
+      delivery.add(id, given ?? kept);
+    };
     immediate = delivery;
   }
   const pid = opts.loaded.config.options.get('PidFile');
@@ -180,6 +201,7 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
     onReload: async () => {
       const fresh = await opts.reload?.();
       if (fresh) Object.assign(session, await sessionOptionsFromConfig(fresh, log));
+      if (fresh && immediate) rememberStored(session.queue, stored);
     },
   });
   mailLog().startingDaemon(session.identity.version, true, opts.queueIntervalSeconds ?? 0);
