@@ -74,6 +74,7 @@ ifdef(`_F_access_db', `define(`_CF_MACRO_MAP_', `1')')dnl
 ifdef(`_F_preserve_luser_host', `define(`_CF_MACRO_MAP_', `1')')dnl
 ifdef(`_F_prefixmod', `define(`_CF_MACRO_MAP_', `1')')dnl
 ifdef(`_F_sts', `define(`_CF_MACRO_MAP_', `1')')dnl
+ifdef(`_H_spamtrap', `define(`_CF_MACRO_MAP_', `1')')dnl
 dnl The full TLS_connection/TLS_req rule sets: with the access map or sts.
 ifdef(`_F_access_db', `define(`_CF_TLS_RULES_', `1')')dnl
 ifdef(`_F_sts', `define(`_CF_TLS_RULES_', `1')')dnl
