@@ -48,13 +48,17 @@ define(`DOMAIN', `_CF_LOAD(`domain', `$1', `DOMAIN')')
 define(`FEATURE',
 	`ifdef(`_CF_MAILERS_', `errprint(__file__:__line__`: warning: FEATURE(`$1') after MAILER(): features belong before the mailers (cf.README)
 ')')dnl
-pushdef(`_ARG_', `$2')pushdef(`_ARG2_', `$3')pushdef(`_ARG3_', `$4')dnl
-pushdef(`_ARG4_', `$5')pushdef(`_ARG5_', `$6')pushdef(`_ARG6_', `$7')dnl
-pushdef(`_NARGS_', `$#')dnl
-_CF_LOAD(`feature', `$1', `FEATURE')dnl
+_CF_LOAD_WITH_ARGS(`feature', `FEATURE', $@)')
+define(`HACK', `_CF_LOAD_WITH_ARGS(`hack', `HACK', $@)')
+# _CF_LOAD_WITH_ARGS(kind, what, name, args...): load kind/name.m4 with
+# the arguments as _ARG_, _ARG2_ ... _ARG6_ and their count as _NARGS_.
+define(`_CF_LOAD_WITH_ARGS',
+	`pushdef(`_ARG_', `$4')pushdef(`_ARG2_', `$5')pushdef(`_ARG3_', `$6')dnl
+pushdef(`_ARG4_', `$7')pushdef(`_ARG5_', `$8')pushdef(`_ARG6_', `$9')dnl
+pushdef(`_NARGS_', decr(decr(`$#')))dnl
+_CF_LOAD(`$1', `$3', `$2')dnl
 popdef(`_ARG_')popdef(`_ARG2_')popdef(`_ARG3_')popdef(`_ARG4_')dnl
 popdef(`_ARG5_')popdef(`_ARG6_')popdef(`_NARGS_')')
-define(`HACK', `pushdef(`_ARG_', `$2')_CF_LOAD(`hack', `$1', `HACK')popdef(`_ARG_')')
 
 # MAILER(name): mailer definitions are written to diversion 7 when the
 # MAILER line is read (so defines before it take effect, as documented).
