@@ -1,7 +1,8 @@
 // The SMTP policy of a sendmail.cf: each stage of the session calls the
 // cf's check rulesets through the rewrite engine with the session's macros
 // set, as sendmail does:
-//   connect  check_relay  {client_name} $| {client_addr}   (and greet_pause)
+//   connect  check_relay  {client_name} $| {client_addr}   (and greet_pause);
+//            srv_features "name [addr]": the session's features
 //   MAIL     the sender parsed with rulesets 3, 0; then check_mail <addr>
 //   RCPT     the recipient parsed with 3, 0 (its error mailer result is the
 //            reply), check_rcpt <addr>, then for the local mailer the
@@ -154,6 +155,13 @@ export class CfPolicy implements SmtpPolicy {
     if (verdict.kind !== 'continue' || verdict.tokens[0] !== OP.CANONNET) return 0;
     const ms = Number(verdict.tokens[1]);
     return Number.isFinite(ms) && ms > 0 ? ms : 0;
+  }
+
+  async serverFeatures(macros: SessionMacros, client: string): Promise<string | undefined> {
+    const verdict = await this.check(await this.scopeOf(macros), 'srv_features', [client]);
+    // a result that does not start with $# is ignored (op.txt)
+    if (verdict.kind !== 'continue' || verdict.tokens[0] !== OP.CANONNET) return undefined;
+    return verdict.tokens.slice(1).join(' ');
   }
 
   helo(): Decision {

@@ -30,10 +30,14 @@ export function parseParamWords(tail: string): [string, string | undefined][] {
 const requiresValue = (key: string): Reply => makeReply(501, '5.5.2', `${key} requires a value`);
 const duplicate = (key: string): Reply => makeReply(501, '5.5.0', `Duplicate ${key} parameter`);
 
-/** MAIL parameters; `maxSize` is MaxMessageSize (0 for none). */
-export function checkMailParams(list: ParamList, maxSize: number): Checked<Params> {
+/** A DSN parameter while DSN is not offered (PrivacyOptions noreceipts, srv_features D). */
+const dsnNotAllowed = (key: string): Reply => makeReply(504, '5.7.0', `Sorry, ${key} not supported, we do not allow DSN`);
+
+/** MAIL parameters; `maxSize` is MaxMessageSize (0 for none); `dsn` false refuses RET and ENVID. */
+export function checkMailParams(list: ParamList, maxSize: number, dsn = true): Checked<Params> {
   const params: Params = new Map();
   for (const [key, value] of list) {
+    if (!dsn && (key === 'RET' || key === 'ENVID')) return fail(dsnNotAllowed(key));
     switch (key) {
       case 'SIZE':
       case 'BODY':
@@ -66,12 +70,13 @@ export interface RcptParams {
 const NOTIFY_WORDS = ['NEVER', 'SUCCESS', 'FAILURE', 'DELAY'];
 const badNotify = (word: string): Reply => makeReply(501, '5.5.4', `Bad argument "${word}"  to NOTIFY`);
 
-/** RCPT parameters: NOTIFY and ORCPT. */
-export function checkRcptParams(list: ParamList): Checked<RcptParams> {
+/** RCPT parameters: NOTIFY and ORCPT (`dsn` false refuses them). */
+export function checkRcptParams(list: ParamList, dsn = true): Checked<RcptParams> {
   const params: Params = new Map();
   const flags = defaultRecipientFlags();
   let originalRecipient: string | undefined;
   for (const [key, value] of list) {
+    if (!dsn && (key === 'NOTIFY' || key === 'ORCPT')) return fail(dsnNotAllowed(key));
     const v = value ?? '';
     if (key === 'NOTIFY') {
       const words = v.split(',').map((w) => w.toUpperCase());

@@ -108,6 +108,13 @@ export interface SmtpPolicy {
    * greeting is refused.
    */
   greetPause?(macros: SessionMacros): number | Promise<number>;
+  /**
+   * The per-connection features (the srv_features ruleset, called with the
+   * client's "name [addr]"): the option letters of its `$#` result, 'temp'
+   * for `$#temp`, undefined when it has none.  src/smtp/server-features.ts
+   * says what each letter does.
+   */
+  serverFeatures?(macros: SessionMacros, client: string): string | undefined | Promise<string | undefined>;
   /** HELO/EHLO name given (macro "s" set). */
   helo(macros: SessionMacros, heloName: string): Decision | Promise<Decision>;
   /** MAIL FROM (check_mail). `sender` is the address as given, "<>" for the null sender. */

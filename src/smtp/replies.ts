@@ -78,6 +78,8 @@ export const needMailBeforeRcpt = (): Reply => makeReply(503, '5.0.0', 'Need MAI
 export const needMailCommand = (): Reply => makeReply(503, '5.0.0', 'Need MAIL command');
 export const needRcpt = (): Reply => makeReply(503, '5.0.0', 'Need RCPT (recipient)');
 export const politeHelo = (): Reply => makeReply(503, '5.0.0', 'Polite people say HELO first');
+/** Every mail command while srv_features said $#temp. */
+export const tryAgainLater = (): Reply => makeReply(450, '4.3.0', 'Please try again later.');
 /** Message data with a line end other than CRLF (the connection is closed after it). */
 export const bareLinefeed = (): Reply => makeReply(421, '4.5.0', 'Bare linefeed (LF) not allowed');
 export const bareCarriageReturn = (): Reply => makeReply(421, '4.5.0', 'Bare carriage return (CR) not allowed');

@@ -19,6 +19,7 @@ import { isPermfail, isTempfail, makeReply, type Reply } from './reply.js';
 import * as R from './replies.js';
 import { SessionAuth, type AuthServer } from './auth.js';
 import type { BareLineEnd } from './bare-line-ends.js';
+import { parseServerFeatures } from './server-features.js';
 
 /** Facts about the listener a connection came in on (from DAEMON_OPTIONS). */
 export interface DaemonInfo {
@@ -192,7 +193,11 @@ export class SmtpSession {
   private heloName: string | undefined;
   private protocol: 'SMTP' | 'ESMTP' | undefined;
   private tlsActive = false;
-  private readonly auth: SessionAuth;
+  private auth: SessionAuth;
+  /** STARTTLS and PIPELINING offered, AUTH required: the listener's settings, then srv_features'. */
+  private startTlsOffered: boolean;
+  private pipeliningOffered = true;
+  private authRequired: boolean;
   private txn: Transaction | undefined;
   private notes: EnvelopeNotes = freshNotes();
   /** Set when the connection was refused by check_relay (5xx) or after a protocol error: the reply to most commands. */
@@ -208,6 +213,8 @@ export class SmtpSession {
 
   constructor(private readonly opts: SessionOptions) {
     this.auth = new SessionAuth(opts.auth);
+    this.startTlsOffered = opts.startTls ?? false;
+    this.authRequired = opts.authRequired ?? false;
     this.privacy = new Set([...(opts.privacy ?? [])].map((p) => p.toLowerCase()));
     if (this.privacy.has('goaway')) for (const p of GOAWAY) this.privacy.add(p);
     if (this.privacy.has('noexpn')) this.privacy.add('noverb');
@@ -241,6 +248,11 @@ export class SmtpSession {
     return new Map(this.macros);
   }
 
+  /** DSN (RET, ENVID, NOTIFY, ORCPT) taken: not with PrivacyOptions noreceipts or srv_features D. */
+  private get dsnOffered(): boolean {
+    return !this.privacy.has('noreceipts');
+  }
+
   private get maxSize(): number {
     return this.opts.maxMessageSize ?? 0;
   }
@@ -256,6 +268,7 @@ export class SmtpSession {
       this.refusal = decision.reply;
       this.connectRefused = true;
     }
+    if (!this.refusal) await this.takeServerFeatures();
     const greetPauseMs = this.refusal ? 0 : ((await this.opts.policy.greetPause?.(this.macroSnapshot())) ?? 0);
     const configured = this.opts.greetingMessage;
     const message =
@@ -263,6 +276,23 @@ export class SmtpSession {
         ? configured(this.macroSnapshot())
         : (configured ?? R.defaultGreetingMessage(this.opts.identity, this.macros.get('b') ?? ''));
     return { reply: R.greeting(message), next: 'continue', greetPauseMs };
+  }
+
+  /** The connection's features from srv_features (src/smtp/server-features.ts). */
+  private async takeServerFeatures(): Promise<void> {
+    const result = await this.opts.policy.serverFeatures?.(this.macroSnapshot(), this.macros.get('_') ?? '');
+    if (result === undefined) return;
+    const features = parseServerFeatures(result);
+    if (features.temporaryFailure) {
+      this.refusal = R.tryAgainLater();
+      this.connectRefused = true;
+      return;
+    }
+    for (const word of features.privacy) this.privacy.add(word);
+    if (features.noAuth) this.auth = new SessionAuth(undefined);
+    if (features.noPipelining) this.pipeliningOffered = false;
+    if (features.noStartTls) this.startTlsOffered = false;
+    if (features.authRequired !== undefined) this.authRequired = features.authRequired && this.opts.auth !== undefined;
   }
 
   /**
@@ -339,16 +369,17 @@ export class SmtpSession {
 
   private extensions(): string[] {
     if (this.connectRefused) return ['ENHANCEDSTATUSCODES'];
-    const ext = ['ENHANCEDSTATUSCODES', 'PIPELINING'];
+    const ext = ['ENHANCEDSTATUSCODES'];
+    if (this.pipeliningOffered) ext.push('PIPELINING');
     if (!this.privacy.has('noexpn')) ext.push('EXPN');
     if (!this.privacy.has('noverb')) ext.push('VERB');
     ext.push('8BITMIME');
     ext.push(this.maxSize > 0 ? `SIZE ${this.maxSize}` : 'SIZE');
-    if (!this.privacy.has('noreceipts')) ext.push('DSN');
+    if (this.dsnOffered) ext.push('DSN');
     if (!this.privacy.has('noetrn')) ext.push('ETRN');
     const mechanisms = this.auth.offered(this.tlsActive);
     if (mechanisms.length > 0) ext.push(`AUTH ${mechanisms.join(' ')}`);
-    if (this.opts.startTls && !this.tlsActive) ext.push('STARTTLS');
+    if (this.startTlsOffered && !this.tlsActive) ext.push('STARTTLS');
     ext.push('DELIVERBY');
     ext.push('HELP');
     return ext;
@@ -384,7 +415,7 @@ export class SmtpSession {
   private startTls(arg: string): Answer {
     if (arg.trim() !== '') return { reply: makeReply(501, '5.5.2', 'Syntax error (no parameters allowed)'), next: 'continue' };
     // without a certificate sendmail 8.17 answers as after a TLS start
-    if (this.tlsActive || !this.opts.startTls) return { reply: R.tlsNotAvailable(), next: 'continue' };
+    if (this.tlsActive || !this.startTlsOffered) return { reply: R.tlsNotAvailable(), next: 'continue' };
     if (this.txn) return { reply: makeReply(503, '5.5.0', 'TLS not permitted during a mail transaction'), next: 'continue' };
     return { reply: makeReply(220, '2.0.0', 'Ready to start TLS'), next: 'starttls' };
   }
@@ -414,14 +445,14 @@ export class SmtpSession {
   }
 
   private async mail(arg: string): Promise<Reply> {
-    if (this.opts.authRequired && !this.auth.identity && !this.opts.localSubmission) return makeReply(530, '5.7.0', 'Authentication required');
+    if (this.authRequired && !this.auth.identity && !this.opts.localSubmission) return makeReply(530, '5.7.0', 'Authentication required');
     if (this.heloName === undefined && this.privacy.has('needmailhelo') && !this.opts.localSubmission) return R.politeHelo();
     if (this.txn) return R.senderAlreadySpecified();
     const parsed = parsePathArgument(arg, 'FROM');
     if (!parsed.ok) {
       return 'unbalanced' in parsed ? makeReply(553, '5.0.0', `${parsed.unbalanced}... Unbalanced '<'`) : R.syntaxErrorScanning(parsed.scanned);
     }
-    const checked = checkMailParams(parsed.params, this.maxSize);
+    const checked = checkMailParams(parsed.params, this.maxSize, this.dsnOffered);
     if (!checked.ok) return checked.reply;
     return this.takeSender(parsed.address, checked.value);
   }
@@ -484,7 +515,7 @@ export class SmtpSession {
     }
     const { address } = parsed;
     if (bareAddress(address) === '') return R.userAddressRequired(address);
-    const checked = checkRcptParams(parsed.params);
+    const checked = checkRcptParams(parsed.params, this.dsnOffered);
     if (!checked.ok) return checked.reply;
     return this.takeRecipient(address, checked.value);
   }
