@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { parseMapFlags } = await import(path.join(repo, 'dist/maps/common.js'));
@@ -120,8 +120,20 @@ const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed
 console.log(`node ${process.version}, ${lookupCount} lookups per size; ratios > 1 mean ours is faster`);
 if (droppedCaCerts) console.log('NODE_EXTRA_CA_CERTS is unset for the commands run (it costs node ~80 ms per start)');
 {
-  const bare = Math.min(...[0, 1, 2].map(() => timed(process.execPath, ['-e', ''], '').ms));
-  console.log(`bare node start-up (node -e ''): ${fmt(bare)} ms`);
+  // what a short makemap run costs before its work: node itself, then with
+  // lmdb loaded, then with all of makemap's modules (best of 5, wall and CPU)
+  const importing = (module) => ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path.join(repo, module)).href)})`];
+  const stages = [
+    ["bare node (node -e '')", ['-e', '']],
+    ['+ lmdb loaded', importing('dist/maps/lmdb/load-lmdb.js')],
+    ["+ makemap's modules", importing('dist/cli/makemap.js')],
+  ];
+  const parts = stages.map(([name, args]) => {
+    const runs = Array.from({ length: 5 }, () => timed(process.execPath, args, '', true));
+    const cpu = runs[0].cpu === undefined ? '' : ` (cpu ${fmt(Math.min(...runs.map((r) => r.cpu)))} ms)`;
+    return `${name} ${fmt(Math.min(...runs.map((r) => r.ms)))} ms${cpu}`;
+  });
+  console.log(`start-up: ${parts.join(', ')}`);
 }
 if (!haveMakemap) console.log('real makemap not installed: building ours only');
 if (!haveSendmail) console.log('real sendmail (or unshare --uts) not available: lookups ours only');
