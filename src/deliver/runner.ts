@@ -58,6 +58,7 @@ import { envelopeDsn, notifyOf, recipientWantsReport } from './queue-bridge.js';
 import { cfResolver, unbracket, type RecipientResolver } from './resolve.js';
 import { deliverSmtp, type SmtpCredentials, type SmtpTimeouts } from './smtp-client.js';
 import { lookupAuthInfo } from './authinfo.js';
+import { checkCompat } from './compat-check.js';
 import { SmtpConnectionCache } from './smtp-connection-cache.js';
 import { makeResult, type DeliveryResult } from './status.js';
 
@@ -837,6 +838,7 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
       works.push(w);
     }
   }
+  await applyCompatCheck(d, env, works);
   const checkpoints = new Checkpoints(d, queue, env, works);
   await d.deliver(withoutBcc(env), body, works, (items) => checkpoints.ran(items));
   const now = d.clock.now();
@@ -880,6 +882,21 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   env.statusMessage = last.text.startsWith('Deferred') ? last.text : `Deferred: ${last.text}`;
   await queue.rewriteControl(env);
   return { outcome: 'deferred', reports: reports + warnings };
+}
+
+/** check_compat for every recipient about to reach a mailer: a refused one fails (or is deferred), a discarded one is dropped. */
+async function applyCompatCheck(d: Deliverer, env: Envelope, works: Work[]): Promise<void> {
+  for (let i = 0; i < works.length; i++) {
+    const w = works[i]!;
+    const mailer = mailerName(w.target);
+    if (mailer === undefined) continue;
+    const relay = env.macros.get('_') ?? '';
+    // the recipient as queued, or the address an alias expanded it to
+    const recipient = w.expandedFrom === undefined ? w.rcpt.address : w.display;
+    const verdict = await checkCompat(d.loaded, { sender: env.sender, recipient, queueId: env.id, relay, mailerDesc: `${mailer} mailer` });
+    if (verdict.kind === 'discard') works.splice(i--, 1);
+    else if (verdict.kind === 'fail') works[i] = { ...w, target: { kind: 'done', result: verdict.result } };
+  }
 }
 
 /** The mailer a target goes through, as the log names it; undefined when it never reached one. */

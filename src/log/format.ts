@@ -15,8 +15,18 @@ export function replyText(reply: { code: number; enhanced?: string | undefined; 
 
 /** "ruleset=check_rcpt, arg1=<a@b>, relay=name [addr], reject=550 5.7.1 ..." (arg2 only when given). */
 export function rulesetReject(ruleset: string, args: readonly string[], relay: string, reply: string, verb = 'reject'): string {
+  return `${rulesetCall(ruleset, args, relay)}, ${verb}=${reply}`;
+}
+
+/** "ruleset=NAME, arg1=..., relay=..., discard": a check ruleset's $#discard. */
+export function rulesetDiscard(ruleset: string, args: readonly string[], relay: string): string {
+  return `${rulesetCall(ruleset, args, relay)}, discard`;
+}
+
+/** "ruleset=NAME, arg1=..., arg2=..., relay=...". */
+function rulesetCall(ruleset: string, args: readonly string[], relay: string): string {
   const argText = args.map((a, i) => `arg${i + 1}=${a}`).join(', ');
-  return `ruleset=${ruleset}, ${argText}, relay=${relay}, ${verb}=${reply}`;
+  return `ruleset=${ruleset}, ${argText}, relay=${relay}`;
 }
 
 export interface ReceivedFields {

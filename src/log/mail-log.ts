@@ -59,6 +59,11 @@ export class MailLog {
     this.event('rulesetReject', qid, F.rulesetReject(ruleset, args, relay, reply));
   }
 
+  /** A check ruleset said $#discard: "ruleset=check_compat, arg1=..., arg2=..., relay=..., discard". */
+  rulesetDiscard(qid: string | null | undefined, ruleset: string, args: readonly string[], relay: string): void {
+    this.event('rulesetReject', qid, F.rulesetDiscard(ruleset, args, relay));
+  }
+
   /** An address refused for another reason: "<a@b>... User unknown". */
   addressRefused(qid: string | undefined, text: string): void {
     this.event('addressRefused', qid, text);
