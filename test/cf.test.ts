@@ -131,6 +131,13 @@ describe.skipIf(!gnu)('cf library with GNU m4', () => {
     expect(r.stdout).toMatch(/^Kvirtuser hash \/etc\/mail\/virtusertable$/m);
     expect(r.stdout).toMatch(/^Scheckrcpt$/m);
     expect(r.stdout).not.toMatch(/^Scheck_mail$/m);
+    // `LDAP' names the sendmailMTAMap schema lookup under the map's LDAP name (cf.README)
+    writeFileSync(mc, 'FEATURE(`mailertable\', `LDAP\')dnl\nFEATURE(`access_db\', `hash /x/access\')dnl\n');
+    const l = run('m4', [cfEntry, mc]);
+    expect(l.stdout).toMatch(/^Kmailertable ldap -1 -v sendmailMTAMapValue,\S+ -k \(&\(objectClass=sendmailMTAMapObject\)\S*\(sendmailMTAMapName=mailer\)\(sendmailMTAKey=%0\)\)$/m);
+    // an access map without -T<TMPF> gets it, with a warning
+    expect(l.stdout).toMatch(/^Kaccess hash -T<TMPF> {2}\/x\/access$/m);
+    expect(l.stderr).toMatch(/maps\.mc:2: warning: FEATURE\(access_db\) map "hash \/x\/access" has no -T<TMPF>/);
   });
 });
 

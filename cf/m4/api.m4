@@ -34,6 +34,13 @@ popdef(`_CF_WHERE_')divert(_CF_PREVDIV_)popdef(`_CF_PREVDIV_')')
 define(`_CF_WARN', `errprint(_CF_WHERE_`: warning: $1
 ')')
 
+# _CF_MAPSPEC(ldap map name, default spec [, ldap flags]): the map spec a
+# map FEATURE declares: its argument, the default when there is none, or
+# for `LDAP' the sendmailMTAMap schema lookup (cf.README) under that name.
+define(`_CF_MAPSPEC',
+	`ifelse(_ARG_, `', ``$2'', _ARG_, `LDAP', `_CF_LDAP_MAP(`$1', `$3')', `_ARG_')')
+define(`_CF_LDAP_MAP', ``ldap $2-1 -v sendmailMTAMapValue,sendmailMTAMapSearch:FILTER:sendmailMTAMapObject,sendmailMTAMapURL:URL:sendmailMTAMapObject -k (&(objectClass=sendmailMTAMapObject)(|(sendmailMTACluster=${sendmailMTACluster})(sendmailMTAHost=$j))(sendmailMTAMapName=$1)(sendmailMTAKey=%0))'')
+
 # _CF_NEEDS_ACCESS(feature): 1 when FEATURE(access_db) came before, else a
 # warning naming the .mc line (and 0: the feature then adds nothing).
 define(`_CF_NEEDS_ACCESS', `ifdef(`_F_access_db', `1', `_CF_WARN(`FEATURE($1) needs FEATURE(access_db) before it')0')')
