@@ -12,7 +12,7 @@ R$-.$-.$-.$-	$: <?> $(dnsbl $4.$3.$2.$1._CF_BL_ZONE_. $: OK $)
 R<?>OK	$: OKSOFAR
 ifelse(_ARG3_, `t', `R<?>$+<TMP>	$#error $@ 4.4.3 $: "451 Temporary lookup failure of " $&{client_addr} " at _CF_BL_ZONE_"', `R<?>$+<TMP>	$: TMPOK')
 ifelse(_ARG2_, `', `R<?>$+	$#error $@ 5.7.1 $: "550 Rejected: " $&{client_addr} " listed at _CF_BL_ZONE_"',
-	_ARG2_, `discard', `R<?>$+	$#discard $: discard',
-	_ARG2_, `quarantine', `R<?>$+	$#error $@ quarantine $: "_CF_BL_ZONE_"',
+	_ARG2_, `discard', `R<?>$+	$#discard $: _CF_BL_ZONE_',
+	_ARG2_, `quarantine', `R<?>$+	$#error $@ quarantine $: _CF_BL_ZONE_',
 	`R<?>$+	$#error $@ 5.7.1 $: _ARG2_')
 divert(-1)changecom(`#')

@@ -265,7 +265,7 @@ R$*	$: <?> $>CanonAddr $&f
 R<?> $+ < @ $+ . >	<?> $1 < @ $2 >
 ifdef(`_F_relay_local_from', `R<?> $+ < @ $=w >	$@ RELAY
 ')dnl
-ifdef(`_F_relay_mail_from', `ifelse(_CF_ACCESS, `1', `R<?> $+ < @ $+ >	$: <@> $>SearchList <! From> $| <F:$1@$2> ifelse(_F_relay_mail_from, `domain', `<E:$2> ')<>
+ifdef(`_F_relay_mail_from', `ifelse(_CF_ACCESS, `1', `R<?> $+ < @ $+ >	$: <@> $>SearchList <! From> $| <F:$1@$2> ifelse(_F_relay_mail_from, `domain', `<D:$2> ')<>
 R<@> <RELAY>	$@ RELAY
 R<@> <<TMPF>>	$#TEMP $@ 4.3.0 $: _CF_TMPF
 ')')dnl
