@@ -7,7 +7,8 @@
  * returns the canonical name; `[address]` (inet_aton forms, or `IPv6:`)
  * returns the address's host name from the system hosts file or DNS PTR.
  * A miss is status 68; a DNS failure is a temporary failure (75) whose
- * report (printed by the caller) is `NAME: Name server timeout`.  -d SECONDS and -r COUNT limit each query.
+ * report (printed by the caller) is `NAME: Name server timeout`.  -d SECONDS
+ * and -r COUNT limit each query.
  *
  * bestmx: only when `hosts` includes `dns`.  A hit returns the best MX host
  * with a trailing dot, or with -z every MX host (each with its dot) joined
