@@ -33,6 +33,34 @@ describe('loader', () => {
     expect(loaded.engine.rulesets[rs]).toHaveLength(2);
   });
 
+  it('matches long option names as sendmail 8.17 does: any case, a unique prefix with a warning; unknown and ambiguous names and bad X lines are read errors', async () => {
+    const cf = 'V10\nO Bogus=1\nO AliasW=5\nO Alias=5\nO aliasfile=/tmp/aliases\nO Timeout.queuereturn=1d\nXbad, F=T\nX bad2, F=T\nXok, S=local:/tmp/x\n';
+    const { loaded, printed, file } = await load(cf);
+    // each line as real sendmail 8.17.1.9 -bt prints it for this cf
+    expect(printed).toEqual([
+      `${file}: line 2: readcf: unknown option name Bogus`,
+      `${file}: line 3: Option AliasW used as abbreviation for AliasWait`,
+      `${file}: line 4: readcf: ambiguous option name Alias (matches AliasFile and AliasWait)`,
+      `${file}: line 7: Xbad: empty or missing socket information`,
+      `${file}: line 8: name required for mail filter`,
+    ]);
+    expect(loaded.readErrors).toBe(4);
+    const o = loaded.config.options;
+    expect([o.get('AliasWait'), o.get('AliasFile'), o.get('Timeout.queuereturn'), o.has('Bogus')]).toEqual(['5', '/tmp/aliases', '1d', false]);
+    expect(loaded.config.milters.map((m) => m.name)).toEqual(['ok']);
+  });
+
+  it('-O options: an unknown name is reported (not a read error) and not set; an abbreviation is taken', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-loader-'));
+    const file = join(dir, 'sendmail.cf');
+    writeFileSync(file, 'V10\n');
+    const printed: string[] = [];
+    const loaded = await loadConfig({ file, print: (l) => printed.push(l), hostName: 'host.example.com', opMode: 't', overrides: [{ name: 'Bogus', value: '1' }, { name: 'aliasw', value: '5' }] });
+    expect(printed).toEqual(['readcf: unknown option name Bogus', 'Option aliasw used as abbreviation for AliasWait']);
+    expect(loaded.readErrors).toBe(0);
+    expect(loaded.config.options.get('AliasWait')).toBe('5');
+  });
+
   it('numbers named rulesets downward from 199, honours name=number', async () => {
     const { loaded } = await load('V10\nSfirst\nSsecond=42\nSthird\nS5\n');
     const e = loaded.engine;

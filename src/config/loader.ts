@@ -21,7 +21,7 @@ import { DEFAULT_OPERATOR_CHARS, tokenTable } from '../rewrite/prescan.js';
 import { RewriteEngine } from '../rewrite/engine.js';
 import { checkRule, compileRule, tokenizeRuleText } from '../rewrite/rules.js';
 import { OP, names } from '../rewrite/tokens.js';
-import { parseOptionText } from './options.js';
+import { parseOptionText, resolveOptionName } from './options.js';
 import { parseMailer, builtinMailers } from './mailers.js';
 import type { Config, HeaderDecl, MailerDecl } from './types.js';
 import { splitFields } from './fields.js';
@@ -253,7 +253,15 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
       case 'O': {
         const opt = parseOptionText(rest);
         if (!opt) break;
-        setOption(config, engine, opt.name, opt.value);
+        // a long name is matched as sendmail matches it (case, abbreviations); an unknown one is an error
+        const long = rest[0] === ' ' || rest[0] === '\t';
+        const resolved = long ? resolveOptionName(opt.name) : { name: opt.name };
+        if ('error' in resolved) {
+          at(line, resolved.error);
+          break;
+        }
+        if (resolved.warning) shown(`${file}: line ${line}: ${resolved.warning}`);
+        setOption(config, engine, resolved.name, opt.value);
         break;
       }
       case 'V': {
@@ -296,6 +304,17 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
         const comma = rest.indexOf(',');
         const name = (comma < 0 ? rest : rest.slice(0, comma)).trim();
         const fields = parseFields(comma < 0 ? '' : rest.slice(comma + 1));
+        if (kind === 'X') {
+          // a mail filter needs a name right after the X and a socket (S=), as sendmail 8.17 says
+          if (name === '' || /^[ \t]/.test(rest)) {
+            at(line, 'name required for mail filter');
+            break;
+          }
+          if (!fields.get('S')) {
+            at(line, `X${name}: empty or missing socket information`);
+            break;
+          }
+        }
         (kind === 'Q' ? config.queueGroups : config.milters).push({ name, fields, pos });
         break;
       }
@@ -315,7 +334,16 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   if (config.level < MAX_CONFIG_LEVEL) {
     shown(`Warning: .cf file is out of date: sendmail ${SENDMAIL_VERSION} supports version ${MAX_CONFIG_LEVEL}, .cf file is version ${config.level}`);
   }
-  for (const o of opts.overrides ?? []) setOption(config, engine, o.name, o.value);
+  for (const o of opts.overrides ?? []) {
+    // -O names as in the cf; what sendmail says of a bad one is a warning here (the option is not set)
+    const resolved = o.name.length > 1 ? resolveOptionName(o.name) : { name: o.name };
+    if ('error' in resolved) {
+      shown(resolved.error);
+      continue;
+    }
+    if (resolved.warning) shown(resolved.warning);
+    setOption(config, engine, resolved.name, o.value);
+  }
   // once, for the value the cf and the command line leave
   const maxHeaders = Number.parseInt(config.options.get('MaxHeadersLength')?.trim() ?? '', 10);
   if (maxHeaders > 0 && maxHeaders < LOW_HEADERS_LENGTH) shown(`Warning: MaxHeadersLength: headers length limit set lower than ${LOW_HEADERS_LENGTH}`);
