@@ -143,7 +143,15 @@ describe('a cf with read errors', () => {
     dir = tempDir('smtp-fidelity-cf-');
     mkdirSync(path.join(dir, 'q'), { mode: 0o700 });
     writeFileSync(path.join(dir, 'bad.cf'), cfLines(path.join(dir, 'q')));
+    // a class file that cannot be opened first (EX_OSERR), then an unknown option; and an unknown delivery mode (fatal)
+    const lines = cfLines(path.join(dir, 'q')).split('\n').filter((l) => l !== 'Zfoo');
+    writeFileSync(path.join(dir, 'oserr.cf'), [...lines.slice(0, 2), 'Fw/nonexistent/local-host-names', 'O Bogus=1', ...lines.slice(2)].join('\n'));
+    writeFileSync(path.join(dir, 'mode.cf'), [...lines.slice(0, 2), 'O Bogus=1', 'O DeliveryMode=z', 'O Bogus2=1', ...lines.slice(2)].join('\n'));
   });
+  const EXPECTED_OSERR_BS =
+    "451 4.0.0 oserr.cf: line 3: fileclass: cannot open '/nonexistent/local-host-names': No such file or directory\r\n" +
+    '554 5.0.0 oserr.cf: line 4: readcf: unknown option name Bogus\r\n';
+  const EXPECTED_MODE_BT = 'mode.cf: line 3: readcf: unknown option name Bogus\nmode.cf: line 4: Unknown delivery mode z\n';
   const run = (cmd: string, args: string[], input: string): { status: number | null; stdout: string } => {
     const r = spawnSync(cmd, args, { cwd: dir, input, encoding: 'latin1', timeout: 20_000 });
     return { status: r.status, stdout: r.stdout };
@@ -159,8 +167,16 @@ describe('a cf with read errors', () => {
     expect(r.status).toBe(70);
     expect(r.stdout.startsWith('bad.cf: line 8: unknown configuration line "Zfoo"\nADDRESS TEST MODE')).toBe(true);
   });
+  it('the first error gives the status: a file that cannot be opened 71 (451 4.0.0); an unknown delivery mode ends reading, 64', () => {
+    expect(ours(['-bs', '-C', 'oserr.cf'], 'QUIT\r\n')).toEqual({ status: 71, stdout: EXPECTED_OSERR_BS });
+    expect(ours(['-bt', '-C', 'oserr.cf'], '').status).toBe(71);
+    expect(ours(['-bt', '-C', 'mode.cf'], '')).toEqual({ status: 64, stdout: EXPECTED_MODE_BT });
+  });
   it.skipIf(!realSendmail.usable || !canPinHostName())('real sendmail answers the same', () => {
     expect(real(['-bs', '-C', 'bad.cf'], 'QUIT\r\n')).toEqual({ status: 70, stdout: EXPECTED_BS });
     expect(real(['-bt', '-C', 'bad.cf'], '').status).toBe(70);
+    expect(real(['-bs', '-C', 'oserr.cf'], 'QUIT\r\n')).toEqual({ status: 71, stdout: EXPECTED_OSERR_BS });
+    expect(real(['-bt', '-C', 'oserr.cf'], '').status).toBe(71);
+    expect(real(['-bt', '-C', 'mode.cf'], '')).toEqual({ status: 64, stdout: EXPECTED_MODE_BT });
   });
 });

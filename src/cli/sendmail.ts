@@ -8,7 +8,7 @@
  * src/submit/modes.ts; the others exit with a clear "not yet implemented".
  */
 import { setFlagsFromString } from 'node:v8';
-import { ConfigOpenError, loadConfig, type LoadedConfig } from '../config/loader.js';
+import { ConfigFatalError, ConfigOpenError, loadConfig, type LoadedConfig } from '../config/loader.js';
 import { parseOptionText } from '../config/options.js';
 import { BANNER, Output, TestMode } from '../testmode/index.js';
 
@@ -92,7 +92,14 @@ async function load(args: SendmailArgs, out: Output): Promise<LoadedConfig | nul
 /** Address test mode: banner, then one command per input line. */
 async function testMode(args: SendmailArgs): Promise<number> {
   const out = new Output((b) => process.stdout.write(b), process.stdin.isTTY === true);
-  const loaded = await load(args, out);
+  let loaded: LoadedConfig | null;
+  try {
+    loaded = await load(args, out);
+  } catch (e) {
+    if (!(e instanceof ConfigFatalError)) throw e;
+    out.flush();
+    return e.status;
+  }
   if (!loaded) {
     out.flush();
     return 72;
@@ -112,8 +119,8 @@ async function testMode(args: SendmailArgs): Promise<number> {
     return r ? r.then(next) : next();
   });
   out.flush();
-  // real sendmail 8.17 runs -bt on a cf with read errors, then exits 70 (EX_SOFTWARE)
-  return loaded.readErrors > 0 ? 70 : 0;
+  // real sendmail 8.17 runs -bt on a cf with read errors, then exits with the first one's status (70 or 71)
+  return loaded.readErrors > 0 ? loaded.readErrorStatus : 0;
 }
 
 /**
@@ -145,7 +152,14 @@ export async function forEachLine(
 /** -bi: build the alias databases named by the AliasFile option. */
 async function newAliases(args: SendmailArgs): Promise<number> {
   const out = new Output((b) => process.stdout.write(b));
-  const loaded = await load(args, out);
+  let loaded: LoadedConfig | null;
+  try {
+    loaded = await load(args, out);
+  } catch (e) {
+    if (!(e instanceof ConfigFatalError)) throw e;
+    out.flush();
+    return e.status;
+  }
   out.flush();
   if (!loaded) return 72;
   const { buildAliasesOf } = await import('./newaliases.js');
@@ -183,26 +197,36 @@ export async function main(argv: string[], progName: string): Promise<void> {
     case 's':
     case 'm': {
       const { runMailMode } = await import('../submit/modes.js');
-      let readErrors = false;
+      let refusedStatus: number | undefined;
       const loadReporting = async (): Promise<LoadedConfig | null> => {
         const said: Buffer[] = [];
         const out = new Output((b) => said.push(b));
-        const loaded = await load(args, out);
+        let loaded: LoadedConfig | null;
+        let status = 0;
+        let osErrorLines: ReadonlySet<string> = new Set();
+        try {
+          loaded = await load(args, out);
+        } catch (e) {
+          if (!(e instanceof ConfigFatalError)) throw e;
+          [loaded, status, osErrorLines] = [null, e.status, e.osErrorLines];
+        }
         out.flush();
-        if (loaded && loaded.readErrors > 0) {
+        if (loaded && loaded.readErrors > 0) [status, osErrorLines] = [loaded.readErrorStatus, loaded.osErrorLines];
+        if (status !== 0) {
           // as real sendmail 8.17: a cf with read errors runs no daemon, session or queue command;
-          // the diagnostics go to stdout, as SMTP replies for -bd and -bs, and the exit is 70
+          // the diagnostics go to stdout, as SMTP replies for -bd and -bs (451 4.0.0 for a file that
+          // could not be opened, else 554 5.0.0); the exit is the first error's status (70, 71; 64 fatal)
           const smtp = args.mode === 'd' || args.mode === 's';
           const lines = Buffer.concat(said).toString('latin1').split('\n').filter((l) => l !== '');
-          process.stdout.write(lines.map((l) => (smtp ? `554 5.0.0 ${l}\r\n` : `${l}\n`)).join(''));
-          readErrors = true;
+          process.stdout.write(lines.map((l) => (smtp ? `${osErrorLines.has(l) ? '451 4.0.0' : '554 5.0.0'} ${l}\r\n` : `${l}\n`)).join(''));
+          refusedStatus = status;
           return null;
         }
         process.stderr.write(Buffer.concat(said));
         return loaded;
       };
       const code = await runMailMode(args, progName, loadReporting, argv);
-      process.exitCode = readErrors ? 70 : code;
+      process.exitCode = refusedStatus ?? code;
       return;
     }
     case 'h':

@@ -35,6 +35,27 @@ export class ConfigOpenError extends Error {
   override name = 'ConfigOpenError';
 }
 
+/** sysexits statuses of read errors: an operating system error (a file that cannot be opened), any other. */
+export const EX_OSERR = 71;
+export const EX_SOFTWARE = 70;
+export const EX_USAGE = 64;
+
+/**
+ * An error that ends reading at once, as sendmail's does (an unknown
+ * delivery mode: exit 64); the message has been printed.
+ */
+export class ConfigFatalError extends Error {
+  override name = 'ConfigFatalError';
+  constructor(
+    message: string,
+    readonly status: number,
+    /** The read error lines before it that were operating system errors. */
+    readonly osErrorLines: ReadonlySet<string> = new Set(),
+  ) {
+    super(message);
+  }
+}
+
 export interface LoadOptions {
   file: string;
   /** Where diagnostics go (stdout in -bt). */
@@ -60,6 +81,14 @@ export interface LoadedConfig {
    * only; every other mode exits 70 (EX_SOFTWARE) after printing them.
    */
   readErrors: number;
+  /**
+   * The status real sendmail exits with for them: the first read error's,
+   * 71 (EX_OSERR, answered "451 4.0.0" in SMTP) for a file that could not be
+   * opened, else 70 (EX_SOFTWARE, "554 5.0.0").  0 without read errors.
+   */
+  readErrorStatus: number;
+  /** The read error lines that were operating system errors (451 4.0.0). */
+  osErrorLines: ReadonlySet<string>;
 }
 
 /** One logical cf line with continuation lines joined. */
@@ -117,8 +146,14 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   // while the cf is read, a diagnostic is a read error; after, a map's or the engine's report
   let reading = true;
   let readErrors = 0;
-  const print = (line: string): void => {
-    if (reading) readErrors++;
+  let readErrorStatus = 0;
+  const osErrorLines = new Set<string>();
+  const print = (line: string, status = EX_SOFTWARE): void => {
+    if (reading) {
+      readErrors++;
+      if (readErrorStatus === 0) readErrorStatus = status;
+      if (status === EX_OSERR) osErrorLines.add(line);
+    }
     shown(line);
   };
   const macros = new MacroTable();
@@ -261,6 +296,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
           break;
         }
         if (resolved.warning) shown(`${file}: line ${line}: ${resolved.warning}`);
+        checkDeliveryMode(resolved.name, opt.value, (m) => at(line, m), osErrorLines);
         setOption(config, engine, resolved.name, opt.value);
         break;
       }
@@ -342,6 +378,7 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
       continue;
     }
     if (resolved.warning) shown(resolved.warning);
+    checkDeliveryMode(resolved.name, o.value, shown, osErrorLines);
     setOption(config, engine, resolved.name, o.value);
   }
   // once, for the value the cf and the command line leave
@@ -364,7 +401,17 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   }
   if (!engine.maps.has('aliases') && !engine.closedMaps.has('aliases')) aliasMap(config, engine, env, print);
   reading = false;
-  return { config, engine, macros, classes, env, readErrors };
+  return { config, engine, macros, classes, env, readErrors, readErrorStatus, osErrorLines };
+}
+
+/** DeliveryMode's letter must be one sendmail knows (i, b, q, d; case matters): else reading ends, exit 64. */
+function checkDeliveryMode(name: string, value: string, report: (message: string) => void, osErrorLines: ReadonlySet<string>): void {
+  if (name !== 'DeliveryMode') return;
+  const letter = value.trim().charAt(0);
+  if (letter === '' || 'ibqd'.includes(letter)) return;
+  const message = `Unknown delivery mode ${letter}`;
+  report(message);
+  throw new ConfigFatalError(message, EX_USAGE, osErrorLines);
 }
 
 /** Below this MaxHeadersLength sendmail warns that the limit is low (and keeps it). */
@@ -440,7 +487,7 @@ async function fileClass(
   classes: ClassTable,
   macros: MacroTable,
   env: MapEnvironment,
-  print: (line: string) => void,
+  print: (line: string, status?: number) => void,
 ): Promise<void> {
   let s = macros.expand(translateDollars(spec)).replace(/^[ \t]+/, '');
   let optional = false;
@@ -489,7 +536,7 @@ async function fileClass(
   } catch (e) {
     if (!optional) {
       const code = (e as NodeJS.ErrnoException).code;
-      print(`${pos.file}: line ${pos.line}: fileclass: cannot open '${path}': ${code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : String(code)}`);
+      print(`${pos.file}: line ${pos.line}: fileclass: cannot open '${path}': ${code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : String(code)}`, EX_OSERR);
     }
     return;
   }
