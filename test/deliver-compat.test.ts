@@ -1,4 +1,5 @@
-// check_compat at delivery (issue 6's list): the cf's ruleset gets
+// Checks at delivery: the hop count (MaxHopCount), and check_compat
+// (issue 6's list): the cf's ruleset gets
 // "sender $| recipient" before each recipient reaches its mailer.  What
 // real sendmail 8.17 does (learned with FEATURE(compat_check), access
 // entries and -q -v, its syslog captured): $#discard drops the recipient
@@ -76,5 +77,31 @@ describe('check_compat', () => {
       'ruleset=check_compat, arg1=<alice@host.example.com>, arg2=<bob@host.example.com>, relay=localhost [127.0.0.1], reject=550 5.7.1 <bob@host.example.com>... not compatible error from check_compat',
       'ruleset=check_compat, arg1=<alice@host.example.com>, arg2=<carol@host.example.com>, relay=localhost [127.0.0.1], discard',
     ]);
+  });
+
+  it('a message with more trace headers than MaxHopCount bounces for every recipient, as real 8.17 (554 5.4.6 Too many hops)', async () => {
+    const cf = path.join(dir, 'etc-mail/hops.cf');
+    writeFileSync(cf, readFileSync(path.join(dir, 'etc-mail/sendmail.cf'), 'latin1') + 'O MaxHopCount=3\n', 'latin1');
+    const loaded = await loadConfig({ file: cf, print: () => {}, hostName: 'host.example.com' });
+    const mailboxes = path.join(dir, 'mail-hops');
+    mkdirSync(mailboxes, { recursive: true });
+    const qdir = path.join(dir, 'q-hops');
+    mkdirSync(qdir, { recursive: true, mode: 0o700 });
+    const now = new Date();
+    const env = newEnvelope(new QueueIdGenerator().next(now), '<c@example.org>', now);
+    env.recipients = [{ address: '<root@host.example.com>', flags: defaultRecipientFlags() }];
+    env.macros.set('_', 'localhost [127.0.0.1]');
+    const received = { conditions: '', name: 'Received', value: ' from a by b; Mon, 1 Jan 2024 00:00:00 +0000' };
+    env.headers = [received, received, received, received, { conditions: '', name: 'Subject', value: ' hops' }];
+    await new QueueDirectory(qdir).storeNew(env, 'hello\n');
+    await runQueue(qdir, { loaded, mailboxDir: mailboxes });
+    expect(readdirSync(mailboxes)).toEqual([]);
+    const reports = readdirSync(qdir).filter((f) => f.startsWith('df')).map((f) => readFileSync(path.join(qdir, f), 'latin1'));
+    expect(reports).toHaveLength(1);
+    const bounce = reports[0]!;
+    expect(bounce).toContain('<root@host.example.com>\n    (reason: 554 5.4.6 Too many hops)\n');
+    expect(bounce).toContain('554 5.4.6 Too many hops 4 (3 max): from <c@example.org> via localhost, to <root@host.example.com>\n');
+    expect(bounce).toMatch(/^Status: 5\.4\.6$/m);
+    expect(bounce).toMatch(/^Diagnostic-Code: X-Unix; 554 5\.4\.6 Too many hops$/m);
   });
 });

@@ -829,7 +829,12 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   const body = stored ?? (await queue.readBody(env.id));
   const works: Work[] = [];
   const seen = new Set<string>();
+  const tooManyHops = hopCountFailure(d, env);
   for (const rcpt of env.recipients) {
+    if (tooManyHops) {
+      works.push({ rcpt, display: rcpt.address, requeueAs: rcpt.address, target: { kind: 'done', result: tooManyHops } });
+      continue;
+    }
     // the same target reached from two recipients is delivered once
     for (const w of await d.plan(rcpt)) {
       const key = targetKey(w.target);
@@ -882,6 +887,28 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   env.statusMessage = last.text.startsWith('Deferred') ? last.text : `Deferred: ${last.text}`;
   await queue.rewriteControl(env);
   return { outcome: 'deferred', reports: reports + warnings };
+}
+
+/** Headers sendmail counts as hops (its trace headers). */
+const TRACE_HEADERS = new Set(['received', 'via', 'mail-from', 'x400-received']);
+
+/**
+ * A message that has passed more hosts than MaxHopCount (default 25) fails
+ * for every recipient, as real 8.17 bounces it: "554 5.4.6 Too many hops 4
+ * (3 max): from <sender> via host, to <recipients>".
+ */
+function hopCountFailure(d: Deliverer, env: Envelope): DeliveryResult | undefined {
+  const max = Number(d.loaded.config.options.get('MaxHopCount') ?? 25) || 25;
+  const hops = env.headers.filter((h) => TRACE_HEADERS.has(h.name.toLowerCase())).length;
+  if (hops <= max) return undefined;
+  const via = (env.macros.get('_') ?? 'localhost').split(' ')[0] ?? 'localhost';
+  const to = env.recipients.map((r) => r.address).join(', ');
+  const reason = '554 5.4.6 Too many hops';
+  return makeResult('permfail', '5.4.6', reason, {
+    diagnosticType: 'X-Unix',
+    diagnostic: reason,
+    transcript: [`554 5.4.6 Too many hops ${hops} (${max} max): from ${env.sender} via ${via}, to ${to}`],
+  });
 }
 
 /** check_compat for every recipient about to reach a mailer: a refused one fails (or is deferred), a discarded one is dropped. */
