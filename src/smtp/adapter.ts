@@ -225,6 +225,17 @@ export class SmtpListeners {
     return bound;
   }
 
+  /**
+   * New certificate, key and CA (SIGHUP re-read ServerCertFile and the
+   * rest): connections from now on get them, those open keep theirs.  A
+   * daemon started without TLS stays without it.
+   */
+  updateTls(tls: TlsServerSettings): void {
+    if (!this.opts.tls) return;
+    this.opts.tls = tls;
+    for (const server of this.servers) server.updateSecureContext({ key: tls.key, cert: tls.cert, ...(tls.ca.length > 0 ? { ca: tls.ca } : {}) });
+  }
+
   /** Stops accepting connections and closes the open ones (smtp-server's close). */
   async close(): Promise<void> {
     this.children.stop();
@@ -312,8 +323,14 @@ export class SmtpListeners {
       fail,
       startTls: (resume, secured) =>
         conn.upgrade(resume, () => {
-          if (conn._parser) driver.attach(conn._parser);
-          secured(tlsSessionMacros(conn._socket as TLSSocket, tls?.requestCert ?? false));
+          // called from smtp-server's timers: an error here must end this connection, not the daemon
+          try {
+            if (conn._parser) driver.attach(conn._parser);
+            secured(tlsSessionMacros(conn._socket as TLSSocket, tls?.requestCert ?? false));
+          } catch (err) {
+            this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+            conn.close();
+          }
         }),
     });
     heldBack = () => driver.heldBack();

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { mailLog } from '../log/index.js';
 import { SmtpListeners, type AdapterOptions } from './adapter.js';
+import type { TlsServerSettings } from './tls.js';
 
 export interface DaemonOptions extends AdapterOptions {
   /** O PidFile; not written when undefined. */
@@ -28,6 +29,8 @@ export interface RunningDaemon {
   readonly addresses: AddressInfo[];
   /** Stops accepting, lets open sessions finish (smtp-server gives them 30 s), removes the PidFile. */
   stop(): Promise<void>;
+  /** New TLS certificate and key for the connections to come (SIGHUP). */
+  updateTls(tls: TlsServerSettings): void;
 }
 
 export async function runDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
@@ -65,5 +68,5 @@ export async function runDaemon(opts: DaemonOptions): Promise<RunningDaemon> {
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onTerm);
   }
-  return { addresses, stop };
+  return { addresses, stop, updateTls: (tls) => listeners.updateTls(tls) };
 }

@@ -139,12 +139,15 @@ export function cipherBits(name: string): number {
 export function tlsSessionMacros(socket: TLSSocket, requested: boolean): Map<string, string> {
   const m = new Map<string, string>();
   m.set('tls_version', socket.getProtocol() ?? 'unknown');
-  const cipher = socket.getCipher();
-  const bits = String(cipherBits(cipher.standardName ?? cipher.name));
-  m.set('cipher', cipher.name);
-  m.set('cipher_bits', bits);
-  m.set('alg_bits', bits);
-  const peer: PeerCertificate | Record<string, never> = requested ? socket.getPeerCertificate() : {};
+  // a client that closes right after the handshake leaves a socket without a cipher or peer: no macros for those
+  const cipher = socket.getCipher() as ReturnType<TLSSocket['getCipher']> | null;
+  if (cipher) {
+    const bits = String(cipherBits(cipher.standardName ?? cipher.name));
+    m.set('cipher', cipher.name);
+    m.set('cipher_bits', bits);
+    m.set('alg_bits', bits);
+  }
+  const peer: PeerCertificate | Record<string, never> = (requested ? (socket.getPeerCertificate() as PeerCertificate | null) : null) ?? {};
   const raw = 'raw' in peer ? peer.raw : undefined;
   if (!requested) m.set('verify', 'NOT');
   else if (!raw) m.set('verify', 'NO');

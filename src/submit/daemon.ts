@@ -201,6 +201,9 @@ export async function runCfDaemon(opts: CfDaemonOptions): Promise<RunningDaemon>
     onReload: async () => {
       const fresh = await opts.reload?.();
       if (fresh) Object.assign(session, await sessionOptionsFromConfig(fresh, log));
+      // the certificate and key are read again (a renewed certificate needs no restart)
+      const tls = fresh ? tlsSettingsFromOptions(fresh.config.options, log) : undefined;
+      if (tls) running.updateTls(tls);
       if (fresh && immediate) rememberStored(session.queue, stored);
     },
   });
