@@ -89,21 +89,28 @@ async function load(args: SendmailArgs, out: Output): Promise<LoadedConfig | nul
   }
 }
 
-/** Address test mode: banner, then one command per input line. */
-async function testMode(args: SendmailArgs): Promise<number> {
-  const out = new Output((b) => process.stdout.write(b), process.stdin.isTTY === true);
-  let loaded: LoadedConfig | null;
+/**
+ * The cf for -bt and -bi, or the status to exit with after what was
+ * printed: 72 when it cannot be opened, a fatal read error's (64).
+ */
+async function loadOrStatus(args: SendmailArgs, out: Output): Promise<LoadedConfig | number> {
   try {
-    loaded = await load(args, out);
+    const loaded = await load(args, out);
+    if (loaded) return loaded;
+    out.flush();
+    return 72;
   } catch (e) {
     if (!(e instanceof ConfigFatalError)) throw e;
     out.flush();
     return e.status;
   }
-  if (!loaded) {
-    out.flush();
-    return 72;
-  }
+}
+
+/** Address test mode: banner, then one command per input line. */
+async function testMode(args: SendmailArgs): Promise<number> {
+  const out = new Output((b) => process.stdout.write(b), process.stdin.isTTY === true);
+  const loaded = await loadOrStatus(args, out);
+  if (typeof loaded === 'number') return loaded;
   if (!loaded.config.mailers.some((m) => m.name === 'local')) out.line('No local mailer defined');
   out.write(BANNER);
   const tm = new TestMode(loaded, out);
@@ -152,16 +159,9 @@ export async function forEachLine(
 /** -bi: build the alias databases named by the AliasFile option. */
 async function newAliases(args: SendmailArgs): Promise<number> {
   const out = new Output((b) => process.stdout.write(b));
-  let loaded: LoadedConfig | null;
-  try {
-    loaded = await load(args, out);
-  } catch (e) {
-    if (!(e instanceof ConfigFatalError)) throw e;
-    out.flush();
-    return e.status;
-  }
+  const loaded = await loadOrStatus(args, out);
   out.flush();
-  if (!loaded) return 72;
+  if (typeof loaded === 'number') return loaded;
   const { buildAliasesOf } = await import('./newaliases.js');
   return buildAliasesOf(loaded, (l) => process.stdout.write(l + '\n'));
 }
