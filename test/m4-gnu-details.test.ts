@@ -45,6 +45,16 @@ describe('m4: GNU details', () => {
     );
   });
 
+  it('text between macro calls passes whole, but a name ending an expansion still joins the word below, and comment or quote starts beginning with letters win', () => {
+    sameAsGnu(
+      "define(`ab',`[AB]')define(`m',`a')m()b and m()bc ab, (x), y\n" +
+        "changecom(`foo',`bar\n')foo ab bar\n ab fo ab\nchangecom(`#')dnl\n" +
+        "changequote([,])define([w],[W])w, (w) [w] a(b,c) #w\nw\nchangequote\n`ab' ab`'ab\n" +
+        "define(`undef1')undef1 undefine(`undef1')undef1\nchangequote(`q',`p')dnl\nq ab p ab qab\n",
+      '[AB] and abc [AB], (x), y\nfoo ab bar\n [AB] fo [AB]\nW, (W) w a(b,c) #w\nW\n\nab [AB][AB]\n undef1\nq [AB] p [AB] qab\n',
+    );
+  });
+
   it('%e and %g round exact ties to even as C does; # keeps the point', () => {
     sameAsGnu(
       "format(`%.0e %.0e %.1e %.1e %.2e %.3e %.0E %.2g %.1g', 2.5, 3.5, 1.25, 1.35, 1.125, 2.0625, 4.5, 2.25, 0.25)\n" +

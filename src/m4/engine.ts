@@ -260,7 +260,9 @@ export class M4 {
   pushFile(name: string, text: string): void {
     this.debugInput(`input read from ${name}`);
     this.input.pushFile(name, text);
-    this.lastLoc = { file: name, line: text.split('\n').length };
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    this.lastLoc = { file: name, line: lines };
   }
 
   /** The end of all input. */
@@ -366,10 +368,19 @@ export class M4 {
     if (f.func === null) f.chunks.push(s);
   }
 
+  /** Whether a name is defined now (plainRun's question). */
+  private readonly isMacro = (name: string): boolean => this.table.has(name);
+
   private loop(): void {
     const input = this.input;
     const frames = this.frames;
+    // with synclines every token is placed by its own line, so none is passed over
+    const plainRuns = !this.opts.synclines;
     for (;;) {
+      if (plainRuns && frames.length === 0) {
+        const run = input.plainRun(this.isMacro);
+        if (run !== '' && this.divNum >= 0) this.outputRaw(run);
+      }
       const kind = input.next();
       switch (kind) {
         case 0: {

@@ -7,7 +7,7 @@
  * characters, an unclosed quote or comment) are continued here, so the
  * expansion loop only ever sees whole tokens.
  */
-import { Kind, lexed, lexerFor, lexOne, scanComment, scanQuoted, type Delimiters, type M4Lexer } from './lexer.js';
+import { isWordStart, Kind, lexed, lexerFor, lexOne, scanComment, scanQuoted, type Delimiters, type M4Lexer } from './lexer.js';
 
 /** A file being read, for __file__, __line__ and messages. */
 export interface FileSource {
@@ -179,6 +179,43 @@ export class InputStack {
       this.text = image;
     }
     return kind;
+  }
+
+  /**
+   * At the top level: the text from the top block up to the next token the
+   * expansion loop must see itself -- a comment or quote start, a name
+   * `isMacro` accepts, or a name that ends the block (it may go on in the
+   * block below).  Everything before it (text, newlines, parentheses, commas,
+   * names that are no macros) goes to the output as it is, so it is passed
+   * over in one slice; '' when the next token is one of those.
+   */
+  plainRun(isMacro: (name: string) => boolean): string {
+    const b = this.top();
+    if (!b || b.builtin !== undefined) return '';
+    const text = b.text;
+    const n = text.length;
+    const start = b.pos;
+    const plain = this.lex.plainRun;
+    const { lquote: lq, bcomm: bc } = this.delims;
+    let p = start;
+    for (;;) {
+      plain.lastIndex = p;
+      plain.test(text);
+      p = plain.lastIndex;
+      if (p >= n) break;
+      if (bc !== '' && text.startsWith(bc, p)) break;
+      if (isWordStart(text.charCodeAt(p))) {
+        WORD.lastIndex = p + 1;
+        WORD.test(text);
+        const end = WORD.lastIndex;
+        if (end === n || isMacro(text.slice(p, end))) break;
+        p = end;
+      } else if (lq !== '' && text.startsWith(lq, p)) break;
+      else p++;
+    }
+    if (p === start) return '';
+    b.pos = p;
+    return text.slice(start, p);
   }
 
   /** A name at the end of a block goes on with word characters below it. */

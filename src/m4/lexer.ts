@@ -91,6 +91,12 @@ export interface M4Lexer {
   textRun: RegExp;
   /** the Text token's pattern (not sticky), for the grammar of record */
   textPattern: string;
+  /**
+   * sticky pattern of a run of characters none of which can begin a name, a
+   * quote or a comment (the expansion loop passes such runs over whole at the
+   * top level, where parentheses, commas and newlines are plain text too)
+   */
+  plainRun: RegExp;
 }
 
 const cache = new Map<string, M4Lexer>();
@@ -106,7 +112,10 @@ export function lexerFor(d: Delimiters): M4Lexer {
   if (lq !== '') stop += escapeClass(lq[0]!);
   if (bc !== '') stop += escapeClass(bc[0]!);
   const textPattern = `[^${stop}]+`;
-  const made: M4Lexer = { delims: { ...d }, textRun: new RegExp(textPattern, 'y'), textPattern };
+  let notPlain = 'A-Za-z_';
+  if (lq !== '') notPlain += escapeClass(lq[0]!);
+  if (bc !== '') notPlain += escapeClass(bc[0]!);
+  const made: M4Lexer = { delims: { ...d }, textRun: new RegExp(textPattern, 'y'), textPattern, plainRun: new RegExp(`[^${notPlain}]*`, 'y') };
   cache.set(key, made);
   return made;
 }
@@ -180,7 +189,7 @@ async function buildRecordLexer(m: M4Lexer): Promise<RecordLexer> {
 }
 
 /** Word characters: [A-Za-z0-9_] (first: no digit). */
-function isWordStart(c: number): boolean {
+export function isWordStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 const WORD_REST = /[A-Za-z0-9_]*/y;
