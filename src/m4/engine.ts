@@ -28,7 +28,7 @@ export interface BuiltinDef {
 export type Arg = string | BuiltinDef;
 
 /** A macro's definition. */
-export type Def = { text: string; builtin?: undefined } | { builtin: BuiltinDef; text?: undefined };
+export type Def = { text: string; builtin?: undefined; body?: MacroBody | null } | { builtin: BuiltinDef; text?: undefined };
 
 /** Stops processing: m4exit or a fatal error. */
 export class M4Exit extends Error {
@@ -80,8 +80,6 @@ function heapNearlyFull(): boolean {
   const h = getHeapStatistics();
   return h.used_heap_size > h.heap_size_limit * HEAP_SHARE_FOR_NESTING;
 }
-
-const WS = /^[ \t\n\v\f\r]+/;
 
 export const DEFAULT_DELIMS = { lquote: '`', rquote: "'", bcomm: '#', ecomm: '\n' };
 
@@ -357,12 +355,10 @@ export class M4 {
       return;
     }
     if (f.skipWS) {
-      const c = s.charCodeAt(0);
-      if (c === 32 || (c >= 9 && c <= 13)) {
-        const m = WS.exec(s)!;
-        if (m[0].length === s.length) return;
-        s = s.slice(m[0].length);
-      }
+      let i = 0;
+      for (let c = s.charCodeAt(0); c === 32 || (c >= 9 && c <= 13); c = s.charCodeAt(++i));
+      if (i === s.length) return;
+      if (i > 0) s = s.slice(i);
       f.skipWS = false;
     }
     if (f.func === null) f.chunks.push(s);
@@ -495,7 +491,9 @@ export class M4 {
       }
       return def.builtin.fn(this, args) ?? '';
     }
-    return substitute(def.text, args, this.input.delims);
+    // the body is parsed at its first call (null: it has no $ to replace)
+    if (def.body === undefined) def.body = def.text.indexOf('$') < 0 ? null : parseMacroBody(def.text);
+    return def.body === null ? def.text : expandMacroBody(def.body, args, this.input.delims);
   }
 
   /** Call a macro with collected arguments (args[0] is the name) and push back its expansion. */
@@ -557,41 +555,70 @@ export class M4 {
   }
 }
 
-/** Expand $1..$N, $#, $*, $@ in a user macro body. */
-export function substitute(body: string, args: Arg[], d: { lquote: string; rquote: string }): string {
-  let i = body.indexOf('$');
-  if (i < 0) return body;
-  const parts: string[] = [];
+/** A user macro body cut at its $ references: texts[0] ref[0] texts[1] ... texts[n]. */
+export interface MacroBody {
+  texts: string[];
+  /** n >= 0: argument n; REF_COUNT $#, REF_ALL $*, REF_ALL_QUOTED $@ */
+  refs: number[];
+}
+const REF_COUNT = -1;
+const REF_ALL = -2;
+const REF_ALL_QUOTED = -3;
+
+/** Where a body's $1..$N, $#, $*, $@ stand (the body is read once per definition, not per call). */
+export function parseMacroBody(body: string): MacroBody {
+  const texts: string[] = [];
+  const refs: number[] = [];
   let from = 0;
-  const argc = args.length;
-  const str = (a: Arg | undefined): string => (typeof a === 'string' ? a : '');
+  let i = body.indexOf('$');
   while (i >= 0 && i < body.length - 1) {
     const c = body.charCodeAt(i + 1);
+    let ref: number;
+    let next = i + 2;
     if (c >= 48 && c <= 57) {
       let j = i + 1;
-      let n = 0;
-      while (j < body.length && body.charCodeAt(j) >= 48 && body.charCodeAt(j) <= 57) {
-        n = n * 10 + body.charCodeAt(j) - 48;
-        j++;
-      }
-      parts.push(body.slice(from, i), n < argc ? str(args[n]) : '');
-      from = j;
-      i = body.indexOf('$', j);
-      continue;
-    }
-    if (c === 35 /* # */) {
-      parts.push(body.slice(from, i), String(argc - 1));
-    } else if (c === 42 /* * */) {
-      parts.push(body.slice(from, i), args.slice(1).map(str).join(','));
-    } else if (c === 64 /* @ */) {
-      parts.push(body.slice(from, i), args.slice(1).map((a) => d.lquote + str(a) + d.rquote).join(','));
-    } else {
+      ref = 0;
+      while (j < body.length && body.charCodeAt(j) >= 48 && body.charCodeAt(j) <= 57) ref = ref * 10 + body.charCodeAt(j++) - 48;
+      next = j;
+    } else if (c === 35 /* # */) ref = REF_COUNT;
+    else if (c === 42 /* * */) ref = REF_ALL;
+    else if (c === 64 /* @ */) ref = REF_ALL_QUOTED;
+    else {
       i = body.indexOf('$', i + 1);
       continue;
     }
-    from = i + 2;
-    i = body.indexOf('$', from);
+    texts.push(body.slice(from, i));
+    refs.push(ref);
+    from = next;
+    i = body.indexOf('$', next);
   }
-  parts.push(body.slice(from));
-  return parts.join('');
+  texts.push(body.slice(from));
+  return { texts, refs };
+}
+
+const argText = (a: Arg | undefined): string => (typeof a === 'string' ? a : '');
+
+/** A parsed body with the call's arguments (args[0] is the name) in place of its references. */
+export function expandMacroBody(b: MacroBody, args: Arg[], d: { lquote: string; rquote: string }): string {
+  const { texts, refs } = b;
+  let s = texts[0]!;
+  for (let k = 0; k < refs.length; k++) {
+    const r = refs[k]!;
+    if (r >= 0) {
+      if (r < args.length) s += argText(args[r]);
+    } else if (r === REF_COUNT) s += String(args.length - 1);
+    else {
+      for (let a = 1; a < args.length; a++) {
+        if (a > 1) s += ',';
+        s += r === REF_ALL ? argText(args[a]) : d.lquote + argText(args[a]) + d.rquote;
+      }
+    }
+    s += texts[k + 1]!;
+  }
+  return s;
+}
+
+/** Expand $1..$N, $#, $*, $@ in a user macro body. */
+export function substitute(body: string, args: Arg[], d: { lquote: string; rquote: string }): string {
+  return body.indexOf('$') < 0 ? body : expandMacroBody(parseMacroBody(body), args, d);
 }
