@@ -2,7 +2,9 @@
 // the host / bestmx / dns map classes on top of it, compared with real
 // sendmail asking the same zone inside a namespace when that can be done.
 
+import dgram from 'node:dgram';
 import { writeFileSync } from 'node:fs';
+import DNS from 'dns2';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resolver, parseHostsFile, parseResolvConf, parseServiceSwitch, reverseLookupName } from '../src/dns/index.js';
@@ -44,6 +46,46 @@ describe('resolver queries', () => {
     expect(await r.query('example.net', 'A')).toEqual({ status: 'notfound', reason: 'nodata' });
     expect(await r.query('servfail.example.net', 'A')).toMatchObject({ status: 'tempfail', reason: 'servfail' });
     expect(await r.query('timeout.example.net', 'A')).toMatchObject({ status: 'tempfail', reason: 'timeout' });
+  });
+
+  it('a server that is not there is a temporary failure at once (connected UDP hears the refusal), not after the time limit', async () => {
+    const closed = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => closed.bind(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    closed.close(); // nothing listens on that port now
+    const r = new Resolver({ nameservers: [{ address: '127.0.0.1', port }], timeoutMs: 5000, attempts: 2, domain: 'example.com' });
+    const t0 = Date.now();
+    expect(await r.query('mx.example.net', 'A')).toMatchObject({ status: 'tempfail', reason: 'network' });
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('a truncated UDP answer is asked again over TCP', async () => {
+    // TCP: a dns2 server with the zone; UDP on the same port: an answer with only the TC bit
+    const tcp = DNS.createServer({
+      tcp: true,
+      handle: (request, send) => {
+        const answer = DNS.Packet.createResponseFromRequest(request);
+        answer.answers.push({ name: 'big.example.net', type: DNS.Packet.TYPE.A, class: DNS.Packet.CLASS.IN, ttl: 60, address: '192.0.2.99' });
+        send(answer);
+      },
+    });
+    await tcp.listen({ tcp: { port: 0, address: '127.0.0.1' } });
+    const port = (tcp.addresses().tcp as { port: number }).port;
+    const udp = dgram.createSocket('udp4');
+    udp.on('message', (msg, rinfo) => {
+      const answer = DNS.Packet.createResponseFromRequest(DNS.Packet.parse(msg));
+      answer.header.tc = 1;
+      udp.send(answer.toBuffer(), rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((resolve) => udp.bind(port, '127.0.0.1', resolve));
+    try {
+      const r = new Resolver({ nameservers: [{ address: '127.0.0.1', port }], timeoutMs: 2000, attempts: 1, domain: 'example.com' });
+      const a = await r.query('big.example.net', 'A');
+      expect(a.status === 'found' && a.records.map((x) => x.data)).toEqual(['192.0.2.99']);
+    } finally {
+      udp.close();
+      await tcp.close();
+    }
   });
 
   it('searches like res_search: dotted names as is first, dotless under the domain first', async () => {

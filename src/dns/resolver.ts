@@ -1,5 +1,5 @@
 /**
- * The resolver: DNS queries through dns2 (UDP, TCP on truncation) against a
+ * The resolver: DNS queries (udp-exchange.ts: UDP, TCP on truncation) against a
  * list of servers, with a time limit per try and a number of tries, plus the
  * hosts file and the service switch for host-name work.
  *
@@ -11,6 +11,7 @@ import DNS from 'dns2';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { HostsFile, canonicalNameOf } from './hostsFile.js';
+import { udpExchange } from './udp-exchange.js';
 import { readResolvConf, type NameServer } from './resolvConf.js';
 import { ServiceSwitch } from './serviceSwitch.js';
 
@@ -176,16 +177,10 @@ export class Resolver {
   }
 
   private async queryServer(server: NameServer, qname: string, type: string, typeCode: number, timeoutMs: number): Promise<DnsOutcome> {
-    const ask = DNS.UDPClient({
-      dns: server.address,
-      port: server.port,
-      socketType: isIP(server.address) === 6 ? 'udp6' : 'udp4',
-      timeout: timeoutMs,
-    });
     let response: DNS.Packet;
     try {
       // dns2 maps type names to codes itself; AFSDB is not in its table.
-      response = await ask(qname, type in DNS.Packet.TYPE ? type : 'ANY', DNS.Packet.CLASS.IN);
+      response = await udpExchange(qname, type in DNS.Packet.TYPE ? type : 'ANY', { address: server.address, port: server.port, timeoutMs });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       return e.code === 'ETIMEDOUT'
