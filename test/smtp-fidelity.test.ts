@@ -7,11 +7,11 @@
 // are asserted, and real sendmail (cf from the sendmail-cf tree) is run
 // beside it when installed and pinnable.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { canPinHostName, hasTool, realSendmail, tempDir } from './smtp-helpers.js';
+import { canPinHostName, chatStdio as chat, hasTool, realSendmail, tempDir } from './smtp-helpers.js';
 import { ROOT, SENDMAIL } from './e2e-helpers.js';
 import { buildHermeticCf, hermeticMc, pinnedSendmail, SENDMAIL_CF_TREE, writeHermeticFiles } from './hermetic-cf.mjs';
 
@@ -34,49 +34,6 @@ const whyNoReal = !realSendmail.usable
       ? 'needs GNU m4 and the sendmail-cf tree'
       : '';
 if (whyNoReal) console.log(`smtp-fidelity: real sendmail side skipped: ${whyNoReal}`);
-
-/** Drives `-bs`: one script line after each complete reply, "<DATA>" sends a block up to "."; resolves with the reply lines. */
-function chat(cmd: string, args: string[], script: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
-    const replies: string[] = [];
-    let buf = '';
-    let i = 0;
-    const next = (): void => {
-      if (i >= script.length) {
-        child.stdin.end();
-        return;
-      }
-      const line = script[i++]!;
-      if (line !== '<DATA>') {
-        child.stdin.write(`${line}\r\n`);
-        return;
-      }
-      let block = '';
-      while (i < script.length) {
-        const x = script[i++]!;
-        block += `${x}\r\n`;
-        if (x === '.') break;
-      }
-      child.stdin.write(block);
-    };
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      for (let n = buf.indexOf('\n'); n >= 0; n = buf.indexOf('\n')) {
-        const line = buf.slice(0, n).replace(/\r$/, '');
-        buf = buf.slice(n + 1);
-        replies.push(line);
-        if (/^\d{3} /.test(line)) next();
-      }
-    });
-    const timer = setTimeout(() => child.kill(), 20_000);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(replies);
-    });
-  });
-}
 
 function script(sender: string, headers: string[]): string[] {
   return ['HELO client.example.com', `MAIL FROM:${sender}`, 'RCPT TO:<bad@x.example.net>', 'RCPT TO:<root>', 'DATA', '<DATA>', ...headers, '', 'body', '.', 'QUIT'];

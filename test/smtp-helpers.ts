@@ -1,6 +1,6 @@
 // Helpers for the smtp and queue tests: finding the real tools, running real
-// sendmail under a pinned host name, temporary directories.
-import { execFileSync, spawnSync } from 'node:child_process';
+// sendmail under a pinned host name, temporary directories, driving -bs.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
@@ -82,4 +82,47 @@ export function writeMiniCf(dir: string, queueDir: string, localMailer = '/bin/t
     ].join('\n'),
   );
   return cf;
+}
+
+/** Drives `-bs`: one script line after each complete reply, "<DATA>" sends a block up to "."; resolves with the reply lines. */
+export function chatStdio(cmd: string, args: string[], script: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    const replies: string[] = [];
+    let buf = '';
+    let i = 0;
+    const next = (): void => {
+      if (i >= script.length) {
+        child.stdin.end();
+        return;
+      }
+      const line = script[i++]!;
+      if (line !== '<DATA>') {
+        child.stdin.write(`${line}\r\n`);
+        return;
+      }
+      let block = '';
+      while (i < script.length) {
+        const x = script[i++]!;
+        block += `${x}\r\n`;
+        if (x === '.') break;
+      }
+      child.stdin.write(block);
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      for (let n = buf.indexOf('\n'); n >= 0; n = buf.indexOf('\n')) {
+        const line = buf.slice(0, n).replace(/\r$/, '');
+        buf = buf.slice(n + 1);
+        replies.push(line);
+        if (/^\d{3} /.test(line)) next();
+      }
+    });
+    const timer = setTimeout(() => child.kill(), 20_000);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(replies);
+    });
+  });
 }

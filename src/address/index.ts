@@ -5,6 +5,6 @@
 // then the password file).  The SMTP policy (src/smtp/cf-policy.ts) and
 // local submission (src/submit) are built on these.
 export { runCheckRuleset, verdictOfTokens, type RulesetVerdict, type CheckCall } from './rscheck.js';
-export { localAddress, parseAddress, type MailerTriple, type ParseResult } from './parse.js';
+export { localAddress, parseAddress, TRANSIENT_PARSE_ERROR, type MailerTriple, type ParseResult } from './parse.js';
 export { LocalUsers, type LocalUserOptions } from './local-user.js';
 export { errorMailerReply, TEMP_SYSTEM_FAILURE } from './error-reply.js';

@@ -3,6 +3,12 @@
 // and the user part rewritten (ruleset 2 and the mailer's R= for a
 // recipient, 1 and S= for a sender, then 4).  An error mailer result, an
 // unknown mailer or an address that cannot be scanned is an error Reply.
+// A ruleset that meets a temporary failure (a host or map lookup that
+// could not be made now) still gives its result: an error mailer is the
+// error, any other triple is the address, marked `transient` -- sendmail
+// keeps such an address ("Transient parse error -- message queued for
+// future delivery", RCPT "Recipient ok (will queue)") and delivers it from
+// a later queue run, where a DNS outage would otherwise refuse all mail.
 
 import type { LoadedConfig } from '../config/loader.js';
 import type { MailerDecl } from '../config/types.js';
@@ -25,8 +31,11 @@ export interface MailerTriple {
 }
 
 export type ParseResult =
-  | { readonly ok: true; readonly triple: MailerTriple }
+  | { readonly ok: true; readonly triple: MailerTriple; readonly transient?: true }
   | { readonly ok: false; readonly reply: Reply };
+
+/** What sendmail says of an address whose rulesets met a temporary failure. */
+export const TRANSIENT_PARSE_ERROR = 'Transient parse error -- message queued for future delivery';
 
 export interface ParseOptions {
   /** Parse as an envelope sender (rulesets 1 and S=) instead of a recipient. */
@@ -58,9 +67,8 @@ export async function parseAddress(loaded: LoadedConfig, address: string, opts: 
     return { ok: true, triple: { mailer: 'local', host: '', user: '<>', decl: config.mailers.find((m) => m.name === 'local') } };
   }
   macros.setByName('addr_type', opts.sender ? 'e s' : 'e r');
-  let status = await engine.rewrite(pvp, 3, macros);
-  if (status !== EX_TEMPFAIL) status = await engine.rewrite(pvp, 0, macros);
-  if (status === EX_TEMPFAIL) return { ok: false, reply: TEMP_SYSTEM_FAILURE };
+  const tempfail3 = (await engine.rewrite(pvp, 3, macros)) === EX_TEMPFAIL;
+  const transient = (await engine.rewrite(pvp, 0, macros)) === EX_TEMPFAIL || tempfail3;
   const verdict = verdictOfTokens(pvp, table);
   if (verdict.kind === 'error') return { ok: false, reply: errorMailerReply(verdict.status, verdict.text, address, warn) };
   const triple = splitTriple(pvp);
@@ -70,11 +78,12 @@ export async function parseAddress(loaded: LoadedConfig, address: string, opts: 
   const mailerName = triple.mailer;
   const hostToks = triple.host;
   const userToks = triple.user;
-  if (mailerName === 'discard') return { ok: true, triple: { mailer: 'discard', host: '', user: joinTokens(userToks, ' ', table), decl: undefined } };
+  const mark = transient ? ({ transient: true } as const) : {};
+  if (mailerName === 'discard') return { ok: true, triple: { mailer: 'discard', host: '', user: joinTokens(userToks, ' ', table), decl: undefined }, ...mark };
   const decl = config.mailers.find((m) => m.name === mailerName);
   if (!decl) return { ok: false, reply: makeReply(553, '5.3.5', `${address}... buildaddr: unknown mailer ${mailerName}`) };
   const built = await finishAddress(loaded, decl, hostToks, userToks, opts.sender === true, macros);
-  return { ok: true, triple: { mailer: built.decl.name, host: built.host, user: built.user, decl: built.decl } };
+  return { ok: true, triple: { mailer: built.decl.name, host: built.host, user: built.user, decl: built.decl }, ...mark };
 }
 
 /**

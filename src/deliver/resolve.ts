@@ -5,7 +5,8 @@
 
 import type { LoadedConfig } from '../config/loader.js';
 import type { MailerDecl } from '../config/types.js';
-import { parseAddress, type ParseResult } from '../address/index.js';
+import { parseAddress, TRANSIENT_PARSE_ERROR, type ParseResult } from '../address/index.js';
+import { makeReply } from '../smtp/reply.js';
 import { joinTokens } from '../address/rscheck.js';
 import { prescan } from '../rewrite/prescan.js';
 
@@ -33,8 +34,11 @@ export function cfResolver(loaded: LoadedConfig): RecipientResolver {
   // each call runs in its own macro scope ($h, {addr_type}, the macro map's
   // values), so calls may overlap without seeing each other's macros
   return {
-    resolve(address, sender = false) {
-      return parseAddress(loaded, address, { sender, macros: loaded.macros.scope() });
+    async resolve(address, sender = false) {
+      const parsed = await parseAddress(loaded, address, { sender, macros: loaded.macros.scope() });
+      // a recipient whose rulesets met a temporary failure waits for the next queue run
+      if (parsed.ok && parsed.transient && !sender) return { ok: false, reply: makeReply(451, '4.4.3', TRANSIENT_PARSE_ERROR) };
+      return parsed;
     },
     localName(address) {
       const a = unbracket(address);

@@ -198,7 +198,7 @@ export class CfPolicy implements SmtpPolicy {
       // still the local mailer (user+detail made user): that account must exist
       if (mapped.triple.mailer === 'local' && !this.users.exists(mapped.triple.user)) return { decision: failure(R.userUnknown(recipient)) };
     }
-    return { decision, resolved: { mailer: triple.mailer, host: triple.host, user: triple.user } };
+    return { decision, resolved: { mailer: triple.mailer, host: triple.host, user: triple.user }, willQueue: parsed.transient === true };
   }
 
   async data(macros: SessionMacros): Promise<Decision> {

@@ -86,6 +86,8 @@ export type SenderDecision = Decision & { readonly resolved?: ResolvedRecipient 
 export interface RecipientDecision {
   readonly decision: Decision;
   readonly resolved?: ResolvedRecipient;
+  /** the rulesets met a temporary failure (a lookup that could not be made now): taken, delivered from a queue run */
+  readonly willQueue?: boolean;
 }
 
 /** What the session knows about the envelope a recipient joins. */

@@ -72,7 +72,9 @@ export function heloNeedsDomain(command: 'HELO' | 'EHLO'): Reply {
 }
 
 export const senderOk = (addr: string): Reply => makeReply(250, '2.1.0', `${addr}... Sender ok`);
-export const recipientOk = (addr: string): Reply => makeReply(250, '2.1.5', `${addr}... Recipient ok`);
+/** RCPT accepted; `willQueue`: the address met a temporary failure and waits for a queue run. */
+export const recipientOk = (addr: string, willQueue = false): Reply =>
+  makeReply(250, '2.1.5', `${addr}... Recipient ok${willQueue ? ' (will queue)' : ''}`);
 export const senderAlreadySpecified = (): Reply => makeReply(503, '5.5.0', 'Sender already specified');
 export const needMailBeforeRcpt = (): Reply => makeReply(503, '5.0.0', 'Need MAIL before RCPT');
 export const needMailCommand = (): Reply => makeReply(503, '5.0.0', 'Need MAIL command');

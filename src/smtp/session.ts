@@ -551,13 +551,13 @@ export class SmtpSession {
     const dup = key === undefined ? -1 : this.txn.resolvedKeys.indexOf(key);
     const earlier = dup >= 0 ? this.txn.recipients[dup] : undefined;
     this.log.rcpt(address, answer.decision, earlier !== undefined);
-    if (earlier) return answer.decision.reply ?? R.recipientOk(earlier.address);
+    if (earlier) return answer.decision.reply ?? R.recipientOk(earlier.address, answer.willQueue);
     const recipient: QueuedRecipient = { address, flags, finalRecipient: this.finalRecipient(address) };
     if (orcpt !== undefined) recipient.originalRecipient = orcpt;
     this.txn.recipients.push(recipient);
     this.txn.resolvedKeys.push(key);
     this.notes.priorityRecipients++;
-    return answer.decision.reply ?? R.recipientOk(address);
+    return answer.decision.reply ?? R.recipientOk(address, answer.willQueue);
   }
 
   /**

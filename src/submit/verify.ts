@@ -35,16 +35,17 @@ export async function verifyAddresses(loaded: LoadedConfig, addresses: readonly 
       fail(addr, replyText(first).replace(/^.*?\.\.\. /, ''));
       return;
     }
-    await target(addr, parsed.triple, depth, fromAlias);
+    await target(addr, parsed.triple, depth, fromAlias, parsed.transient === true);
   };
-  const target = async (addr: string, triple: MailerTriple, depth: number, fromAlias: boolean): Promise<void> => {
+  // `queued`: the rulesets met a temporary failure; sendmail keeps such an address for a queue run and shows it as it stands
+  const target = async (addr: string, triple: MailerTriple, depth: number, fromAlias: boolean, queued = false): Promise<void> => {
     const { mailer, host, user } = triple;
     const key = `${mailer}\0${host.toLowerCase()}\0${user}`;
     if (seen.has(key)) return;
     seen.add(key);
     if (!fromAlias && mailer === 'prog') return fail(addr, 'Cannot mail directly to programs');
     if (!fromAlias && mailer === '*file*') return fail(addr, 'Cannot mail directly to files');
-    if (mailer === 'local') {
+    if (mailer === 'local' && !queued) {
       const value = depth < MAX_ALIAS_DEPTH ? users.alias(user) : undefined;
       if (value !== undefined) {
         for (const item of splitAddressList(value)) await visit(item, depth + 1, true);

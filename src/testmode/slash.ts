@@ -18,6 +18,7 @@ import { OP, diagText, showText } from '../rewrite/tokens.js';
 import { EX_TEMPFAIL } from '../rewrite/engine.js';
 import type { TestMode } from './index.js';
 import { finishAddress } from '../address/buildaddr.js';
+import { TRANSIENT_PARSE_ERROR } from '../address/parse.js';
 
 /** The `$g` placeholder in a crackaddr template. */
 const G = OP.MACROEXPAND + 'g';
@@ -343,8 +344,8 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
     return;
   }
   const pvp = r.tokens;
-  await engine.rewrite(pvp, 3);
-  await engine.rewrite(pvp, 0);
+  const tempfail3 = (await engine.rewrite(pvp, 3)) === EX_TEMPFAIL;
+  const transient = (await engine.rewrite(pvp, 0)) === EX_TEMPFAIL || tempfail3;
   // buildaddr's refusals: -bt prints them without the address, then the
   // error mailer it falls back to.
   const refuse = (why: string): void => {
@@ -382,6 +383,7 @@ async function parseCommand(tm: TestMode, addr: string): Promise<void> {
   }
   const { decl, host, user } = await finishAddress(tm.loaded, mailer, hostToks, userToks, false);
   mailer = decl;
+  if (transient) out.line(`${diagText(addr)}... ${TRANSIENT_PARSE_ERROR}`);
   out.line(hostToks.length > 0 ? `mailer ${mailer.name}, host ${host}, user ${user}` : `mailer ${mailer.name}, user ${user}`);
 }
 
