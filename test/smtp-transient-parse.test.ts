@@ -5,7 +5,7 @@
 // -bt /parse "Transient parse error -- message queued for future delivery",
 // -bv "deliverable".  (Ours used to answer every MAIL with 451 4.3.0 while
 // DNS was down.)  Both run in a private network with a resolv.conf naming
-// 127.0.0.1, where no server listens; the replies learned from real sendmail
+// an address without a route and 127.0.0.1, where no server listens; the replies learned from real sendmail
 // are asserted, and real sendmail (cf from the sendmail-cf tree) is run
 // beside ours when installed.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,8 @@ if (!whyNoNamespace && whyNoReal) console.log(`smtp-transient-parse: real sendma
 function setUp(dir: string): void {
   writeHermeticFiles(dir);
   writeFileSync(path.join(dir, 'service.switch'), 'hosts dns\naliases files\n');
-  writeFileSync(path.join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+  // one server without a route to it (the connect fails), one where nothing listens (refused)
+  writeFileSync(path.join(dir, 'resolv.conf'), 'nameserver 192.0.2.1\nnameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
   mkdirSync(path.join(dir, 'q'), { recursive: true, mode: 0o700 });
 }
 

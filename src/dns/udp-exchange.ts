@@ -55,6 +55,11 @@ export function udpExchange(name: string, type: string, { address, port, timeout
       timer = setTimeout(() => finish(Object.assign(new Error(`DNS query timed out after ${timeoutMs}ms`), { code: 'ETIMEDOUT' })), timeoutMs);
       timer.unref();
     }
-    socket.connect(port, address, () => socket.send(query.toBuffer(), (err) => err && finish(err)));
+    // a connect that fails (no route to the server) hands its error to this callback, not to 'error'
+    const connected = (err?: Error): void => {
+      if (err) finish(err);
+      else if (!settled) socket.send(query.toBuffer(), (e) => e && finish(e));
+    };
+    socket.connect(port, address, connected as () => void);
   });
 }
