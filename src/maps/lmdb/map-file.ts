@@ -82,9 +82,27 @@ function foreignFormat(head: Buffer, n: number): string | undefined {
   if (n < 16) return undefined;
   for (const magic of [head.readUInt32LE(12), head.readUInt32BE(12)]) {
     const kind = BERKELEY_MAGIC[magic];
-    if (kind) return `a Berkeley DB ${kind} file (sendmail's own map format), not an LMDB map: remove it to build one`;
+    if (kind) return `a Berkeley DB ${kind} file (sendmail's own map format), not an LMDB map: makemap or newaliases replaces it`;
   }
   return undefined;
+}
+
+/** Whether `path` is a Berkeley DB map file (hash or btree). */
+function isBerkeleyMap(path: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(16);
+    return foreignFormat(head, fs.readSync(fd, head, 0, 16, 0)) !== undefined;
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -355,6 +373,15 @@ export class MapFile {
    */
   static open(path: string, options: OpenOptions = {}): MapFile {
     const write = options.write === true;
+    // a Berkeley DB map (the real sendmail's) rebuilt from its source is
+    // replaced by a new file: none of our readers can have it open
+    if (write && options.create && isBerkeleyMap(path)) {
+      try {
+        fs.unlinkSync(path);
+      } catch (err) {
+        throw toMapFileError(path, err);
+      }
+    }
     if (!fs.existsSync(path)) {
       if (!(write && options.create)) throw new MapFileError(path, 'ENOENT', STRERROR.ENOENT);
       // Create the file ourselves first so a missing directory or a
