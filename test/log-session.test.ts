@@ -31,6 +31,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { SENDMAIL, sampleConfigCopy } from './e2e-helpers.js';
+import { withPipedStdin } from './smtp-helpers.js';
 
 let dir = '';
 beforeAll(() => {
@@ -48,7 +49,7 @@ beforeAll(() => {
  */
 function session(logName: string, commands: readonly string[], message: readonly string[], drop = false, extra: readonly string[] = []): Promise<string[]> {
   const logFile = path.join(dir, logName);
-  const child = spawn(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', ...extra, '-bs'], {
+  const child = spawn(...withPipedStdin(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', ...extra, '-bs']), {
     cwd: dir,
     env: { ...process.env, SENDMAIL_LOG: logFile },
     stdio: ['pipe', 'pipe', 'ignore'],

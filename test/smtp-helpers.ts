@@ -126,3 +126,12 @@ export function chatStdio(cmd: string, args: string[], script: string[]): Promis
     });
   });
 }
+
+/**
+ * `sh -c 'cat | exec cmd args'`: the command's standard input is a pipe, as
+ * when a mail program pipes into sendmail (Node's own 'pipe' is a UNIX
+ * socket, which sendmail -bs takes for a client on a socket).
+ */
+export function withPipedStdin(cmd: string, args: readonly string[]): [string, string[]] {
+  return ['sh', ['-c', 'cat | exec "$@"', 'sh', cmd, ...args]];
+}

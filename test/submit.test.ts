@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSink } from './deliver-helpers.js';
 import { freePort, sampleConfigCopy, SENDMAIL } from './e2e-helpers.js';
+import { withPipedStdin } from './smtp-helpers.js';
 
 let dir = '';
 const queueFiles = (prefix: string): string[] => readdirSync(path.join(dir, 'var/spool/mqueue')).filter((f) => f.startsWith(prefix));
@@ -20,7 +21,7 @@ function sendmail(args: string[], input = ''): { stdout: string; stderr: string;
 
 /** sendmail -bs, one line after each complete reply; the transcript. */
 function smtpOnStdio(script: readonly string[], cf = 'etc-mail/sendmail.cf'): Promise<string[]> {
-  const child = spawn(process.execPath, [SENDMAIL, '-bs', '-C', cf], { cwd: dir });
+  const child = spawn(...withPipedStdin(process.execPath, [SENDMAIL, '-bs', '-C', cf]), { cwd: dir });
   const out: string[] = [];
   let buf = '';
   let i = 0;
