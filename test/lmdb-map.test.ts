@@ -90,7 +90,7 @@ describe('hash and btree map classes', () => {
     expect(lookup(match, 'KEY')).toEqual({ status: 'found', value: 'KEY<FOUND>' });
   });
 
-  it('report a missing or foreign file once, as sendmail does, and fail temporarily; -o maps stay quiet', () => {
+  it('report a missing or foreign file once, as sendmail does, and fail temporarily; -o maps stay quiet unless the file is a Berkeley DB', () => {
     const dir = tempDir('lmdb-map-');
     writeFileSync(path.join(dir, 'bad.db'), 'garbage\n'.repeat(10));
     const env = environment();
@@ -98,6 +98,16 @@ describe('hash and btree map classes', () => {
     // an optional map that cannot be opened is quietly "not open"
     expect(() => createMap(declare('opt', 'hash', `-o ${dir}/late`), env)).toThrow(
       expect.objectContaining({ name: 'MapOpenError', silent: true }),
+    );
+    // ... unless the file is there in sendmail's own Berkeley DB format: that is named, even for -o
+    const berkeley = Buffer.alloc(4096);
+    berkeley.writeUInt32LE(0x061561, 12);
+    writeFileSync(path.join(dir, 'access.db'), berkeley);
+    expect(() => createMap(declare('access', 'hash', `-o ${dir}/access`), env)).toThrow(
+      expect.objectContaining({
+        silent: false,
+        message: `hash map "access": ${dir}/access.db is a Berkeley DB hash file (sendmail's own map format), not an LMDB map: makemap or newaliases replaces it`,
+      }),
     );
     const bad = createMap(declare('bad', 'btree', `${dir}/bad`), env);
     expect(lookup(missing, 'foo')).toEqual({ status: 'tempfail', code: 75 });

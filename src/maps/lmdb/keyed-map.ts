@@ -49,6 +49,8 @@ class KeyedLmdbMap implements SendmailMap {
   private readonly file: ReopeningMapFile;
   /** Adaptive NUL handling: which candidate (0 plain, 1 with NUL) last matched. */
   private nulForm: 0 | 1 | undefined;
+  /** Why the file could not be opened the last time it was tried. */
+  openError: MapFileError | undefined;
 
   constructor(
     readonly decl: MapDecl,
@@ -59,6 +61,7 @@ class KeyedLmdbMap implements SendmailMap {
     this.file = new ReopeningMapFile(
       path,
       (err) => {
+        this.openError = err;
         if (!decl.flags.optional) env.report(mapOpenMessage(decl, path, err));
       },
       decl.className,
@@ -100,8 +103,13 @@ export function createKeyedLmdbMap(decl: MapDecl, env: MapEnvironment): Sendmail
   const map = new KeyedLmdbMap(decl, env, mapFilePath(name));
   // An optional map that cannot be opened is "not open" (sendmail's -bt
   // /map says so), quietly; a required one reports at its first lookup.
+  // A file that is there but in sendmail's own Berkeley DB format is named
+  // even for an optional map: its entries (an access map's REJECTs) would
+  // otherwise be skipped without a word after taking over from sendmail.
   if (decl.flags.optional && !map.tryOpen()) {
-    throw new MapOpenError(`${decl.className} map "${decl.name}": cannot open ${mapFilePath(name)}`, decl.pos, true);
+    const hint = map.openError?.hint;
+    const message = hint ? `${decl.className} map "${decl.name}": ${mapFilePath(name)} is ${hint}` : `${decl.className} map "${decl.name}": cannot open ${mapFilePath(name)}`;
+    throw new MapOpenError(message, decl.pos, hint === undefined);
   }
   return map;
 }
