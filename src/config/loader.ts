@@ -9,11 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import type { MapDecl, MapEnvironment, SendmailMap, SourcePos } from '../maps/types.js';
 import { createMap, isMapClass } from '../maps/registry.js';
 import { MapOpenError, parseMapFlags } from '../maps/common.js';
-import { useResolver } from '../maps/classes/resolverFor.js';
+import { resolverFor, useResolver } from '../maps/classes/resolverFor.js';
 import { Resolver, readResolvConf } from '../dns/index.js';
 import { ClassTable } from '../rewrite/classes.js';
 import { MacroTable, readName, translateDollars } from '../rewrite/macros.js';
@@ -66,6 +66,8 @@ export interface LoadOptions {
   opMode?: string;
   /** -O/-o options from the command line, applied after the cf. */
   overrides?: { name: string; value: string }[];
+  /** Add the network interfaces' addresses and names to class w (default: unless DontProbeInterfaces). */
+  probeInterfaces?: boolean;
 }
 
 export interface LoadedConfig {
@@ -400,8 +402,42 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     );
   }
   if (!engine.maps.has('aliases') && !engine.closedMaps.has('aliases')) aliasMap(config, engine, env, print);
+  if (opts.probeInterfaces !== false && !optionIsTrue(config.options.get('DontProbeInterfaces'))) {
+    await addInterfaceNames(classes, resolverFor(env));
+  }
   reading = false;
   return { config, engine, macros, classes, env, readErrors, readErrorStatus, osErrorLines };
+}
+
+/** sendmail's reading of a boolean option: no value, or one starting with t or y, is true. */
+function optionIsTrue(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const v = value.trim();
+  return v === '' || /^[tTyY]/.test(v);
+}
+
+/**
+ * This host's other names in class w, as sendmail probes its network
+ * interfaces (unless DontProbeInterfaces): each IPv4 address of an
+ * interface that is up as `[a.b.c.d]`, and each name the address has
+ * (gethostbyaddr's name and aliases) that class w does not hold yet, with
+ * that name in brackets too (observed of 8.17: `localhost [localhost]`).
+ * IPv6 addresses are not added, as in 8.17.
+ */
+async function addInterfaceNames(classes: ClassTable, resolver: Resolver): Promise<void> {
+  const addresses: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !addresses.includes(a.address)) addresses.push(a.address);
+  }
+  const names = await Promise.all(addresses.map((a) => resolver.reverseNames(a).catch(() => [] as string[])));
+  addresses.forEach((address, i) => {
+    classes.add('w', `[${address}]`);
+    for (const name of names[i]!) {
+      if (classes.has('w', name)) continue;
+      classes.add('w', name);
+      classes.add('w', `[${name}]`);
+    }
+  });
 }
 
 /** DeliveryMode's letter must be one sendmail knows (i, b, q, d; case matters): else reading ends, exit 64. */

@@ -342,6 +342,20 @@ export class Resolver {
    * (as sendmail asks it): the system hosts file, then a DNS PTR query —
    * the service switch and HostsFile play no part.
    */
+  /**
+   * Every name of an address as gethostbyaddr gives it: the system hosts
+   * file's line (its name, then its aliases), else the DNS PTR records;
+   * none when it has no name or the lookup fails.
+   */
+  async reverseNames(address: string): Promise<string[]> {
+    const entry = this.systemHosts.findAddress(address);
+    if (entry) return [...entry.names];
+    const ptrName = reverseLookupName(address);
+    if (!ptrName) return [];
+    const outcome = await this.query(ptrName, 'PTR');
+    return outcome.status === 'found' ? outcome.records.map((r) => r.data) : [];
+  }
+
   async reverseName(address: string): Promise<CanonicalOutcome> {
     const entry = this.systemHosts.findAddress(address);
     if (entry) return { status: 'found', name: entry.names[0] };
