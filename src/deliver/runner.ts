@@ -260,6 +260,8 @@ class Deliverer {
     atOnce = 1,
   ) {
     const { loaded } = opts;
+    // delivery shows no -bt trace (building its lines cost about a tenth of a delivery's CPU)
+    loaded.engine.trace = false;
     this.clock = opts.clock ?? systemClock;
     this.resolver = opts.resolver ?? cfResolver(loaded);
     this.mx = opts.mxResolver ?? mxResolverFrom(resolverFor(loaded.env));
