@@ -15,7 +15,8 @@ let dir = '';
 const queueFiles = (prefix: string): string[] => readdirSync(path.join(dir, 'var/spool/mqueue')).filter((f) => f.startsWith(prefix));
 
 function sendmail(args: string[], input = ''): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', ...args], { cwd: dir, input, encoding: 'latin1' });
+  // HOME: where a refused message's dead.letter goes
+  const r = spawnSync(process.execPath, [SENDMAIL, '-C', 'etc-mail/sendmail.cf', '-odq', ...args], { cwd: dir, input, encoding: 'latin1', env: { ...process.env, HOME: dir } });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
@@ -155,18 +156,39 @@ describe('sendmail [-t] [-i] [-f] rcpt... (local submission)', () => {
     expect(readFileSync(path.join(dir, 'var/spool/mqueue', `df${id}`), 'latin1')).toBe('body\n.\nmore\n');
   });
 
-  it('prints a refused recipient as sendmail (address as given) and exits 67', () => {
+  const deadLetter = (): string => {
+    try {
+      return readFileSync(path.join(dir, 'dead.letter'), 'latin1');
+    } catch {
+      return '';
+    }
+  };
+  const saved = (): string => `${dir}/dead.letter... Saved message in ${dir}/dead.letter\n`;
+
+  it('prints a refused recipient as sendmail (address as given), keeps the message in ~/dead.letter and exits 67', () => {
+    const before = deadLetter();
     const r = sendmail(['-f', 'me@mail.example.test', 'nosuchuser'], 'Subject: x\n\nx\n');
-    expect(r.stderr).toBe('nosuchuser... User unknown\n');
+    expect(r.stdout).toBe(`nosuchuser... User unknown\n${saved()}`);
     expect(r.status).toBe(67);
+    expect(deadLetter().slice(before.length)).toMatch(/^From me@mail\.example\.test \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\nReturn-Path: <me@mail\.example\.test>\nSubject: x\n\nx\n\n$/);
   });
 
-  it('queues for the good recipients and still exits 67 when one is refused', () => {
+  it('queues for the good recipients and still exits 67 when one is refused (and keeps a copy in ~/dead.letter)', () => {
     const before = queueFiles('qf').length;
     const r = sendmail(['-f', 'me@mail.example.test', 'nosuchuser', 'root'], 'Subject: x\n\nx\n');
-    expect(r.stderr).toBe('nosuchuser... User unknown\n');
+    expect(r.stdout).toBe(`nosuchuser... User unknown\n${saved()}`);
     expect(r.status).toBe(67);
     expect(queueFiles('qf').length).toBe(before + 1);
+  });
+
+  it('a message with more trace headers than MaxHopCount is not queued but kept in ~/dead.letter, exit 69 (as 8.17)', () => {
+    const before = queueFiles('qf').length;
+    const hops = Array.from({ length: 26 }, (_, i) => `Received: from h${i}.example.org by x.example.org; Sun, 22 Nov 2026 10:00:00 +0000\n`).join('');
+    const r = sendmail(['-f', 'me@mail.example.test', 'root'], `${hops}Subject: hops\n\nx\n`);
+    expect(r.stdout).toBe(saved());
+    expect(r.status).toBe(69);
+    expect(queueFiles('qf').length).toBe(before);
+    expect(deadLetter()).toContain('Subject: hops\n');
   });
 
   it('without recipients says so and exits 64', () => {

@@ -55,6 +55,7 @@ import type { MxResolver } from './mx.js';
 import { composeMessage, groupByMailerHost } from './plan.js';
 import { lockIsStale, lockMessage } from './queue-lock.js';
 import { envelopeDsn, notifyOf, recipientWantsReport } from './queue-bridge.js';
+import { hopCount, maxHopCount } from './hops.js';
 import { cfResolver, unbracket, type RecipientResolver } from './resolve.js';
 import { deliverSmtp, type SmtpCredentials, type SmtpTimeouts } from './smtp-client.js';
 import { lookupAuthInfo } from './authinfo.js';
@@ -891,17 +892,14 @@ async function runMessage(d: Deliverer, queue: QueueDirectory, entry: QueueEntry
   return { outcome: 'deferred', reports: reports + warnings };
 }
 
-/** Headers sendmail counts as hops (its trace headers). */
-const TRACE_HEADERS = new Set(['received', 'via', 'mail-from', 'x400-received']);
-
 /**
  * A message that has passed more hosts than MaxHopCount (default 25) fails
  * for every recipient, as real 8.17 bounces it: "554 5.4.6 Too many hops 4
  * (3 max): from <sender> via host, to <recipients>".
  */
 function hopCountFailure(d: Deliverer, env: Envelope): DeliveryResult | undefined {
-  const max = Number(d.loaded.config.options.get('MaxHopCount') ?? 25) || 25;
-  const hops = env.headers.filter((h) => TRACE_HEADERS.has(h.name.toLowerCase())).length;
+  const max = maxHopCount(d.loaded);
+  const hops = hopCount(env.headers.map((h) => h.name));
   if (hops <= max) return undefined;
   const via = (env.macros.get('_') ?? 'localhost').split(' ')[0] ?? 'localhost';
   const to = env.recipients.map((r) => r.address).join(', ');

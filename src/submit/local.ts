@@ -5,6 +5,9 @@
 // an SMTP session with the cf's policy as the local user and is queued.
 // Refused recipients are printed "addr... text" and make the exit status 67
 // (the others are still queued); 75 when only temporary failures stopped it.
+// In ErrorMode p (the default) a message some recipient refused is also
+// kept in ~/dead.letter, and one with more trace headers than MaxHopCount
+// is not queued but kept there (exit 69), as sendmail 8.17 does.
 // Then DeliveryMode says what happens to the queued message: i delivers it
 // before the command exits (deliverNow), b (the default) starts a detached
 // `sendmail -qI<id>` and returns at once (deliverInBackground), q and d
@@ -16,8 +19,10 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../config/loader.js';
 import { parseAddress } from '../address/parse.js';
 import { splitAddressList } from '../deliver/alias-expand.js';
+import { hopCount, maxHopCount } from '../deliver/hops.js';
 import { SmtpSession } from '../smtp/session.js';
 import { gecosFullName } from '../sys/passwd.js';
+import { saveDeadLetter } from './dead-letter.js';
 import { sessionOptionsFromConfig } from './session-options.js';
 
 export interface LocalSubmitOptions {
@@ -35,6 +40,7 @@ export interface LocalSubmitOptions {
 }
 
 const EX_NOUSER = 67;
+const EX_UNAVAILABLE = 69;
 const EX_TEMPFAIL = 75;
 const EX_DATAERR = 65;
 
@@ -121,6 +127,13 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
     print('No recipient addresses found in header');
     return EX_DATAERR;
   }
+  // ErrorMode p (print, the default): what could not be sent everywhere is kept in ~/dead.letter
+  const keepsDeadLetters = /^p?$/i.test((loaded.config.options.get('ErrorMode') ?? '').trim().charAt(0));
+  const deadLetter = (): void => void (keepsDeadLetters && saveDeadLetter(sender, text, print));
+  if (hopCount(headerFields(text).map(([name]) => name)) > maxHopCount(loaded)) {
+    deadLetter();
+    return EX_UNAVAILABLE;
+  }
   await session.start();
   const mail = await session.submitSender(sender);
   if (mail.code >= 400) {
@@ -143,7 +156,10 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
       print(`${bare}... ${dots >= 0 ? text.slice(dots + 4) : text}`);
     }
   }
-  if (accepted === 0) return temporary ? EX_TEMPFAIL : EX_NOUSER;
+  if (accepted === 0) {
+    if (refused) deadLetter();
+    return temporary ? EX_TEMPFAIL : EX_NOUSER;
+  }
   const data = await session.command('DATA');
   if (data.reply.code !== 354) {
     print(data.reply.lines.join(' '));
@@ -156,6 +172,7 @@ export async function submitLocal(loaded: LoadedConfig, raw: Buffer, opts: Local
     return stored.code < 500 ? EX_TEMPFAIL : EX_NOUSER;
   }
   if (queuedId !== undefined) await opts.deliver?.(queuedId);
+  if (refused) deadLetter();
   return refused ? EX_NOUSER : 0;
 }
 

@@ -138,7 +138,8 @@ export async function runMailMode(
           loaded,
           await readStdin(),
           { recipients: args.recipients, fromHeaders, ignoreDots, ...(sender ? { sender } : {}), ...(fullName ? { fullName } : {}), ...(deliver ? { deliver } : {}) },
-          err,
+          // refused recipients and the dead.letter note go to standard output, as sendmail prints them
+          print,
         );
       }
     }
