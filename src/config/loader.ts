@@ -429,7 +429,7 @@ async function addInterfaceNames(classes: ClassTable, resolver: Resolver): Promi
   for (const list of Object.values(networkInterfaces())) {
     for (const a of list ?? []) if (a.family === 'IPv4' && !addresses.includes(a.address)) addresses.push(a.address);
   }
-  const names = await Promise.all(addresses.map((a) => resolver.reverseNames(a).catch(() => [] as string[])));
+  const names = await Promise.all(addresses.map((a) => interfaceNames(resolver, a)));
   addresses.forEach((address, i) => {
     classes.add('w', `[${address}]`);
     for (const name of names[i]!) {
@@ -438,6 +438,23 @@ async function addInterfaceNames(classes: ClassTable, resolver: Resolver): Promi
       classes.add('w', `[${name}]`);
     }
   });
+}
+
+/**
+ * Names of this host's addresses, kept a minute: a process that reads its
+ * cf again and again (tests, quick SIGHUPs) asks once, a later reload anew.
+ */
+const namesOfAddress = new Map<string, { at: number; names: Promise<string[]> }>();
+const NAMES_KEPT_MS = 60_000;
+
+function interfaceNames(resolver: Resolver, address: string): Promise<string[]> {
+  const now = Date.now();
+  let kept = namesOfAddress.get(address);
+  if (!kept || now - kept.at > NAMES_KEPT_MS) {
+    kept = { at: now, names: resolver.reverseNames(address).catch(() => []) };
+    namesOfAddress.set(address, kept);
+  }
+  return kept.names;
 }
 
 /** DeliveryMode's letter must be one sendmail knows (i, b, q, d; case matters): else reading ends, exit 64. */
