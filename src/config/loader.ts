@@ -150,8 +150,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   let readErrors = 0;
   let readErrorStatus = 0;
   const osErrorLines = new Set<string>();
+  // status 0: a warning, printed without making the cf one with read errors
   const print = (line: string, status = EX_SOFTWARE): void => {
-    if (reading) {
+    if (reading && status !== 0) {
       readErrors++;
       if (readErrorStatus === 0) readErrorStatus = status;
       if (status === EX_OSERR) osErrorLines.add(line);
@@ -668,7 +669,7 @@ function parseMapLine(rest: string, pos: SourcePos, print: (line: string) => voi
   return { name, className, flags: parsed.flags, args: parsed.args, rawArgs, pos };
 }
 
-function openMap(decl: MapDecl, engine: RewriteEngine, env: MapEnvironment, print: (line: string) => void): void {
+function openMap(decl: MapDecl, engine: RewriteEngine, env: MapEnvironment, print: (line: string, status?: number) => void): void {
   engine.maps.delete(decl.name);
   if (!isMapClass(decl.className)) {
     print(`${decl.pos.file}: line ${decl.pos.line}: readcf: map ${decl.name}: class ${decl.className} not available`);
@@ -679,7 +680,7 @@ function openMap(decl: MapDecl, engine: RewriteEngine, env: MapEnvironment, prin
     engine.maps.set(decl.name, map);
   } catch (e) {
     if (e instanceof MapOpenError) {
-      if (!e.silent) print(e.describe());
+      if (!e.silent) print(e.describe(), e.warning ? 0 : undefined);
       engine.closedMaps.add(decl.name);
     } else throw e;
   }

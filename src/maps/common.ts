@@ -30,6 +30,8 @@ export class MapOpenError extends Error {
     /** Where the map was declared, when known. */
     readonly pos?: SourcePos,
     readonly silent = false,
+    /** said, but the cf is not one with read errors for it (the map is just not open) */
+    readonly warning = false,
   ) {
     super(message);
     this.name = 'MapOpenError';

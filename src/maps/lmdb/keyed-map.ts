@@ -109,7 +109,7 @@ export function createKeyedLmdbMap(decl: MapDecl, env: MapEnvironment): Sendmail
   if (decl.flags.optional && !map.tryOpen()) {
     const hint = map.openError?.hint;
     const message = hint ? `${decl.className} map "${decl.name}": ${mapFilePath(name)} is ${hint}` : `${decl.className} map "${decl.name}": cannot open ${mapFilePath(name)}`;
-    throw new MapOpenError(message, decl.pos, hint === undefined);
+    throw new MapOpenError(message, decl.pos, hint === undefined, true);
   }
   return map;
 }
