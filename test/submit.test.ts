@@ -191,10 +191,11 @@ describe('sendmail [-t] [-i] [-f] rcpt... (local submission)', () => {
     expect(deadLetter()).toContain('Subject: hops\n');
   });
 
-  it('without recipients says so and exits 64', () => {
-    const r = sendmail([], 'x\n');
-    expect(r.stderr).toBe('Recipient names must be specified\n');
-    expect(r.status).toBe(64);
+  it('without recipients says so on standard output and exits 64, as does -bv (as 8.17)', () => {
+    for (const args of [[], ['-bv']]) {
+      const r = sendmail(args, 'x\n');
+      expect(r).toMatchObject({ stdout: 'Recipient names must be specified\n', stderr: '', status: 64 });
+    }
   });
 });
 

@@ -103,7 +103,7 @@ export async function runMailMode(
       }
       case 'v': {
         if (args.recipients.length === 0) {
-          err('Recipient names must be specified');
+          print('Recipient names must be specified');
           return EX_USAGE;
         }
         const { verifyAddresses } = await import('./verify.js');
@@ -119,7 +119,7 @@ export async function runMailMode(
         }
         const fromHeaders = args.flags.has('t');
         if (!fromHeaders && args.recipients.length === 0) {
-          err('Recipient names must be specified');
+          print('Recipient names must be specified');
           return EX_USAGE;
         }
         const ignoreDots = args.flags.has('i') || args.options.some((o) => o.name === 'IgnoreDots' && !/^(f|false|n|no)$/i.test(o.value));
