@@ -3,7 +3,8 @@
 // set, as sendmail does:
 //   connect  check_relay  {client_name} $| {client_addr}   (and greet_pause);
 //            srv_features "name [addr]": the session's features
-//   MAIL     the sender parsed with rulesets 3, 0; then check_mail <addr>
+//   MAIL     the sender parsed with rulesets 3, 0; tls_client {verify} $| MAIL;
+//            then check_mail <addr>
 //   RCPT     the recipient parsed with 3, 0 (its error mailer result is the
 //            reply), check_rcpt <addr>, then for the local mailer the
 //            aliases and accounts ("User unknown")
@@ -176,6 +177,10 @@ export class CfPolicy implements SmtpPolicy {
     scope.setByName('mail_mailer', resolved.mailer);
     scope.setByName('mail_host', resolved.host);
     scope.setByName('mail_addr', resolved.user);
+    // tls_client {verify} $| MAIL first: a cf may want TLS (or a verified client certificate) before mail;
+    // without TLS {verify} is empty (real 8.17 calls it so at every MAIL)
+    const tls = this.decide(await this.check(scope, 'tls_client', [macros.get('verify') ?? '', 'MAIL']), sender, 'tls_client');
+    if (tls.kind === 'reject' || tls.kind === 'tempfail') return { ...tls, resolved };
     return { ...this.decide(await this.check(scope, 'check_mail', [sender]), sender, 'check_mail'), resolved };
   }
 
