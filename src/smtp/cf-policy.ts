@@ -1,6 +1,7 @@
 // The SMTP policy of a sendmail.cf: each stage of the session calls the
 // cf's check rulesets through the rewrite engine with the session's macros
 // set, as sendmail does:
+//   TLS      after the handshake tls_client {verify} $| STARTTLS
 //   connect  check_relay  {client_name} $| {client_addr}   (and greet_pause);
 //            srv_features "name [addr]": the session's features
 //   MAIL     the sender parsed with rulesets 3, 0; tls_client {verify} $| MAIL;
@@ -163,6 +164,11 @@ export class CfPolicy implements SmtpPolicy {
     // a result that does not start with $# is ignored (op.txt)
     if (verdict.kind !== 'continue' || verdict.tokens[0] !== OP.CANONNET) return undefined;
     return verdict.tokens.slice(1).join(' ');
+  }
+
+  async tlsClient(macros: SessionMacros): Promise<Decision> {
+    const verdict = await this.check(await this.scopeOf(macros), 'tls_client', [macros.get('verify') ?? '', 'STARTTLS']);
+    return this.decide(verdict, undefined, 'tls_client');
   }
 
   helo(): Decision {

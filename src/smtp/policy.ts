@@ -117,6 +117,8 @@ export interface SmtpPolicy {
    * says what each letter does.
    */
   serverFeatures?(macros: SessionMacros, client: string): string | undefined | Promise<string | undefined>;
+  /** After a TLS handshake (tls_client {verify} $| STARTTLS): a refusal answers most commands from then on. */
+  tlsClient?(macros: SessionMacros): Decision | Promise<Decision>;
   /** HELO/EHLO name given (macro "s" set). */
   helo(macros: SessionMacros, heloName: string): Decision | Promise<Decision>;
   /** MAIL FROM (check_mail). `sender` is the address as given, "<>" for the null sender. */

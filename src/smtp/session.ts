@@ -204,6 +204,8 @@ export class SmtpSession {
   private refusal: Reply | undefined;
   /** EHLO shows only ENHANCEDSTATUSCODES once the connection is refused. */
   private connectRefused = false;
+  /** tls_client's check after the TLS handshake, awaited before the next command. */
+  private tlsClientCheck: Promise<void> | undefined;
   private verbose = false;
   /** check_relay said $#discard: every envelope of the connection is dropped. */
   private discardConnection = false;
@@ -323,6 +325,10 @@ export class SmtpSession {
   }
 
   private async dispatch(line: string, inputPending: boolean): Promise<Answer> {
+    if (this.tlsClientCheck) {
+      await this.tlsClientCheck;
+      this.tlsClientCheck = undefined;
+    }
     if (this.auth.inExchange) return { reply: await this.authenticate(this.auth.respond(line)), next: 'continue' };
     const sp = line.search(/[ \t]/);
     const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
@@ -432,6 +438,27 @@ export class SmtpSession {
     this.protocol = undefined;
     this.txn = undefined;
     this.notes = freshNotes();
+    this.tlsClientCheck = this.checkTlsClient();
+  }
+
+  /**
+   * tls_client {verify} $| STARTTLS: its $#error (or a temporary failure)
+   * refuses the connection as check_relay does -- the connection stays,
+   * EHLO offers only ENHANCEDSTATUSCODES and MAIL, RCPT, DATA, VRFY, EXPN,
+   * HELP, ETRN, VERB, AUTH get the error (real 8.17; RSET, NOOP, QUIT work).
+   */
+  private async checkTlsClient(): Promise<void> {
+    let decision: Decision | undefined;
+    try {
+      decision = await this.opts.policy.tlsClient?.(this.macroSnapshot());
+    } catch {
+      decision = { kind: 'tempfail', reply: R.tryAgainLater() };
+    }
+    const refusal = decision && this.refusalOf(decision);
+    if (refusal && !this.refusal) {
+      this.refusal = refusal;
+      this.connectRefused = true;
+    }
   }
 
   /** An AUTH step's reply; on success the {auth_*} macros and $r are set. */
